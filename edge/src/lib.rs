@@ -1,0 +1,1 @@
+//! The edgedocs edge middleware: decides what to inject into each HTML page and answers the KV demo APIs.
