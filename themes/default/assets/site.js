@@ -1,0 +1,268 @@
+// Progressive enhancement for every page: the navigation drawer, copy buttons on code frames, tab
+// groups that remember the reader's choice, and the table of contents that follows the scroll.
+// Without this file the page still works: the drawer opens through #site-nav:target, tab panels
+// show one after the other and the copy buttons stay hidden.
+(() => {
+  "use strict";
+
+  const root = document.documentElement;
+  const TAB_STORAGE_KEY = "edgedocs:tab";
+
+  function storageGet(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
+  function storageSet(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch {
+      // Storage can be disabled; the choice then lasts for this page only.
+    }
+  }
+
+  // --- Navigation drawer (narrow screens) ---------------------------------------------------------
+  function setUpNavigation() {
+    const toggle = document.querySelector("[data-nav-toggle]");
+    const nav = document.getElementById("site-nav");
+    const close = document.querySelector("[data-nav-close]");
+    if (!toggle || !nav) return;
+
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", "false");
+
+    const isOpen = () => root.classList.contains("nav-open");
+    const open = () => {
+      root.classList.add("nav-open");
+      toggle.setAttribute("aria-expanded", "true");
+      const current = nav.querySelector('[aria-current="page"]') || nav.querySelector("a[href]");
+      (close || current)?.focus();
+      current?.scrollIntoView({ block: "center" });
+    };
+    const shut = (restoreFocus) => {
+      root.classList.remove("nav-open");
+      toggle.setAttribute("aria-expanded", "false");
+      if (window.location.hash === "#site-nav") {
+        history.replaceState(null, "", window.location.pathname + window.location.search);
+      }
+      if (restoreFocus) toggle.focus();
+    };
+
+    toggle.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (isOpen()) shut(true);
+      else open();
+    });
+    toggle.addEventListener("keydown", (event) => {
+      if (event.key === " ") {
+        event.preventDefault();
+        toggle.click();
+      }
+    });
+    close?.addEventListener("click", (event) => {
+      event.preventDefault();
+      shut(true);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && isOpen()) shut(true);
+    });
+    nav.addEventListener("click", (event) => {
+      if (event.target.closest(".sidebar__scroll a")) shut(false);
+    });
+    // A page opened at #site-nav (the no-JS link) shows the drawer through :target; take it over.
+    if (window.location.hash === "#site-nav" && window.matchMedia("(max-width: 49.99rem)").matches) {
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+      open();
+    }
+    window.matchMedia("(min-width: 50rem)").addEventListener("change", (event) => {
+      if (event.matches) shut(false);
+    });
+  }
+
+  // --- Copy buttons --------------------------------------------------------------------------------
+  // Copies the code as it should be pasted: every line except removed (`del`) lines; the +/- markers
+  // are CSS pseudo-elements, so they are never part of the text.
+  function codeText(frame) {
+    const lines = frame.querySelectorAll("code .line");
+    if (lines.length === 0) return frame.querySelector("code")?.textContent ?? "";
+    return Array.from(lines)
+      .filter((line) => !line.classList.contains("del"))
+      .map((line) => line.textContent)
+      .join("\n");
+  }
+
+  async function writeClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand("copy");
+    area.remove();
+    if (!copied) throw new Error("copy refused");
+  }
+
+  function setUpCopyButtons() {
+    for (const button of document.querySelectorAll(".code-frame__copy")) {
+      const frame = button.closest(".code-frame");
+      if (!frame) continue;
+      const label = frame.querySelector(".code-frame__title")?.textContent;
+      button.setAttribute("aria-label", label ? `Copy ${label}` : "Copy code");
+      let timer;
+      button.addEventListener("click", async () => {
+        let message = "Copied";
+        try {
+          await writeClipboard(codeText(frame));
+          button.dataset.copied = "";
+        } catch {
+          message = "Press Ctrl+C";
+          selectCode(frame);
+        }
+        button.textContent = message;
+        button.setAttribute("aria-label", message);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          button.textContent = "Copy";
+          button.setAttribute("aria-label", label ? `Copy ${label}` : "Copy code");
+          delete button.dataset.copied;
+        }, 2000);
+      });
+      button.hidden = false;
+    }
+  }
+
+  function selectCode(frame) {
+    const code = frame.querySelector("code");
+    if (!code) return;
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  }
+
+  // --- Tab groups ----------------------------------------------------------------------------------
+  // Every group on the page follows the reader's last choice ("TypeScript" or "Rust"), which is also
+  // kept in localStorage for the next page.
+  const tabGroups = [];
+  let tabCounter = 0;
+
+  function selectTab(group, index, { focus = false } = {}) {
+    group.tabs.forEach((tab, i) => {
+      const selected = i === index;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      group.panels[i].hidden = !selected;
+    });
+    if (focus) group.tabs[index].focus();
+  }
+
+  function selectLabelEverywhere(label, source) {
+    for (const group of tabGroups) {
+      if (group === source) continue;
+      const index = group.labels.indexOf(label);
+      if (index !== -1) selectTab(group, index);
+    }
+  }
+
+  function setUpTabs() {
+    const stored = storageGet(TAB_STORAGE_KEY);
+    for (const container of document.querySelectorAll("[data-tabs]")) {
+      const list = container.querySelector(".tabs__list");
+      const panels = Array.from(container.children).filter((el) => el.matches(".tabs__panel[data-tab]"));
+      if (!list || panels.length === 0) continue;
+      const groupId = `tabs-${++tabCounter}`;
+      const group = { tabs: [], panels, labels: panels.map((p) => p.dataset.tab) };
+
+      panels.forEach((panel, i) => {
+        const tab = document.createElement("button");
+        tab.type = "button";
+        tab.className = "tabs__tab";
+        tab.id = `${groupId}-tab-${i}`;
+        tab.setAttribute("role", "tab");
+        tab.textContent = panel.dataset.tab;
+        panel.id ||= `${groupId}-panel-${i}`;
+        panel.setAttribute("aria-labelledby", tab.id);
+        panel.tabIndex = -1;
+        tab.setAttribute("aria-controls", panel.id);
+        tab.addEventListener("click", () => {
+          selectTab(group, i);
+          storageSet(TAB_STORAGE_KEY, group.labels[i]);
+          selectLabelEverywhere(group.labels[i], group);
+        });
+        tab.addEventListener("keydown", (event) => {
+          const last = group.tabs.length - 1;
+          const moves = { ArrowRight: i === last ? 0 : i + 1, ArrowLeft: i === 0 ? last : i - 1, Home: 0, End: last };
+          if (!(event.key in moves)) return;
+          event.preventDefault();
+          group.tabs[moves[event.key]].click();
+          group.tabs[moves[event.key]].focus();
+        });
+        list.append(tab);
+        group.tabs.push(tab);
+      });
+
+      const storedIndex = stored ? group.labels.indexOf(stored) : -1;
+      selectTab(group, storedIndex === -1 ? 0 : storedIndex);
+      list.hidden = false;
+      container.classList.add("tabs--ready");
+      tabGroups.push(group);
+    }
+
+    window.addEventListener("storage", (event) => {
+      if (event.key === TAB_STORAGE_KEY && event.newValue) selectLabelEverywhere(event.newValue, null);
+    });
+  }
+
+  // --- Table of contents: mark the section being read ----------------------------------------------
+  function setUpTocHighlight() {
+    const links = Array.from(document.querySelectorAll(".doc__toc .toc-link"));
+    if (links.length === 0 || !("IntersectionObserver" in window)) return;
+    const byId = new Map(links.map((link) => [decodeURIComponent(link.hash.slice(1)), link]));
+    const headings = Array.from(byId.keys())
+      .map((id) => document.getElementById(id))
+      .filter(Boolean);
+    const visible = new Set();
+
+    const mark = () => {
+      let current = headings.find((heading) => visible.has(heading));
+      if (!current) {
+        // Between headings: the last one above the viewport is the one being read.
+        const above = headings.filter((heading) => heading.getBoundingClientRect().top < 120);
+        current = above[above.length - 1];
+      }
+      for (const link of links) link.removeAttribute("aria-current");
+      if (current) byId.get(current.id)?.setAttribute("aria-current", "true");
+    };
+
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (entry.isIntersecting) visible.add(entry.target);
+          else visible.delete(entry.target);
+        }
+        mark();
+      },
+      { rootMargin: "-60px 0px -55% 0px" },
+    );
+    headings.forEach((heading) => observer.observe(heading));
+  }
+
+  function start() {
+    setUpNavigation();
+    setUpCopyButtons();
+    setUpTabs();
+    setUpTocHighlight();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
