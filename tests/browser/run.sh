@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the browser tests against a built site: installs Debian's chromium and the npm packages when they
+# are missing, then runs `node --test`. The tests serve the site themselves (serve.mjs) on 127.0.0.1.
+#
+#   BROWSER_SITE_DIR   the built site to test (default: public/, built with `cargo run -- build` if absent)
+#   CHROMIUM_PATH      the browser (default: /usr/bin/chromium)
+#
+# Screenshots go to test-artifacts/browser/ (git-ignored).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+site="${BROWSER_SITE_DIR:-public}"
+case "$site" in
+  /*) ;;
+  *) site="$repo/$site" ;;
+esac
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+if [ ! -x "$chromium_path" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: $chromium_path is missing; install Debian's chromium (apt-get install chromium) as root" >&2
+    exit 1
+  fi
+  echo "installing chromium (Debian package)..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
+  echo "installing npm packages (playwright-core, pinned in package-lock.json)..."
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -f "$site/storage/kv/index.html" ]; then
+  if [ -z "${BROWSER_SITE_DIR:-}" ]; then
+    echo "no built site in public/: building it with cargo run -- build..."
+    (cd "$repo" && cargo run -q -- build)
+  else
+    echo "error: $site/storage/kv/index.html does not exist; build the site first (cargo run -- build)" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p "$repo/test-artifacts/browser"
+cd "$here"
+BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
+  node --test --test-concurrency=1 tests/

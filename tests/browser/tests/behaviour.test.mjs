@@ -1,0 +1,222 @@
+// What the theme's scripts and markup do for a reader: copy buttons, remembered tabs, the navigation
+// drawer with and without JavaScript, the pinned-message slot, and the KV demos both on a plain static
+// host (they must say they need the edge) and behind a stand-in edge (serve.mjs's fake-edge mode).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { KV_PATH, NARROW, WIDE, openPage, startHarness } from "./support.mjs";
+
+const harness = {};
+before(async () => Object.assign(harness, await startHarness()));
+after(async () => harness.close?.());
+
+async function withPage(options, body) {
+  const { expectedConsoleErrors, ...pageOptions } = options;
+  const opened = await openPage(harness, pageOptions);
+  try {
+    await body(opened);
+    assert.deepEqual(opened.problems.pageErrors, [], "uncaught exceptions");
+    const consoleErrors = opened.problems.consoleErrors.filter((text) => !expectedConsoleErrors?.test(text));
+    assert.deepEqual(consoleErrors, [], "console errors");
+    assert.deepEqual(opened.problems.foreignRequests, [], "requests went to another origin");
+  } finally {
+    await opened.context.close();
+  }
+}
+
+describe("code frames", () => {
+  test("copy buttons appear and copy the code without removed lines", async () => {
+    await withPage({}, async ({ context, page, url }) => {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url("/")).origin });
+      await page.goto(url(KV_PATH));
+      const frame = page.locator(".code-frame:visible").filter({ has: page.locator(".code-frame__title") }).first();
+      const button = frame.locator(".code-frame__copy");
+      assert.ok(await button.isVisible(), "the copy button stayed hidden");
+      await button.click();
+      assert.equal((await button.textContent()).trim(), "Copied");
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const expected = await frame.evaluate((figure) =>
+        Array.from(figure.querySelectorAll("code .line"))
+          .filter((line) => !line.classList.contains("del"))
+          .map((line) => line.textContent)
+          .join("\n"),
+      );
+      assert.equal(copied, expected);
+      assert.ok(copied.length > 40);
+    });
+  });
+
+  test("tab groups build a tablist, follow the arrow keys and remember the choice", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const groups = page.locator("[data-tabs]");
+      assert.ok((await groups.count()) >= 2, "the KV page should have at least two tab groups");
+      const first = groups.first();
+      const tabs = first.locator('[role="tab"]');
+      assert.deepEqual(await tabs.allTextContents(), ["TypeScript", "Rust"]);
+      assert.equal(await tabs.first().getAttribute("aria-selected"), "true");
+
+      await tabs.first().focus();
+      await page.keyboard.press("ArrowRight");
+      assert.equal(await tabs.nth(1).getAttribute("aria-selected"), "true");
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), "Rust");
+      assert.equal(await tabs.nth(1).getAttribute("tabindex"), "0");
+      assert.equal(await tabs.first().getAttribute("tabindex"), "-1");
+      // Every group on the page follows.
+      for (const selected of await page.locator('[data-tabs] [role="tab"][aria-selected="true"]').allTextContents()) {
+        assert.equal(selected, "Rust");
+      }
+      assert.ok(await first.locator('.tabs__panel[data-tab="Rust"]').isVisible());
+      assert.ok(!(await first.locator('.tabs__panel[data-tab="TypeScript"]').isVisible()));
+
+      await page.reload();
+      assert.equal(await page.locator('[data-tabs] [role="tab"][aria-selected="true"]').first().textContent(), "Rust");
+    });
+  });
+
+  test("without JavaScript every tab panel shows", async () => {
+    await withPage({ javaScriptEnabled: false }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const panels = page.locator(".tabs__panel");
+      for (let i = 0; i < (await panels.count()); i++) assert.ok(await panels.nth(i).isVisible());
+      assert.ok(!(await page.locator(".tabs__list").first().isVisible()));
+      assert.equal(await page.locator(".code-frame__copy:visible").count(), 0);
+    });
+  });
+});
+
+describe("navigation", () => {
+  test("the drawer opens without JavaScript through its link", async () => {
+    await withPage({ viewport: NARROW, javaScriptEnabled: false }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const nav = page.locator("#site-nav");
+      assert.ok(!(await nav.isVisible()));
+      await page.locator("[data-nav-toggle]").click();
+      assert.ok(await nav.isVisible(), "#site-nav:target did not show the drawer");
+      await page.locator("[data-nav-close]").click();
+      assert.ok(!(await nav.isVisible()), "the close link did not close the drawer");
+    });
+  });
+
+  test("skip link, landmarks and the current page", async () => {
+    await withPage({ viewport: WIDE }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      await page.keyboard.press("Tab");
+      const skip = page.locator(".skip-link");
+      assert.ok(await skip.isVisible(), "the skip link does not show on focus");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.evaluate(() => document.activeElement.id), "content");
+      for (const selector of ["body > header", "nav#site-nav", "main#content", "body > footer", 'nav[aria-label="Breadcrumbs"]']) {
+        assert.equal(await page.locator(selector).count(), 1, `missing ${selector}`);
+      }
+      assert.equal(await page.locator('#site-nav a[aria-current="page"]').getAttribute("href"), KV_PATH);
+    });
+  });
+});
+
+describe("pinned message slot", () => {
+  test("empty, it is hidden and takes no space", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const slot = page.locator("#pinned-message");
+      assert.equal(await slot.getAttribute("role"), "status");
+      assert.ok(!(await slot.isVisible()));
+      const height = await slot.evaluate((el) => el.getBoundingClientRect().height);
+      assert.equal(height, 0);
+    });
+  });
+
+  test("filled as the edge does, it shows the note", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      await page.evaluate(() => {
+        const slot = document.getElementById("pinned-message");
+        slot.textContent = "Maintenance on Sunday";
+        slot.hidden = false;
+      });
+      const slot = page.locator("#pinned-message");
+      assert.ok(await slot.isVisible());
+      assert.ok((await slot.boundingBox()).height > 30);
+    });
+  });
+});
+
+describe("KV demos on a static host (no edge)", () => {
+  test("each demo says that it needs the edge or the preview server", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      for (const demo of ["theme-picker", "pinned-message", "kv-flags"]) {
+        const text = await page.locator(`[data-demo="${demo}"]`).innerText();
+        assert.match(text, /needs the edge/, `${demo} does not explain what it needs`);
+        assert.match(text, /cargo run -- serve/, `${demo} does not name the preview server`);
+      }
+      // The theme buttons still preview a theme on this page.
+      await page.locator('button[name="theme"][value="dark"]').click();
+      assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-dark")));
+      assert.equal(await page.locator('button[name="theme"][value="dark"]').getAttribute("aria-pressed"), "true");
+      assert.equal(await page.locator('[data-flags-write]').isDisabled(), true);
+    });
+  });
+});
+
+describe("KV demos behind the edge (stand-in)", () => {
+  test("theme buttons save the theme, switch it at once and mark the pressed one", async () => {
+    await withPage({ fakeEdge: true }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.edge), "test");
+      const buttons = page.locator('button[name="theme"]');
+      for (const value of await buttons.evaluateAll((all) => all.map((b) => b.getAttribute("aria-pressed")))) {
+        assert.equal(value, "false");
+      }
+      const saved = page.waitForResponse((r) => r.url().endsWith("/api/kv/theme") && r.request().method() === "POST");
+      await page.locator('button[name="theme"][value="sepia"]').click();
+      assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-sepia")));
+      const response = await saved;
+      assert.deepEqual(JSON.parse(response.request().postData()), { theme: "sepia" });
+      assert.match(await page.locator('[data-demo="theme-picker"] [data-demo-status]').innerText(), /Saved/);
+      assert.equal(await page.locator('button[value="sepia"]').getAttribute("aria-pressed"), "true");
+      assert.equal(await page.locator('button[value="light"]').getAttribute("aria-pressed"), "false");
+
+      await page.reload();
+      assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-sepia")));
+      assert.equal(await page.locator('button[value="sepia"]').getAttribute("aria-pressed"), "true");
+    });
+  });
+
+  test("with JavaScript off the theme form posts and comes back themed", async () => {
+    await withPage({ fakeEdge: true, javaScriptEnabled: false }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      await page.locator('button[name="theme"][value="dark"]').click();
+      await page.waitForURL(url(KV_PATH));
+      assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-dark")));
+    });
+  });
+
+  test("the flags demo lists, shows the empty state, writes and reports errors", async () => {
+    harness.server.state.flags.clear();
+    harness.server.state.failFlags = false;
+    // The browser logs the deliberate 503 as a failed resource load.
+    await withPage({ fakeEdge: true, expectedConsoleErrors: /status of 503/ }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const demo = page.locator('[data-demo="kv-flags"]');
+      const status = demo.locator("[data-flags-status]");
+      await assert.doesNotReject(status.filter({ hasText: "No keys under" }).waitFor());
+      assert.ok(!(await demo.locator("[data-flags-nojs]").isVisible()));
+
+      await demo.locator("#flags-name").fill("bulk-export");
+      await demo.locator("#flags-by").fill("ops@acme.example");
+      await demo.locator("[data-flags-write]").click();
+      const row = demo.locator("[data-flags-rows] tr");
+      await row.first().waitFor();
+      assert.equal(await row.count(), 1);
+      assert.match(await row.first().innerText(), /bulk-export\s+On/);
+      assert.match(await row.first().innerText(), /ops@acme\.example/);
+      assert.match(await demo.locator("[data-flags-summary]").innerText(), /1 key, 0 get\(\) calls/);
+
+      harness.server.state.failFlags = true;
+      await demo.locator("[data-flags-list]").click();
+      await status.filter({ hasText: "KV did not answer in time" }).waitFor();
+      assert.equal(await status.getAttribute("data-state"), "error");
+      harness.server.state.failFlags = false;
+    });
+  });
+});
