@@ -1,1 +1,20 @@
-//! The edgedocs generator: turns `content/`, `themes/` and `site.toml` into a static site.
+//! The edgedocs generator: turns `content/`, `themes/` and `site.toml` into a static documentation site.
+//!
+//! [`pipeline::build`] runs the stages in order; each module owns one stage or one concern.
+
+pub mod assets;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod files;
+pub mod link_check;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod site_files;
+pub mod theme;
+pub mod toml_input;
+
+pub use diagnostics::BuildFailed;
+pub use pipeline::{BuildSummary, build, build_to_folder};

@@ -1,0 +1,23 @@
+//! `edgedocs build`: render the whole site into `public/` (or `--output`).
+
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site. Default: `public/` in the site's root.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
+    let output = args
+        .output
+        .unwrap_or_else(|| edgedocs::pipeline::default_output_dir(root));
+    let summary = edgedocs::build_to_folder(root, &output)?;
+    for warning in &summary.warnings {
+        eprintln!("{warning}");
+    }
+    println!("{}", summary.line(&output));
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! `site.toml`: the raw configuration serde reads, and the resolved configuration the build uses.
+//!
+//! [`load`] is the one fallible step between them. It reports every unknown key (with the closest valid
+//! one), every type error it can reach and every invalid value in a single run. It does not load the
+//! theme; see [`crate::theme`].
+
+use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
+use crate::toml_input::TomlSource;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The file name of the site's configuration, at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// `site.toml` as written by the author.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// The site's name, shown in the header and in `<title>`. Required.
+    title: String,
+    /// A one-line description for search engines and the landing page. Default: empty.
+    #[serde(default)]
+    description: String,
+    /// The absolute URL the site is served from, e.g. `https://docs.example.com`. Required.
+    base_url: String,
+    /// The `lang` of every page. Default: `en`.
+    #[serde(default = "default_language")]
+    language: String,
+    /// The folder under `themes/` to render with. Default: `default`.
+    #[serde(default = "default_theme")]
+    theme: String,
+    /// Browserslist queries the CSS is lowered for. Default: `["defaults"]`.
+    #[serde(default = "default_browsers")]
+    browsers: Vec<String>,
+    /// Whether pages with `draft = true` are built. Default: false.
+    #[serde(default)]
+    build_drafts: bool,
+    /// Markdown options.
+    #[serde(default)]
+    markdown: RawMarkdown,
+    /// Navigation options.
+    #[serde(default)]
+    nav: RawNav,
+    /// Free-form values for templates, as `site.extra`.
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawMarkdown {
+    /// Turn straight quotes, `--` and `...` into typographic ones. Default: true.
+    smart_punctuation: bool,
+}
+
+impl Default for RawMarkdown {
+    fn default() -> Self {
+        Self {
+            smart_punctuation: true,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawNav {
+    /// How many pages of a big section the navigation lists around the current page. Default: 24.
+    section_window: usize,
+}
+
+impl Default for RawNav {
+    fn default() -> Self {
+        Self { section_window: 24 }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn default_browsers() -> Vec<String> {
+    vec!["defaults".into()]
+}
+
+/// The configuration the build uses: validated, with paths resolved against the site root.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub language: String,
+    pub theme_name: String,
+    pub theme_dir: PathBuf,
+    pub browsers: lightningcss::targets::Browsers,
+    pub build_drafts: bool,
+    pub smart_punctuation: bool,
+    pub nav_section_window: usize,
+    pub extra: serde_json::Value,
+}
+
+impl SiteConfig {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+
+    /// `path` (starting with `/`) as an absolute URL.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Reads and validates `site.toml` under `root`.
+pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        BuildFailed::single(
+            Diagnostic::error(None, format!("could not read `{}`: {error}", path.display()))
+                .with_help("run edgedocs from the site's root folder, or pass `--root <folder>`"),
+        )
+    })?;
+    parse(root, &text)
+}
+
+/// Validates the text of `site.toml` for a site at `root`.
+pub fn parse(root: &Path, text: &str) -> Result<SiteConfig, BuildFailed> {
+    let mut diagnostics = Diagnostics::new();
+    let source = TomlSource {
+        file: Path::new(CONFIG_FILE),
+        text,
+        start: LineColumn::START,
+        what: CONFIG_FILE,
+    };
+    let raw = source.deserialize::<RawConfig>(&mut diagnostics);
+    let Some(raw) = raw else {
+        return Err(diagnostics
+            .into_result()
+            .expect_err("a failed parse always reports an error"));
+    };
+    let resolved = resolve(root, raw, text, &mut diagnostics);
+    diagnostics.into_result()?;
+    Ok(resolved.expect("resolve returns a config whenever it reports no error"))
+}
+
+fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let errors_before = diagnostics.error_count();
+    let key_location = |key: &str| key_location(text, key);
+
+    let base_url = raw.base_url.trim_end_matches('/').to_owned();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || base_url.contains(' ') {
+        diagnostics.push(
+            Diagnostic::error(
+                key_location("base_url"),
+                format!("`base_url` must be an absolute URL, not `{}`", raw.base_url),
+            )
+            .with_help("write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"`"),
+        );
+    }
+    if raw.title.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(key_location("title"), "`title` is empty")
+                .with_help("give the site a name, e.g. `title = \"My docs\"`"),
+        );
+    }
+
+    let theme_dir = root.join("themes").join(&raw.theme);
+    if !theme_dir.is_dir() {
+        let available = available_themes(root);
+        let mut diagnostic = Diagnostic::error(
+            key_location("theme"),
+            format!(
+                "theme `{}` not found: there is no folder `themes/{}`",
+                raw.theme, raw.theme
+            ),
+        );
+        diagnostic = match closest_match(&raw.theme, available.iter().map(String::as_str)) {
+            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            None if available.is_empty() => {
+                diagnostic.with_help("create `themes/<name>/templates/` or copy the default theme")
+            }
+            None => diagnostic.with_help(format!("available themes: {}", available.join(", "))),
+        };
+        diagnostics.push(diagnostic);
+    }
+
+    let browsers = match lightningcss::targets::Browsers::from_browserslist(raw.browsers.iter().map(String::as_str)) {
+        Ok(Some(browsers)) => browsers,
+        Ok(None) => lightningcss::targets::Browsers::default(),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(key_location("browsers"), format!("`browsers` is not a valid browserslist query: {error}"))
+                    .with_help("use queries such as `[\"defaults\"]` or `[\"chrome >= 111\", \"firefox >= 115\", \"safari >= 16.4\"]`"),
+            );
+            lightningcss::targets::Browsers::default()
+        }
+    };
+
+    if raw.nav.section_window == 0 {
+        diagnostics.push(
+            Diagnostic::error(
+                key_location("section_window"),
+                "`nav.section_window` must be at least 1",
+            )
+            .with_help("it is how many pages of a big section the navigation lists; the default is 24"),
+        );
+    }
+
+    let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+    if diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(SiteConfig {
+        root: root.to_path_buf(),
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        language: raw.language,
+        theme_name: raw.theme,
+        theme_dir,
+        browsers,
+        build_drafts: raw.build_drafts,
+        smart_punctuation: raw.markdown.smart_punctuation,
+        nav_section_window: raw.nav.section_window,
+        extra,
+    })
+}
+
+/// Where `key = ...` is written in `text`, for diagnostics about its value.
+fn key_location(text: &str, key: &str) -> Option<Location> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let column_offset = offset + (line.len() - trimmed.len());
+            return Some(Location::at_offset(
+                Path::new(CONFIG_FILE),
+                text,
+                column_offset,
+                LineColumn::START,
+            ));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn available_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with_theme() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/default")).unwrap();
+        dir
+    }
+
+    fn errors(root: &Path, text: &str) -> Vec<String> {
+        parse(root, text)
+            .unwrap_err()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn minimal_config_resolves_with_defaults() {
+        let dir = site_with_theme();
+        let config = parse(dir.path(), "title = \"Docs\"\nbase_url = \"https://x.dev/\"\n").unwrap();
+        assert_eq!(config.base_url, "https://x.dev");
+        assert_eq!(config.language, "en");
+        assert!(config.smart_punctuation);
+        assert_eq!(config.permalink("/a/"), "https://x.dev/a/");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_the_closest_valid_one() {
+        let dir = site_with_theme();
+        let text =
+            "titel = \"Docs\"\nbase_url = \"https://x.dev\"\nlanguag = \"en\"\n[markdown]\nsmart_punctuaton = false\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec![
+                "error: site.toml:1:1: unknown key `titel` in site.toml\n  help: did you mean `title`?",
+                "error: site.toml:3:1: unknown key `languag` in site.toml\n  help: did you mean `language`?",
+                "error: site.toml:5:1: unknown key `smart_punctuaton` in site.toml\n  help: did you mean `smart_punctuation`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_table_is_reported_once() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[markdwn]\nsmart_punctuation = false\nother = 1\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec!["error: site.toml:3:2: unknown key `markdwn` in site.toml\n  help: did you mean `markdown`?"]
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_all_reported() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"docs.example.com\"\ntheme = \"defualt\"\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec![
+                "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"`",
+                "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_type_error_names_the_line() {
+        let dir = site_with_theme();
+        let errors = errors(dir.path(), "title = 3\nbase_url = \"https://x.dev\"\n");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].starts_with("error: site.toml:1:9: site.toml: invalid type: integer `3`, expected a string"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn a_missing_required_key_says_how_to_fix_it() {
+        let dir = site_with_theme();
+        let errors = errors(dir.path(), "base_url = \"https://x.dev\"\n");
+        assert!(errors[0].contains("missing field `title`"), "{}", errors[0]);
+        assert!(
+            errors[0].contains("help: add the missing key to the site.toml"),
+            "{}",
+            errors[0]
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Front matter: the TOML between `+++` lines at the top of a Markdown file, split from the body and read
+//! into [`FrontMatter`]. A file without front matter is valid.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineColumn, Location};
+use crate::toml_input::TomlSource;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The front matter keys an author can write.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FrontMatter {
+    /// The page title. Default: the first `#` heading, else the file name.
+    pub title: Option<String>,
+    /// A one-line summary for `<meta name="description">` and section listings.
+    pub description: Option<String>,
+    /// Order among siblings: lower first; pages without a weight come after weighted ones.
+    pub weight: Option<i64>,
+    /// Drafts are skipped unless `build_drafts = true` in `site.toml`.
+    pub draft: bool,
+    /// Replaces the last segment of the page's URL.
+    pub slug: Option<String>,
+    /// A template other than `page.html` / `section.html`.
+    pub template: Option<String>,
+    /// Free-form values for templates, as `page.extra`.
+    pub extra: toml::Table,
+}
+
+/// A Markdown file split into its front matter and body.
+#[derive(Debug)]
+pub struct SplitFile<'a> {
+    /// The TOML text between the fences and where it starts.
+    pub front_matter: Option<(&'a str, LineColumn)>,
+    pub body: &'a str,
+    /// The 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+}
+
+/// Splits `text` at its `+++` fences.
+pub fn split<'a>(file: &Path, text: &'a str) -> Result<SplitFile<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first_line = text[..first_line_end].trim_end();
+    if first_line == "---" {
+        return Err(Diagnostic::error(
+            Some(Location::new(file, 1, 1)),
+            "front matter must be TOML between `+++` lines, not YAML between `---`",
+        )
+        .with_help("replace both `---` lines with `+++` and write the keys as TOML, e.g. `title = \"KV\"`"));
+    }
+    if first_line != "+++" {
+        return Ok(SplitFile {
+            front_matter: None,
+            body: text,
+            body_line: 1,
+        });
+    }
+    let mut offset = first_line_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..line_end].trim_end() == "+++" {
+            return Ok(SplitFile {
+                front_matter: Some((&text[first_line_end..offset], LineColumn { line: 2, column: 1 })),
+                body: &text[line_end..],
+                body_line: line + 1,
+            });
+        }
+        offset = line_end;
+        line += 1;
+    }
+    Err(Diagnostic::error(
+        Some(Location::new(file, 1, 1)),
+        "front matter is not closed: the opening `+++` has no closing `+++`",
+    )
+    .with_help("add a line with only `+++` after the last front matter key"))
+}
+
+/// Parses the front matter of `split`, if any.
+pub fn parse(file: &Path, split: &SplitFile<'_>, diagnostics: &mut Diagnostics) -> Option<FrontMatter> {
+    let Some((text, start)) = split.front_matter else {
+        return Some(FrontMatter::default());
+    };
+    let source = TomlSource {
+        file,
+        text,
+        start,
+        what: "front matter",
+    };
+    let front_matter: FrontMatter = source.deserialize(diagnostics)?;
+    if let Some(slug) = &front_matter.slug
+        && (slug.is_empty() || slug.contains('/') || slug.chars().any(char::is_whitespace))
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Location::new(file, start.line, 1)),
+                format!("`slug = \"{slug}\"` is not a valid URL segment"),
+            )
+            .with_help("use one segment without `/` or spaces, e.g. `slug = \"key-value\"`"),
+        );
+        return None;
+    }
+    Some(front_matter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_body_lines() {
+        let split = split(Path::new("a.md"), "+++\ntitle = \"A\"\n+++\n# Body\n").unwrap();
+        assert_eq!(split.front_matter.unwrap().0, "title = \"A\"\n");
+        assert_eq!(split.body, "# Body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_all_body() {
+        let split = split(Path::new("a.md"), "# Hello\n").unwrap();
+        assert!(split.front_matter.is_none());
+        assert_eq!(split.body_line, 1);
+    }
+
+    #[test]
+    fn unclosed_and_yaml_front_matter_are_errors() {
+        let unclosed = split(Path::new("a.md"), "+++\ntitle = \"A\"\n# Body\n").unwrap_err();
+        assert_eq!(
+            unclosed.to_string(),
+            "error: a.md:1:1: front matter is not closed: the opening `+++` has no closing `+++`\n  help: add a line with only `+++` after the last front matter key"
+        );
+        let yaml = split(Path::new("a.md"), "---\ntitle: A\n---\n").unwrap_err();
+        assert!(yaml.message.contains("not YAML"));
+    }
+
+    #[test]
+    fn bad_keys_point_at_their_line() {
+        let text = "+++\ntitle = \"A\"\nweigth = 3\n+++\n";
+        let split = split(Path::new("content/a.md"), text).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        assert!(parse(Path::new("content/a.md"), &split, &mut diagnostics).is_none());
+        let rendered: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rendered,
+            vec!["error: content/a.md:3:1: unknown key `weigth` in front matter\n  help: did you mean `weight`?"]
+        );
+    }
+}

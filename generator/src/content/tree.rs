@@ -1,0 +1,530 @@
+//! The content tree: every page and section read from `content/`, with its URL path, title, parent
+//! section and ordered children. Built once per build from the discovered files; rendering reads it.
+
+use super::discover::{SourceFile, SourceKind};
+use super::front_matter::{self, FrontMatter};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Index of a document in [`ContentTree::documents`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Section,
+    Page,
+}
+
+/// A page or a section index, read and placed in the tree.
+#[derive(Debug)]
+pub struct Document {
+    pub id: DocumentId,
+    pub kind: DocumentKind,
+    /// Relative to the site root, e.g. `content/storage/kv.md`.
+    pub source: PathBuf,
+    pub front_matter: FrontMatter,
+    text: String,
+    body_start: usize,
+    /// The 1-based line of the source file on which the body starts.
+    pub body_line: usize,
+    /// The URL path, e.g. `/storage/kv/`.
+    pub path: String,
+    pub title: String,
+    /// The title came from the body's first `#` heading, which the page then does not repeat.
+    pub title_from_heading: bool,
+    pub parent: Option<DocumentId>,
+    /// For sections: direct pages and subsections, ordered by weight then title.
+    pub children: Vec<DocumentId>,
+    /// The source file does not exist (a root section made up because `content/_index.md` is missing).
+    pub is_virtual: bool,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    pub fn is_section(&self) -> bool {
+        self.kind == DocumentKind::Section
+    }
+}
+
+/// All documents of the site and their relations.
+#[derive(Debug)]
+pub struct ContentTree {
+    documents: Vec<Document>,
+    root: DocumentId,
+    by_path: HashMap<String, DocumentId>,
+    by_source: HashMap<PathBuf, DocumentId>,
+}
+
+/// What [`ContentTree::build`] needs from the configuration.
+pub struct TreeOptions<'a> {
+    pub root: &'a Path,
+    pub site_title: &'a str,
+    pub build_drafts: bool,
+}
+
+impl ContentTree {
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    pub fn get(&self, id: DocumentId) -> &Document {
+        &self.documents[id.0]
+    }
+
+    pub fn root(&self) -> DocumentId {
+        self.root
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&Document> {
+        self.by_path.get(path).map(|id| self.get(*id))
+    }
+
+    /// The document read from `source` (relative to the site root, e.g. `content/storage/kv.md`).
+    pub fn by_source(&self, source: &Path) -> Option<&Document> {
+        self.by_source.get(source).map(|id| self.get(*id))
+    }
+
+    /// The section documents from the root down to `id`'s parent.
+    pub fn ancestors(&self, id: DocumentId) -> Vec<DocumentId> {
+        let mut chain = Vec::new();
+        let mut current = self.get(id).parent;
+        while let Some(parent) = current {
+            chain.push(parent);
+            current = self.get(parent).parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Every document in reading order: a section, then its children, depth first.
+    pub fn reading_order(&self) -> Vec<DocumentId> {
+        let mut order = Vec::with_capacity(self.documents.len());
+        let mut stack = vec![self.root];
+        while let Some(id) = stack.pop() {
+            order.push(id);
+            stack.extend(self.get(id).children.iter().rev());
+        }
+        order
+    }
+
+    /// Reads every Markdown file in `files` and builds the tree, reporting every problem found.
+    pub fn build(files: &[SourceFile], options: &TreeOptions<'_>, diagnostics: &mut Diagnostics) -> ContentTree {
+        let markdown: Vec<&SourceFile> = files.iter().filter(|f| f.kind != SourceKind::Asset).collect();
+        let read: Vec<(Option<ReadDocument>, Diagnostics)> = markdown
+            .par_iter()
+            .map(|file| {
+                let mut local = Diagnostics::new();
+                let document = read_document(file, options.root, &mut local);
+                (document, local)
+            })
+            .collect();
+
+        let mut documents: Vec<ReadDocument> = Vec::with_capacity(read.len());
+        for (document, local) in read {
+            diagnostics.extend(local.into_vec());
+            if let Some(document) = document
+                && (options.build_drafts || !document.front_matter.draft)
+            {
+                documents.push(document);
+            }
+        }
+        if !documents
+            .iter()
+            .any(|d| d.kind == SourceKind::SectionIndex && d.folder.is_empty())
+        {
+            documents.insert(0, ReadDocument::virtual_root(options.site_title));
+        }
+        assemble(documents, diagnostics)
+    }
+}
+
+/// A Markdown file read and split, before it has a place in the tree.
+struct ReadDocument {
+    kind: SourceKind,
+    source: PathBuf,
+    /// The folder under `content/` the document belongs to (`storage` for `storage/kv.md` and
+    /// `storage/_index.md`; `guide` for `guide/index.md`).
+    folder: String,
+    /// The file stem of a plain page (`kv` for `storage/kv.md`).
+    stem: Option<String>,
+    front_matter: FrontMatter,
+    text: String,
+    body_start: usize,
+    body_line: usize,
+    is_virtual: bool,
+}
+
+impl ReadDocument {
+    fn virtual_root(site_title: &str) -> Self {
+        ReadDocument {
+            kind: SourceKind::SectionIndex,
+            source: PathBuf::from("content/_index.md"),
+            folder: String::new(),
+            stem: None,
+            front_matter: FrontMatter {
+                title: Some(site_title.to_owned()),
+                ..FrontMatter::default()
+            },
+            text: String::new(),
+            body_start: 0,
+            body_line: 1,
+            is_virtual: true,
+        }
+    }
+}
+
+fn read_document(file: &SourceFile, root: &Path, diagnostics: &mut Diagnostics) -> Option<ReadDocument> {
+    let source = Path::new("content").join(&file.relative);
+    let text = match std::fs::read_to_string(&file.absolute) {
+        Ok(text) => text,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::new(&source, 1, 1)),
+                    format!("could not read the file: {error}"),
+                )
+                .with_help("Markdown files must be UTF-8 text"),
+            );
+            return None;
+        }
+    };
+    let _ = root;
+    let split = match front_matter::split(&source, &text) {
+        Ok(split) => split,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let front_matter = front_matter::parse(&source, &split, diagnostics)?;
+    let body_start = text.len() - split.body.len();
+    let body_line = split.body_line;
+    let (folder, stem) = match file.relative.rsplit_once('/') {
+        Some((folder, name)) => (folder.to_owned(), name),
+        None => (String::new(), file.relative.as_str()),
+    };
+    let stem = (file.kind == SourceKind::Page).then(|| stem.trim_end_matches(".md").to_owned());
+    Some(ReadDocument {
+        kind: file.kind.clone(),
+        source,
+        folder,
+        stem,
+        front_matter,
+        text,
+        body_start,
+        body_line,
+        is_virtual: false,
+    })
+}
+
+fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTree {
+    // Sections by folder, so every document can find its parent and every folder its URL segment.
+    let mut section_slugs: HashMap<String, Option<String>> = HashMap::new();
+    for document in &read {
+        if document.kind == SourceKind::SectionIndex {
+            section_slugs.insert(document.folder.clone(), document.front_matter.slug.clone());
+        }
+    }
+    let folder_path = |folder: &str| -> String {
+        let mut path = String::from("/");
+        let mut prefix = String::new();
+        for segment in folder.split('/').filter(|s| !s.is_empty()) {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(segment);
+            let written = section_slugs.get(&prefix).cloned().flatten();
+            path.push_str(written.as_deref().unwrap_or(segment));
+            path.push('/');
+        }
+        path
+    };
+
+    let mut documents = Vec::with_capacity(read.len());
+    let mut by_path: HashMap<String, DocumentId> = HashMap::new();
+    let mut by_source = HashMap::new();
+    let mut folder_of: Vec<String> = Vec::with_capacity(read.len());
+    for document in read {
+        let id = DocumentId(documents.len());
+        let path = match document.kind {
+            SourceKind::SectionIndex => folder_path(&document.folder),
+            SourceKind::BundlePage => match &document.front_matter.slug {
+                Some(slug) => {
+                    let parent = document.folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+                    format!("{}{slug}/", folder_path(parent))
+                }
+                None => folder_path(&document.folder),
+            },
+            _ => {
+                let segment = document
+                    .front_matter
+                    .slug
+                    .clone()
+                    .or_else(|| document.stem.clone())
+                    .unwrap_or_default();
+                format!("{}{segment}/", folder_path(&document.folder))
+            }
+        };
+        let (title, title_from_heading) = match &document.front_matter.title {
+            Some(title) => (title.clone(), false),
+            None => match first_heading(&document.text[document.body_start..]) {
+                Some(heading) => (heading, true),
+                None => (
+                    humanize(
+                        document
+                            .stem
+                            .as_deref()
+                            .unwrap_or_else(|| last_segment(&document.folder)),
+                    ),
+                    false,
+                ),
+            },
+        };
+        if let Some(existing) = by_path.get(&path) {
+            let existing: &Document = &documents[existing.0];
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::new(&document.source, 1, 1)),
+                    format!(
+                        "`{}` and `{}` both want the URL `{path}`",
+                        existing.source.display(),
+                        document.source.display()
+                    ),
+                )
+                .with_help("rename one of the files, or give one of them a different `slug` in its front matter"),
+            );
+            continue;
+        }
+        by_path.insert(path.clone(), id);
+        by_source.insert(document.source.clone(), id);
+        folder_of.push(match document.kind {
+            SourceKind::SectionIndex => document.folder.clone(),
+            _ => document.folder.clone(),
+        });
+        documents.push(Document {
+            id,
+            kind: if document.kind == SourceKind::SectionIndex {
+                DocumentKind::Section
+            } else {
+                DocumentKind::Page
+            },
+            source: document.source,
+            front_matter: document.front_matter,
+            text: document.text,
+            body_start: document.body_start,
+            body_line: document.body_line,
+            path,
+            title,
+            title_from_heading,
+            parent: None,
+            children: Vec::new(),
+            is_virtual: document.is_virtual,
+        });
+    }
+
+    let section_by_folder: HashMap<&str, DocumentId> = documents
+        .iter()
+        .zip(&folder_of)
+        .filter(|(document, _)| document.is_section())
+        .map(|(document, folder)| (folder.as_str(), document.id))
+        .collect();
+    let root = section_by_folder[""];
+    let parents: Vec<Option<DocumentId>> = documents
+        .iter()
+        .zip(&folder_of)
+        .map(|(document, folder)| {
+            let mut search: Option<&str> = if document.is_section() {
+                if folder.is_empty() {
+                    None
+                } else {
+                    Some(folder.rsplit_once('/').map_or("", |(parent, _)| parent))
+                }
+            } else {
+                Some(folder.as_str())
+            };
+            while let Some(candidate) = search {
+                if let Some(section) = section_by_folder.get(candidate) {
+                    return Some(*section);
+                }
+                search = if candidate.is_empty() {
+                    None
+                } else {
+                    Some(candidate.rsplit_once('/').map_or("", |(parent, _)| parent))
+                };
+            }
+            None
+        })
+        .collect();
+    for (index, parent) in parents.into_iter().enumerate() {
+        documents[index].parent = parent;
+        if let Some(parent) = parent {
+            documents[parent.0].children.push(DocumentId(index));
+        }
+    }
+    let order_keys: Vec<(bool, i64, String)> = documents
+        .iter()
+        .map(|d| {
+            (
+                d.front_matter.weight.is_none(),
+                d.front_matter.weight.unwrap_or(0),
+                d.title.to_lowercase(),
+            )
+        })
+        .collect();
+    for document in &mut documents {
+        document.children.sort_by(|a, b| order_keys[a.0].cmp(&order_keys[b.0]));
+    }
+    ContentTree {
+        documents,
+        root,
+        by_path,
+        by_source,
+    }
+}
+
+fn last_segment(folder: &str) -> &str {
+    folder.rsplit('/').next().unwrap_or(folder)
+}
+
+/// `kv-namespaces` -> `Kv namespaces`.
+fn humanize(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The text of the body's first ATX `#` heading, outside code fences.
+fn first_heading(body: &str) -> Option<String> {
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            fence = Some("```");
+            continue;
+        }
+        if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("# ") {
+            let text = rest.trim().trim_end_matches('#').trim();
+            let text = text.split(" {#").next().unwrap_or(text).trim();
+            return Some(text.to_owned());
+        }
+        if !trimmed.is_empty() && !trimmed.starts_with('<') && !trimmed.starts_with("[//]") {
+            // The title heading must come before any other content.
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::discover::discover;
+
+    fn tree(files: &[(&str, &str)]) -> (ContentTree, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("content").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let found = discover(&dir.path().join("content")).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        let options = TreeOptions {
+            root: dir.path(),
+            site_title: "Site",
+            build_drafts: false,
+        };
+        (ContentTree::build(&found, &options, &mut diagnostics), diagnostics)
+    }
+
+    fn paths(tree: &ContentTree, ids: &[DocumentId]) -> Vec<String> {
+        ids.iter().map(|id| tree.get(*id).path.clone()).collect()
+    }
+
+    #[test]
+    fn permalinks_follow_the_folder_tree() {
+        let (tree, diagnostics) = tree(&[
+            ("_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("storage/_index.md", "+++\ntitle = \"Storage\"\n+++\n"),
+            ("storage/kv.md", "# KV\n"),
+            ("storage/guides/bulk.md", "# Bulk\n"),
+            ("storage/r2/index.md", "# R2\n"),
+        ]);
+        assert!(!diagnostics.has_errors());
+        assert!(tree.by_path("/storage/kv/").is_some());
+        assert!(tree.by_path("/storage/guides/bulk/").is_some());
+        assert_eq!(tree.by_path("/storage/r2/").unwrap().title, "R2");
+        let bulk = tree.by_path("/storage/guides/bulk/").unwrap();
+        assert_eq!(
+            tree.get(bulk.parent.unwrap()).path,
+            "/storage/",
+            "a folder without _index.md is not a section"
+        );
+    }
+
+    #[test]
+    fn children_are_ordered_by_weight_then_title() {
+        let (tree, _) = tree(&[
+            ("b.md", "# Beta\n"),
+            ("a.md", "# Alpha\n"),
+            ("z.md", "+++\nweight = 1\n+++\n# Zed\n"),
+            ("s/_index.md", "+++\ntitle = \"Section\"\nweight = 2\n+++\n"),
+        ]);
+        let root = tree.get(tree.root());
+        assert_eq!(
+            root.title, "Site",
+            "the root section is made up when content/_index.md is missing"
+        );
+        assert_eq!(paths(&tree, &root.children), ["/z/", "/s/", "/a/", "/b/"]);
+        assert_eq!(paths(&tree, &tree.reading_order()), ["/", "/z/", "/s/", "/a/", "/b/"]);
+    }
+
+    #[test]
+    fn title_falls_back_to_the_first_heading_then_the_file_name() {
+        let (tree, _) = tree(&[
+            ("a.md", "```\n# not this\n```\n"),
+            ("kv-store.md", "\n# KV store {#kv}\n\ntext\n"),
+        ]);
+        assert_eq!(tree.by_path("/kv-store/").unwrap().title, "KV store");
+        assert!(tree.by_path("/kv-store/").unwrap().title_from_heading);
+        assert_eq!(tree.by_path("/a/").unwrap().title, "A");
+    }
+
+    #[test]
+    fn slugs_and_drafts() {
+        let (tree, _) = tree(&[
+            ("s/_index.md", "+++\nslug = \"storage\"\n+++\n"),
+            ("s/kv.md", "+++\nslug = \"key-value\"\n+++\n"),
+            ("s/wip.md", "+++\ndraft = true\n+++\n"),
+        ]);
+        assert!(tree.by_path("/storage/key-value/").is_some());
+        assert!(tree.by_path("/storage/wip/").is_none());
+    }
+
+    #[test]
+    fn two_documents_with_one_url_are_an_error() {
+        let (_, diagnostics) = tree(&[("a.md", "# A\n"), ("a/index.md", "# A again\n")]);
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].contains("both want the URL `/a/`"), "{}", messages[0]);
+    }
+}

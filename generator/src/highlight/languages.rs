@@ -1,0 +1,219 @@
+//! The syntax set (two-face's curated syntaxes, loaded once on first use) and the mapping from a
+//! fence's language word (`ts`, `jsonc`, `console`) to a syntax and a human label ("TypeScript").
+//! Highlighting itself lives in [`super::tokenize`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+
+/// How the lines of a block are highlighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageMode {
+    /// Every line through the syntax, one parse state for the whole block.
+    Source,
+    /// A terminal session: `$ command` lines through the syntax, other lines plain output.
+    ShellSession,
+    /// No highlighting at all.
+    PlainText,
+}
+
+/// A language a fence can name.
+#[derive(Debug, Clone, Copy)]
+pub struct Language {
+    /// How the block's lines are highlighted.
+    pub mode: LanguageMode,
+    /// The curated label; `None` shows the syntax's own name.
+    curated_label: Option<&'static str>,
+    syntax_index: usize,
+}
+
+impl Language {
+    /// What the frame's header shows: "TypeScript".
+    pub fn label(&self) -> &'static str {
+        self.curated_label.unwrap_or_else(|| &self.syntax().name)
+    }
+
+    /// The syntect syntax that highlights this language.
+    pub fn syntax(&self) -> &'static SyntaxReference {
+        &syntax_set().syntaxes()[self.syntax_index]
+    }
+}
+
+/// The languages documented as supported: `(alias, syntax name in the set, label)`. Every other
+/// syntax of the set also works by its file extension or name, labelled with its syntax name.
+const CURATED_LANGUAGES: &[(&str, &str, &str, LanguageMode)] = {
+    use LanguageMode::{PlainText, ShellSession, Source};
+    &[
+        ("ts", "TypeScript", "TypeScript", Source),
+        ("typescript", "TypeScript", "TypeScript", Source),
+        ("mts", "TypeScript", "TypeScript", Source),
+        ("cts", "TypeScript", "TypeScript", Source),
+        ("tsx", "TypeScriptReact", "TSX", Source),
+        ("js", "JavaScript (Babel)", "JavaScript", Source),
+        ("javascript", "JavaScript (Babel)", "JavaScript", Source),
+        ("mjs", "JavaScript (Babel)", "JavaScript", Source),
+        ("cjs", "JavaScript (Babel)", "JavaScript", Source),
+        ("jsx", "JavaScript (Babel)", "JSX", Source),
+        ("json", "JSON", "JSON", Source),
+        ("jsonc", "JSON", "JSONC", Source),
+        ("toml", "TOML", "TOML", Source),
+        ("rust", "Rust", "Rust", Source),
+        ("rs", "Rust", "Rust", Source),
+        ("sh", "Bourne Again Shell (bash)", "Shell", Source),
+        ("shell", "Bourne Again Shell (bash)", "Shell", Source),
+        ("bash", "Bourne Again Shell (bash)", "Bash", Source),
+        ("zsh", "Bourne Again Shell (bash)", "Zsh", Source),
+        ("console", "Bourne Again Shell (bash)", "Terminal", ShellSession),
+        ("shell-session", "Bourne Again Shell (bash)", "Terminal", ShellSession),
+        ("sh-session", "Bourne Again Shell (bash)", "Terminal", ShellSession),
+        ("html", "HTML", "HTML", Source),
+        ("css", "CSS", "CSS", Source),
+        ("yaml", "YAML", "YAML", Source),
+        ("yml", "YAML", "YAML", Source),
+        ("diff", "Diff", "Diff", Source),
+        ("patch", "Diff", "Diff", Source),
+        ("md", "Markdown", "Markdown", Source),
+        ("markdown", "Markdown", "Markdown", Source),
+        ("text", "Plain Text", "Text", PlainText),
+        ("txt", "Plain Text", "Text", PlainText),
+        ("plain", "Plain Text", "Text", PlainText),
+        ("plaintext", "Plain Text", "Text", PlainText),
+    ]
+};
+
+/// The syntax set and the lookup table from lowercase language word to [`Language`].
+struct Languages {
+    syntax_set: SyntaxSet,
+    by_word: HashMap<String, Language>,
+    plain_text: Language,
+}
+
+static LANGUAGES: LazyLock<Languages> = LazyLock::new(load_languages);
+
+fn load_languages() -> Languages {
+    let syntax_set = two_face::syntax::extra_newlines();
+    let syntaxes = syntax_set.syntaxes();
+    let index_of = |name: &str| {
+        syntaxes
+            .iter()
+            .rposition(|syntax| syntax.name == name)
+            .unwrap_or_else(|| panic!("the two-face syntax set has no `{name}` syntax"))
+    };
+    let mut by_word = HashMap::new();
+    // Every syntax by extension and lowercase name; later syntaxes win, as in syntect's lookup.
+    for (syntax_index, syntax) in syntaxes.iter().enumerate() {
+        let language = Language {
+            curated_label: None,
+            mode: LanguageMode::Source,
+            syntax_index,
+        };
+        let words = syntax
+            .file_extensions
+            .iter()
+            .map(|extension| extension.to_lowercase())
+            .chain(std::iter::once(syntax.name.to_lowercase()));
+        for word in words {
+            if !word.contains(char::is_whitespace) {
+                by_word.insert(word, language);
+            }
+        }
+    }
+    for &(alias, syntax_name, label, mode) in CURATED_LANGUAGES {
+        let language = Language {
+            curated_label: Some(label),
+            mode,
+            syntax_index: index_of(syntax_name),
+        };
+        by_word.insert(alias.to_owned(), language);
+    }
+    let plain_text = by_word["text"];
+    Languages {
+        syntax_set,
+        by_word,
+        plain_text,
+    }
+}
+
+/// The process-wide syntax set, loaded on first use.
+pub fn syntax_set() -> &'static SyntaxSet {
+    &LANGUAGES.syntax_set
+}
+
+/// The language a fence names (case-insensitive), or `None` when the set has no such language.
+pub fn find_language(word: &str) -> Option<Language> {
+    LANGUAGES.by_word.get(&word.to_lowercase()).copied()
+}
+
+/// Plain text: what a fence without a language, or with an unknown one, renders as.
+pub fn plain_text() -> Language {
+    LANGUAGES.plain_text
+}
+
+/// The documented language words, sorted, for help and error messages. Any other syntect syntax
+/// name or file extension works too.
+pub fn known_languages() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = CURATED_LANGUAGES.iter().map(|entry| entry.0).collect();
+    words.sort_unstable();
+    words
+}
+
+/// Up to three known language words close to an unknown `word`, closest first.
+pub fn similar_languages(word: &str) -> Vec<String> {
+    let word = word.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = LANGUAGES
+        .by_word
+        .keys()
+        .map(|known| (strsim::jaro_winkler(&word, known), known.as_str()))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, known)| known.to_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curated_aliases_resolve_to_their_syntax_and_label() {
+        let cases = [
+            ("ts", "TypeScript", "TypeScript"),
+            ("TSX", "TypeScriptReact", "TSX"),
+            ("js", "JavaScript (Babel)", "JavaScript"),
+            ("jsonc", "JSON", "JSONC"),
+            ("toml", "TOML", "TOML"),
+            ("rs", "Rust", "Rust"),
+            ("sh", "Bourne Again Shell (bash)", "Shell"),
+            ("console", "Bourne Again Shell (bash)", "Terminal"),
+            ("yml", "YAML", "YAML"),
+            ("diff", "Diff", "Diff"),
+            ("md", "Markdown", "Markdown"),
+            ("html", "HTML", "HTML"),
+            ("css", "CSS", "CSS"),
+            ("text", "Plain Text", "Text"),
+        ];
+        for (word, syntax, label) in cases {
+            let language = find_language(word).unwrap_or_else(|| panic!("{word}"));
+            assert_eq!((language.syntax().name.as_str(), language.label()), (syntax, label));
+        }
+    }
+
+    #[test]
+    fn other_syntaxes_resolve_by_extension_or_name() {
+        assert_eq!(find_language("py").unwrap().label(), "Python");
+        assert_eq!(find_language("Dockerfile").unwrap().label(), "Dockerfile");
+        assert!(find_language("no-such-language").is_none());
+    }
+
+    #[test]
+    fn unknown_languages_get_close_suggestions() {
+        assert!(similar_languages("typscript").contains(&"typescript".to_owned()));
+        assert!(similar_languages("jsonn").contains(&"json".to_owned()));
+        assert!(similar_languages("zzzzqqq").is_empty());
+    }
+}

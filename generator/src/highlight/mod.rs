@@ -1,0 +1,48 @@
+//! Code highlighting: parses a fence's info string, highlights its code server-side with syntect
+//! (two-face's curated syntaxes) into compact class-based HTML inside the theme's code frame, and
+//! writes the matching stylesheet for every colour theme. It does not read files (`include="..."`
+//! is resolved by the caller) and does not know about Markdown.
+//!
+//! Submodules, in the order a block flows through them:
+//!
+//! - [`fence_info`]: `ts title="..." {3-5} ins={7}` into a typed [`FenceInfo`];
+//! - `languages`: the lazily loaded syntax set and the language words (`ts`, `jsonc`...);
+//! - `token_class`: scope stacks to short token classes (`k`, `s`, `c`...);
+//! - `tokenize`: lines into merged `<span class="...">` tokens;
+//! - `frame`: the `<figure class="code-frame">` of the theme contract, and warnings;
+//! - `palette` and `css`: colours per class from real schemes, and the stylesheet.
+//!
+//! Everything here is `Sync`: the syntax set is shared and immutable, each call owns its parse
+//! state, so pages can render in parallel.
+
+/// Snapshot assertion whose file name does not depend on the crate that compiles this module.
+#[cfg(test)]
+macro_rules! assert_named_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+pub mod fence_info;
+
+mod css;
+mod frame;
+mod html;
+mod languages;
+mod palette;
+mod token_class;
+mod tokenize;
+
+pub use css::{ColorThemeRef, highlight_css};
+pub use fence_info::{FenceInfo, FenceInfoError, LineRanges, parse_fence_info};
+pub use frame::{HighlightWarning, LineMarker, Rendered, render_code_frame};
+pub use languages::known_languages;
+pub use palette::Appearance;
+
+/// Loads the syntax set now instead of at the first code block (it loads once per process either
+/// way); useful to keep the load out of timings or off the first page's critical path.
+pub fn preload_syntaxes() {
+    let _ = languages::syntax_set();
+}

@@ -1,0 +1,245 @@
+//! Turns source lines into HTML token spans: parses each line with syntect, classifies every token
+//! with [`super::token_class`], merges neighbours of the same class and writes
+//! `<span class="k">...</span>` (no span for plain text). The frame around the lines lives in
+//! [`super::frame`].
+//!
+//! One [`LineHighlighter`] serves one code block: it owns the block's parse state, so blocks
+//! highlight in parallel while sharing the one syntax set.
+
+use std::ops::Range;
+
+use syntect::parsing::{ParseState, ParsingError, SyntaxReference, SyntaxSet};
+
+use super::html::push_escaped_text;
+use super::languages::{Language, LanguageMode, syntax_set};
+use super::token_class::{ClassStack, TokenClass};
+
+/// A run of one line's text with one class (`None`: plain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Segment {
+    class: Option<TokenClass>,
+    bytes: Range<usize>,
+}
+
+/// Highlights the lines of one block, in order.
+pub struct LineHighlighter {
+    mode: LanguageMode,
+    syntax: &'static SyntaxReference,
+    syntax_set: &'static SyntaxSet,
+    parse_state: ParseState,
+    classes: ClassStack,
+    /// In a shell session: whether the previous command line ended with `\` and continues.
+    command_continues: bool,
+    /// Reused per line to avoid an allocation per line.
+    segments: Vec<Segment>,
+}
+
+impl LineHighlighter {
+    /// A highlighter at the start of a block in `language`.
+    pub fn new(language: Language) -> LineHighlighter {
+        let syntax = language.syntax();
+        LineHighlighter {
+            mode: language.mode,
+            syntax,
+            syntax_set: syntax_set(),
+            parse_state: ParseState::new(syntax),
+            classes: ClassStack::new(),
+            command_continues: false,
+            segments: Vec::new(),
+        }
+    }
+
+    /// Appends the HTML of `line` (which may end with its `\n`, left out of the output) to `out`.
+    pub fn write_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
+        match self.mode {
+            LanguageMode::PlainText => {
+                push_escaped_text(out, trim_line_ending(line));
+                Ok(())
+            }
+            LanguageMode::Source => self.write_source_line(line, out),
+            LanguageMode::ShellSession => self.write_session_line(line, out),
+        }
+    }
+
+    fn write_source_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
+        self.classify_line(line)?;
+        let content = trim_line_ending(line);
+        merge_segments(&mut self.segments, content);
+        write_segments(&self.segments, content, out);
+        Ok(())
+    }
+
+    /// `$ command` lines (and their `\` continuations) are highlighted as shell commands after a
+    /// prompt span; every other line is plain output.
+    fn write_session_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
+        let content = trim_line_ending(line);
+        let command = if self.command_continues {
+            Some(line)
+        } else if content.starts_with("$ ") {
+            self.start_command();
+            out.push_str("<span class=\"pr\">$</span> ");
+            Some(&line[2..])
+        } else if content == "$" {
+            self.start_command();
+            out.push_str("<span class=\"pr\">$</span>");
+            Some(&line[1..])
+        } else {
+            None
+        };
+        match command {
+            Some(command) => {
+                self.command_continues = trim_line_ending(command).ends_with('\\');
+                self.write_source_line(command, out)
+            }
+            None => {
+                push_escaped_text(out, content);
+                Ok(())
+            }
+        }
+    }
+
+    /// Each command of a session starts from a fresh parse state, so an unbalanced quote in one
+    /// command cannot colour the output and commands after it.
+    fn start_command(&mut self) {
+        self.parse_state = ParseState::new(self.syntax);
+        self.classes = ClassStack::new();
+    }
+
+    /// Fills `self.segments` with the classified runs of `line`'s content.
+    fn classify_line(&mut self, line: &str) -> Result<(), ParsingError> {
+        self.segments.clear();
+        let content_end = trim_line_ending(line).len();
+        let operations = self.parse_state.parse_line(line, self.syntax_set)?;
+        let mut start = 0;
+        for (position, operation) in &operations {
+            let end = (*position).min(content_end);
+            if end > start {
+                self.segments.push(Segment {
+                    class: self.classes.current(),
+                    bytes: start..end,
+                });
+                start = end;
+            }
+            self.classes.apply(operation);
+        }
+        if content_end > start {
+            self.segments.push(Segment {
+                class: self.classes.current(),
+                bytes: start..content_end,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn trim_line_ending(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// Merges neighbours of the same class, and absorbs plain whitespace between two tokens of the
+/// same class (`pub fn` becomes one keyword span): whitespace shows no colour.
+fn merge_segments(segments: &mut Vec<Segment>, content: &str) {
+    let mut merged: Vec<Segment> = Vec::with_capacity(segments.len());
+    for segment in segments.drain(..) {
+        let count = merged.len();
+        if let Some(last) = merged.last_mut()
+            && last.class == segment.class
+        {
+            last.bytes.end = segment.bytes.end;
+            continue;
+        }
+        if segment.class.is_some()
+            && count >= 2
+            && merged[count - 1].class.is_none()
+            && merged[count - 2].class == segment.class
+            && content[merged[count - 1].bytes.clone()]
+                .bytes()
+                .all(|byte| byte == b' ' || byte == b'\t')
+        {
+            merged.pop();
+            if let Some(last) = merged.last_mut() {
+                last.bytes.end = segment.bytes.end;
+            }
+            continue;
+        }
+        merged.push(segment);
+    }
+    *segments = merged;
+}
+
+fn write_segments(segments: &[Segment], content: &str, out: &mut String) {
+    for segment in segments {
+        let text = &content[segment.bytes.clone()];
+        match segment.class {
+            None => push_escaped_text(out, text),
+            Some(class) => {
+                out.push_str("<span class=\"");
+                out.push_str(class.css_class());
+                out.push_str("\">");
+                push_escaped_text(out, text);
+                out.push_str("</span>");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::languages::find_language;
+    use super::*;
+
+    fn highlight(lang: &str, code: &str) -> String {
+        let mut highlighter = LineHighlighter::new(find_language(lang).unwrap());
+        let mut out = String::new();
+        for line in code.split_inclusive('\n') {
+            highlighter.write_line(line, &mut out).unwrap();
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn typescript_tokens_get_short_classes() {
+        assert_eq!(
+            highlight("ts", "const x = \"a<b\"; // done\n"),
+            "<span class=\"k\">const</span> x <span class=\"o\">=</span> \
+             <span class=\"s\">&quot;a&lt;b&quot;</span>; <span class=\"c\">// done</span>\n"
+                .replace("&quot;", "\"")
+        );
+    }
+
+    #[test]
+    fn whitespace_between_tokens_of_one_class_joins_them() {
+        assert_eq!(
+            highlight("rust", "pub fn main() {}\n"),
+            "<span class=\"k\">pub fn</span> <span class=\"f\">main</span>() {}\n"
+        );
+    }
+
+    #[test]
+    fn jsonc_comments_and_keys_are_classified() {
+        let html = highlight("jsonc", "{\n  // note\n  \"name\": \"kv\", /* x */\n}\n");
+        assert_eq!(
+            html,
+            "{\n  <span class=\"c\">// note</span>\n  <span class=\"a\">\"name\"</span>: \
+             <span class=\"s\">\"kv\"</span>, <span class=\"c\">/* x */</span>\n}\n"
+        );
+    }
+
+    #[test]
+    fn shell_sessions_mark_prompts_and_leave_output_plain() {
+        let html = highlight("console", "$ echo \"hi\" \\\n  --flag\nhi <there>\n$\n");
+        assert_eq!(
+            html,
+            "<span class=\"pr\">$</span> <span class=\"f\">echo</span> \
+             <span class=\"s\">\"hi\"</span> \\\n  --flag\nhi &lt;there&gt;\n\
+             <span class=\"pr\">$</span>\n"
+        );
+    }
+
+    #[test]
+    fn line_endings_are_left_out() {
+        assert_eq!(highlight("text", "a\r\nb"), "a\nb\n");
+    }
+}

@@ -1,0 +1,200 @@
+//! Headings: unique slug ids, the anchor link after each heading's text, and the table of contents.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// An entry of the table of contents: an h2 with its h3 children.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// What the heading pass learned about a page.
+#[derive(Debug, Default)]
+pub struct HeadingsOutcome {
+    pub toc: Vec<TocEntry>,
+    /// Every id given to a heading, for anchor checks.
+    pub ids: Vec<String>,
+}
+
+/// Gives ids to headings and appends anchor links; drops the leading h1 when it became the page title.
+pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Event<'a>>, HeadingsOutcome) {
+    let mut slugger = Slugger::default();
+    let mut outcome = HeadingsOutcome::default();
+    let mut output = Vec::with_capacity(events.len() + 8);
+    let mut index = 0;
+    if drop_title_heading && let Some(end) = leading_h1_end(&events) {
+        index = end + 1;
+    }
+    while index < events.len() {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &events[index]
+        else {
+            output.push(events[index].clone());
+            index += 1;
+            continue;
+        };
+        let end = (index + 1..events.len())
+            .find(|&i| matches!(events[i], Event::End(TagEnd::Heading(_))))
+            .unwrap_or(events.len());
+        let inner = &events[index + 1..end];
+        let text = plain_text(inner);
+        let id = match id {
+            Some(id) => slugger.claim(id),
+            None => slugger.unique(&slugify(&text)),
+        };
+        let mut open = format!("<{level} id=\"");
+        escape_into(&mut open, &id);
+        open.push('"');
+        if !classes.is_empty() {
+            open.push_str(" class=\"");
+            escape_into(&mut open, &classes.join(" "));
+            open.push('"');
+        }
+        for (name, value) in attrs {
+            let _ = write!(open, " {}", name.as_ref());
+            if let Some(value) = value {
+                open.push_str("=\"");
+                escape_into(&mut open, value);
+                open.push('"');
+            }
+        }
+        open.push('>');
+        output.push(Event::Html(CowStr::from(open)));
+        output.extend(inner.iter().cloned());
+        let mut close = String::from(" <a class=\"anchor\" href=\"#");
+        escape_into(&mut close, &id);
+        let _ = write!(close, "\" aria-label=\"Link to this section\">#</a></{level}>\n");
+        output.push(Event::Html(CowStr::from(close)));
+        add_to_toc(&mut outcome.toc, *level, &id, &text);
+        outcome.ids.push(id);
+        index = end + 1;
+    }
+    (output, outcome)
+}
+
+/// The index of the `End` of a leading h1 (only blank HTML may come before it).
+fn leading_h1_end(events: &[Event<'_>]) -> Option<usize> {
+    let start = events
+        .iter()
+        .position(|event| !matches!(event, Event::Html(html) | Event::InlineHtml(html) if html.trim().is_empty()))?;
+    if !matches!(
+        events[start],
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        })
+    ) {
+        return None;
+    }
+    (start..events.len()).find(|&i| matches!(events[i], Event::End(TagEnd::Heading(HeadingLevel::H1))))
+}
+
+fn add_to_toc(toc: &mut Vec<TocEntry>, level: HeadingLevel, id: &str, title: &str) {
+    let entry = |level: u8| TocEntry {
+        level,
+        id: id.to_owned(),
+        title: title.to_owned(),
+        children: Vec::new(),
+    };
+    match level {
+        HeadingLevel::H2 => toc.push(entry(2)),
+        HeadingLevel::H3 => match toc.last_mut() {
+            Some(parent) => parent.children.push(entry(3)),
+            None => toc.push(entry(3)),
+        },
+        _ => {}
+    }
+}
+
+/// The readable text of inline events (code spans included, markup dropped).
+pub fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_owned()
+}
+
+/// GitHub-style slug: lowercase, letters/digits/`-`/`_` kept, spaces to `-`, other punctuation dropped.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            slug.push('-');
+        }
+    }
+    if slug.is_empty() { "section".to_owned() } else { slug }
+}
+
+/// Hands out unique ids within one page.
+#[derive(Default)]
+struct Slugger {
+    used: HashMap<String, usize>,
+}
+
+impl Slugger {
+    fn unique(&mut self, base: &str) -> String {
+        let count = self.used.entry(base.to_owned()).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            return base.to_owned();
+        }
+        let mut n = *count - 1;
+        loop {
+            let candidate = format!("{base}-{n}");
+            if !self.used.contains_key(&candidate) {
+                self.used.insert(candidate.clone(), 1);
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// An id the author chose with `{#id}`: kept as written, and reserved.
+    fn claim(&mut self, id: &str) -> String {
+        *self.used.entry(id.to_owned()).or_insert(0) += 1;
+        id.to_owned()
+    }
+}
+
+pub fn escape_into(out: &mut String, text: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_github_style() {
+        assert_eq!(slugify("The keyspace as an index"), "the-keyspace-as-an-index");
+        assert_eq!(slugify("Why KV feels different?"), "why-kv-feels-different");
+        assert_eq!(slugify("`env.KV.get()` & friends"), "envkvget--friends");
+        assert_eq!(slugify("Ünïcödé wörds"), "ünïcödé-wörds");
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids() {
+        let mut slugger = Slugger::default();
+        assert_eq!(slugger.unique("usage"), "usage");
+        assert_eq!(slugger.unique("usage"), "usage-1");
+        assert_eq!(slugger.unique("usage"), "usage-2");
+        assert_eq!(slugger.unique("usage-1"), "usage-1-1");
+    }
+}

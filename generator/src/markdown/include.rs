@@ -1,0 +1,184 @@
+//! Code includes: a fence with `include="path/to/file.rs#region"` shows a file (or one marked region of it)
+//! from the repository, read at build time, so the docs cannot drift from the code.
+//!
+//! A region is the lines between `#region name` and `#endregion name` (in any comment syntax:
+//! `// #region handler`, `# #region config`); nested region markers are left out of the result, and the
+//! common indentation is removed.
+
+use std::path::{Component, Path};
+
+/// Why an include could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncludeError {
+    #[error("cannot include `{0}`: the path must be relative to the site root")]
+    AbsolutePath(String),
+    #[error("cannot include `{path}`: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("`{path}` has no region `{region}`")]
+    MissingRegion {
+        path: String,
+        region: String,
+        available: Vec<String>,
+    },
+    #[error("region `{region}` in `{path}` is not closed")]
+    UnclosedRegion { path: String, region: String },
+}
+
+impl IncludeError {
+    pub fn help(&self) -> String {
+        match self {
+            IncludeError::AbsolutePath(_) => {
+                "write the path from the site root, e.g. `include=\"edge/src/theme.rs#handler\"`".into()
+            }
+            IncludeError::Unreadable { .. } => {
+                "check the path: it is relative to the folder that holds site.toml".into()
+            }
+            IncludeError::MissingRegion { region, available, .. } if available.is_empty() => {
+                format!("mark the lines with `// #region {region}` and `// #endregion {region}` in the file")
+            }
+            IncludeError::MissingRegion { available, .. } => format!("regions in the file: {}", available.join(", ")),
+            IncludeError::UnclosedRegion { region, .. } => {
+                format!("add `// #endregion {region}` after the region's last line")
+            }
+        }
+    }
+}
+
+/// Reads `spec` (`path` or `path#region`) relative to `root`.
+pub fn read_include(root: &Path, spec: &str) -> Result<String, IncludeError> {
+    let (path, region) = match spec.split_once('#') {
+        Some((path, region)) => (path, Some(region)),
+        None => (spec, None),
+    };
+    let relative = Path::new(path);
+    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
+        return Err(IncludeError::AbsolutePath(path.to_owned()));
+    }
+    let text = std::fs::read_to_string(root.join(relative)).map_err(|error| IncludeError::Unreadable {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    })?;
+    match region {
+        None => Ok(text),
+        Some(region) => extract_region(&text, region).map_err(|error| match error {
+            RegionError::Missing(available) => IncludeError::MissingRegion {
+                path: path.to_owned(),
+                region: region.to_owned(),
+                available,
+            },
+            RegionError::Unclosed => IncludeError::UnclosedRegion {
+                path: path.to_owned(),
+                region: region.to_owned(),
+            },
+        }),
+    }
+}
+
+enum RegionError {
+    Missing(Vec<String>),
+    Unclosed,
+}
+
+/// `#region NAME` or `#endregion NAME` in a comment line, as (is_start, name).
+fn marker(line: &str) -> Option<(bool, &str)> {
+    let trimmed = line
+        .trim_start()
+        .trim_start_matches(['/', '#', '-', '*', '<', '!', ';'])
+        .trim_start();
+    let (is_start, rest) = if let Some(rest) = trimmed.strip_prefix("#region") {
+        (true, rest)
+    } else {
+        (false, trimmed.strip_prefix("#endregion")?)
+    };
+    let name = rest.trim().trim_end_matches("-->").trim_end_matches("*/").trim();
+    Some((is_start, name))
+}
+
+fn extract_region(text: &str, region: &str) -> Result<String, RegionError> {
+    let mut lines = text.lines();
+    let mut available = Vec::new();
+    let mut found = false;
+    for line in lines.by_ref() {
+        if let Some((true, name)) = marker(line) {
+            if name == region {
+                found = true;
+                break;
+            }
+            available.push(name.to_owned());
+        }
+    }
+    if !found {
+        for line in text.lines() {
+            if let Some((true, name)) = marker(line)
+                && !available.iter().any(|a| a == name)
+            {
+                available.push(name.to_owned());
+            }
+        }
+        return Err(RegionError::Missing(available));
+    }
+    let mut body = Vec::new();
+    let mut closed = false;
+    for line in lines {
+        match marker(line) {
+            Some((false, name)) if name == region || name.is_empty() => {
+                closed = true;
+                break;
+            }
+            Some(_) => continue,
+            None => body.push(line),
+        }
+    }
+    if !closed {
+        return Err(RegionError::Unclosed);
+    }
+    Ok(dedent(&body))
+}
+
+fn dedent(lines: &[&str]) -> String {
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(line.get(indent..).unwrap_or("").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "fn a() {}\n    // #region handler\n    fn handler() {\n        // #region inner\n        work();\n        // #endregion inner\n    }\n    // #endregion handler\n# #region config\nx = 1\n# #endregion\n";
+
+    #[test]
+    fn extracts_a_region_without_nested_markers_and_dedents() {
+        let Ok(text) = extract_region(SOURCE, "handler") else {
+            panic!("region not found")
+        };
+        assert_eq!(text, "fn handler() {\n    work();\n}\n");
+        let Ok(text) = extract_region(SOURCE, "config") else {
+            panic!("region not found")
+        };
+        assert_eq!(text, "x = 1\n");
+    }
+
+    #[test]
+    fn reading_a_missing_region_lists_the_available_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lib.rs"), SOURCE).unwrap();
+        let error = read_include(dir.path(), "lib.rs#handlr").unwrap_err();
+        assert_eq!(error.to_string(), "`lib.rs` has no region `handlr`");
+        assert_eq!(error.help(), "regions in the file: handler, inner, config");
+        assert!(matches!(
+            read_include(dir.path(), "nope.rs"),
+            Err(IncludeError::Unreadable { .. })
+        ));
+        assert_eq!(read_include(dir.path(), "lib.rs#inner").unwrap(), "work();\n");
+    }
+}

@@ -1,0 +1,161 @@
+//! Markdown to HTML with pulldown-cmark, as a sequence of passes over the event stream, one per concern:
+//! links, code blocks (highlighting, diagrams, includes, tab groups), admonitions, headings.
+//!
+//! It renders one document's body and reports what the build needs to check afterwards (internal links)
+//! and what templates need (table of contents). It knows nothing about templates or output files.
+
+pub mod admonitions;
+pub mod code;
+pub mod headings;
+pub mod include;
+pub mod links;
+
+use crate::diagnostics::{Diagnostic, LineColumn, Location};
+use pulldown_cmark::{Event, Options, Parser};
+use std::path::Path;
+
+pub use headings::TocEntry;
+pub use links::{InternalLink, PageLookup};
+
+/// Markdown options from `site.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions {
+    pub smart_punctuation: bool,
+}
+
+/// Everything a document's render needs from the rest of the site.
+pub struct RenderContext<'a> {
+    /// The site root, for code includes.
+    pub root: &'a Path,
+    pub pages: &'a dyn PageLookup,
+    pub options: MarkdownOptions,
+}
+
+/// One document body to render.
+pub struct MarkdownSource<'a> {
+    /// Relative to the site root, for diagnostics and relative links.
+    pub file: &'a Path,
+    pub body: &'a str,
+    /// The 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+    /// The body's leading `#` heading became the title: leave it out.
+    pub drop_title_heading: bool,
+    /// Makes ids generated inside the document (diagrams) unique on the page.
+    pub id_prefix: &'a str,
+}
+
+impl MarkdownSource<'_> {
+    /// The file location of byte `offset` of the body.
+    pub fn location(&self, offset: usize) -> Location {
+        Location::at_offset(
+            self.file,
+            self.body,
+            offset,
+            LineColumn {
+                line: self.body_line,
+                column: 1,
+            },
+        )
+    }
+}
+
+/// A rendered document body.
+#[derive(Debug, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id an internal link may point at: headings and `id="..."` in raw HTML.
+    pub anchor_ids: Vec<String>,
+    /// Internal links to check once every page is rendered, with where they were written.
+    pub internal_links: Vec<(Location, InternalLink)>,
+    pub word_count: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parser_options(options: MarkdownOptions) -> Options {
+    let mut parser_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST;
+    if options.smart_punctuation {
+        parser_options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    parser_options
+}
+
+/// Renders `source` to HTML.
+pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> RenderedMarkdown {
+    let mut rendered = RenderedMarkdown::default();
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(source.body, parser_options(context.options))
+            .into_offset_iter()
+            .collect();
+
+    let links = links::process(&mut events, source.file, context.pages);
+    for missing in links.missing {
+        rendered.diagnostics.push(
+            Diagnostic::error(
+                Some(source.location(missing.span.start)),
+                format!(
+                    "link to a missing page `{}` (no file `{}`)",
+                    missing.written,
+                    missing.resolved.display()
+                ),
+            )
+            .with_help("fix the path (it is relative to this file), or create the page"),
+        );
+    }
+    rendered.internal_links = links
+        .internal
+        .into_iter()
+        .map(|link| (source.location(link.span.start), link))
+        .collect();
+
+    let mut events = code::process(events, source, context, &mut rendered.diagnostics);
+    admonitions::process(&mut events);
+    let (events, headings) = headings::process(events, source.drop_title_heading);
+    rendered.toc = headings.toc;
+    rendered.anchor_ids = headings.ids;
+    rendered.word_count = count_words(&events);
+    for event in &events {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            collect_html_ids(html, &mut rendered.anchor_ids);
+        }
+    }
+
+    rendered.html.reserve(source.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn count_words(events: &[Event<'_>]) -> usize {
+    events
+        .iter()
+        .map(|event| match event {
+            Event::Text(text) => text.split_whitespace().count(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Adds the values of `id="..."` attributes in raw HTML to `ids`.
+fn collect_html_ids(html: &str, ids: &mut Vec<String>) {
+    let mut rest = html;
+    while let Some(start) = rest.find(" id=") {
+        rest = &rest[start + 4..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        rest = &rest[1..];
+        if let Some(end) = rest.find(quote) {
+            ids.push(rest[..end].to_owned());
+            rest = &rest[end..];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+//! The template context: what `site`, `page`, `section` and `nav` hold (documented in the theme's README).
+
+use crate::config::SiteConfig;
+use crate::content::navigation::{self, DocumentLink, ReadingOrder};
+use crate::content::tree::{ContentTree, DocumentId};
+use crate::markdown::TocEntry;
+use crate::theme::{ColorTheme, Theme};
+use serde::Serialize;
+
+/// `site`: the same for every page.
+#[derive(Serialize)]
+pub struct SiteContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub color_themes: &'a [ColorTheme],
+    pub extra: &'a serde_json::Value,
+}
+
+impl<'a> SiteContext<'a> {
+    pub fn new(config: &'a SiteConfig, theme: &'a Theme) -> Self {
+        Self {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            color_themes: &theme.color_themes,
+            extra: &config.extra,
+        }
+    }
+}
+
+/// `page` or `section`.
+#[derive(Serialize)]
+pub struct DocumentContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub path: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub extra: serde_json::Value,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub previous: Option<DocumentLink>,
+    pub next: Option<DocumentLink>,
+    pub ancestors: Vec<DocumentLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<ListedDocument<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subsections: Option<Vec<ListedDocument<'a>>>,
+}
+
+/// A page or subsection as a section lists it.
+#[derive(Serialize)]
+pub struct ListedDocument<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: &'a str,
+}
+
+/// The rendered body and what the context needs from it.
+pub struct RenderedBody<'a> {
+    pub html: &'a str,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+}
+
+pub fn document_context<'a>(
+    config: &SiteConfig,
+    tree: &'a ContentTree,
+    order: &ReadingOrder,
+    id: DocumentId,
+    body: RenderedBody<'a>,
+) -> DocumentContext<'a> {
+    let document = tree.get(id);
+    let listed = |filter_sections: bool| {
+        document
+            .children
+            .iter()
+            .map(|child| tree.get(*child))
+            .filter(|child| child.is_section() == filter_sections)
+            .map(|child| ListedDocument {
+                title: &child.title,
+                path: &child.path,
+                description: child.front_matter.description.as_deref().unwrap_or(""),
+            })
+            .collect()
+    };
+    DocumentContext {
+        title: &document.title,
+        description: document.front_matter.description.as_deref().unwrap_or(""),
+        path: &document.path,
+        permalink: config.permalink(&document.path),
+        content: body.html,
+        toc: body.toc,
+        extra: serde_json::to_value(&document.front_matter.extra).unwrap_or(serde_json::Value::Null),
+        word_count: body.word_count,
+        reading_time: body.word_count.div_ceil(200).max(1),
+        previous: order.previous(tree, id),
+        next: order.next(tree, id),
+        ancestors: navigation::breadcrumbs(tree, id),
+        pages: document.is_section().then(|| listed(false)),
+        subsections: document.is_section().then(|| listed(true)),
+    }
+}

@@ -1,0 +1,152 @@
+//! Rendering documents: Markdown body, then the theme's template, then the output file. Runs in parallel
+//! over every document and returns what the link check needs.
+
+pub mod context;
+pub mod templates;
+
+use crate::config::SiteConfig;
+use crate::content::navigation::{self, ReadingOrder};
+use crate::content::tree::{ContentTree, DocumentId};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
+use crate::output::OutputSink;
+use context::{RenderedBody, document_context};
+use rayon::prelude::*;
+use std::path::Path;
+use templates::Templates;
+
+/// Everything rendering needs, shared by every document.
+pub struct RenderJob<'a> {
+    pub config: &'a SiteConfig,
+    pub tree: &'a ContentTree,
+    pub templates: &'a Templates,
+    /// `site` as a template value, made once.
+    pub site_value: tera::Value,
+    pub order: ReadingOrder,
+}
+
+/// What rendering one document left for the link check.
+pub struct RenderedDocument {
+    pub id: DocumentId,
+    pub anchor_ids: Vec<String>,
+    pub internal_links: Vec<(Location, InternalLink)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PageLookup for ContentTree {
+    fn path_of_source(&self, source: &Path) -> Option<String> {
+        self.by_source(source).map(|document| document.path.clone())
+    }
+}
+
+/// The output file of a URL path: `/storage/kv/` -> `storage/kv/index.html`.
+pub fn output_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
+impl RenderJob<'_> {
+    /// Renders every document to `output`, in parallel.
+    pub fn render_all(&self, output: &dyn OutputSink) -> Vec<RenderedDocument> {
+        self.tree
+            .documents()
+            .par_iter()
+            .with_min_len(4)
+            .map(|document| self.render_document(document.id, output))
+            .collect()
+    }
+
+    /// Renders one document to `output`.
+    pub fn render_document(&self, id: DocumentId, output: &dyn OutputSink) -> RenderedDocument {
+        let document = self.tree.get(id);
+        let source = MarkdownSource {
+            file: &document.source,
+            body: document.body(),
+            body_line: document.body_line,
+            drop_title_heading: document.title_from_heading,
+            id_prefix: "d",
+        };
+        let context = RenderContext {
+            root: &self.config.root,
+            pages: self.tree,
+            options: MarkdownOptions {
+                smart_punctuation: self.config.smart_punctuation,
+            },
+        };
+        let rendered = markdown::render(&source, &context);
+        let mut diagnostics = rendered.diagnostics;
+
+        let body = RenderedBody {
+            html: &rendered.html,
+            toc: &rendered.toc,
+            word_count: rendered.word_count,
+        };
+        let document_value = document_context(self.config, self.tree, &self.order, id, body);
+        let mut template_context = tera::Context::new();
+        template_context.insert_value("site", self.site_value.clone());
+        template_context.insert(
+            "nav",
+            &navigation::sidebar(self.tree, id, self.config.nav_section_window),
+        );
+        template_context.insert("current_path", &document.path);
+        template_context.insert("current_url", &self.config.permalink(&document.path));
+        template_context.insert(
+            "build",
+            &serde_json::json!({ "generator": concat!("edgedocs ", env!("CARGO_PKG_VERSION")) }),
+        );
+        template_context.insert(if document.is_section() { "section" } else { "page" }, &document_value);
+
+        let template = self.template_for(id);
+        match self.templates.render(&template, &template_context, &document.source) {
+            Ok(html) => {
+                if let Err(error) = output.write(&output_file(&document.path), html.as_bytes()) {
+                    diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+                }
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+        RenderedDocument {
+            id,
+            anchor_ids: rendered.anchor_ids,
+            internal_links: rendered.internal_links,
+            diagnostics,
+        }
+    }
+
+    fn template_for(&self, id: DocumentId) -> String {
+        let document = self.tree.get(id);
+        if let Some(template) = &document.front_matter.template {
+            return template.clone();
+        }
+        if id == self.tree.root() && self.templates.has("index.html") {
+            return "index.html".into();
+        }
+        if document.is_section() {
+            "section.html".into()
+        } else {
+            "page.html".into()
+        }
+    }
+
+    /// Renders `404.html` (or a plain page when the theme has none).
+    pub fn render_not_found(&self) -> Result<String, Diagnostic> {
+        if !self.templates.has("404.html") {
+            return Ok(format!(
+                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>Page not found</title><h1>Page not found</h1><p><a href=\"/\">Home</a></p></html>\n",
+                self.config.language
+            ));
+        }
+        let mut context = tera::Context::new();
+        context.insert_value("site", self.site_value.clone());
+        context.insert(
+            "nav",
+            &navigation::sidebar(self.tree, self.tree.root(), self.config.nav_section_window),
+        );
+        context.insert("current_path", "/404.html");
+        context.insert("current_url", &self.config.permalink("/404.html"));
+        context.insert(
+            "build",
+            &serde_json::json!({ "generator": concat!("edgedocs ", env!("CARGO_PKG_VERSION")) }),
+        );
+        self.templates.render("404.html", &context, Path::new("404.html"))
+    }
+}

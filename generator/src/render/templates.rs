@@ -1,0 +1,289 @@
+//! Templates: loading a theme's tera templates, the functions they can call, and turning tera's errors
+//! into diagnostics that name the template file, line and column.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::files;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use walkdir::WalkDir;
+
+/// The templates every theme must have.
+pub const REQUIRED: [&str; 2] = ["page.html", "section.html"];
+
+/// A theme's compiled templates.
+pub struct Templates {
+    tera: tera::Tera,
+    names: std::collections::HashSet<String>,
+    /// The templates folder relative to the site root, for diagnostics.
+    dir: PathBuf,
+}
+
+/// What template functions need to know about the site.
+pub struct TemplateFunctions {
+    /// `main.css` -> `/assets/main.1a2b3c4d.css`.
+    pub asset_urls: Arc<HashMap<String, String>>,
+    pub base_url: String,
+}
+
+impl Templates {
+    /// Loads and compiles every `*.html` under `templates_dir`, reporting every syntax error.
+    pub fn load(
+        root: &Path,
+        templates_dir: &Path,
+        functions: TemplateFunctions,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Templates> {
+        let dir = templates_dir.strip_prefix(root).unwrap_or(templates_dir).to_path_buf();
+        let mut sources = Vec::new();
+        for entry in WalkDir::new(templates_dir).sort_by_file_name().into_iter().flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_file()
+                || path
+                    .extension()
+                    .is_none_or(|ext| ext != "html" && ext != "xml" && ext != "txt")
+            {
+                continue;
+            }
+            let name = path
+                .strip_prefix(templates_dir)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            match files::read_to_string(path) {
+                Ok(text) => sources.push((name, text)),
+                Err(error) => diagnostics.push(Diagnostic::error(None, format!("{error:#}"))),
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        register_functions(&mut tera, &functions);
+        let errors_before = diagnostics.error_count();
+        // Add one by one so every file with a syntax error is reported, then link them together.
+        for (name, text) in &sources {
+            let mut single = tera::Tera::default();
+            register_functions(&mut single, &functions);
+            if let Err(error) = single.add_raw_template(name, text) {
+                diagnostics.push(template_diagnostic(&dir, &error, None));
+            }
+        }
+        if diagnostics.error_count() > errors_before {
+            return None;
+        }
+        if let Err(error) = tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str()))) {
+            diagnostics.push(template_diagnostic(&dir, &error, None));
+            return None;
+        }
+        let names = sources.iter().map(|(name, _)| name.clone()).collect();
+        let templates = Templates { tera, names, dir };
+        for required in REQUIRED {
+            if !templates.has(required) {
+                diagnostics.push(
+                    Diagnostic::error(None, format!("the theme has no `{required}` template"))
+                        .with_help(format!("create `{}/{required}`", templates.dir.display())),
+                );
+            }
+        }
+        (diagnostics.error_count() == errors_before).then_some(templates)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
+    /// Renders `name` for the document `for_source` (named in diagnostics).
+    pub fn render(&self, name: &str, context: &tera::Context, for_source: &Path) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| template_diagnostic(&self.dir, &error, Some(for_source)))
+    }
+}
+
+fn register_functions(tera: &mut tera::Tera, functions: &TemplateFunctions) {
+    let asset_urls = Arc::clone(&functions.asset_urls);
+    tera.register_function(
+        "asset_url",
+        move |kwargs: tera::Kwargs, _: &tera::State<'_>| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            match asset_urls.get(path.trim_start_matches('/')) {
+                Some(url) => Ok(url.clone()),
+                None => {
+                    let mut known: Vec<&str> = asset_urls.keys().map(String::as_str).collect();
+                    known.sort_unstable();
+                    Err(tera::Error::message(format!(
+                        "asset_url: the theme has no asset `{path}` (assets: {})",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )))
+                }
+            }
+        },
+    );
+    let base_url = functions.base_url.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: tera::Kwargs, _: &tera::State<'_>| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(if path.starts_with('/') {
+                format!("{base_url}{path}")
+            } else {
+                format!("{base_url}/{path}")
+            })
+        },
+    );
+}
+
+/// A tera error as a diagnostic at the template's file, line and column.
+fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path>) -> Diagnostic {
+    let while_rendering = for_source
+        .map(|source| format!(" (while rendering {})", source.display()))
+        .unwrap_or_default();
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        _ => None,
+    };
+    // A function's own error is wrapped in a rendering error whose source says what went wrong.
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        cause = inner.to_string();
+        source = inner.source();
+    }
+    match report {
+        Some(report) => {
+            let span = report.span();
+            let location = Location::new(dir.join(report.filename()), span.start_line, span.start_col + 1);
+            let mut message = report.message().to_owned();
+            if !cause.is_empty() && !message.contains(&cause) {
+                message = format!("{message}: {cause}");
+            }
+            let help = if message.contains("is not defined") || message.contains("not found in context") {
+                "guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable"
+            } else {
+                "see the theme's README for the template context and tera's documentation for the syntax"
+            };
+            Diagnostic::error(Some(location), format!("template error: {message}{while_rendering}")).with_help(help)
+        }
+        None => {
+            let message = error.to_string();
+            Diagnostic::error(
+                None,
+                format!(
+                    "template error: {message}{}{while_rendering}",
+                    if cause.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {cause}")
+                    }
+                ),
+            )
+            .with_help(format!("check the templates in `{}`", dir.display()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(templates: &[(&str, &str)]) -> (Option<Templates>, Diagnostics) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("themes/t/templates");
+        for (name, text) in templates {
+            std::fs::create_dir_all(dir.join(name).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let functions = TemplateFunctions {
+            asset_urls: Arc::new(HashMap::from([(
+                "main.css".to_owned(),
+                "/assets/main.abc.css".to_owned(),
+            )])),
+            base_url: "https://x.dev".into(),
+        };
+        let mut diagnostics = Diagnostics::new();
+        let templates = Templates::load(root.path(), &dir, functions, &mut diagnostics);
+        (templates, diagnostics)
+    }
+
+    #[test]
+    fn every_syntax_error_names_its_file_and_line() {
+        let (templates, diagnostics) = load(&[
+            ("page.html", "a\n{{ x }\n"),
+            ("section.html", "{% if %}"),
+            ("ok.html", "fine"),
+        ]);
+        assert!(templates.is_none());
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("error: themes/t/templates/page.html:2:"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].starts_with("error: themes/t/templates/section.html:1:"),
+            "{}",
+            messages[1]
+        );
+    }
+
+    #[test]
+    fn an_undefined_variable_names_the_template_line_and_the_page() {
+        let (templates, diagnostics) = load(&[
+            ("page.html", "<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle }}</p>\n"),
+            ("section.html", ""),
+        ]);
+        assert!(!diagnostics.has_errors());
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({ "title": "KV" }));
+        let error = templates
+            .unwrap()
+            .render("page.html", &context, Path::new("content/kv.md"))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string().lines().next().unwrap(),
+            "error: themes/t/templates/page.html:2:12: template error: Field `subtitle` is not defined. Available fields: title (while rendering content/kv.md)"
+        );
+    }
+
+    #[test]
+    fn functions_map_assets_and_urls() {
+        let (templates, _) = load(&[
+            (
+                "page.html",
+                "{{ asset_url(path=\"main.css\") }} {{ url(path=\"/a/\") }}",
+            ),
+            ("section.html", "{{ asset_url(path=\"nope.css\") }}"),
+        ]);
+        let templates = templates.unwrap();
+        let context = tera::Context::new();
+        assert_eq!(
+            templates.render("page.html", &context, Path::new("a.md")).unwrap(),
+            "/assets/main.abc.css https://x.dev/a/"
+        );
+        let error = templates
+            .render("section.html", &context, Path::new("a.md"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("the theme has no asset `nope.css` (assets: main.css)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_required_template_is_an_error() {
+        let (templates, diagnostics) = load(&[("page.html", "")]);
+        assert!(templates.is_none());
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message == "the theme has no `section.html` template")
+        );
+    }
+}
