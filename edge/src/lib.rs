@@ -1,1 +1,99 @@
-//! The edgedocs edge middleware: decides what to inject into each HTML page and answers the KV demo APIs.
+//! The edgedocs edge middleware: decides what to inject into each HTML page and answers the KV demo
+//! APIs. The core is sans-IO — pure functions from a request plus KV values to a response plus KV
+//! writes — and runs the same way in the Cloudflare Worker (the `worker_*` modules, wasm32 only) and
+//! in the native preview server.
+//!
+//! # Public API for runtimes (the preview server calls exactly this)
+//!
+//! ```text
+//! Edge::new(EdgeConfig) -> Edge
+//!   EdgeConfig::new(allowed_themes: Vec<String>, edge_name) -> EdgeConfig   // preview: the site's
+//!                                        //   colour-theme names, "preview"; set secure_cookies = false on http
+//! Edge::route(&self, path: &str) -> Route                                   // Route::Api(ApiEndpoint) | Route::Asset
+//!
+//! // KV demo APIs, two steps:
+//! Edge::start_api(&self, ApiEndpoint, &EdgeRequest, &RequestContext) -> ApiStep
+//!   ApiStep::Done(Outcome) | ApiStep::NeedsKv { reads: KvReads, pending: PendingApi }
+//! Edge::finish_api(&self, PendingApi, &KvSnapshot) -> Outcome
+//!   Outcome { response: EdgeResponse, writes: Vec<KvWrite> }                // write, then respond;
+//!   Outcome::kv_unavailable() -> Outcome                                    //   on KV failure send this (503)
+//!
+//! // HTML pages, two steps plus the streaming applier:
+//! Edge::start_page(&self, &EdgeRequest) -> PendingPage                      // PendingPage::reads: KvReads
+//! Edge::finish_page(&self, PendingPage, Option<&KvSnapshot>) -> InjectionPlan  // None = KV failed: fail open
+//! HtmlInjector::new(&InjectionPlan, impl FnMut(&[u8])) -> HtmlInjector
+//!   .write(&[u8]) -> Result<(), InjectionError>;  .end() -> Result<InjectionReport, InjectionError>
+//! page_response_headers(&[(String, String)]) -> Vec<(String, String)>      // headers of a rewritten page
+//! is_html_content_type(&str) -> bool;  path_expects_html(&str) -> bool
+//!
+//! // Types and the KV model:
+//! EdgeRequest { method: Method, origin, path, query, headers: Vec<(String, String)>, body: Vec<u8> }
+//! EdgeResponse { status: u16, headers: Vec<(String, String)>, body: Vec<u8> }
+//! RequestContext { now_unix_ms: u64, fresh_session: SessionId }            // SessionId::generate()
+//! KvReads { gets: Vec<KvGet { key, cache_ttl_seconds }>, lists: Vec<KvList { prefix, max_keys }> }
+//! KvSnapshot::new() + insert_value(key, Option<String>) + insert_listing(prefix, Vec<KvListEntry>)
+//! KvListEntry { name, expiration: Option<u64>, metadata: Option<serde_json::Value> }
+//! KvWrite { key, value, expiration_ttl: Option<u64>, metadata: Option<serde_json::Value> }
+//! validate_kv_write(&KvWrite) -> Result<(), KvLimitError>;  validate_kv_key(&str)
+//! MAX_KEY_BYTES, MAX_VALUE_BYTES, MAX_METADATA_BYTES, MAX_LIST_PAGE_KEYS,
+//! MIN_EXPIRATION_TTL_SECONDS, MIN_CACHE_TTL_SECONDS
+//! ```
+//!
+//! A runtime's driver is small: route; for an API, build an [`EdgeRequest`], call
+//! [`Edge::start_api`], perform the reads concurrently (a `list` follows the cursor), call
+//! [`Edge::finish_api`], make the writes, send the response. For a page, fetch the asset and the
+//! page's reads together; when the asset is HTML, stream it through an applier of the plan with
+//! [`page_response_headers`]; anything else passes through untouched.
+//!
+//! # Decisions
+//! - Sessions are minted lazily: only by `GET /api/kv/theme` (the demo calls it on load) and by a
+//!   POST from a visitor without one. Pages never set cookies, so they stay cacheable by nothing but
+//!   the visitor and cost no write.
+//! - After a theme change the `theme_hint` cookie (5 minutes) carries the new theme; the edge trusts it
+//!   only for allow-listed names and prefers it to KV, which may still serve the old value.
+//! - Flags are keyed `flag:<sessionId>:<tenant>:<name>`: tenant ids contain no `:`, so a listing sees
+//!   only that visitor's tenant, and no other key in KV is reachable through the API.
+
+mod api;
+mod api_error;
+mod config;
+mod edge;
+mod flags_api;
+mod html_injector;
+mod http;
+mod injection;
+mod kv;
+mod session;
+mod theme_api;
+
+#[cfg(target_arch = "wasm32")]
+mod worker_entry;
+#[cfg(target_arch = "wasm32")]
+mod worker_html;
+#[cfg(target_arch = "wasm32")]
+mod worker_kv;
+
+pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
+pub use api_error::ApiError;
+pub use config::{
+    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT,
+    PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
+    THEME_HINT_LIFETIME_SECONDS,
+};
+pub use edge::{Edge, Route};
+pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
+pub use html_injector::{
+    HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html,
+};
+pub use http::{EdgeRequest, EdgeResponse, Method};
+pub use injection::{
+    CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PendingPage, is_html_content_type,
+    page_response_headers, path_expects_html, security_headers,
+};
+pub use kv::{
+    KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES,
+    MAX_LIST_PAGE_KEYS, MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS,
+    MIN_EXPIRATION_TTL_SECONDS, metadata_bytes, validate_kv_key, validate_kv_write,
+};
+pub use session::{SESSION_COOKIE, SessionId, THEME_HINT_COOKIE};
+pub use theme_api::theme_key;

@@ -1,0 +1,85 @@
+//! The edge's configuration: the colour-theme allow-list, the name the edge writes into `data-edge`,
+//! cookie settings and the demo limits. Owns the allow-list generated from the site's theme manifest at
+//! build time; runtimes pick a constructor, they do not read files.
+
+include!(concat!(env!("OUT_DIR"), "/site_color_themes.rs"));
+
+/// How long the session cookie and the `theme:<sessionId>` key live: 90 days.
+pub const SESSION_LIFETIME_SECONDS: u64 = 90 * 24 * 60 * 60;
+/// How long the `theme_hint` cookie is trusted after a theme change: long enough for KV to propagate.
+pub const THEME_HINT_LIFETIME_SECONDS: u64 = 5 * 60;
+/// How long the edge may cache `pinned_message` (KV `cacheTtl`).
+pub const PINNED_MESSAGE_CACHE_TTL_SECONDS: u64 = 60;
+/// How long demo flags live before KV deletes them: one day.
+pub const FLAG_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
+/// Most flags one tenant may hold.
+pub const MAX_FLAGS_PER_TENANT: usize = 50;
+/// Largest API request body accepted, in bytes.
+pub const MAX_API_BODY_BYTES: usize = 8 * 1024;
+
+/// What the edge needs to know about the site and the runtime it runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeConfig {
+    /// Colour-theme names a visitor may pick; `theme-<name>` is added to `<html>` only for these.
+    pub allowed_themes: Vec<String>,
+    /// The value of `data-edge` on `<html>`: `"cloudflare"` in the Worker, `"preview"` in the preview server.
+    pub edge_name: String,
+    /// Add `Secure` to cookies. Off only for plain-HTTP local previews.
+    pub secure_cookies: bool,
+    /// Most flags one tenant may hold.
+    pub max_flags_per_tenant: usize,
+    /// Largest API request body accepted, in bytes.
+    pub max_api_body_bytes: usize,
+}
+
+impl EdgeConfig {
+    /// A configuration with the demo defaults for the given allow-list and edge name.
+    pub fn new(allowed_themes: Vec<String>, edge_name: impl Into<String>) -> Self {
+        Self {
+            allowed_themes,
+            edge_name: edge_name.into(),
+            secure_cookies: true,
+            max_flags_per_tenant: MAX_FLAGS_PER_TENANT,
+            max_api_body_bytes: MAX_API_BODY_BYTES,
+        }
+    }
+
+    /// The Worker's configuration: the allow-list generated from the site's theme manifest,
+    /// `data-edge="cloudflare"`, secure cookies.
+    pub fn cloudflare() -> Self {
+        Self::new(
+            SITE_COLOR_THEMES
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
+            "cloudflare",
+        )
+    }
+
+    /// Whether `name` is on the allow-list.
+    pub fn is_allowed_theme(&self, name: &str) -> bool {
+        self.allowed_themes.iter().any(|allowed| allowed == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_allow_list_comes_from_the_theme_manifest() {
+        let manifest = include_str!("../../themes/default/theme.toml");
+        let names_in_manifest: Vec<&str> = manifest
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("name = \""))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(!names_in_manifest.is_empty());
+        assert_eq!(SITE_COLOR_THEMES, names_in_manifest.as_slice());
+        let config = EdgeConfig::cloudflare();
+        assert!(config.is_allowed_theme("dark"));
+        assert!(!config.is_allowed_theme("Dark"));
+        assert!(!config.is_allowed_theme("neon"));
+        assert_eq!(config.edge_name, "cloudflare");
+    }
+}

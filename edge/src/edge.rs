@@ -1,0 +1,99 @@
+//! The [`Edge`]: one value holding the configuration, with the entry points every runtime calls in
+//! the same order — route, then either the API's two steps or the page's two steps. It owns the order
+//! of decisions, not the decisions themselves (those live in the handler and injection modules).
+
+use crate::api::{self, ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
+use crate::config::EdgeConfig;
+use crate::http::EdgeRequest;
+use crate::injection::{self, InjectionPlan, PendingPage};
+use crate::kv::KvSnapshot;
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// A KV demo API under `/api/`: answered by the core, never by the static assets.
+    Api(ApiEndpoint),
+    /// Anything else: fetched from the static assets; HTML responses get the injection.
+    Asset,
+}
+
+/// The edge middleware, configured once and shared by every request.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    config: EdgeConfig,
+}
+
+impl Edge {
+    pub fn new(config: EdgeConfig) -> Self {
+        Self { config }
+    }
+
+    pub fn config(&self) -> &EdgeConfig {
+        &self.config
+    }
+
+    /// Routes by path: `/api/kv/theme`, `/api/kv/flags`, other `/api/...` (404), or a static asset.
+    pub fn route(&self, path: &str) -> Route {
+        match path {
+            "/api/kv/theme" => Route::Api(ApiEndpoint::Theme),
+            "/api/kv/flags" => Route::Api(ApiEndpoint::Flags),
+            "/api" => Route::Api(ApiEndpoint::Unknown),
+            _ if path.starts_with("/api/") => Route::Api(ApiEndpoint::Unknown),
+            _ => Route::Asset,
+        }
+    }
+
+    /// Validates an API request and either answers it or names the KV reads it needs.
+    pub fn start_api(
+        &self,
+        endpoint: ApiEndpoint,
+        request: &EdgeRequest,
+        context: &RequestContext,
+    ) -> ApiStep {
+        api::start(endpoint, request, context, &self.config)
+    }
+
+    /// Answers an API request from the KV values read for it. Make `outcome.writes` before sending
+    /// `outcome.response`; if a write fails, send [`Outcome::kv_unavailable`] instead.
+    pub fn finish_api(&self, pending: PendingApi, snapshot: &KvSnapshot) -> Outcome {
+        api::finish(pending, snapshot, &self.config)
+    }
+
+    /// The KV reads an HTML page needs ([`PendingPage::reads`]); start them while fetching the asset.
+    pub fn start_page(&self, request: &EdgeRequest) -> PendingPage {
+        injection::start_page(request, &self.config)
+    }
+
+    /// The injection plan for a page; `snapshot` is `None` when KV failed or timed out (fail open:
+    /// the page is served without KV content, never as an error).
+    pub fn finish_page(
+        &self,
+        pending: PendingPage,
+        snapshot: Option<&KvSnapshot>,
+    ) -> InjectionPlan {
+        injection::finish_page(pending, snapshot, &self.config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        let edge = Edge::new(EdgeConfig::cloudflare());
+        let cases = [
+            ("/api/kv/theme", Route::Api(ApiEndpoint::Theme)),
+            ("/api/kv/flags", Route::Api(ApiEndpoint::Flags)),
+            ("/api/kv/theme/", Route::Api(ApiEndpoint::Unknown)),
+            ("/api/kv/pinned_message", Route::Api(ApiEndpoint::Unknown)),
+            ("/api", Route::Api(ApiEndpoint::Unknown)),
+            ("/apix", Route::Asset),
+            ("/", Route::Asset),
+            ("/storage/kv/", Route::Asset),
+        ];
+        for (path, route) in cases {
+            assert_eq!(edge.route(path), route, "{path}");
+        }
+    }
+}

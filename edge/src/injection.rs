@@ -1,0 +1,349 @@
+//! What the edge puts into an HTML page, decided without touching the HTML: the KV reads a page needs,
+//! the resulting [`InjectionPlan`], and the response headers of a rewritten page. Applying the plan to
+//! the bytes is [`crate::html_injector`]'s job (or the Worker's runtime rewriter's).
+
+use crate::config::{EdgeConfig, PINNED_MESSAGE_CACHE_TTL_SECONDS};
+use crate::http::EdgeRequest;
+use crate::kv::{KvGet, KvReads, KvSnapshot};
+use crate::session;
+use crate::theme_api::theme_key;
+
+/// The KV key of the site-wide pinned message.
+pub const PINNED_MESSAGE_KEY: &str = "pinned_message";
+
+/// The Content-Security-Policy every HTML page is served with (the theme contract's policy).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// What to inject into one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectionPlan {
+    /// `theme-<name>`, appended to `<html>`'s class list; only ever an allow-listed name.
+    pub theme_class: Option<String>,
+    /// Text for the `#pinned-message` slot (escaped when inserted, never parsed as HTML).
+    pub pinned_message: Option<String>,
+    /// The value of `data-edge` on `<html>`.
+    pub edge_name: String,
+}
+
+impl InjectionPlan {
+    /// The plan when KV cannot be read: only what needs no KV (the edge marker and a trusted hint).
+    pub fn without_kv(edge_name: impl Into<String>) -> Self {
+        Self {
+            theme_class: None,
+            pinned_message: None,
+            edge_name: edge_name.into(),
+        }
+    }
+}
+
+/// A page request waiting for its KV reads.
+#[derive(Debug, Clone)]
+pub struct PendingPage {
+    /// The reads to perform, concurrently: the pinned message (cached at the edge) and, when the
+    /// visitor has a session but no fresh theme hint, `theme:<sessionId>`.
+    pub reads: KvReads,
+    theme_key: Option<String>,
+    theme_hint: Option<String>,
+}
+
+pub(crate) fn start_page(request: &EdgeRequest, config: &EdgeConfig) -> PendingPage {
+    let cookies = request.cookie_header();
+    let theme_hint = session::theme_hint_from_cookies(&cookies, config);
+    let theme_key = match &theme_hint {
+        Some(_) => None,
+        None => session::session_from_cookies(&cookies).map(|session| theme_key(&session)),
+    };
+    let mut gets = vec![KvGet {
+        key: PINNED_MESSAGE_KEY.to_owned(),
+        cache_ttl_seconds: Some(PINNED_MESSAGE_CACHE_TTL_SECONDS),
+    }];
+    gets.extend(theme_key.iter().map(|key| KvGet {
+        key: key.clone(),
+        cache_ttl_seconds: None,
+    }));
+    PendingPage {
+        reads: KvReads {
+            gets,
+            lists: Vec::new(),
+        },
+        theme_key,
+        theme_hint,
+    }
+}
+
+/// `snapshot` is `None` when KV failed or timed out: the page is then served without KV content.
+pub(crate) fn finish_page(
+    pending: PendingPage,
+    snapshot: Option<&KvSnapshot>,
+    config: &EdgeConfig,
+) -> InjectionPlan {
+    let stored_theme = match (snapshot, &pending.theme_key) {
+        (Some(snapshot), Some(key)) => snapshot.value(key).map(str::to_owned),
+        _ => None,
+    };
+    let theme = pending
+        .theme_hint
+        .or(stored_theme)
+        .filter(|name| config.is_allowed_theme(name));
+    let pinned_message = snapshot
+        .and_then(|snapshot| snapshot.value(PINNED_MESSAGE_KEY))
+        .filter(|message| !message.trim().is_empty())
+        .map(str::to_owned);
+    InjectionPlan {
+        theme_class: theme.map(|name| format!("theme-{name}")),
+        pinned_message,
+        edge_name: config.edge_name.clone(),
+    }
+}
+
+/// Whether a `Content-Type` names an HTML document.
+pub fn is_html_content_type(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("text/html"))
+}
+
+/// Whether a path most likely serves an HTML page (`/`, `/dir/`, `/page.html`, `/page`), so the
+/// runtime can start the page's KV reads while it fetches the asset.
+pub fn path_expects_html(path: &str) -> bool {
+    let last_segment = path.rsplit('/').next().unwrap_or_default();
+    last_segment.is_empty() || last_segment.ends_with(".html") || !last_segment.contains('.')
+}
+
+/// Headers whose fetched value is dropped from a rewritten page: the length and validator no longer
+/// match the rewritten body, and the edge sets its own caching and security headers.
+const REPLACED_HEADERS: &[&str] = &[
+    "content-length",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "vary",
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+];
+
+/// The headers of a rewritten HTML page: a copy of the asset's (fetched headers are immutable) without
+/// length and validators, plus the security headers, `Cache-Control: private, no-store` and
+/// `Vary: Cookie` (merged with any `Vary` the asset had), since the page depends on the visitor's cookies.
+pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String, String)> {
+    let mut vary: Vec<String> = asset_headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("vary"))
+        .flat_map(|(_, value)| value.split(','))
+        .map(|field| field.trim().to_owned())
+        .filter(|field| !field.is_empty() && !field.eq_ignore_ascii_case("cookie"))
+        .collect();
+    vary.push("Cookie".to_owned());
+    let mut headers: Vec<(String, String)> = asset_headers
+        .iter()
+        .filter(|(name, _)| {
+            !REPLACED_HEADERS
+                .iter()
+                .any(|replaced| name.eq_ignore_ascii_case(replaced))
+        })
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
+        .collect();
+    headers.extend(security_headers());
+    headers.push(("cache-control".into(), "private, no-store".into()));
+    headers.push(("vary".into(), vary.join(", ")));
+    headers
+}
+
+/// The security headers every HTML page carries.
+pub fn security_headers() -> [(String, String); 3] {
+    [
+        (
+            "content-security-policy".into(),
+            CONTENT_SECURITY_POLICY.into(),
+        ),
+        ("x-content-type-options".into(), "nosniff".into()),
+        (
+            "referrer-policy".into(),
+            "strict-origin-when-cross-origin".into(),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Method;
+
+    const VISITOR: &str = "0123456789abcdef0123456789abcdef";
+
+    fn config() -> EdgeConfig {
+        EdgeConfig::new(vec!["light".into(), "dark".into()], "cloudflare")
+    }
+
+    fn page(cookie: Option<&str>) -> EdgeRequest {
+        let request = EdgeRequest::new(Method::Get, "https://docs.test", "/storage/kv/");
+        match cookie {
+            Some(cookie) => request.with_header("cookie", cookie),
+            None => request,
+        }
+    }
+
+    #[test]
+    fn reads_depend_on_the_cookies() {
+        let anonymous = start_page(&page(None), &config());
+        assert_eq!(
+            anonymous.reads.gets,
+            vec![KvGet {
+                key: "pinned_message".into(),
+                cache_ttl_seconds: Some(60)
+            }]
+        );
+        let visitor = start_page(&page(Some(&format!("session={VISITOR}"))), &config());
+        assert_eq!(visitor.reads.gets.len(), 2);
+        assert_eq!(visitor.reads.gets[1].key, format!("theme:{VISITOR}"));
+        let hinted = start_page(
+            &page(Some(&format!("session={VISITOR}; theme_hint=dark"))),
+            &config(),
+        );
+        assert_eq!(
+            hinted.reads.gets.len(),
+            1,
+            "a trusted hint saves the theme read"
+        );
+    }
+
+    #[test]
+    fn plans_for_each_combination_of_cookies_and_kv() {
+        let session_cookie = format!("session={VISITOR}");
+        let hinted_cookie = format!("session={VISITOR}; theme_hint=light");
+        let forged_hint = format!("session={VISITOR}; theme_hint=x%20onload");
+        let kv = KvSnapshot::new()
+            .with_value("pinned_message", Some("Maintenance at 10:00"))
+            .with_value(format!("theme:{VISITOR}"), Some("dark"));
+        let kv_bad_theme =
+            KvSnapshot::new().with_value(format!("theme:{VISITOR}"), Some("\"><script>"));
+        let kv_blank_message = KvSnapshot::new().with_value("pinned_message", Some("  "));
+        let kv_empty = KvSnapshot::new();
+        /// (name, cookie, KV snapshot, expected theme class, expected message)
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a KvSnapshot>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            ("anonymous, KV empty", None, Some(&kv_empty), None, None),
+            (
+                "anonymous sees the message",
+                None,
+                Some(&kv),
+                None,
+                Some("Maintenance at 10:00"),
+            ),
+            (
+                "session theme from KV",
+                Some(&session_cookie),
+                Some(&kv),
+                Some("theme-dark"),
+                Some("Maintenance at 10:00"),
+            ),
+            (
+                "hint wins over KV",
+                Some(&hinted_cookie),
+                Some(&kv),
+                Some("theme-light"),
+                Some("Maintenance at 10:00"),
+            ),
+            (
+                "forged hint ignored",
+                Some(&forged_hint),
+                Some(&kv),
+                Some("theme-dark"),
+                Some("Maintenance at 10:00"),
+            ),
+            (
+                "stored theme off the allow-list",
+                Some(&session_cookie),
+                Some(&kv_bad_theme),
+                None,
+                None,
+            ),
+            ("blank message", None, Some(&kv_blank_message), None, None),
+            ("KV failed", Some(&session_cookie), None, None, None),
+            (
+                "KV failed, hint still applies",
+                Some(&hinted_cookie),
+                None,
+                Some("theme-light"),
+                None,
+            ),
+        ];
+        for (name, cookie, snapshot, theme_class, message) in cases {
+            let plan = finish_page(start_page(&page(cookie), &config()), snapshot, &config());
+            assert_eq!(plan.theme_class.as_deref(), theme_class, "{name}");
+            assert_eq!(plan.pinned_message.as_deref(), message, "{name}");
+            assert_eq!(plan.edge_name, "cloudflare", "{name}");
+        }
+    }
+
+    #[test]
+    fn page_headers_replace_caching_and_add_security() {
+        let asset = vec![
+            (
+                "Content-Type".to_owned(),
+                "text/html; charset=utf-8".to_owned(),
+            ),
+            ("Content-Length".to_owned(), "1234".to_owned()),
+            ("ETag".to_owned(), "\"abc\"".to_owned()),
+            (
+                "Cache-Control".to_owned(),
+                "public, max-age=0, must-revalidate".to_owned(),
+            ),
+            ("Vary".to_owned(), "Accept-Encoding".to_owned()),
+        ];
+        let headers = page_response_headers(&asset);
+        let get = |name: &str| crate::http::header_value(&headers, name);
+        assert_eq!(get("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(get("content-length"), None);
+        assert_eq!(get("etag"), None);
+        assert_eq!(get("cache-control"), Some("private, no-store"));
+        assert_eq!(get("vary"), Some("Accept-Encoding, Cookie"));
+        assert_eq!(
+            get("content-security-policy"),
+            Some(CONTENT_SECURITY_POLICY)
+        );
+        assert_eq!(get("x-content-type-options"), Some("nosniff"));
+        assert_eq!(
+            get("referrer-policy"),
+            Some("strict-origin-when-cross-origin")
+        );
+        assert_eq!(
+            headers
+                .iter()
+                .filter(|(name, _)| name == "cache-control")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn html_detection() {
+        for (content_type, html) in [
+            ("text/html", true),
+            ("TEXT/HTML; charset=utf-8", true),
+            ("text/css", false),
+            ("application/xhtml+xml", false),
+        ] {
+            assert_eq!(is_html_content_type(content_type), html, "{content_type}");
+        }
+        for (path, html) in [
+            ("/", true),
+            ("/storage/kv/", true),
+            ("/about", true),
+            ("/404.html", true),
+            ("/robots.txt", false),
+            ("/favicon.ico", false),
+        ] {
+            assert_eq!(path_expects_html(path), html, "{path}");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The one module that touches `worker::KvStore`: performs a [`KvReads`] concurrently (each `list`
+//! following its cursor) within a time budget, and makes [`KvWrite`]s. Failures are logged here and
+//! reported upward only as [`KvUnavailable`], so no internal error text can reach a visitor.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use futures_util::future::{Either, select, try_join, try_join_all};
+use worker::{Delay, Env, KvStore, console_error};
+
+use crate::kv::{KvGet, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS};
+
+/// The name of the KV binding in `wrangler.jsonc`.
+pub const KV_BINDING: &str = "KV";
+
+/// KV failed or did not answer in time; the details went to the log.
+#[derive(Debug, Clone, Copy)]
+pub struct KvUnavailable;
+
+/// The Worker's KV namespace.
+pub struct KvDriver {
+    store: KvStore,
+}
+
+impl KvDriver {
+    pub fn from_env(env: &Env) -> Result<Self, KvUnavailable> {
+        env.kv(KV_BINDING)
+            .map(|store| Self { store })
+            .map_err(|error| {
+                console_error!("KV binding `{KV_BINDING}` is unusable: {error}");
+                KvUnavailable
+            })
+    }
+
+    /// Performs every read at once; gives up after `budget`.
+    pub async fn read(
+        &self,
+        reads: &KvReads,
+        budget: Duration,
+    ) -> Result<KvSnapshot, KvUnavailable> {
+        if reads.is_empty() {
+            return Ok(KvSnapshot::new());
+        }
+        let gets = try_join_all(reads.gets.iter().map(|get| self.get(get)));
+        let lists = try_join_all(reads.lists.iter().map(|list| self.list(list)));
+        let all = pin!(try_join(gets, lists));
+        match select(all, pin!(Delay::from(budget))).await {
+            Either::Left((Ok((values, listings)), _)) => {
+                let mut snapshot = KvSnapshot::new();
+                for (key, value) in values {
+                    snapshot.insert_value(key, value);
+                }
+                for (prefix, entries) in listings {
+                    snapshot.insert_listing(prefix, entries);
+                }
+                Ok(snapshot)
+            }
+            Either::Left((Err(error), _)) => {
+                console_error!("KV read failed: {error}");
+                Err(KvUnavailable)
+            }
+            Either::Right(_) => {
+                console_error!(
+                    "KV reads took longer than {} ms; going on without them",
+                    budget.as_millis()
+                );
+                Err(KvUnavailable)
+            }
+        }
+    }
+
+    async fn get(&self, get: &KvGet) -> Result<(String, Option<String>), worker::kv::KvError> {
+        let mut builder = self.store.get(&get.key);
+        if let Some(ttl) = get.cache_ttl_seconds {
+            builder = builder.cache_ttl(ttl);
+        }
+        Ok((get.key.clone(), builder.text().await?))
+    }
+
+    async fn list(&self, list: &KvList) -> Result<(String, Vec<KvListEntry>), worker::kv::KvError> {
+        let mut entries = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let remaining = list
+                .max_keys
+                .saturating_sub(entries.len())
+                .min(MAX_LIST_PAGE_KEYS);
+            let mut builder = self
+                .store
+                .list()
+                .prefix(list.prefix.clone())
+                .limit(remaining as u64);
+            if let Some(cursor) = cursor.take() {
+                builder = builder.cursor(cursor);
+            }
+            let page = builder.execute().await?;
+            entries.extend(page.keys.into_iter().map(|key| KvListEntry {
+                name: key.name,
+                expiration: key.expiration,
+                metadata: key.metadata,
+            }));
+            match page.cursor {
+                Some(next) if !page.list_complete && entries.len() < list.max_keys => {
+                    cursor = Some(next)
+                }
+                _ => return Ok((list.prefix.clone(), entries)),
+            }
+        }
+    }
+
+    /// Makes the writes, all at once.
+    pub async fn write_all(
+        &self,
+        writes: &[KvWrite],
+        budget: Duration,
+    ) -> Result<(), KvUnavailable> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let all = pin!(try_join_all(writes.iter().map(|write| self.put(write))));
+        match select(all, pin!(Delay::from(budget))).await {
+            Either::Left((Ok(_), _)) => Ok(()),
+            Either::Left((Err(error), _)) => {
+                console_error!("KV write failed: {error}");
+                Err(KvUnavailable)
+            }
+            Either::Right(_) => {
+                console_error!("KV writes took longer than {} ms", budget.as_millis());
+                Err(KvUnavailable)
+            }
+        }
+    }
+
+    async fn put(&self, write: &KvWrite) -> Result<(), worker::kv::KvError> {
+        let mut builder = self.store.put(&write.key, write.value.as_str())?;
+        if let Some(ttl) = write.expiration_ttl {
+            builder = builder.expiration_ttl(ttl);
+        }
+        if let Some(metadata) = &write.metadata {
+            builder = builder.metadata(metadata)?;
+        }
+        builder.execute().await
+    }
+}
