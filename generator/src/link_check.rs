@@ -59,8 +59,15 @@ pub fn check(
             if let Some(ids) = ids {
                 diagnostic = match closest_match(anchor, ids.iter().copied()) {
                     Some(close) => diagnostic.with_help(format!("did you mean `#{close}`?")),
-                    None => diagnostic
-                        .with_help("anchors are the slugs of the target's headings, e.g. `#the-keyspace-as-an-index`"),
+                    None if ids.is_empty() => {
+                        diagnostic.with_help(format!("`{target}` has no headings or ids to link to"))
+                    }
+                    None => {
+                        let mut listed: Vec<&str> = ids.iter().copied().collect();
+                        listed.sort_unstable();
+                        listed.truncate(8);
+                        diagnostic.with_help(format!("anchors on `{target}` include: #{}", listed.join(", #")))
+                    }
                 };
             }
             diagnostics.push(diagnostic);

@@ -65,7 +65,9 @@ impl Templates {
         for (name, text) in &sources {
             let mut single = tera::Tera::default();
             register_functions(&mut single, &functions);
-            if let Err(error) = single.add_raw_template(name, text) {
+            if let Err(error) = single.add_raw_template(name, text)
+                && !refers_to_another_template(&error)
+            {
                 diagnostics.push(template_diagnostic(&dir, &error, None));
             }
         }
@@ -73,7 +75,10 @@ impl Templates {
             return None;
         }
         if let Err(error) = tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str()))) {
-            diagnostics.push(template_diagnostic(&dir, &error, None));
+            match error.kind() {
+                tera::ErrorKind::Msg(reports) => diagnostics.extend(reports_to_diagnostics(&dir, reports)),
+                _ => diagnostics.push(template_diagnostic(&dir, &error, None)),
+            }
             return None;
         }
         let names = sources.iter().map(|(name, _)| name.clone()).collect();
@@ -99,6 +104,12 @@ impl Templates {
             .render(name, context)
             .map_err(|error| template_diagnostic(&self.dir, &error, Some(for_source)))
     }
+}
+
+/// Compiled alone, a template cannot find the ones it includes or extends: only its own syntax errors
+/// count then. References between templates are checked when all of them are added together.
+fn refers_to_another_template(error: &tera::Error) -> bool {
+    !matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
 }
 
 fn register_functions(tera: &mut tera::Tera, functions: &TemplateFunctions) {
@@ -136,6 +147,33 @@ fn register_functions(tera: &mut tera::Tera, functions: &TemplateFunctions) {
             })
         },
     );
+}
+
+/// tera reports unknown templates, components, functions and filters as one text of `error: ...` reports,
+/// each with a `--> name:line:col` line: one diagnostic each.
+fn reports_to_diagnostics(dir: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for report in text.split("error: ").map(str::trim).filter(|r| !r.is_empty()) {
+        let mut lines = report.lines();
+        let message = lines.next().unwrap_or_default().trim().to_owned();
+        let location = lines
+            .find_map(|line| line.trim().strip_prefix("--> "))
+            .and_then(|position| {
+                let mut parts = position.rsplitn(3, ':');
+                let column = parts.next()?.parse().ok()?;
+                let line = parts.next()?.parse().ok()?;
+                Some(Location::new(dir.join(parts.next()?), line, column))
+            });
+        let help = if message.starts_with("Unknown component") {
+            "define the component with `{% component name(...) %}` in a template of the theme"
+        } else if message.starts_with("Unknown template") {
+            "create the template, or fix the name: it is relative to the theme's templates/ folder"
+        } else {
+            "check the spelling; edgedocs adds the functions `asset_url` and `url`"
+        };
+        diagnostics.push(Diagnostic::error(location, format!("template error: {message}")).with_help(help));
+    }
+    diagnostics
 }
 
 /// A tera error as a diagnostic at the template's file, line and column.

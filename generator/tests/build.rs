@@ -1,0 +1,151 @@
+//! `edgedocs build` on a small real site: output files, permalinks, navigation, Markdown features,
+//! assets and the site-wide files.
+
+mod support;
+
+use support::SiteTest;
+
+#[test]
+fn builds_every_page_section_and_site_file() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    let files = site.output_files();
+    for expected in [
+        "index.html",
+        "storage/index.html",
+        "storage/kv/index.html",
+        "storage/r2/index.html",
+        "storage/r2/diagram.png",
+        "guide/index.html",
+        "extra.txt",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "_headers",
+    ] {
+        assert!(files.contains(&expected.to_owned()), "missing {expected} in {files:?}");
+    }
+    assert!(
+        !files.iter().any(|f| f.starts_with("draft")),
+        "drafts are not built: {files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("assets/main.") && f.ends_with(".css")),
+        "{files:?}"
+    );
+    assert!(
+        site.stdout().starts_with("Built 3 pages, 2 sections and 1 asset in "),
+        "{}",
+        site.stdout()
+    );
+    assert_eq!(
+        site.top_level(),
+        ["content", "public", "site.toml", "static", "themes"],
+        "no staging folder is left"
+    );
+}
+
+#[test]
+fn relative_markdown_links_become_permalinks() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.check_file("index.html", &["href=\"/storage/kv/\"", "href=\"/guide/#first-steps\""]);
+    site.check_file(
+        "storage/r2/index.html",
+        &["href=\"/storage/kv/#why-kv-feels-different-1\"", "src=\"diagram.png\""],
+    );
+}
+
+#[test]
+fn markdown_features_render() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &[
+            "<table>",
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+            "<del>gone</del>",
+            "<dl>",
+            "\u{201c}fast\u{201d} \u{2013} and eventually consistent\u{2026}",
+            "<h2 id=\"why-kv-feels-different\">Why KV feels different <a class=\"anchor\" href=\"#why-kv-feels-different\" aria-label=\"Link to this section\">#</a></h2>",
+            "<h2 id=\"why-kv-feels-different-1\">",
+            "<h3 id=\"reads\" class=\"fast\">",
+            "<aside class=\"admonition admonition--note\" role=\"note\"><p class=\"admonition__title\">Note</p>",
+            "class=\"footnote-definition\"",
+        ],
+    );
+}
+
+#[test]
+fn the_title_heading_is_not_repeated_in_the_body() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.check_file("guide/index.html", &["<h1>Guide</h1>", "<h2 id=\"first-steps\">"]);
+    site.check_file_lacks("guide/index.html", &["<h1 id="]);
+    site.check_file("storage/r2/index.html", &["<h1>R2 buckets</h1>"]);
+}
+
+#[test]
+fn navigation_toc_and_reading_order() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &[
+            "<a href=\"/storage/\">Storage</a>[<a href=\"/storage/kv/\">KV</a><a href=\"/storage/r2/\">R2 buckets</a>]",
+            "<a href=\"/guide/\">Guide</a>",
+            "<li><a href=\"#why-kv-feels-different-1\">Why KV feels different</a><a href=\"#reads\">Reads</a></li>",
+            "<a rel=\"prev\" href=\"/storage/\">Storage</a>",
+            "<a rel=\"next\" href=\"/storage/r2/\">R2 buckets</a>",
+        ],
+    );
+    site.check_file("storage/index.html", &["<ul class=\"pages\"><li><a href=\"/storage/kv/\">KV</a></li><li><a href=\"/storage/r2/\">R2 buckets</a></li></ul>"]);
+}
+
+#[test]
+fn site_files_and_assets() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.check_file(
+        "sitemap.xml",
+        &[
+            "<loc>https://docs.example.com/storage/kv/</loc>",
+            "<loc>https://docs.example.com/</loc>",
+        ],
+    );
+    site.check_file("robots.txt", &["Sitemap: https://docs.example.com/sitemap.xml"]);
+    site.check_file(
+        "_headers",
+        &["/assets/*\n  Cache-Control: public, max-age=31536000, immutable"],
+    );
+    site.check_file("404.html", &["<h1>Not found</h1>"]);
+    let css_name = site
+        .output_files()
+        .into_iter()
+        .find(|f| f.starts_with("assets/main."))
+        .unwrap();
+    let css = site.file(&css_name);
+    assert!(
+        css.starts_with("nav{display:flex}nav a{padding:4px}body{margin:0}"),
+        "bundled, nesting lowered, minified: {css}"
+    );
+    site.check_file("index.html", &[&format!("href=\"/{css_name}\"")]);
+}
+
+#[test]
+fn a_second_build_replaces_the_output() {
+    let mut site = SiteTest::new("docs");
+    site.build();
+    site.write("public/stale.html", "stale");
+    site.write(
+        "content/storage/kv.md",
+        "+++\ntitle = \"KV v2\"\n+++\n\nNew text.\n\n## Why KV feels different\n## Why KV feels different\n",
+    );
+    site.write("content/storage/r2/index.md", "# R2 buckets\n");
+    site.build();
+    assert!(!site.exists("stale.html"));
+    site.check_file("storage/kv/index.html", &["KV v2", "New text."]);
+}

@@ -1,0 +1,161 @@
+//! A fluent harness for integration tests: copy a fixture site to a temporary folder, run the real
+//! `edgedocs` binary on it, and check what it wrote.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fixture site copied to a temporary folder.
+pub struct SiteTest {
+    dir: tempfile::TempDir,
+    last: Option<Output>,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl SiteTest {
+    /// Copies `tests/fixtures/<name>`; a fixture without `themes/` gets the test theme as `default`.
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join(name), dir.path());
+        if !dir.path().join("themes").exists() {
+            copy_tree(&fixtures().join("_theme"), &dir.path().join("themes/default"));
+        }
+        Self { dir, last: None }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, contents: &str) -> &Self {
+        let path = self.root().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn run(&mut self, args: &[&str]) -> &Output {
+        let output = Command::new(env!("CARGO_BIN_EXE_edgedocs"))
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .unwrap();
+        self.last = Some(output);
+        self.last.as_ref().unwrap()
+    }
+
+    /// Runs `edgedocs build` and asserts that it succeeded.
+    pub fn build(&mut self) -> &mut Self {
+        let output = self.run(&["build"]).clone();
+        assert!(
+            output.status.success(),
+            "build failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self
+    }
+
+    /// Runs `edgedocs build`, asserts that it failed, and returns what it printed on stderr (with the
+    /// temporary folder's path replaced by `<site>`).
+    pub fn build_fails(&mut self) -> String {
+        let output = self.run(&["build"]).clone();
+        assert!(
+            !output.status.success(),
+            "build succeeded but should have failed:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        self.stderr()
+    }
+
+    pub fn stdout(&self) -> String {
+        let output = self.last.as_ref().expect("run the binary first");
+        String::from_utf8_lossy(&output.stdout).replace(&self.root().display().to_string(), "<site>")
+    }
+
+    pub fn stderr(&self) -> String {
+        let output = self.last.as_ref().expect("run the binary first");
+        String::from_utf8_lossy(&output.stderr).replace(&self.root().display().to_string(), "<site>")
+    }
+
+    /// The contents of `public/<path>`.
+    pub fn file(&self, path: &str) -> String {
+        let full = self.root().join("public").join(path);
+        std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("could not read public/{path}: {error}"))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.root().join("public").join(path).exists()
+    }
+
+    /// Asserts that `public/<path>` contains each of `needles`.
+    pub fn check_file(&self, path: &str, needles: &[&str]) -> &Self {
+        let contents = self.file(path);
+        for needle in needles {
+            assert!(
+                contents.contains(needle),
+                "public/{path} does not contain {needle:?}:\n{contents}"
+            );
+        }
+        self
+    }
+
+    /// Asserts that `public/<path>` contains none of `needles`.
+    pub fn check_file_lacks(&self, path: &str, needles: &[&str]) -> &Self {
+        let contents = self.file(path);
+        for needle in needles {
+            assert!(
+                !contents.contains(needle),
+                "public/{path} contains {needle:?}:\n{contents}"
+            );
+        }
+        self
+    }
+
+    /// Every file under `public/`, relative, sorted.
+    pub fn output_files(&self) -> Vec<String> {
+        let public = self.root().join("public");
+        let mut files: Vec<String> = walkdir::WalkDir::new(&public)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&public)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Every entry at the top of the site folder (to see that no staging folder was left behind).
+    pub fn top_level(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
