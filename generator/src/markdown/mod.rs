@@ -116,15 +116,17 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
 
     let mut events = code::process(events, source, context, &mut rendered.diagnostics);
     admonitions::process(&mut events);
+    let mut raw_html_ids = Vec::new();
+    for event in &events {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            collect_html_ids(html, &mut raw_html_ids);
+        }
+    }
     let (events, headings) = headings::process(events, source.drop_title_heading);
     rendered.toc = headings.toc;
     rendered.anchor_ids = headings.ids;
+    rendered.anchor_ids.extend(raw_html_ids);
     rendered.word_count = count_words(&events);
-    for event in &events {
-        if let Event::Html(html) | Event::InlineHtml(html) = event {
-            collect_html_ids(html, &mut rendered.anchor_ids);
-        }
-    }
 
     rendered.html.reserve(source.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());

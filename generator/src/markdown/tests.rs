@@ -1,1 +1,128 @@
+//! Markdown features pinned as snapshots, one test per feature.
 
+use super::*;
+use std::path::PathBuf;
+
+struct Pages;
+
+impl PageLookup for Pages {
+    fn path_of_source(&self, source: &Path) -> Option<String> {
+        (source == Path::new("content/storage/kv.md")).then(|| "/storage/kv/".to_owned())
+    }
+}
+
+fn render_markdown(body: &str) -> RenderedMarkdown {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/includes");
+    let source = MarkdownSource {
+        file: Path::new("content/storage/guide.md"),
+        body,
+        body_line: 4,
+        drop_title_heading: false,
+        id_prefix: "d",
+    };
+    let context = RenderContext {
+        root: &root,
+        pages: &Pages,
+        options: MarkdownOptions {
+            smart_punctuation: true,
+        },
+    };
+    render(&source, &context)
+}
+
+fn html(body: &str) -> String {
+    let rendered = render_markdown(body);
+    assert!(rendered.diagnostics.is_empty(), "{:?}", rendered.diagnostics);
+    rendered.html
+}
+
+#[test]
+fn tables() {
+    insta::assert_snapshot!(html(
+        "| Limit | Value |\n|:------|------:|\n| Key | 512 bytes |\n| Value | 25 MiB |\n"
+    ));
+}
+
+#[test]
+fn footnotes() {
+    insta::assert_snapshot!(html(
+        "Writes propagate in about a minute.[^lag]\n\n[^lag]: Usually less.\n"
+    ));
+}
+
+#[test]
+fn strikethrough_and_task_lists() {
+    insta::assert_snapshot!(html(
+        "~~strong consistency~~\n\n- [x] edge reads\n- [ ] atomic counters\n"
+    ));
+}
+
+#[test]
+fn heading_attributes_ids_and_anchors() {
+    insta::assert_snapshot!(html(
+        "## Reads {#edge-reads .fast data-x=1}\n\n## Reads\n\n## Reads\n\n### `list()` & cursors\n"
+    ));
+}
+
+#[test]
+fn admonitions() {
+    insta::assert_snapshot!(html(
+        "> [!NOTE]\n> KV is eventually consistent.\n\n> [!TIP]\n> Use `cacheTtl`.\n\n> [!IMPORTANT]\n> Keys are 512 bytes at most.\n\n> [!WARNING]\n> Not for counters.\n\n> [!CAUTION]\n> Deleting a namespace is final.\n\n> A plain quote.\n"
+    ));
+}
+
+#[test]
+fn definition_lists() {
+    insta::assert_snapshot!(html("cacheTtl\n: How long a read is cached at the edge, in seconds.\n"));
+}
+
+#[test]
+fn smart_punctuation() {
+    insta::assert_snapshot!(html("\"Eventually\" -- it's consistent... --- mostly.\n"));
+}
+
+#[test]
+fn links_are_resolved_and_recorded() {
+    let rendered =
+        render_markdown("[KV](kv.md#list) and [missing](gone.md) and [ext](https://x.dev) and [here](#top)\n");
+    insta::assert_snapshot!(rendered.html);
+    let written: Vec<(String, String)> = rendered
+        .internal_links
+        .iter()
+        .map(|(location, link)| (location.to_string(), link.written.clone()))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("content/storage/guide.md:4:1".to_owned(), "kv.md#list".to_owned()),
+            ("content/storage/guide.md:4:70".to_owned(), "#top".to_owned()),
+        ]
+    );
+    let errors: Vec<String> = rendered.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "error: content/storage/guide.md:4:22: link to a missing page `gone.md` (no file `content/storage/gone.md`)\n  help: fix the path (it is relative to this file), or create the page"
+        ]
+    );
+}
+
+#[test]
+fn table_of_contents_nests_h3_under_h2() {
+    let rendered = render_markdown("# Title\n\n## One\n\n### One A\n\n### One B\n\n## Two\n\n#### Deep\n");
+    let toc: Vec<(u8, &str, usize)> = rendered
+        .toc
+        .iter()
+        .map(|e| (e.level, e.id.as_str(), e.children.len()))
+        .collect();
+    assert_eq!(toc, [(2, "one", 2), (2, "two", 0)]);
+    assert_eq!(rendered.anchor_ids, ["title", "one", "one-a", "one-b", "two", "deep"]);
+}
+
+#[test]
+fn raw_html_ids_are_link_targets() {
+    let rendered =
+        render_markdown("<div id=\"theme-demo\" class=\"demo\"></div>\n\nText with <span id='inline'>x</span>.\n");
+    assert!(rendered.anchor_ids.contains(&"theme-demo".to_owned()));
+    assert!(rendered.anchor_ids.contains(&"inline".to_owned()));
+}
