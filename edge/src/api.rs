@@ -153,9 +153,7 @@ pub(crate) fn require_body_within(request: &EdgeRequest, limit: usize) -> Result
 }
 
 /// Parses a JSON body into a JSON object, refusing anything else with 400.
-pub(crate) fn parse_json_object(
-    body: &[u8],
-) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+pub(crate) fn parse_json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(object)) => Ok(object),
         Ok(_) => Err(ApiError::MalformedJson {
@@ -168,10 +166,7 @@ pub(crate) fn parse_json_object(
 }
 
 /// The visitor's session, or the fresh one from the context; the flag says whether it was minted now.
-pub(crate) fn session_or_mint(
-    request: &EdgeRequest,
-    context: &RequestContext,
-) -> (SessionId, bool) {
+pub(crate) fn session_or_mint(request: &EdgeRequest, context: &RequestContext) -> (SessionId, bool) {
     match crate::session::session_from_cookies(&request.cookie_header()) {
         Some(session) => (session, false),
         None => (context.fresh_session.clone(), true),
@@ -196,39 +191,21 @@ mod tests {
             ("no browser headers", &[], true),
             (
                 "same origin",
-                &[
-                    ("Origin", "https://docs.test"),
-                    ("Sec-Fetch-Site", "same-origin"),
-                ],
+                &[("Origin", "https://docs.test"), ("Sec-Fetch-Site", "same-origin")],
                 true,
             ),
             ("other origin", &[("Origin", "https://evil.test")], false),
             ("null origin", &[("Origin", "null")], false),
-            (
-                "cross-site fetch",
-                &[("Sec-Fetch-Site", "cross-site")],
-                false,
-            ),
-            (
-                "same-site but other origin",
-                &[("Sec-Fetch-Site", "same-site")],
-                false,
-            ),
+            ("cross-site fetch", &[("Sec-Fetch-Site", "cross-site")], false),
+            ("same-site but other origin", &[("Sec-Fetch-Site", "same-site")], false),
             (
                 "matching origin but cross-site fetch",
-                &[
-                    ("Origin", "https://docs.test"),
-                    ("Sec-Fetch-Site", "cross-site"),
-                ],
+                &[("Origin", "https://docs.test"), ("Sec-Fetch-Site", "cross-site")],
                 false,
             ),
         ];
         for (name, headers, allowed) in cases {
-            assert_eq!(
-                require_same_origin(&post(headers)).is_ok(),
-                *allowed,
-                "{name}"
-            );
+            assert_eq!(require_same_origin(&post(headers)).is_ok(), *allowed, "{name}");
         }
     }
 

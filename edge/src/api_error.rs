@@ -33,9 +33,7 @@ pub enum ApiError {
     UnknownTheme { theme: String, allowed: Vec<String> },
     #[error("{0}")]
     KvLimit(KvLimitError),
-    #[error(
-        "this tenant already has {limit} flags, the most allowed; delete one or use another tenant"
-    )]
+    #[error("this tenant already has {limit} flags, the most allowed; delete one or use another tenant")]
     TooManyFlags { limit: usize },
     #[error("the key-value store is not answering right now; try again shortly")]
     KvUnavailable,
@@ -58,9 +56,7 @@ impl ApiError {
             Self::CrossOrigin => 403,
             Self::BodyTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::MalformedJson { .. } | Self::MalformedForm { .. } | Self::InvalidQuery { .. } => {
-                400
-            }
+            Self::MalformedJson { .. } | Self::MalformedForm { .. } | Self::InvalidQuery { .. } => 400,
             Self::InvalidField { .. } | Self::UnknownTheme { .. } | Self::KvLimit(_) => 422,
             Self::TooManyFlags { .. } => 409,
             Self::KvUnavailable => 503,
@@ -115,10 +111,7 @@ pub fn json_response(status: u16, body: &serde_json::Value) -> EdgeResponse {
     EdgeResponse {
         status,
         headers: vec![
-            (
-                "content-type".into(),
-                "application/json; charset=utf-8".into(),
-            ),
+            ("content-type".into(), "application/json; charset=utf-8".into()),
             ("cache-control".into(), "no-store".into()),
             ("x-content-type-options".into(), "nosniff".into()),
         ],
@@ -158,11 +151,7 @@ mod tests {
                 415,
                 "unsupported_media_type",
             ),
-            (
-                ApiError::MalformedJson { reason: "x".into() },
-                400,
-                "malformed_json",
-            ),
+            (ApiError::MalformedJson { reason: "x".into() }, 400, "malformed_json"),
             (
                 ApiError::UnknownTheme {
                     theme: "neon".into(),
@@ -207,10 +196,7 @@ mod tests {
         }
         .to_response();
         let body = response.json_body().expect("JSON");
-        assert_eq!(
-            body["error"]["allowed"],
-            serde_json::json!(["light", "dark"])
-        );
+        assert_eq!(body["error"]["allowed"], serde_json::json!(["light", "dark"]));
         assert!(
             body["error"]["message"]
                 .as_str()

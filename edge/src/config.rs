@@ -48,10 +48,7 @@ impl EdgeConfig {
     /// `data-edge="cloudflare"`, secure cookies.
     pub fn cloudflare() -> Self {
         Self::new(
-            SITE_COLOR_THEMES
-                .iter()
-                .map(|name| (*name).to_owned())
-                .collect(),
+            SITE_COLOR_THEMES.iter().map(|name| (*name).to_owned()).collect(),
             "cloudflare",
         )
     }

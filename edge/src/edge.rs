@@ -44,12 +44,7 @@ impl Edge {
     }
 
     /// Validates an API request and either answers it or names the KV reads it needs.
-    pub fn start_api(
-        &self,
-        endpoint: ApiEndpoint,
-        request: &EdgeRequest,
-        context: &RequestContext,
-    ) -> ApiStep {
+    pub fn start_api(&self, endpoint: ApiEndpoint, request: &EdgeRequest, context: &RequestContext) -> ApiStep {
         api::start(endpoint, request, context, &self.config)
     }
 
@@ -66,11 +61,7 @@ impl Edge {
 
     /// The injection plan for a page; `snapshot` is `None` when KV failed or timed out (fail open:
     /// the page is served without KV content, never as an error).
-    pub fn finish_page(
-        &self,
-        pending: PendingPage,
-        snapshot: Option<&KvSnapshot>,
-    ) -> InjectionPlan {
+    pub fn finish_page(&self, pending: PendingPage, snapshot: Option<&KvSnapshot>) -> InjectionPlan {
         injection::finish_page(pending, snapshot, &self.config)
     }
 }

@@ -7,9 +7,7 @@ use crate::api::{self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext
 use crate::api_error::{ApiError, json_response};
 use crate::config::{EdgeConfig, FLAG_LIFETIME_SECONDS};
 use crate::http::{EdgeRequest, Method};
-use crate::kv::{
-    KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS, validate_kv_write,
-};
+use crate::kv::{KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS, validate_kv_write};
 use crate::session::{self, SessionId};
 
 const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
@@ -42,11 +40,7 @@ enum PendingAction {
     },
 }
 
-pub(crate) fn start(
-    request: &EdgeRequest,
-    context: &RequestContext,
-    config: &EdgeConfig,
-) -> Result<ApiStep, ApiError> {
+pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     match request.method {
         Method::Get => start_list(request),
         Method::Post => start_write(request, context, config),
@@ -75,10 +69,7 @@ fn start_list(request: &EdgeRequest) -> Result<ApiStep, ApiError> {
             name: "tenant",
             reason: "is required".into(),
         })?;
-    validate_tenant(&tenant).map_err(|reason| ApiError::InvalidQuery {
-        name: "tenant",
-        reason,
-    })?;
+    validate_tenant(&tenant).map_err(|reason| ApiError::InvalidQuery { name: "tenant", reason })?;
     let Some(session) = session::session_from_cookies(&request.cookie_header()) else {
         // No session, no flags: nothing to read.
         return Ok(ApiStep::Done(Outcome::respond(json_response(
@@ -86,17 +77,10 @@ fn start_list(request: &EdgeRequest) -> Result<ApiStep, ApiError> {
             &serde_json::json!({ "flags": [] }),
         ))));
     };
-    Ok(needs_listing(
-        flag_prefix(&session, &tenant),
-        PendingAction::List,
-    ))
+    Ok(needs_listing(flag_prefix(&session, &tenant), PendingAction::List))
 }
 
-fn start_write(
-    request: &EdgeRequest,
-    context: &RequestContext,
-    config: &EdgeConfig,
-) -> Result<ApiStep, ApiError> {
+fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     api::require_same_origin(request)?;
     api::require_body_within(request, config.max_api_body_bytes)?;
     if request.media_type().as_deref() != Some("application/json") {
@@ -143,11 +127,7 @@ fn start_write(
     Ok(needs_listing(prefix, action))
 }
 
-pub(crate) fn finish(
-    pending: PendingFlags,
-    snapshot: &KvSnapshot,
-    config: &EdgeConfig,
-) -> Result<Outcome, ApiError> {
+pub(crate) fn finish(pending: PendingFlags, snapshot: &KvSnapshot, config: &EdgeConfig) -> Result<Outcome, ApiError> {
     let listing = snapshot.listing(&pending.prefix);
     match pending.action {
         PendingAction::List => {
@@ -184,10 +164,7 @@ fn written(action: PendingAction, replaces: bool) -> Outcome {
     else {
         unreachable!("written() is only called for writes");
     };
-    let mut response = json_response(
-        if replaces { 200 } else { 201 },
-        &serde_json::json!({ "flag": flag }),
-    );
+    let mut response = json_response(if replaces { 200 } else { 201 }, &serde_json::json!({ "flag": flag }));
     if let Some(cookie) = set_cookie {
         response.headers.push(("set-cookie".into(), cookie));
     }
@@ -231,16 +208,10 @@ struct FlagSubmission {
 
 impl FlagSubmission {
     fn from_json(body: &serde_json::Map<String, serde_json::Value>) -> Result<Self, ApiError> {
-        if let Some(unknown) = body
-            .keys()
-            .find(|key| !KNOWN_FIELDS.contains(&key.as_str()))
-        {
+        if let Some(unknown) = body.keys().find(|key| !KNOWN_FIELDS.contains(&key.as_str())) {
             return Err(invalid(
                 unknown,
-                format!(
-                    "is not a known field; known fields: {}",
-                    KNOWN_FIELDS.join(", ")
-                ),
+                format!("is not a known field; known fields: {}", KNOWN_FIELDS.join(", ")),
             ));
         }
         let tenant = required_string(body, "tenant")?;
@@ -254,14 +225,12 @@ impl FlagSubmission {
         };
         let created_by = optional_string(body, "createdBy")?;
         if let Some(created_by) = &created_by {
-            validate_free_text(created_by, MAX_CREATED_BY_CHARS)
-                .map_err(|reason| invalid("createdBy", reason))?;
+            validate_free_text(created_by, MAX_CREATED_BY_CHARS).map_err(|reason| invalid("createdBy", reason))?;
         }
         let description = optional_string(body, "description")?;
         if let Some(description) = &description {
             // Its length is bounded by the metadata limit, checked with the whole write.
-            validate_free_text(description, usize::MAX)
-                .map_err(|reason| invalid("description", reason))?;
+            validate_free_text(description, usize::MAX).map_err(|reason| invalid("description", reason))?;
         }
         Ok(Self {
             tenant,
@@ -280,17 +249,11 @@ fn invalid(field: &str, reason: String) -> ApiError {
     }
 }
 
-fn required_string(
-    body: &serde_json::Map<String, serde_json::Value>,
-    field: &str,
-) -> Result<String, ApiError> {
+fn required_string(body: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<String, ApiError> {
     optional_string(body, field)?.ok_or_else(|| invalid(field, "is required".into()))
 }
 
-fn optional_string(
-    body: &serde_json::Map<String, serde_json::Value>,
-    field: &str,
-) -> Result<Option<String>, ApiError> {
+fn optional_string(body: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<Option<String>, ApiError> {
     match body.get(field) {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::String(text)) => Ok(Some(text.clone())),
@@ -304,10 +267,7 @@ pub fn validate_tenant(tenant: &str) -> Result<(), String> {
     let valid_chars = tenant
         .bytes()
         .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
-    let valid_start = tenant
-        .bytes()
-        .next()
-        .is_some_and(|byte| byte.is_ascii_alphanumeric());
+    let valid_start = tenant.bytes().next().is_some_and(|byte| byte.is_ascii_alphanumeric());
     if tenant.is_empty() || tenant.len() > MAX_TENANT_CHARS || !valid_chars || !valid_start {
         return Err(format!(
             "must be 1-{MAX_TENANT_CHARS} characters of a-z, 0-9 and '-', starting with a letter or digit"
@@ -319,13 +279,10 @@ pub fn validate_tenant(tenant: &str) -> Result<(), String> {
 /// Flag names: `a-z`, `0-9`, `-`, `_` and `.`, starting with a letter or digit. Their length is bounded
 /// by KV's key limit, checked on the whole key.
 pub fn validate_flag_name(name: &str) -> Result<(), String> {
-    let valid_chars = name.bytes().all(|byte| {
-        byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'-' | b'_' | b'.')
-    });
-    let valid_start = name
+    let valid_chars = name
         .bytes()
-        .next()
-        .is_some_and(|byte| byte.is_ascii_alphanumeric());
+        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'-' | b'_' | b'.'));
+    let valid_start = name.bytes().next().is_some_and(|byte| byte.is_ascii_alphanumeric());
     if !valid_chars || !valid_start {
         return Err("must use a-z, 0-9, '-', '_' and '.', starting with a letter or digit".into());
     }
@@ -365,8 +322,7 @@ fn civil_from_days(days_since_epoch: u64) -> (u64, u64, u64) {
     let days = days_since_epoch + 719_468;
     let era = days / 146_097;
     let day_of_era = days % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
@@ -428,8 +384,7 @@ mod tests {
                 let PendingKind::Flags(pending) = pending.0 else {
                     panic!("flags pending")
                 };
-                let snapshot =
-                    KvSnapshot::new().with_listing(reads.lists[0].prefix.clone(), listing);
+                let snapshot = KvSnapshot::new().with_listing(reads.lists[0].prefix.clone(), listing);
                 let outcome = finish(pending, &snapshot, &config()).unwrap_or_else(Outcome::from);
                 (Some(reads), outcome)
             }
@@ -439,18 +394,9 @@ mod tests {
     #[test]
     fn rfc3339_formatting() {
         assert_eq!(rfc3339_from_unix_ms(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            rfc3339_from_unix_ms(1_700_000_000_123),
-            "2023-11-14T22:13:20.123Z"
-        );
-        assert_eq!(
-            rfc3339_from_unix_ms(951_782_400_000),
-            "2000-02-29T00:00:00.000Z"
-        );
-        assert_eq!(
-            rfc3339_from_unix_ms(4_102_444_799_000),
-            "2099-12-31T23:59:59.000Z"
-        );
+        assert_eq!(rfc3339_from_unix_ms(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(rfc3339_from_unix_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(rfc3339_from_unix_ms(4_102_444_799_000), "2099-12-31T23:59:59.000Z");
     }
 
     #[test]
@@ -513,12 +459,10 @@ mod tests {
             &post(r#"{"tenant":"acme","name":"new-dashboard","enabled":true,"createdBy":"ana"}"#),
             Vec::new(),
         );
-        assert!(
-            reads.is_some(),
-            "an existing session counts its flags first"
-        );
+        assert!(reads.is_some(), "an existing session counts its flags first");
         assert_eq!(outcome.response.status, 201);
-        let metadata = serde_json::json!({ "enabled": true, "createdAt": "2023-11-14T22:13:20.000Z", "createdBy": "ana" });
+        let metadata =
+            serde_json::json!({ "enabled": true, "createdAt": "2023-11-14T22:13:20.000Z", "createdBy": "ana" });
         assert_eq!(
             outcome.writes,
             vec![KvWrite {
@@ -536,20 +480,11 @@ mod tests {
         let full: Vec<_> = (0..50)
             .map(|index| entry(&prefix, &format!("flag-{index}"), serde_json::json!({})))
             .collect();
-        let (_, outcome) = run(
-            &post(r#"{"tenant":"acme","name":"one-more"}"#),
-            full.clone(),
-        );
+        let (_, outcome) = run(&post(r#"{"tenant":"acme","name":"one-more"}"#), full.clone());
         assert_eq!(outcome.response.status, 409);
         assert!(outcome.writes.is_empty());
-        let (_, outcome) = run(
-            &post(r#"{"tenant":"acme","name":"flag-7","enabled":false}"#),
-            full,
-        );
-        assert_eq!(
-            outcome.response.status, 200,
-            "replacing an existing flag is allowed"
-        );
+        let (_, outcome) = run(&post(r#"{"tenant":"acme","name":"flag-7","enabled":false}"#), full);
+        assert_eq!(outcome.response.status, 200, "replacing an existing flag is allowed");
         assert_eq!(outcome.writes.len(), 1);
     }
 
@@ -559,12 +494,7 @@ mod tests {
         let long_description = "d".repeat(1100);
         let cases: Vec<(&str, EdgeRequest, u16, &str)> = vec![
             ("malformed JSON", post("{"), 400, "malformed_json"),
-            (
-                "missing tenant",
-                post(r#"{"name":"x"}"#),
-                422,
-                "invalid_field",
-            ),
+            ("missing tenant", post(r#"{"name":"x"}"#), 422, "invalid_field"),
             (
                 "tenant with colon",
                 post(r#"{"tenant":"acme:x","name":"x"}"#),
@@ -657,9 +587,9 @@ mod tests {
         ];
         for (name, mut request, status, code) in cases {
             if name == "form body" {
-                request.headers.retain(|(header, value)| {
-                    !(header == "content-type" && value == "application/json")
-                });
+                request
+                    .headers
+                    .retain(|(header, value)| !(header == "content-type" && value == "application/json"));
             }
             let (_, outcome) = run(&request, Vec::new());
             assert_eq!(

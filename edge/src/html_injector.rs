@@ -53,10 +53,7 @@ impl<O: OutputSink> HtmlInjector<O> {
                     }
                     if let Some(theme_class) = &theme_class {
                         let classes = html.get_attribute("class").unwrap_or_default();
-                        if !classes
-                            .split_ascii_whitespace()
-                            .any(|class| class == theme_class)
-                        {
+                        if !classes.split_ascii_whitespace().any(|class| class == theme_class) {
                             let joined = if classes.trim().is_empty() {
                                 theme_class.clone()
                             } else {
@@ -71,15 +68,12 @@ impl<O: OutputSink> HtmlInjector<O> {
             }));
         if let Some(message) = plan.pinned_message.clone() {
             let filled = Rc::clone(&pinned_message_filled);
-            settings = settings.append_element_content_handler(element!(
-                PINNED_MESSAGE_SELECTOR,
-                move |slot| {
-                    slot.set_inner_content(&message, ContentType::Text);
-                    slot.remove_attribute("hidden");
-                    filled.set(true);
-                    Ok(())
-                }
-            ));
+            settings = settings.append_element_content_handler(element!(PINNED_MESSAGE_SELECTOR, move |slot| {
+                slot.set_inner_content(&message, ContentType::Text);
+                slot.remove_attribute("hidden");
+                filled.set(true);
+                Ok(())
+            }));
         }
         Self {
             rewriter: HtmlRewriter::new(settings, output),
@@ -104,10 +98,7 @@ impl<O: OutputSink> HtmlInjector<O> {
 }
 
 /// Rewrites a whole page held in memory (tests, small pages); streams internally like the rest.
-pub fn inject_into_html(
-    plan: &InjectionPlan,
-    html: &[u8],
-) -> Result<(Vec<u8>, InjectionReport), InjectionError> {
+pub fn inject_into_html(plan: &InjectionPlan, html: &[u8]) -> Result<(Vec<u8>, InjectionReport), InjectionError> {
     let mut output = Vec::with_capacity(html.len() + 256);
     let mut injector = HtmlInjector::new(plan, |chunk: &[u8]| output.extend_from_slice(chunk));
     injector.write(html)?;
@@ -138,11 +129,7 @@ mod tests {
     }
 
     /// Feeds `input` in chunks of the given sizes (cycling), returning the output and the report.
-    fn rewrite_in_chunks(
-        plan: &InjectionPlan,
-        input: &[u8],
-        sizes: &[usize],
-    ) -> (String, InjectionReport) {
+    fn rewrite_in_chunks(plan: &InjectionPlan, input: &[u8], sizes: &[usize]) -> (String, InjectionReport) {
         let mut output = Vec::new();
         let mut injector = HtmlInjector::new(plan, |chunk: &[u8]| output.extend_from_slice(chunk));
         let mut offset = 0;
@@ -155,10 +142,7 @@ mod tests {
             offset = end;
         }
         let report = injector.end().expect("ends");
-        (
-            String::from_utf8(output).expect("UTF-8 in, UTF-8 out"),
-            report,
-        )
+        (String::from_utf8(output).expect("UTF-8 in, UTF-8 out"), report)
     }
 
     /// A small deterministic generator so the "random" chunking is reproducible.
@@ -176,10 +160,7 @@ mod tests {
 
     #[test]
     fn same_output_in_one_chunk_small_chunks_and_random_chunks() {
-        let plan = plan(
-            Some("theme-dark"),
-            Some("Maintenance <b>tonight</b> & \"tomorrow\""),
-        );
+        let plan = plan(Some("theme-dark"), Some("Maintenance <b>tonight</b> & \"tomorrow\""));
         let (whole, report) = rewrite_in_chunks(&plan, PAGE.as_bytes(), &[PAGE.len()]);
         assert_eq!(
             report,
@@ -217,14 +198,11 @@ mod tests {
 
     #[test]
     fn no_message_leaves_the_slot_hidden_and_empty() {
-        let (output, report) =
-            inject_into_html(&plan(None, None), PAGE.as_bytes()).expect("rewrites");
+        let (output, report) = inject_into_html(&plan(None, None), PAGE.as_bytes()).expect("rewrites");
         let output = String::from_utf8(output).expect("UTF-8");
         assert!(report.html_element_rewritten);
         assert!(!report.pinned_message_filled);
-        assert!(output.contains(
-            r#"<div id="pinned-message" class="pinned-message" role="status" hidden></div>"#
-        ));
+        assert!(output.contains(r#"<div id="pinned-message" class="pinned-message" role="status" hidden></div>"#));
         assert!(
             output.contains(r#"<html lang="en" class="no-js docs" data-edge="preview">"#),
             "{output}"
@@ -233,16 +211,10 @@ mod tests {
 
     #[test]
     fn script_in_the_message_comes_out_as_text() {
-        let (output, _) = inject_into_html(
-            &plan(None, Some("<script>alert(1)</script>")),
-            PAGE.as_bytes(),
-        )
-        .expect("rewrites");
+        let (output, _) =
+            inject_into_html(&plan(None, Some("<script>alert(1)</script>")), PAGE.as_bytes()).expect("rewrites");
         let output = String::from_utf8(output).expect("UTF-8");
-        assert!(
-            output.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{output}"
-        );
+        assert!(output.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{output}");
         assert!(!output.contains("<script>"));
     }
 
@@ -257,11 +229,8 @@ mod tests {
             String::from_utf8(output).expect("UTF-8"),
             r#"<html class="theme-dark" data-edge="preview"><body></body></html>"#
         );
-        let (output, _) = inject_into_html(
-            &plan(Some("theme-sepia"), None),
-            b"<html><body></body></html>",
-        )
-        .expect("rewrites");
+        let (output, _) =
+            inject_into_html(&plan(Some("theme-sepia"), None), b"<html><body></body></html>").expect("rewrites");
         assert_eq!(
             String::from_utf8(output).expect("UTF-8"),
             r#"<html class="theme-sepia" data-edge="preview"><body></body></html>"#
@@ -270,12 +239,9 @@ mod tests {
 
     #[test]
     fn a_large_page_streams_out_before_the_end() {
-        let mut page =
-            String::from(r#"<html class="docs"><body><div id="pinned-message" hidden></div>"#);
+        let mut page = String::from(r#"<html class="docs"><body><div id="pinned-message" hidden></div>"#);
         while page.len() < 1024 * 1024 {
-            page.push_str(
-                "<p>Lorem ipsum dolor sit amet, <a href=\"/x/\">link</a> consectetur.</p>\n",
-            );
+            page.push_str("<p>Lorem ipsum dolor sit amet, <a href=\"/x/\">link</a> consectetur.</p>\n");
         }
         page.push_str("</body></html>");
         let plan = plan(Some("theme-dark"), Some("hello"));

@@ -111,14 +111,8 @@ impl EdgeRequest {
 
     /// The media type of the body (`Content-Type` without parameters, lower-cased).
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type").map(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
+        self.header("content-type")
+            .map(|value| value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
     }
 }
 
@@ -165,11 +159,7 @@ mod tests {
 
     #[test]
     fn new_splits_path_and_query() {
-        let request = EdgeRequest::new(
-            Method::Get,
-            "https://docs.test",
-            "/api/kv/flags?tenant=acme",
-        );
+        let request = EdgeRequest::new(Method::Get, "https://docs.test", "/api/kv/flags?tenant=acme");
         assert_eq!(request.path, "/api/kv/flags");
         assert_eq!(request.query, "tenant=acme");
     }
@@ -182,10 +172,7 @@ mod tests {
             .with_header("Content-Type", "Application/JSON; charset=utf-8");
         assert_eq!(request.cookie_header(), "a=1; b=2");
         assert_eq!(request.media_type().as_deref(), Some("application/json"));
-        assert_eq!(
-            request.header("CONTENT-TYPE"),
-            Some("Application/JSON; charset=utf-8")
-        );
+        assert_eq!(request.header("CONTENT-TYPE"), Some("Application/JSON; charset=utf-8"));
     }
 
     #[test]

@@ -73,11 +73,7 @@ pub(crate) fn start_page(request: &EdgeRequest, config: &EdgeConfig) -> PendingP
 }
 
 /// `snapshot` is `None` when KV failed or timed out: the page is then served without KV content.
-pub(crate) fn finish_page(
-    pending: PendingPage,
-    snapshot: Option<&KvSnapshot>,
-    config: &EdgeConfig,
-) -> InjectionPlan {
+pub(crate) fn finish_page(pending: PendingPage, snapshot: Option<&KvSnapshot>, config: &EdgeConfig) -> InjectionPlan {
     let stored_theme = match (snapshot, &pending.theme_key) {
         (Some(snapshot), Some(key)) => snapshot.value(key).map(str::to_owned),
         _ => None,
@@ -155,15 +151,9 @@ pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String,
 /// The security headers every HTML page carries.
 pub fn security_headers() -> [(String, String); 3] {
     [
-        (
-            "content-security-policy".into(),
-            CONTENT_SECURITY_POLICY.into(),
-        ),
+        ("content-security-policy".into(), CONTENT_SECURITY_POLICY.into()),
         ("x-content-type-options".into(), "nosniff".into()),
-        (
-            "referrer-policy".into(),
-            "strict-origin-when-cross-origin".into(),
-        ),
+        ("referrer-policy".into(), "strict-origin-when-cross-origin".into()),
     ]
 }
 
@@ -199,15 +189,8 @@ mod tests {
         let visitor = start_page(&page(Some(&format!("session={VISITOR}"))), &config());
         assert_eq!(visitor.reads.gets.len(), 2);
         assert_eq!(visitor.reads.gets[1].key, format!("theme:{VISITOR}"));
-        let hinted = start_page(
-            &page(Some(&format!("session={VISITOR}; theme_hint=dark"))),
-            &config(),
-        );
-        assert_eq!(
-            hinted.reads.gets.len(),
-            1,
-            "a trusted hint saves the theme read"
-        );
+        let hinted = start_page(&page(Some(&format!("session={VISITOR}; theme_hint=dark"))), &config());
+        assert_eq!(hinted.reads.gets.len(), 1, "a trusted hint saves the theme read");
     }
 
     #[test]
@@ -218,8 +201,7 @@ mod tests {
         let kv = KvSnapshot::new()
             .with_value("pinned_message", Some("Maintenance at 10:00"))
             .with_value(format!("theme:{VISITOR}"), Some("dark"));
-        let kv_bad_theme =
-            KvSnapshot::new().with_value(format!("theme:{VISITOR}"), Some("\"><script>"));
+        let kv_bad_theme = KvSnapshot::new().with_value(format!("theme:{VISITOR}"), Some("\"><script>"));
         let kv_blank_message = KvSnapshot::new().with_value("pinned_message", Some("  "));
         let kv_empty = KvSnapshot::new();
         /// (name, cookie, KV snapshot, expected theme class, expected message)
@@ -288,10 +270,7 @@ mod tests {
     #[test]
     fn page_headers_replace_caching_and_add_security() {
         let asset = vec![
-            (
-                "Content-Type".to_owned(),
-                "text/html; charset=utf-8".to_owned(),
-            ),
+            ("Content-Type".to_owned(), "text/html; charset=utf-8".to_owned()),
             ("Content-Length".to_owned(), "1234".to_owned()),
             ("ETag".to_owned(), "\"abc\"".to_owned()),
             (
@@ -307,22 +286,10 @@ mod tests {
         assert_eq!(get("etag"), None);
         assert_eq!(get("cache-control"), Some("private, no-store"));
         assert_eq!(get("vary"), Some("Accept-Encoding, Cookie"));
-        assert_eq!(
-            get("content-security-policy"),
-            Some(CONTENT_SECURITY_POLICY)
-        );
+        assert_eq!(get("content-security-policy"), Some(CONTENT_SECURITY_POLICY));
         assert_eq!(get("x-content-type-options"), Some("nosniff"));
-        assert_eq!(
-            get("referrer-policy"),
-            Some("strict-origin-when-cross-origin")
-        );
-        assert_eq!(
-            headers
-                .iter()
-                .filter(|(name, _)| name == "cache-control")
-                .count(),
-            1
-        );
+        assert_eq!(get("referrer-policy"), Some("strict-origin-when-cross-origin"));
+        assert_eq!(headers.iter().filter(|(name, _)| name == "cache-control").count(), 1);
     }
 
     #[test]

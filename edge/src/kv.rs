@@ -99,10 +99,7 @@ impl KvSnapshot {
 
     /// The listing read for `prefix`; empty when nothing was listed.
     pub fn listing(&self, prefix: &str) -> &[KvListEntry] {
-        self.listings
-            .get(prefix)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.listings.get(prefix).map(Vec::as_slice).unwrap_or_default()
     }
 }
 
@@ -127,9 +124,7 @@ pub enum KvLimitError {
     KeyTooLong { bytes: usize },
     #[error("the value is {bytes} bytes; KV values are at most {MAX_VALUE_BYTES} bytes")]
     ValueTooLarge { bytes: usize },
-    #[error(
-        "the metadata is {bytes} bytes of JSON; KV metadata is at most {MAX_METADATA_BYTES} bytes"
-    )]
+    #[error("the metadata is {bytes} bytes of JSON; KV metadata is at most {MAX_METADATA_BYTES} bytes")]
     MetadataTooLarge { bytes: usize },
     #[error("expirationTtl is {seconds} s; KV needs at least {MIN_EXPIRATION_TTL_SECONDS} s")]
     ExpirationTtlTooShort { seconds: u64 },
@@ -160,9 +155,7 @@ pub fn validate_kv_write(write: &KvWrite) -> Result<(), KvLimitError> {
         }
     }
     match write.expiration_ttl {
-        Some(seconds) if seconds < MIN_EXPIRATION_TTL_SECONDS => {
-            Err(KvLimitError::ExpirationTtlTooShort { seconds })
-        }
+        Some(seconds) if seconds < MIN_EXPIRATION_TTL_SECONDS => Err(KvLimitError::ExpirationTtlTooShort { seconds }),
         _ => Ok(()),
     }
 }
@@ -177,12 +170,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn write(
-        key: &str,
-        value_len: usize,
-        metadata: Option<serde_json::Value>,
-        ttl: Option<u64>,
-    ) -> KvWrite {
+    fn write(key: &str, value_len: usize, metadata: Option<serde_json::Value>, ttl: Option<u64>) -> KvWrite {
         KvWrite {
             key: key.to_owned(),
             value: "v".repeat(value_len),
@@ -198,11 +186,7 @@ mod tests {
         let big_metadata = json!({ "text": "m".repeat(MAX_METADATA_BYTES) });
         let cases: Vec<(&str, KvWrite, Result<(), KvLimitError>)> = vec![
             ("plain write", write("theme:abc", 4, None, Some(60)), Ok(())),
-            (
-                "empty key",
-                write("", 1, None, None),
-                Err(KvLimitError::EmptyKey),
-            ),
+            ("empty key", write("", 1, None, None), Err(KvLimitError::EmptyKey)),
             (
                 "dot key",
                 write(".", 1, None, None),

@@ -76,24 +76,21 @@ mod worker_kv;
 pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 pub use api_error::ApiError;
 pub use config::{
-    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT,
-    PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
-    THEME_HINT_LIFETIME_SECONDS,
+    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT, PINNED_MESSAGE_CACHE_TTL_SECONDS,
+    SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
 pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
-pub use html_injector::{
-    HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html,
-};
+pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{EdgeRequest, EdgeResponse, Method};
 pub use injection::{
     CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PendingPage, is_html_content_type,
     page_response_headers, path_expects_html, security_headers,
 };
 pub use kv::{
-    KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES,
-    MAX_LIST_PAGE_KEYS, MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS,
-    MIN_EXPIRATION_TTL_SECONDS, metadata_bytes, validate_kv_key, validate_kv_write,
+    KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,
+    MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS, MIN_EXPIRATION_TTL_SECONDS, metadata_bytes,
+    validate_kv_key, validate_kv_write,
 };
 pub use session::{SESSION_COOKIE, SessionId, THEME_HINT_COOKIE};
 pub use theme_api::theme_key;

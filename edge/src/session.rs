@@ -72,32 +72,18 @@ pub fn theme_hint_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Opti
 }
 
 fn cookie_line(name: &str, value: &str, max_age_seconds: u64, config: &EdgeConfig) -> String {
-    let secure = if config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
     format!("{name}={value}; Max-Age={max_age_seconds}; Path=/; HttpOnly{secure}; SameSite=Lax")
 }
 
 /// `Set-Cookie` for the session: 90 days, `HttpOnly; Secure; SameSite=Lax; Path=/`.
 pub fn session_set_cookie(session: &SessionId, config: &EdgeConfig) -> String {
-    cookie_line(
-        SESSION_COOKIE,
-        session.as_str(),
-        SESSION_LIFETIME_SECONDS,
-        config,
-    )
+    cookie_line(SESSION_COOKIE, session.as_str(), SESSION_LIFETIME_SECONDS, config)
 }
 
 /// `Set-Cookie` for the theme hint: a few minutes, same attributes as the session.
 pub fn theme_hint_set_cookie(theme: &str, config: &EdgeConfig) -> String {
-    cookie_line(
-        THEME_HINT_COOKIE,
-        theme,
-        THEME_HINT_LIFETIME_SECONDS,
-        config,
-    )
+    cookie_line(THEME_HINT_COOKIE, theme, THEME_HINT_LIFETIME_SECONDS, config)
 }
 
 #[cfg(test)]
@@ -115,10 +101,7 @@ mod tests {
         assert_eq!(SessionId::parse(id.as_str()), Some(id));
         let generated = SessionId::generate().expect("the OS has randomness");
         assert_eq!(generated.as_str().len(), 32);
-        assert_ne!(
-            generated,
-            SessionId::generate().expect("the OS has randomness")
-        );
+        assert_ne!(generated, SessionId::generate().expect("the OS has randomness"));
     }
 
     #[test]

@@ -24,11 +24,7 @@ pub struct PendingTheme {
     key: String,
 }
 
-pub(crate) fn start(
-    request: &EdgeRequest,
-    context: &RequestContext,
-    config: &EdgeConfig,
-) -> Result<ApiStep, ApiError> {
+pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     match request.method {
         Method::Get => Ok(start_read(request, context, config)),
         Method::Post => save(request, context, config).map(ApiStep::Done),
@@ -80,18 +76,12 @@ enum Submission {
     Form,
 }
 
-fn save(
-    request: &EdgeRequest,
-    context: &RequestContext,
-    config: &EdgeConfig,
-) -> Result<Outcome, ApiError> {
+fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<Outcome, ApiError> {
     api::require_same_origin(request)?;
     api::require_body_within(request, config.max_api_body_bytes)?;
     let (submission, theme) = match request.media_type().as_deref() {
         Some("application/json") => (Submission::Json, theme_from_json(&request.body)?),
-        Some("application/x-www-form-urlencoded") => {
-            (Submission::Form, theme_from_form(&request.body)?)
-        }
+        Some("application/x-www-form-urlencoded") => (Submission::Form, theme_from_form(&request.body)?),
         _ => {
             return Err(ApiError::UnsupportedMediaType {
                 expected: "application/json or application/x-www-form-urlencoded",
@@ -119,14 +109,12 @@ fn save(
         Submission::Form => redirect_back(request),
     };
     // Re-issuing the session cookie keeps it alive as long as the key it names.
-    response.headers.push((
-        "set-cookie".into(),
-        session::session_set_cookie(&session, config),
-    ));
-    response.headers.push((
-        "set-cookie".into(),
-        session::theme_hint_set_cookie(&theme, config),
-    ));
+    response
+        .headers
+        .push(("set-cookie".into(), session::session_set_cookie(&session, config)));
+    response
+        .headers
+        .push(("set-cookie".into(), session::theme_hint_set_cookie(&theme, config)));
     Ok(Outcome {
         response,
         writes: vec![write],
@@ -284,16 +272,12 @@ mod tests {
             )
             .expect("valid"),
         );
-        assert_eq!(
-            outcome.response.json_body().expect("JSON")["theme"],
-            "sepia"
-        );
+        assert_eq!(outcome.response.json_body().expect("JSON")["theme"], "sepia");
     }
 
     #[test]
     fn json_post_writes_the_key_for_90_days_and_sets_the_hint() {
-        let outcome =
-            done(start(&post_json(r#"{"theme":"dark"}"#), &context(), &config()).expect("valid"));
+        let outcome = done(start(&post_json(r#"{"theme":"dark"}"#), &context(), &config()).expect("valid"));
         assert_eq!(outcome.response.status, 200);
         assert_eq!(
             outcome.writes,
@@ -322,10 +306,7 @@ mod tests {
     #[test]
     fn form_post_redirects_to_a_same_origin_referer_only() {
         let cases = [
-            (
-                Some("https://docs.test/storage/kv/?x=1"),
-                "/storage/kv/?x=1",
-            ),
+            (Some("https://docs.test/storage/kv/?x=1"), "/storage/kv/?x=1"),
             (Some("https://evil.test/storage/kv/"), "/"),
             (Some("https://docs.test.evil.test/"), "/"),
             (Some("https://docs.test//evil.test/"), "/"),
@@ -340,11 +321,7 @@ mod tests {
             }
             let outcome = done(start(&request, &context(), &config()).expect("valid"));
             assert_eq!(outcome.response.status, 303, "{referer:?}");
-            assert_eq!(
-                outcome.response.header("location"),
-                Some(location),
-                "{referer:?}"
-            );
+            assert_eq!(outcome.response.header("location"), Some(location), "{referer:?}");
             assert_eq!(outcome.writes.len(), 1);
             // No session cookie came in, so the post minted one and wrote under it.
             assert_eq!(
@@ -358,31 +335,11 @@ mod tests {
     fn bad_posts_are_refused_and_write_nothing() {
         let too_big = format!(r#"{{"theme":"{}"}}"#, "d".repeat(9000));
         let cases: Vec<(&str, EdgeRequest, u16, &str)> = vec![
-            (
-                "malformed JSON",
-                post_json(r#"{"theme":"#),
-                400,
-                "malformed_json",
-            ),
-            (
-                "not an object",
-                post_json(r#"["dark"]"#),
-                400,
-                "malformed_json",
-            ),
+            ("malformed JSON", post_json(r#"{"theme":"#), 400, "malformed_json"),
+            ("not an object", post_json(r#"["dark"]"#), 400, "malformed_json"),
             ("missing field", post_json(r#"{}"#), 422, "invalid_field"),
-            (
-                "wrong type",
-                post_json(r#"{"theme":1}"#),
-                422,
-                "invalid_field",
-            ),
-            (
-                "unknown theme",
-                post_json(r#"{"theme":"neon"}"#),
-                422,
-                "unknown_theme",
-            ),
+            ("wrong type", post_json(r#"{"theme":1}"#), 422, "invalid_field"),
+            ("unknown theme", post_json(r#"{"theme":"neon"}"#), 422, "unknown_theme"),
             (
                 "markup as theme",
                 post_json(r#"{"theme":"dark\" onload=\"x"}"#),
@@ -405,14 +362,12 @@ mod tests {
         ];
         for (name, mut request, status, code) in cases {
             if name == "text body" {
-                request.headers.retain(|(header, value)| {
-                    !(header == "content-type" && value == "application/json")
-                });
+                request
+                    .headers
+                    .retain(|(header, value)| !(header == "content-type" && value == "application/json"));
             }
-            let outcome = done(
-                start(&request, &context(), &config())
-                    .unwrap_or_else(|error| ApiStep::Done(error.into())),
-            );
+            let outcome =
+                done(start(&request, &context(), &config()).unwrap_or_else(|error| ApiStep::Done(error.into())));
             assert_eq!(outcome.response.status, status, "{name}");
             assert_eq!(
                 outcome.response.json_body().expect("JSON")["error"]["code"],

@@ -54,22 +54,14 @@ fn edge_request(request: &Request) -> worker::Result<EdgeRequest> {
     })
 }
 
-async fn answer_api(
-    edge: &Edge,
-    endpoint: ApiEndpoint,
-    mut request: Request,
-    env: &Env,
-) -> EdgeResponse {
+async fn answer_api(edge: &Edge, endpoint: ApiEndpoint, mut request: Request, env: &Env) -> EdgeResponse {
     let Ok(mut edge_request) = edge_request(&request) else {
         return Outcome::refuse(&crate::ApiError::NotFound).response;
     };
     let declared_length = edge_request
         .header("content-length")
         .and_then(|length| length.trim().parse::<usize>().ok());
-    let has_body = matches!(
-        edge_request.method,
-        Method::Post | Method::Put | Method::Patch
-    );
+    let has_body = matches!(edge_request.method, Method::Post | Method::Put | Method::Patch);
     // A body declared too large is not read: the core refuses it from the header alone.
     if has_body && declared_length.is_none_or(|length| length <= MAX_API_BODY_BYTES) {
         edge_request.body = request.bytes().await.unwrap_or_default();
@@ -103,11 +95,7 @@ async fn answer_api(
     }
 }
 
-async fn read_kv(
-    env: &Env,
-    reads: &crate::KvReads,
-    budget: Duration,
-) -> Result<crate::KvSnapshot, KvUnavailable> {
+async fn read_kv(env: &Env, reads: &crate::KvReads, budget: Duration) -> Result<crate::KvSnapshot, KvUnavailable> {
     if reads.is_empty() {
         return Ok(crate::KvSnapshot::new());
     }
@@ -121,17 +109,16 @@ async fn serve_asset(edge: &Edge, request: Request, env: &Env) -> worker::Result
 
     // Likely pages read KV while the asset is fetched; other paths fetch first and read KV only if
     // the asset turns out to be HTML.
-    let (asset, early_snapshot) =
-        if page_request.method == Method::Get && path_expects_html(&page_request.path) {
-            let (asset, snapshot) = join(
-                assets.fetch_request(request),
-                read_kv(env, &pending.reads, PAGE_KV_BUDGET),
-            )
-            .await;
-            (asset?, Some(snapshot))
-        } else {
-            (assets.fetch_request(request).await?, None)
-        };
+    let (asset, early_snapshot) = if page_request.method == Method::Get && path_expects_html(&page_request.path) {
+        let (asset, snapshot) = join(
+            assets.fetch_request(request),
+            read_kv(env, &pending.reads, PAGE_KV_BUDGET),
+        )
+        .await;
+        (asset?, Some(snapshot))
+    } else {
+        (assets.fetch_request(request).await?, None)
+    };
 
     let content_type = asset.headers().get("content-type")?.unwrap_or_default();
     if !is_html_content_type(&content_type) {
@@ -149,9 +136,7 @@ async fn serve_asset(edge: &Edge, request: Request, env: &Env) -> worker::Result
         headers.append(&name, &value)?;
     }
     match asset.body() {
-        ResponseBody::Stream(_) if page_request.method != Method::Head => {
-            worker_html::inject(asset, &plan, headers)
-        }
+        ResponseBody::Stream(_) if page_request.method != Method::Head => worker_html::inject(asset, &plan, headers),
         _ => worker_html::without_body(&asset, headers),
     }
 }

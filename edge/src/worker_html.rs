@@ -9,11 +9,7 @@ use worker::{Response, ResponseBody};
 use crate::injection::InjectionPlan;
 
 /// Wraps `asset`'s body in a response with `headers` and `status`, rewritten as it streams.
-pub fn inject(
-    asset: Response,
-    plan: &InjectionPlan,
-    headers: worker::Headers,
-) -> worker::Result<Response> {
+pub fn inject(asset: Response, plan: &InjectionPlan, headers: worker::Headers) -> worker::Result<Response> {
     let status = asset.status_code();
     imp::inject(asset, plan, headers, status)
 }
@@ -121,8 +117,7 @@ mod imp {
         let sink = Rc::clone(&output);
         let injector = HtmlInjector::new(
             plan,
-            Box::new(move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk))
-                as Box<dyn FnMut(&[u8])>,
+            Box::new(move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk)) as Box<dyn FnMut(&[u8])>,
         );
         let state = Rewriting {
             input: asset.stream()?,
@@ -137,18 +132,13 @@ mod imp {
                     Some(Err(error)) => Err(error.to_string()),
                     None => {
                         let finished = state.injector.take().map(HtmlInjector::end);
-                        finished.map_or(Ok(()), |result| {
-                            result.map(|_| ()).map_err(|error| error.to_string())
-                        })
+                        finished.map_or(Ok(()), |result| result.map(|_| ()).map_err(|error| error.to_string()))
                     }
                 };
                 if let Err(error) = step {
                     state.injector = None;
                     worker::console_error!("rewriting a page failed mid-stream: {error}");
-                    return Some((
-                        Err(worker::Error::RustError("page rewrite failed".into())),
-                        state,
-                    ));
+                    return Some((Err(worker::Error::RustError("page rewrite failed".into())), state));
                 }
                 let ready = std::mem::take(&mut *state.output.borrow_mut());
                 if !ready.is_empty() || state.injector.is_none() {
@@ -156,8 +146,6 @@ mod imp {
                 }
             }
         });
-        Ok(Response::from_stream(body)?
-            .with_status(status)
-            .with_headers(headers))
+        Ok(Response::from_stream(body)?.with_status(status).with_headers(headers))
     }
 }

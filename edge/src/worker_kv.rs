@@ -24,20 +24,14 @@ pub struct KvDriver {
 
 impl KvDriver {
     pub fn from_env(env: &Env) -> Result<Self, KvUnavailable> {
-        env.kv(KV_BINDING)
-            .map(|store| Self { store })
-            .map_err(|error| {
-                console_error!("KV binding `{KV_BINDING}` is unusable: {error}");
-                KvUnavailable
-            })
+        env.kv(KV_BINDING).map(|store| Self { store }).map_err(|error| {
+            console_error!("KV binding `{KV_BINDING}` is unusable: {error}");
+            KvUnavailable
+        })
     }
 
     /// Performs every read at once; gives up after `budget`.
-    pub async fn read(
-        &self,
-        reads: &KvReads,
-        budget: Duration,
-    ) -> Result<KvSnapshot, KvUnavailable> {
+    pub async fn read(&self, reads: &KvReads, budget: Duration) -> Result<KvSnapshot, KvUnavailable> {
         if reads.is_empty() {
             return Ok(KvSnapshot::new());
         }
@@ -81,15 +75,8 @@ impl KvDriver {
         let mut entries = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let remaining = list
-                .max_keys
-                .saturating_sub(entries.len())
-                .min(MAX_LIST_PAGE_KEYS);
-            let mut builder = self
-                .store
-                .list()
-                .prefix(list.prefix.clone())
-                .limit(remaining as u64);
+            let remaining = list.max_keys.saturating_sub(entries.len()).min(MAX_LIST_PAGE_KEYS);
+            let mut builder = self.store.list().prefix(list.prefix.clone()).limit(remaining as u64);
             if let Some(cursor) = cursor.take() {
                 builder = builder.cursor(cursor);
             }
@@ -100,20 +87,14 @@ impl KvDriver {
                 metadata: key.metadata,
             }));
             match page.cursor {
-                Some(next) if !page.list_complete && entries.len() < list.max_keys => {
-                    cursor = Some(next)
-                }
+                Some(next) if !page.list_complete && entries.len() < list.max_keys => cursor = Some(next),
                 _ => return Ok((list.prefix.clone(), entries)),
             }
         }
     }
 
     /// Makes the writes, all at once.
-    pub async fn write_all(
-        &self,
-        writes: &[KvWrite],
-        budget: Duration,
-    ) -> Result<(), KvUnavailable> {
+    pub async fn write_all(&self, writes: &[KvWrite], budget: Duration) -> Result<(), KvUnavailable> {
         if writes.is_empty() {
             return Ok(());
         }

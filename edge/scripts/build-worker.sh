@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the Worker into edge/build/ (index.js + index_bg.wasm) without downloading anything: worker-build
+# is pointed at the locally installed wasm-bindgen and at the esbuild that wrangler brings.
+#
+#   EDGE_WORKER_FEATURES=worker-lol-html   build the lol_html-in-wasm applier instead of the runtime's
+#   EDGE_BUILD_DIR=build-lol               output directory, relative to edge/ (default: build)
+#   WASM_OPT_BIN=/path/to/wasm-opt          run wasm-opt (skipped when unset)
+set -euo pipefail
+
+edge_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$edge_dir"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+for tool in worker-build wasm-bindgen; do
+  command -v "$tool" >/dev/null || { echo "build-worker: $tool is missing; run scripts/install-tools.sh" >&2; exit 1; }
+done
+[ -x node_modules/.bin/esbuild ] || { echo "build-worker: node_modules is missing; run scripts/install-tools.sh" >&2; exit 1; }
+
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
+export ESBUILD_BIN="${ESBUILD_BIN:-$edge_dir/node_modules/.bin/esbuild}"
+
+build_args=(--release --out-dir "${EDGE_BUILD_DIR:-build}")
+if [ -n "${WASM_OPT_BIN:-}" ]; then
+  export WASM_OPT_BIN
+else
+  build_args+=(--no-opt)
+fi
+cargo_args=()
+if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then
+  cargo_args+=(--features "$EDGE_WORKER_FEATURES")
+fi
+
+worker-build "${build_args[@]}" "${cargo_args[@]}"
+ls -l "${EDGE_BUILD_DIR:-build}"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# End-to-end tests: builds the Worker (incrementally) and runs tests/e2e/*.test.mjs with node's test
+# runner, which drive the built Worker in workerd through miniflare with a local KV namespace.
+#
+#   EDGE_E2E_ASSETS=<dir>     serve this site (e.g. `edgedocs build --output <dir>`) instead of the fixture
+#   EDGE_E2E_SKIP_BUILD=1     use edge/build/ as it is
+set -euo pipefail
+
+edge_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$edge_dir"
+
+if [ -n "${EDGE_E2E_ASSETS:-}" ]; then
+  EDGE_E2E_ASSETS="$(cd "$EDGE_E2E_ASSETS" && pwd)"
+  export EDGE_E2E_ASSETS
+  echo "test-e2e: serving $EDGE_E2E_ASSETS"
+else
+  echo "test-e2e: serving the fixture site (set EDGE_E2E_ASSETS to serve a real build)"
+fi
+
+if [ -z "${EDGE_E2E_SKIP_BUILD:-}" ]; then
+  bash scripts/build-worker.sh >/dev/null
+fi
+[ -f build/index.js ] || { echo "test-e2e: build/index.js is missing; run scripts/build-worker.sh" >&2; exit 1; }
+
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+exec node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs

@@ -1,0 +1,71 @@
+// KV failing or not answering: pages are still served (without KV content, never a 5xx) and the APIs
+// answer 503 with a JSON error that carries no internal detail. The failure is simulated by the
+// test-only wrapper in support/kv-wrapper-worker.mjs, which hands the unchanged Worker a KV binding
+// whose every call rejects (throw) or never settles (hang).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
+
+const VISITOR = "0123456789abcdef0123456789abcdef";
+const WRAPPER = "tests/e2e/support/kv-wrapper-worker.mjs";
+let site;
+
+before(async () => {
+  site = await prepareSite();
+});
+
+after(async () => {
+  await site?.remove();
+});
+
+for (const kvMode of ["throw", "hang"]) {
+  describe(`KV that ${kvMode === "throw" ? "errors" : "never answers"}`, () => {
+    let edge;
+    before(async () => {
+      edge = await startEdge({ siteDirectory: site.directory, entry: WRAPPER, kvMode });
+    });
+    after(async () => {
+      await edge?.dispose();
+    });
+
+    test("pages are served without KV content", async () => {
+      const started = Date.now();
+      const response = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+      assert.equal(response.status, 200);
+      const html = await response.text();
+      const htmlTag = html.match(/<html[^>]*>/)[0];
+      assert.match(htmlTag, /\sdata-edge="cloudflare"/);
+      assert.doesNotMatch(htmlTag, /theme-/);
+      assert.match(html, /<div id="pinned-message" class="pinned-message" role="status" hidden><\/div>/);
+      assert.equal(response.headers.get("content-security-policy"), CSP);
+      if (kvMode === "hang") {
+        assert.ok(Date.now() - started < 4000, "the page waited for KV no longer than its budget");
+      }
+    });
+
+    test("a theme hint still applies without KV", async () => {
+      const response = await edge.fetch("/", { cookies: { session: VISITOR, theme_hint: "dark" } });
+      const htmlTag = (await response.text()).match(/<html[^>]*>/)[0];
+      assert.match(htmlTag, /\sclass="(?:[^"]*\s)?theme-dark"/);
+    });
+
+    if (kvMode === "throw") {
+      test("the APIs answer 503 with a JSON error and no internal detail", async () => {
+        const responses = [
+          await edge.fetch("/api/kv/theme", { cookies: { session: VISITOR } }),
+          await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { session: VISITOR } }),
+          await edge.fetch("/api/kv/flags?tenant=acme", { cookies: { session: VISITOR } }),
+          await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "x" }, { cookies: { session: VISITOR } }),
+        ];
+        for (const response of responses) {
+          assert.equal(response.status, 503);
+          const text = await response.text();
+          const { error } = JSON.parse(text);
+          assert.equal(error.code, "kv_unavailable");
+          assert.doesNotMatch(text, /DEADBEEF|simulated|internal/i);
+          assert.deepEqual(response.headers.getSetCookie(), [], "a failed write sets no cookie");
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,156 @@
+// Runs the built Worker in workerd through miniflare's programmatic API, configured from wrangler.jsonc
+// (compatibility date, assets options, run_worker_first patterns) with a local KV namespace and a real
+// site directory as its static assets.
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+export const EDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const ORIGIN = "https://docs.edge.test";
+export const FIXTURE_SITE = path.join(EDGE_DIR, "tests/e2e/fixture-site");
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/** wrangler.jsonc without its comments (only whole-line `//` comments are used in it). */
+export async function readWranglerConfig() {
+  const text = await readFile(path.join(EDGE_DIR, "wrangler.jsonc"), "utf8");
+  const json = text
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+  return JSON.parse(json);
+}
+
+/** Miniflare's assets router options for wrangler's `run_worker_first` patterns. */
+export function routerConfigFor(runWorkerFirst) {
+  if (typeof runWorkerFirst === "boolean") {
+    return { has_user_worker: true, invoke_user_worker_ahead_of_assets: runWorkerFirst };
+  }
+  return {
+    has_user_worker: true,
+    static_routing: {
+      user_worker: runWorkerFirst.filter((rule) => rule.startsWith("/")),
+      asset_worker: runWorkerFirst.filter((rule) => rule.startsWith("!/")).map((rule) => rule.slice(1)),
+    },
+  };
+}
+
+/** The body of /data/versions.json in the prepared site. */
+export const PLAIN_JSON = '{"versions":["0.1.0"],"note":"<html> in JSON is not a page"}\n';
+
+/** A page of at least `bytes` bytes that follows the theme contract. */
+export function largePage(bytes) {
+  const head =
+    '<!doctype html>\n<html lang="en" class="large">\n<head><meta charset="utf-8"><title>Large</title></head>\n<body>\n' +
+    '<div id="pinned-message" class="pinned-message" role="status" hidden></div>\n<main>\n';
+  const tail = "</main>\n</body>\n</html>\n";
+  const paragraph =
+    '<p>KV reads are cached at the edge — “sub-millisecond” on a hit. <a href="/storage/kv/">More</a> &amp; more.</p>\n';
+  let body = "";
+  let index = 0;
+  while (head.length + body.length + tail.length < bytes) {
+    body += `<h2 id="section-${index}">Section ${index}</h2>\n${paragraph.repeat(20)}`;
+    index += 1;
+  }
+  return head + body + tail;
+}
+
+/** The site the Worker serves: EDGE_E2E_ASSETS (a real `edgedocs build` output) or the fixture, copied
+ * to a temporary folder with a 1 MiB page added under /large/. */
+export async function prepareSite() {
+  const source = process.env.EDGE_E2E_ASSETS ? path.resolve(process.env.EDGE_E2E_ASSETS) : FIXTURE_SITE;
+  const directory = await mkdtemp(path.join(tmpdir(), "edgedocs-e2e-site-"));
+  await cp(source, directory, { recursive: true });
+  await mkdir(path.join(directory, "large"), { recursive: true });
+  await writeFile(path.join(directory, "large/index.html"), largePage(1024 * 1024));
+  // A non-HTML file outside the run_worker_first exclusions: the Worker runs for it and must pass it through.
+  await mkdir(path.join(directory, "data"), { recursive: true });
+  await writeFile(path.join(directory, "data/versions.json"), PLAIN_JSON);
+  return { directory, source, remove: () => rm(directory, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the Worker. `entry` is the module miniflare loads: the built Worker itself, or the test-only
+ * wrapper in support/kv-wrapper-worker.mjs that hands the Worker a KV binding that records, throws or hangs.
+ */
+export async function startEdge({ siteDirectory, entry = "build/index.js", kvMode } = {}) {
+  const config = await readWranglerConfig();
+  const assets = config.assets;
+  const bindings = kvMode ? { KV_MODE: kvMode } : {};
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: EDGE_DIR,
+    scriptPath: path.join(EDGE_DIR, entry),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: config.compatibility_date,
+    kvNamespaces: config.kv_namespaces.map((namespace) => namespace.binding),
+    bindings,
+    cf: false,
+    assets: {
+      directory: siteDirectory,
+      binding: assets.binding,
+      routerConfig: routerConfigFor(assets.run_worker_first),
+      assetConfig: { not_found_handling: assets.not_found_handling, html_handling: assets.html_handling },
+    },
+  });
+  await mf.ready;
+  const kv = await mf.getKVNamespace("KV");
+  return {
+    mf,
+    kv,
+    /** Fetches `pathname` on the Worker; `cookies` is an object of name → value. */
+    fetch(pathname, { cookies, headers = {}, ...init } = {}) {
+      const allHeaders = { ...headers };
+      if (cookies) {
+        allHeaders.cookie = Object.entries(cookies)
+          .map(([name, value]) => `${name}=${value}`)
+          .join("; ");
+      }
+      return mf.dispatchFetch(new URL(pathname, ORIGIN), { redirect: "manual", ...init, headers: allHeaders });
+    },
+    async dispose() {
+      // After heavy load dispose() can hang; never let it hold the test run.
+      await Promise.race([mf.dispose(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    },
+  };
+}
+
+/** The `name=value` pairs of a response's Set-Cookie lines, and the lines themselves. */
+export function setCookies(response) {
+  const lines = response.headers.getSetCookie();
+  const values = {};
+  for (const line of lines) {
+    const [pair] = line.split(";");
+    const separator = pair.indexOf("=");
+    values[pair.slice(0, separator).trim()] = pair.slice(separator + 1).trim();
+  }
+  return { lines, values };
+}
+
+/** Every key in the namespace (following the cursor). */
+export async function allKeys(kv, prefix = "") {
+  const keys = [];
+  let cursor;
+  do {
+    const page = await kv.list({ prefix, cursor });
+    keys.push(...page.keys);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return keys;
+}
+
+/** Posts JSON the way the demo page does (same origin). */
+export function postJson(edge, pathname, body, { cookies, headers = {} } = {}) {
+  return edge.fetch(pathname, {
+    method: "POST",
+    cookies,
+    headers: { "content-type": "application/json", origin: ORIGIN, "sec-fetch-site": "same-origin", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}

@@ -1,0 +1,39 @@
+// Test-only entry module, never deployed: runs the built Worker with its KV binding wrapped, so the
+// end-to-end tests can see which KV calls it makes (KV_MODE=record) and how it behaves when KV fails
+// (KV_MODE=throw: every call rejects) or never answers (KV_MODE=hang). The Worker is unchanged: it
+// gets a binding with the same methods and cannot tell.
+import { WorkerEntrypoint } from "cloudflare:workers";
+import Edge from "../../../build/index.js";
+
+const calls = [];
+
+function wrapKv(real, mode) {
+  const wrap = (method) => (...args) => {
+    const [first] = args;
+    calls.push({ method, key: typeof first === "string" ? first : first?.prefix ?? null, options: args[1] ?? null });
+    if (mode === "throw") {
+      return Promise.reject(new Error("simulated KV outage: internal detail 0xDEADBEEF"));
+    }
+    if (mode === "hang") {
+      return new Promise(() => {});
+    }
+    return real[method](...args);
+  };
+  return {
+    get: wrap("get"),
+    getWithMetadata: wrap("getWithMetadata"),
+    put: wrap("put"),
+    list: wrap("list"),
+    delete: wrap("delete"),
+  };
+}
+
+export default class KvWrapper extends WorkerEntrypoint {
+  async fetch(request) {
+    if (new URL(request.url).pathname === "/__test/kv-calls") {
+      return Response.json(calls.splice(0));
+    }
+    const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
+    return new Edge(this.ctx, env).fetch(request);
+  }
+}
