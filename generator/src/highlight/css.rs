@@ -1,6 +1,6 @@
 //! The highlight stylesheet: `--hl-*` custom properties per colour theme (`.theme-<name>`, and
 //! `:root` following `prefers-color-scheme`), and one colour rule per token class. The colours
-//! come from [`super::palette`].
+//! come from [`super::palette`]; the frame's layout and backgrounds belong to the theme's CSS.
 
 use std::fmt::Write;
 
@@ -19,7 +19,9 @@ pub struct ColorThemeRef<'a> {
 /// The stylesheet for the given colour themes; deterministic, so it fingerprints stably.
 ///
 /// Without a `theme-*` class on `<html>`, `:root` takes the light palette, or the dark one when the
-/// visitor prefers dark.
+/// visitor prefers dark. It sets `--hl-bg`/`--hl-fg` (the code background and plain text),
+/// `--hl-<class>` per token class and `--hl-line-hl`/`-ins`/`-del` (marked line backgrounds), and
+/// colours the token classes; backgrounds and layout stay with the theme, which uses the properties.
 pub fn highlight_css(color_themes: &[ColorThemeRef<'_>]) -> String {
     let light = Palette::for_appearance(Appearance::Light);
     let dark = Palette::for_appearance(Appearance::Dark);
@@ -30,11 +32,7 @@ pub fn highlight_css(color_themes: &[ColorThemeRef<'_>]) -> String {
     );
     write_rule(&mut css, ":root", &custom_properties(&light));
     css.push_str("@media (prefers-color-scheme: dark) {\n  ");
-    write_rule(
-        &mut css,
-        ":root:not([class*=\"theme-\"])",
-        &custom_properties(&dark),
-    );
+    write_rule(&mut css, ":root:not([class*=\"theme-\"])", &custom_properties(&dark));
     css.push_str("}\n");
     for (appearance, palette) in [(Appearance::Light, &light), (Appearance::Dark, &dark)] {
         let selectors: Vec<String> = color_themes
@@ -46,26 +44,21 @@ pub fn highlight_css(color_themes: &[ColorThemeRef<'_>]) -> String {
             write_rule(&mut css, &selectors.join(", "), &custom_properties(palette));
         }
     }
-    css.push_str("pre.code { background: var(--hl-bg); color: var(--hl-fg); }\n");
     for class in TokenClass::ALL {
         let name = class.css_class();
-        let _ = writeln!(css, ".code .{name} {{ color: var(--hl-{name}); }}");
+        // A shell prompt stays out of a mouse selection, like the prompt of a real terminal.
+        let extra = if class == TokenClass::Prompt {
+            " user-select: none;"
+        } else {
+            ""
+        };
+        let _ = writeln!(css, ".code .{name} {{ color: var(--hl-{name});{extra} }}");
     }
-    for (line_class, property) in [("hl", "hl"), ("ins", "ins"), ("del", "del")] {
-        let _ = writeln!(
-            css,
-            ".code .line.{line_class} {{ background: var(--hl-line-{property}); }}"
-        );
-    }
-    css.push_str(".code .pr { user-select: none; }\n");
     css
 }
 
 fn custom_properties(palette: &Palette) -> String {
-    let mut properties = format!(
-        "--hl-bg: {}; --hl-fg: {};",
-        palette.background, palette.foreground
-    );
+    let mut properties = format!("--hl-bg: {}; --hl-fg: {};", palette.background, palette.foreground);
     for (class, color) in &palette.tokens {
         let _ = write!(properties, " --hl-{}: {color};", class.css_class());
     }
@@ -87,9 +80,7 @@ fn css_identifier(name: &str) -> String {
     let mut identifier = String::with_capacity(name.len());
     for (index, character) in name.chars().enumerate() {
         let starts_with_digit = index == 0 && character.is_ascii_digit();
-        if (character.is_ascii_alphanumeric() || character == '-' || character == '_')
-            && !starts_with_digit
-        {
+        if (character.is_ascii_alphanumeric() || character == '-' || character == '_') && !starts_with_digit {
             identifier.push(character);
         } else {
             let _ = write!(identifier, "\\{:x} ", u32::from(character));
@@ -133,7 +124,7 @@ mod tests {
         let css = default_theme_css();
         for class in TokenClass::ALL {
             let name = class.css_class();
-            assert!(css.contains(&format!(".code .{name} {{ color: var(--hl-{name}); }}")));
+            assert!(css.contains(&format!(".code .{name} {{ color: var(--hl-{name});")));
             assert_eq!(css.matches(&format!("--hl-{name}: #")).count(), 4, "{name}");
         }
         assert!(css.contains(".theme-dark, .theme-high-contrast {"));

@@ -64,8 +64,7 @@ impl LineRanges {
         }
         let mut merged = Vec::with_capacity(self.ranges.len() + 1);
         for existing in self.ranges.drain(..) {
-            if *existing.end() < start.saturating_sub(1) || *existing.start() > end.saturating_add(1)
-            {
+            if *existing.end() < start.saturating_sub(1) || *existing.start() > end.saturating_add(1) {
                 merged.push(existing);
             } else {
                 start = start.min(*existing.start());
@@ -223,9 +222,7 @@ impl InfoParser<'_> {
             let character = self.peek().unwrap_or(' ');
             return Err(self.error_at(
                 key_start,
-                format!(
-                    "unexpected `{character}`; write attributes as key=\"value\" and line lists as {{3-5}}"
-                ),
+                format!("unexpected `{character}`; write attributes as key=\"value\" and line lists as {{3-5}}"),
             ));
         }
         if !self.eat('=') {
@@ -248,10 +245,7 @@ impl InfoParser<'_> {
                     _ => &mut self.info.caption,
                 };
                 if slot.is_some() {
-                    return Err(self.error_at(
-                        key_start,
-                        format!("`{key}` is given twice; keep one"),
-                    ));
+                    return Err(self.error_at(key_start, format!("`{key}` is given twice; keep one")));
                 }
                 *slot = Some(value);
             }
@@ -265,10 +259,7 @@ impl InfoParser<'_> {
                 merge_lines(target, lines);
             }
             _ => {
-                return Err(self.error_at(
-                    key_start,
-                    format!("unknown attribute `{key}`; {}", suggestion_for(key)),
-                ));
+                return Err(self.error_at(key_start, format!("unknown attribute `{key}`; {}", suggestion_for(key))));
             }
         }
         Ok(())
@@ -303,10 +294,7 @@ impl InfoParser<'_> {
                 self.expect_separator(key)?;
                 Ok(value)
             }
-            None => Err(self.error_at(
-                value_start,
-                format!("`{key}=` has no value; write {key}=\"...\""),
-            )),
+            None => Err(self.error_at(value_start, format!("`{key}=` has no value; write {key}=\"...\""))),
             Some(character) if character.is_whitespace() => Err(self.error_at(
                 value_start,
                 format!("`{key}=` has no value; write {key}=\"...\" with no space after `=`"),
@@ -352,13 +340,8 @@ impl InfoParser<'_> {
                 self.expect_separator(key)?;
                 Ok(lines)
             }
-            Some(character) if !character.is_whitespace() => {
-                self.parse_line_list(char::is_whitespace)
-            }
-            _ => Err(self.error_at(
-                self.position,
-                format!("`{key}=` has no lines; write {key}={{3-5}}"),
-            )),
+            Some(character) if !character.is_whitespace() => self.parse_line_list(char::is_whitespace),
+            _ => Err(self.error_at(self.position, format!("`{key}=` has no lines; write {key}={{3-5}}"))),
         }
     }
 
@@ -374,10 +357,7 @@ impl InfoParser<'_> {
 
     /// Comma-separated line numbers and ranges, up to (not including) a character `is_end` accepts
     /// or the end of the info string.
-    fn parse_line_list(
-        &mut self,
-        is_end: impl Fn(char) -> bool,
-    ) -> Result<Vec<RangeInclusive<u32>>, FenceInfoError> {
+    fn parse_line_list(&mut self, is_end: impl Fn(char) -> bool) -> Result<Vec<RangeInclusive<u32>>, FenceInfoError> {
         let mut lines = Vec::new();
         loop {
             self.skip_spaces_in_list(&is_end);
@@ -423,10 +403,7 @@ impl InfoParser<'_> {
     }
 
     fn skip_spaces_in_list(&mut self, is_end: &impl Fn(char) -> bool) {
-        while self
-            .peek()
-            .is_some_and(|c| c.is_whitespace() && !is_end(c))
-        {
+        while self.peek().is_some_and(|c| c.is_whitespace() && !is_end(c)) {
             self.bump();
         }
     }
@@ -438,9 +415,7 @@ impl InfoParser<'_> {
         }
         let digits = &self.text[start..self.position];
         if digits.is_empty() {
-            let found = self
-                .peek()
-                .map_or_else(|| "the end".to_owned(), |c| format!("`{c}`"));
+            let found = self.peek().map_or_else(|| "the end".to_owned(), |c| format!("`{c}`"));
             return Err(self.error_at(
                 start,
                 format!("expected a line number, found {found}; write lines like {{1,3-5}}"),
@@ -496,9 +471,7 @@ mod tests {
 
     #[test]
     fn parses_the_full_example() {
-        let info =
-            parse_fence_info(r#"ts title="src/handlers/kv.ts" {3-5} ins={7} del={8,10-11}"#)
-                .unwrap();
+        let info = parse_fence_info(r#"ts title="src/handlers/kv.ts" {3-5} ins={7} del={8,10-11}"#).unwrap();
         assert_eq!(
             info,
             FenceInfo {
@@ -622,11 +595,7 @@ mod tests {
                 10,
                 "`title=` has no value; write title=\"...\" with no space after `=`",
             ),
-            (
-                "ts title=\"a\" title=\"b\"",
-                14,
-                "`title` is given twice; keep one",
-            ),
+            ("ts title=\"a\" title=\"b\"", 14, "`title` is given twice; keep one"),
             ("ts ins=", 8, "`ins=` has no lines; write ins={3-5}"),
             (
                 "ts title=\"a\"b",
@@ -635,7 +604,11 @@ mod tests {
                  inside the value as \\\"",
             ),
             ("ts {1,99999999999}", 7, "line number 99999999999 is too large"),
-            ("ts ✓", 4, "unexpected `✓`; write attributes as key=\"value\" and line lists as {3-5}"),
+            (
+                "ts ✓",
+                4,
+                "unexpected `✓`; write attributes as key=\"value\" and line lists as {3-5}",
+            ),
             (
                 "ts {1} %",
                 8,
@@ -644,11 +617,7 @@ mod tests {
         ];
         for (text, column, message) in cases {
             let error = parse_fence_info(text).expect_err(text);
-            assert_eq!(
-                (error.column, error.message.as_str()),
-                (*column, *message),
-                "{text}"
-            );
+            assert_eq!((error.column, error.message.as_str()), (*column, *message), "{text}");
         }
     }
 

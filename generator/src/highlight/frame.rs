@@ -2,6 +2,7 @@
 //! theme contract (`themes/default/README.md`) fixes it, and the warnings a block can raise.
 //! Token spans inside the lines come from [`super::tokenize`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::fence_info::{FenceInfo, LineRanges};
@@ -70,10 +71,7 @@ impl fmt::Display for HighlightWarning {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HighlightWarning::UnknownLanguage { lang, similar } => {
-                write!(
-                    formatter,
-                    "unknown code language `{lang}`, shown as plain text; "
-                )?;
+                write!(formatter, "unknown code language `{lang}`, shown as plain text; ")?;
                 if similar.is_empty() {
                     write!(
                         formatter,
@@ -81,8 +79,7 @@ impl fmt::Display for HighlightWarning {
                         super::known_languages().join(", ")
                     )
                 } else {
-                    let similar: Vec<String> =
-                        similar.iter().map(|word| format!("`{word}`")).collect();
+                    let similar: Vec<String> = similar.iter().map(|word| format!("`{word}`")).collect();
                     write!(formatter, "did you mean {}?", similar.join(" or "))
                 }
             }
@@ -107,6 +104,13 @@ impl fmt::Display for HighlightWarning {
 /// Renders a fenced code block as a code frame: highlighted lines, line marks from the info
 /// string, header with the title and the language's label.
 pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
+    // Syntaxes expect `\n` line ends; a CRLF file would otherwise leave `\r` in the last token.
+    let code: Cow<'_, str> = if code.contains('\r') {
+        Cow::Owned(code.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(code)
+    };
+    let code = code.as_ref();
     let mut warnings = Vec::new();
     let (language, lang_attribute, label) = match info.lang.as_deref() {
         None => {
@@ -169,8 +173,7 @@ pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
             language: label,
             reason: reason.to_string(),
         });
-        write_lines(info, code, plain_text(), &mut html)
-            .expect("plain text never fails to highlight");
+        write_lines(info, code, plain_text(), &mut html).expect("plain text never fails to highlight");
     }
     html.push_str("</code></pre>\n</figure>\n");
     Rendered { html, warnings }
@@ -252,9 +255,12 @@ mod tests {
     fn unknown_language_renders_plain_with_a_warning() {
         let rendered = render("typscript", "const x = 1;\n");
         assert!(rendered.html.contains("<span class=\"line\">const x = 1;</span>"));
-        assert!(rendered.html.contains("<span class=\"code-frame__lang\">typscript</span>"));
-        let [HighlightWarning::UnknownLanguage { lang, similar }] = rendered.warnings.as_slice()
-        else {
+        assert!(
+            rendered
+                .html
+                .contains("<span class=\"code-frame__lang\">typscript</span>")
+        );
+        let [HighlightWarning::UnknownLanguage { lang, similar }] = rendered.warnings.as_slice() else {
             panic!("{:?}", rendered.warnings);
         };
         assert_eq!(lang, "typscript");
@@ -277,17 +283,21 @@ mod tests {
         let rendered = render("rust {2-3} ins={9}", "fn a() {}\nfn b() {}\n");
         assert!(rendered.html.contains("<span class=\"line hl\">"));
         assert_eq!(
-            rendered
-                .warnings
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
+            rendered.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             [
                 "`{2-3}` marks lines past the end of this 2-line code block; those marks are \
                  ignored: fix the line numbers or remove them",
                 "`ins={9}` marks lines past the end of this 2-line code block; those marks are \
                  ignored: fix the line numbers or remove them",
             ]
+        );
+    }
+
+    #[test]
+    fn crlf_line_ends_render_like_lf() {
+        assert_eq!(
+            render("rust", "let a = 1;\r\nlet b;\r\n"),
+            render("rust", "let a = 1;\nlet b;\n")
         );
     }
 

@@ -8,9 +8,7 @@ pub fn push_escaped_text(out: &mut String, text: &str) {
 
 /// Appends `text` escaped for a double- or single-quoted HTML attribute value.
 pub fn push_escaped_attribute(out: &mut String, text: &str) {
-    push_escaped(out, text, |byte| {
-        matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
-    });
+    push_escaped(out, text, |byte| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\''));
 }
 
 fn push_escaped(out: &mut String, text: &str, needs_escape: impl Fn(u8) -> bool) {

@@ -40,45 +40,56 @@ impl Language {
     }
 }
 
-/// The languages documented as supported: `(alias, syntax name in the set, label)`. Every other
-/// syntax of the set also works by its file extension or name, labelled with its syntax name.
-const CURATED_LANGUAGES: &[(&str, &str, &str, LanguageMode)] = {
+/// The languages documented as supported: `(alias, syntax names to try in order, label, mode)`.
+/// Every other syntax of the set also works by its file extension or name, labelled with its
+/// syntax name. (The fancy-regex build of two-face lacks a few syntaxes, hence the fallbacks.)
+const CURATED_LANGUAGES: &[(&str, &[&str], &str, LanguageMode)] = {
     use LanguageMode::{PlainText, ShellSession, Source};
     &[
-        ("ts", "TypeScript", "TypeScript", Source),
-        ("typescript", "TypeScript", "TypeScript", Source),
-        ("mts", "TypeScript", "TypeScript", Source),
-        ("cts", "TypeScript", "TypeScript", Source),
-        ("tsx", "TypeScriptReact", "TSX", Source),
-        ("js", "JavaScript (Babel)", "JavaScript", Source),
-        ("javascript", "JavaScript (Babel)", "JavaScript", Source),
-        ("mjs", "JavaScript (Babel)", "JavaScript", Source),
-        ("cjs", "JavaScript (Babel)", "JavaScript", Source),
-        ("jsx", "JavaScript (Babel)", "JSX", Source),
-        ("json", "JSON", "JSON", Source),
-        ("jsonc", "JSON", "JSONC", Source),
-        ("toml", "TOML", "TOML", Source),
-        ("rust", "Rust", "Rust", Source),
-        ("rs", "Rust", "Rust", Source),
-        ("sh", "Bourne Again Shell (bash)", "Shell", Source),
-        ("shell", "Bourne Again Shell (bash)", "Shell", Source),
-        ("bash", "Bourne Again Shell (bash)", "Bash", Source),
-        ("zsh", "Bourne Again Shell (bash)", "Zsh", Source),
-        ("console", "Bourne Again Shell (bash)", "Terminal", ShellSession),
-        ("shell-session", "Bourne Again Shell (bash)", "Terminal", ShellSession),
-        ("sh-session", "Bourne Again Shell (bash)", "Terminal", ShellSession),
-        ("html", "HTML", "HTML", Source),
-        ("css", "CSS", "CSS", Source),
-        ("yaml", "YAML", "YAML", Source),
-        ("yml", "YAML", "YAML", Source),
-        ("diff", "Diff", "Diff", Source),
-        ("patch", "Diff", "Diff", Source),
-        ("md", "Markdown", "Markdown", Source),
-        ("markdown", "Markdown", "Markdown", Source),
-        ("text", "Plain Text", "Text", PlainText),
-        ("txt", "Plain Text", "Text", PlainText),
-        ("plain", "Plain Text", "Text", PlainText),
-        ("plaintext", "Plain Text", "Text", PlainText),
+        ("ts", &["TypeScript"], "TypeScript", Source),
+        ("typescript", &["TypeScript"], "TypeScript", Source),
+        ("mts", &["TypeScript"], "TypeScript", Source),
+        ("cts", &["TypeScript"], "TypeScript", Source),
+        ("tsx", &["TypeScriptReact"], "TSX", Source),
+        ("js", &["JavaScript (Babel)", "JavaScript"], "JavaScript", Source),
+        (
+            "javascript",
+            &["JavaScript (Babel)", "JavaScript"],
+            "JavaScript",
+            Source,
+        ),
+        ("mjs", &["JavaScript (Babel)", "JavaScript"], "JavaScript", Source),
+        ("cjs", &["JavaScript (Babel)", "JavaScript"], "JavaScript", Source),
+        ("jsx", &["JavaScript (Babel)", "JavaScript"], "JSX", Source),
+        ("json", &["JSON"], "JSON", Source),
+        ("jsonc", &["JSON"], "JSONC", Source),
+        ("toml", &["TOML"], "TOML", Source),
+        ("rust", &["Rust"], "Rust", Source),
+        ("rs", &["Rust"], "Rust", Source),
+        ("sh", &["Bourne Again Shell (bash)"], "Shell", Source),
+        ("shell", &["Bourne Again Shell (bash)"], "Shell", Source),
+        ("bash", &["Bourne Again Shell (bash)"], "Bash", Source),
+        ("zsh", &["Bourne Again Shell (bash)"], "Zsh", Source),
+        ("console", &["Bourne Again Shell (bash)"], "Terminal", ShellSession),
+        (
+            "shell-session",
+            &["Bourne Again Shell (bash)"],
+            "Terminal",
+            ShellSession,
+        ),
+        ("sh-session", &["Bourne Again Shell (bash)"], "Terminal", ShellSession),
+        ("html", &["HTML"], "HTML", Source),
+        ("css", &["CSS"], "CSS", Source),
+        ("yaml", &["YAML"], "YAML", Source),
+        ("yml", &["YAML"], "YAML", Source),
+        ("diff", &["Diff"], "Diff", Source),
+        ("patch", &["Diff"], "Diff", Source),
+        ("md", &["Markdown"], "Markdown", Source),
+        ("markdown", &["Markdown"], "Markdown", Source),
+        ("text", &["Plain Text"], "Text", PlainText),
+        ("txt", &["Plain Text"], "Text", PlainText),
+        ("plain", &["Plain Text"], "Text", PlainText),
+        ("plaintext", &["Plain Text"], "Text", PlainText),
     ]
 };
 
@@ -94,11 +105,10 @@ static LANGUAGES: LazyLock<Languages> = LazyLock::new(load_languages);
 fn load_languages() -> Languages {
     let syntax_set = two_face::syntax::extra_newlines();
     let syntaxes = syntax_set.syntaxes();
-    let index_of = |name: &str| {
-        syntaxes
+    let index_of = |names: &[&str]| {
+        names
             .iter()
-            .rposition(|syntax| syntax.name == name)
-            .unwrap_or_else(|| panic!("the two-face syntax set has no `{name}` syntax"))
+            .find_map(|name| syntaxes.iter().rposition(|syntax| syntax.name == *name))
     };
     let mut by_word = HashMap::new();
     // Every syntax by extension and lowercase name; later syntaxes win, as in syntect's lookup.
@@ -119,15 +129,23 @@ fn load_languages() -> Languages {
             }
         }
     }
-    for &(alias, syntax_name, label, mode) in CURATED_LANGUAGES {
-        let language = Language {
-            curated_label: Some(label),
-            mode,
-            syntax_index: index_of(syntax_name),
-        };
-        by_word.insert(alias.to_owned(), language);
+    for &(alias, syntax_names, label, mode) in CURATED_LANGUAGES {
+        // A missing syntax leaves the alias unknown (plain text with a warning) rather than
+        // failing the build; a test checks every alias resolves.
+        if let Some(syntax_index) = index_of(syntax_names) {
+            let language = Language {
+                curated_label: Some(label),
+                mode,
+                syntax_index,
+            };
+            by_word.insert(alias.to_owned(), language);
+        }
     }
-    let plain_text = by_word["text"];
+    let plain_text = Language {
+        curated_label: Some("Text"),
+        mode: LanguageMode::PlainText,
+        syntax_index: index_of(&["Plain Text"]).unwrap_or(0),
+    };
     Languages {
         syntax_set,
         by_word,
@@ -168,11 +186,7 @@ pub fn similar_languages(word: &str) -> Vec<String> {
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, known)| known.to_owned())
-        .collect()
+    scored.into_iter().take(3).map(|(_, known)| known.to_owned()).collect()
 }
 
 #[cfg(test)]

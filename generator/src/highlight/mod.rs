@@ -46,3 +46,21 @@ pub use palette::Appearance;
 pub fn preload_syntaxes() {
     let _ = languages::syntax_set();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_render_the_same_on_parallel_threads() {
+        let info = parse_fence_info("rust {1}").unwrap();
+        let code = "fn main() {\n    println!(\"{}\", 1 + 2);\n}\n";
+        let expected = render_code_frame(&info, code);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| render_code_frame(&info, code))).collect();
+            for handle in handles {
+                assert_eq!(handle.join().unwrap(), expected);
+            }
+        });
+    }
+}

@@ -37,10 +37,7 @@ impl Rgb {
 
     /// `color` composited over `background` by its alpha.
     fn over(color: Color, background: Rgb) -> Rgb {
-        background.mix(
-            Rgb::new(color.r, color.g, color.b),
-            f64::from(color.a) / 255.0,
-        )
+        background.mix(Rgb::new(color.r, color.g, color.b), f64::from(color.a) / 255.0)
     }
 
     /// The colour `amount` (0 to 1) of the way from `self` to `other`.
@@ -83,11 +80,7 @@ impl Rgb {
 impl fmt::Display for Rgb {
     /// `#rrggbb`.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "#{:02x}{:02x}{:02x}",
-            self.red, self.green, self.blue
-        )
+        write!(formatter, "#{:02x}{:02x}{:02x}", self.red, self.green, self.blue)
     }
 }
 
@@ -161,15 +154,14 @@ fn representative_stacks(class: TokenClass) -> &'static [&'static str] {
         TokenClass::Heading => &[
             "text.html.markdown markup.heading",
             "text.html.markdown markup.heading entity.name.section",
-            "source.diff meta.diff.range",
-            "source keyword",
+            "source.ts meta.function entity.name.function",
         ],
         TokenClass::Inserted => &["source.diff markup.inserted"],
         TokenClass::Deleted => &["source.diff markup.deleted"],
         TokenClass::Link => &[
-            "text.html.markdown markup.underline.link",
-            "text.html.markdown string.other.link",
-            "source string",
+            "text.html.markdown meta.link markup.underline.link",
+            "text.html.markdown meta.link",
+            "source.ts string.quoted.double",
         ],
         TokenClass::Prompt => &["source.ts comment.line.double-slash"],
     }
@@ -219,7 +211,6 @@ impl Palette {
             deleted_line,
         }
     }
-
 }
 
 fn color_of(tokens: &[(TokenClass, Rgb)], wanted: TokenClass) -> Option<Rgb> {
@@ -261,9 +252,7 @@ impl SchemeColors {
                     let color = Rgb::over(style.foreground, background);
                     (color != plain).then_some(color)
                 });
-                let color = resolved
-                    .or_else(|| fallback_color(class, appearance))
-                    .unwrap_or(plain);
+                let color = resolved.or_else(|| fallback_color(class, appearance)).unwrap_or(plain);
                 (class, color)
             })
             .collect();

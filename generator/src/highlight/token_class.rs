@@ -235,10 +235,7 @@ impl ClassState {
             ScopeRule::Plain => false,
             _ => self.in_mapping_key,
         };
-        ClassState {
-            class,
-            in_mapping_key,
-        }
+        ClassState { class, in_mapping_key }
     }
 
     fn visible_class(self) -> Option<TokenClass> {
@@ -287,6 +284,12 @@ impl ClassStack {
         ClassStack::default()
     }
 
+    /// Closes every scope, keeping the memoised rules.
+    pub fn clear(&mut self) {
+        self.states.clear();
+        self.cleared.clear();
+    }
+
     /// The class of text at the current position, `None` for plain text.
     pub fn current(&self) -> Option<TokenClass> {
         self.states.last().copied().unwrap_or_default().visible_class()
@@ -302,9 +305,7 @@ impl ClassStack {
             }
             ScopeStackOp::Clear(amount) => {
                 let keep = match amount {
-                    syntect::parsing::ClearAmount::TopN(count) => {
-                        self.states.len().saturating_sub(*count)
-                    }
+                    syntect::parsing::ClearAmount::TopN(count) => self.states.len().saturating_sub(*count),
                     syntect::parsing::ClearAmount::All => 0,
                 };
                 let removed = self.states.split_off(keep);
@@ -350,7 +351,10 @@ mod tests {
             ),
             ("source.ts meta.block.ts punctuation.terminator.statement.ts", None),
             ("source.rust meta.block.rust storage.type.rust", Some(Type)),
-            ("source.rust meta.function.rust storage.type.function.rust", Some(Keyword)),
+            (
+                "source.rust meta.function.rust storage.type.function.rust",
+                Some(Keyword),
+            ),
             (
                 "source.json meta.mapping.key.json string.quoted.double.json",
                 Some(Attribute),
@@ -391,9 +395,7 @@ mod tests {
         let mut classes = ClassStack::new();
         classes.apply(&ScopeStackOp::Push(Scope::new("source.ts").unwrap()));
         classes.apply(&ScopeStackOp::Push(Scope::new("string.quoted").unwrap()));
-        classes.apply(&ScopeStackOp::Push(
-            Scope::new("constant.character.escape").unwrap(),
-        ));
+        classes.apply(&ScopeStackOp::Push(Scope::new("constant.character.escape").unwrap()));
         assert_eq!(classes.current(), Some(TokenClass::Escape));
         classes.apply(&ScopeStackOp::Pop(1));
         assert_eq!(classes.current(), Some(TokenClass::String));

@@ -102,7 +102,7 @@ impl LineHighlighter {
     /// command cannot colour the output and commands after it.
     fn start_command(&mut self) {
         self.parse_state = ParseState::new(self.syntax);
-        self.classes = ClassStack::new();
+        self.classes.clear();
     }
 
     /// Fills `self.segments` with the classified runs of `line`'s content.
@@ -140,32 +140,27 @@ fn trim_line_ending(line: &str) -> &str {
 /// Merges neighbours of the same class, and absorbs plain whitespace between two tokens of the
 /// same class (`pub fn` becomes one keyword span): whitespace shows no colour.
 fn merge_segments(segments: &mut Vec<Segment>, content: &str) {
-    let mut merged: Vec<Segment> = Vec::with_capacity(segments.len());
-    for segment in segments.drain(..) {
-        let count = merged.len();
-        if let Some(last) = merged.last_mut()
-            && last.class == segment.class
+    let is_blank = |bytes: &Range<usize>| content[bytes.clone()].bytes().all(|byte| byte == b' ' || byte == b'\t');
+    // Compacts in place: `segments[..kept]` holds the merged runs so far.
+    let mut kept = 0;
+    for index in 0..segments.len() {
+        let segment = segments[index].clone();
+        if kept >= 1 && segments[kept - 1].class == segment.class {
+            segments[kept - 1].bytes.end = segment.bytes.end;
+        } else if segment.class.is_some()
+            && kept >= 2
+            && segments[kept - 1].class.is_none()
+            && segments[kept - 2].class == segment.class
+            && is_blank(&segments[kept - 1].bytes)
         {
-            last.bytes.end = segment.bytes.end;
-            continue;
+            kept -= 1;
+            segments[kept - 1].bytes.end = segment.bytes.end;
+        } else {
+            segments[kept] = segment;
+            kept += 1;
         }
-        if segment.class.is_some()
-            && count >= 2
-            && merged[count - 1].class.is_none()
-            && merged[count - 2].class == segment.class
-            && content[merged[count - 1].bytes.clone()]
-                .bytes()
-                .all(|byte| byte == b' ' || byte == b'\t')
-        {
-            merged.pop();
-            if let Some(last) = merged.last_mut() {
-                last.bytes.end = segment.bytes.end;
-            }
-            continue;
-        }
-        merged.push(segment);
     }
-    *segments = merged;
+    segments.truncate(kept);
 }
 
 fn write_segments(segments: &[Segment], content: &str, out: &mut String) {
@@ -235,6 +230,31 @@ mod tests {
             "<span class=\"pr\">$</span> <span class=\"f\">echo</span> \
              <span class=\"s\">\"hi\"</span> \\\n  --flag\nhi &lt;there&gt;\n\
              <span class=\"pr\">$</span>\n"
+        );
+    }
+
+    #[test]
+    fn merging_keeps_different_classes_apart() {
+        let segment = |class, bytes| Segment { class, bytes };
+        let content = "ab  cd e";
+        let mut segments = vec![
+            segment(Some(TokenClass::Keyword), 0..1),
+            segment(Some(TokenClass::Keyword), 1..2),
+            segment(None, 2..4),
+            segment(Some(TokenClass::Keyword), 4..5),
+            segment(Some(TokenClass::String), 5..6),
+            segment(None, 6..7),
+            segment(Some(TokenClass::Keyword), 7..8),
+        ];
+        merge_segments(&mut segments, content);
+        assert_eq!(
+            segments,
+            [
+                segment(Some(TokenClass::Keyword), 0..5),
+                segment(Some(TokenClass::String), 5..6),
+                segment(None, 6..7),
+                segment(Some(TokenClass::Keyword), 7..8),
+            ]
         );
     }
 
