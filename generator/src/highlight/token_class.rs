@@ -107,12 +107,15 @@ enum ScopeRule {
     Inherit,
     /// A key of a mapping: strings inside it are attribute names, not string values (JSON keys).
     MappingKey,
+    /// A regular expression literal: a string whose special characters (`|`, `^`, `[a-z]`, `\s`)
+    /// all show as escapes, whatever the regex grammar calls them.
+    Regexp,
 }
 
 /// Scope-prefix rules, matched atom by atom; the longest matching prefix wins. Scopes that match
 /// none inherit their parent's class.
 const SCOPE_RULES: &[(&str, ScopeRule)] = {
-    use ScopeRule::{Class, Inherit, MappingKey, Plain};
+    use ScopeRule::{Class, Inherit, MappingKey, Plain, Regexp};
     use TokenClass::*;
     &[
         ("comment", Class(Comment)),
@@ -138,9 +141,7 @@ const SCOPE_RULES: &[(&str, ScopeRule)] = {
         ("keyword.operator.logical.python", Class(Keyword)),
         ("keyword.operator.type.annotation", Inherit),
         ("keyword.operator.optional", Inherit),
-        ("keyword.operator.regexp", Class(Escape)),
-        ("keyword.operator.quantifier.regexp", Class(Escape)),
-        ("keyword.control.anchor.regexp", Class(Escape)),
+        ("string.regexp", Regexp),
         ("keyword.other.unit", Class(Constant)),
         ("keyword.other.important", Class(Keyword)),
         ("storage", Class(Keyword)),
@@ -221,26 +222,35 @@ const SCOPE_RULES: &[(&str, ScopeRule)] = {
 struct ClassState {
     class: Option<TokenClass>,
     in_mapping_key: bool,
+    in_regexp: bool,
 }
 
 impl ClassState {
     fn enter(self, rule: ScopeRule) -> ClassState {
-        let class = match rule {
-            ScopeRule::Class(class) => Some(class),
-            ScopeRule::Plain => None,
-            ScopeRule::Inherit | ScopeRule::MappingKey => self.class,
-        };
-        let in_mapping_key = match rule {
-            ScopeRule::MappingKey => true,
-            ScopeRule::Plain => false,
-            _ => self.in_mapping_key,
-        };
-        ClassState { class, in_mapping_key }
+        match rule {
+            ScopeRule::Class(class) => ClassState {
+                class: Some(class),
+                ..self
+            },
+            ScopeRule::Plain => ClassState::default(),
+            ScopeRule::Inherit => self,
+            ScopeRule::MappingKey => ClassState {
+                in_mapping_key: true,
+                ..self
+            },
+            ScopeRule::Regexp => ClassState {
+                class: Some(TokenClass::String),
+                in_regexp: true,
+                ..self
+            },
+        }
     }
 
     fn visible_class(self) -> Option<TokenClass> {
         match self.class {
             Some(TokenClass::String) if self.in_mapping_key => Some(TokenClass::Attribute),
+            Some(TokenClass::String | TokenClass::Comment) | None => self.class,
+            Some(_) if self.in_regexp => Some(TokenClass::Escape),
             other => other,
         }
     }
@@ -384,6 +394,19 @@ mod tests {
             ("text.html.basic meta.tag entity.name.tag.html", Some(Tag)),
             ("source.diff markup.inserted.diff", Some(Inserted)),
             ("source.rust meta.annotation.rust meta.group.rust", Some(Meta)),
+            (
+                "source.ts string.regexp.ts punctuation.definition.string.begin.ts",
+                Some(String),
+            ),
+            ("source.ts string.regexp.ts keyword.operator.or.regexp", Some(Escape)),
+            (
+                "source.ts string.regexp.ts constant.other.character-class.set.regexp constant.other.character-class.range.regexp",
+                Some(Escape),
+            ),
+            (
+                "source.ts string.template.ts meta.template.expression.ts string.regexp.ts",
+                Some(String),
+            ),
         ];
         for (stack, expected) in cases {
             assert_eq!(class_of(stack), *expected, "{stack}");
