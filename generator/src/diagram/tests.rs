@@ -1,0 +1,311 @@
+//! Tests of the public API: the showcase diagram, the HTML/CSP contract, errors and hostile input.
+
+use super::*;
+
+const SHOWCASE: &str = r#"flowchart LR
+  browser["browser<br/><small>your visitor</small>"] -- "request" --> worker["worker<br/><small>routes + reads cookie</small>"]
+  worker -- "get / put" --> kv[("kv<br/><small>theme:&lt;sessionId&gt;</small>")]
+  kv -- "value" --> worker
+  worker -- "response + session cookie" --> browser
+  subgraph edge ["edge-cached"]
+    kv
+  end
+"#;
+
+fn options(prefix: &str) -> DiagramOptions<'_> {
+    DiagramOptions {
+        id_prefix: prefix,
+        caption: None,
+    }
+}
+
+fn render(source: &str) -> Result<String, DiagramError> {
+    render_diagram(DiagramKind::Mermaid, source, &options("d1"))
+}
+
+/// Every `id="..."` in `svg`.
+fn ids(svg: &str) -> Vec<&str> {
+    svg.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[test]
+fn fence_languages_map_to_kinds() {
+    assert_eq!(DiagramKind::from_fence_lang("mermaid"), Some(DiagramKind::Mermaid));
+    assert_eq!(DiagramKind::from_fence_lang(" Mermaid "), Some(DiagramKind::Mermaid));
+    assert_eq!(DiagramKind::from_fence_lang("rust"), None);
+}
+
+#[test]
+fn showcase_draws_every_label_with_theme_classes() {
+    let svg = render(SHOWCASE).expect("the showcase renders");
+    for text in [
+        "browser",
+        "your visitor",
+        "worker",
+        "routes + reads cookie",
+        "theme:&lt;sessionId&gt;",
+        "edge-cached",
+    ] {
+        assert!(svg.contains(&format!(">{text}</text>")), "missing {text:?} in {svg}");
+    }
+    for text in ["request", "get / put", "value", "response + session cookie"] {
+        assert!(
+            svg.contains(&format!("class=\"dg-edge-label-text\" x=\"0\" y=\"0\">{text}</text>")),
+            "{text}"
+        );
+    }
+    assert!(svg.contains("class=\"dg-node-label dg-sub\""), "sub-labels are marked");
+    assert!(
+        svg.contains("class=\"dg-cluster-shape\""),
+        "the edge-cached group is drawn"
+    );
+    assert_eq!(svg.matches("class=\"dg-edge\"").count(), 4);
+    assert_eq!(svg.matches("class=\"dg-node\"").count(), 3);
+}
+
+#[test]
+fn svg_follows_the_theme_contract_and_the_content_security_policy() {
+    let svg = render(SHOWCASE).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dg dg-flowchart\" role=\"img\""));
+    assert!(svg.contains("aria-labelledby=\"d1-title d1-desc\""));
+    assert!(svg.contains("<title id=\"d1-title\">"));
+    assert!(svg.contains("viewBox=\""));
+    for forbidden in [
+        "style=",
+        "<style",
+        "foreignObject",
+        "<script",
+        "href=",
+        "fill=\"#",
+        "stroke=\"#",
+        "font-family",
+    ] {
+        assert!(!svg.contains(forbidden), "{forbidden} in {svg}");
+    }
+    roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+}
+
+#[test]
+fn ids_carry_the_prefix_so_two_diagrams_can_share_a_page() {
+    let first = render_diagram(DiagramKind::Mermaid, SHOWCASE, &options("diagram-1")).unwrap();
+    let second = render_diagram(DiagramKind::Mermaid, SHOWCASE, &options("diagram-2")).unwrap();
+    let first_ids = ids(&first);
+    assert!(first_ids.len() >= 3, "{first_ids:?}");
+    assert!(first_ids.iter().all(|id| id.starts_with("diagram-1-")), "{first_ids:?}");
+    assert!(ids(&second).iter().all(|id| !first_ids.contains(id)));
+    let references: Vec<&str> = first
+        .split("url(#")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(!references.is_empty());
+    assert!(
+        references.iter().all(|reference| first_ids.contains(reference)),
+        "{references:?}"
+    );
+}
+
+#[test]
+fn id_prefixes_are_sanitised() {
+    assert_eq!(sanitise_id_prefix("diagram 1"), "diagram-1");
+    assert_eq!(sanitise_id_prefix(""), "diagram");
+    assert_eq!(sanitise_id_prefix("9\"><x"), "diagram9---x");
+}
+
+#[test]
+fn figure_wraps_the_svg_with_an_escaped_caption() {
+    let figure = render_diagram_figure(
+        DiagramKind::Mermaid,
+        "flowchart LR\n  a --> b\n",
+        &DiagramOptions {
+            id_prefix: "d",
+            caption: Some("KV <round trip>"),
+        },
+    )
+    .unwrap();
+    assert!(
+        figure.starts_with("<figure class=\"diagram\" data-diagram=\"mermaid\"><svg "),
+        "{figure}"
+    );
+    assert!(
+        figure.ends_with("</svg><figcaption>KV &lt;round trip&gt;</figcaption></figure>"),
+        "{figure}"
+    );
+    assert!(figure.contains("<title id=\"d-title\">KV &lt;round trip&gt;</title>"));
+}
+
+#[test]
+fn accessible_text_names_nodes_and_edges_without_a_caption() {
+    let svg = render(SHOWCASE).unwrap();
+    assert!(
+        svg.contains("<title id=\"d1-title\">Diagram: browser, worker, kv</title>"),
+        "{svg}"
+    );
+    assert!(svg.contains("browser to worker: request."), "{svg}");
+    let titled = render("flowchart LR\n  accTitle: Theme flow\n  accDescr: How a theme is read\n  a --> b\n").unwrap();
+    assert!(titled.contains(">Theme flow</title>"), "{titled}");
+    assert!(titled.contains(">How a theme is read</desc>"), "{titled}");
+}
+
+#[test]
+fn author_colours_are_dropped_and_accent_classes_kept() {
+    let svg = render("flowchart LR\n  a --> b\n  style a fill:#f9f\n  classDef accent fill:#f00\n  class b accent\n")
+        .unwrap();
+    assert!(!svg.contains("#f9f") && !svg.contains("#f00"), "{svg}");
+    assert_eq!(svg.matches("dg-node--accent").count(), 1);
+}
+
+#[test]
+fn linked_nodes_are_drawn_without_the_link() {
+    let svg = render("flowchart LR\n  a --> b\n  click a \"https://example.com\"\n").unwrap();
+    assert_eq!(svg.matches("class=\"dg-node\"").count(), 2, "{svg}");
+    assert!(!svg.contains("example.com"));
+}
+
+#[test]
+fn edge_styles_map_to_classes() {
+    let svg = render("flowchart TD\n  a -.-> b\n  b ==> c\n  c ~~~ d\n  d --o e\n").unwrap();
+    assert!(svg.contains("class=\"dg-edge dg-edge--dotted\""));
+    assert!(svg.contains("class=\"dg-edge dg-edge--thick\""));
+    assert_eq!(
+        svg.matches("<path class=\"dg-edge").count(),
+        3,
+        "the invisible edge is not drawn"
+    );
+    assert!(svg.contains("-circle-end"));
+}
+
+#[test]
+fn syntax_errors_point_into_the_fence_and_say_how_to_fix() {
+    let error = render("flowchart LR\n  a --> b\n  b --> c[\"unclosed\n").unwrap_err();
+    assert_eq!((error.line, error.column), (3, 10), "the opening bracket: {error:?}");
+    assert!(error.message.contains("missing `]`"), "{}", error.message);
+    assert!(error.message.contains("close the label"), "{}", error.message);
+
+    let unknown = render("flowchrt LR\n  a --> b\n").unwrap_err();
+    assert_eq!((unknown.line, unknown.column), (1, 1));
+    assert!(unknown.message.contains("`flowchart LR`"), "{}", unknown.message);
+
+    assert!(render("").is_err());
+    assert!(render("   \n\n").is_err());
+}
+
+#[test]
+fn error_positions_count_characters_not_bytes() {
+    assert_eq!(
+        SourcePosition::of_byte_offset("ab\ncé d", 7),
+        SourcePosition { line: 2, column: 4 }
+    );
+    assert_eq!(
+        SourcePosition::of_byte_offset("é", 1),
+        SourcePosition { line: 1, column: 1 }
+    );
+    assert_eq!(
+        SourcePosition::of_byte_offset("a", 99),
+        SourcePosition { line: 1, column: 2 }
+    );
+}
+
+/// Truncations, duplications and byte noise of real diagrams: each must return, never panic.
+#[test]
+fn hostile_input_returns_a_value() {
+    let seeds = [
+        SHOWCASE,
+        "flowchart TD\n  a{\"x\"} -->|y| b((z)) --> c[(d)] --> e>f] --> g{{h}} --> i[/j/]\n",
+        "graph LR\n  subgraph s [\"t\"]\n  direction TB\n  a --> b\n  end\n  s --> c\n",
+        "flowchart LR\n  a:::accent --> b\n  click a \"https://example.com\"\n  linkStyle 0 stroke:red\n",
+    ];
+    let noise = [
+        "\"",
+        "[",
+        "]",
+        "(",
+        "-->",
+        "|",
+        "\u{0}",
+        "é",
+        "%%{init: {}}%%",
+        "<br/>",
+        "&",
+        "#",
+        ";",
+        "\n",
+        "end",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut inputs: Vec<String> = Vec::new();
+    for seed in seeds {
+        let boundaries: Vec<usize> = (0..=seed.len()).filter(|&index| seed.is_char_boundary(index)).collect();
+        for step in (0..boundaries.len()).step_by(7) {
+            inputs.push(seed[..boundaries[step]].to_owned());
+        }
+        for _ in 0..12 {
+            let at = boundaries[(next() as usize) % boundaries.len()];
+            let insert = noise[(next() as usize) % noise.len()];
+            inputs.push(format!("{}{insert}{}", &seed[..at], &seed[at..]));
+        }
+    }
+    inputs.push(format!("flowchart LR\n{}", "  a --> b\n".repeat(200)));
+    inputs.push(format!("flowchart LR\n  a[\"{}\"]\n", "w ".repeat(2000)));
+    for input in &inputs {
+        if let Ok(svg) = render(input) {
+            assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{input:?}");
+            assert!(!svg.contains("style="), "{input:?}");
+        }
+    }
+}
+
+#[test]
+fn rendering_is_deterministic_and_works_from_many_threads() {
+    let expected = render(SHOWCASE).unwrap();
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| render(SHOWCASE).unwrap())).collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    assert!(outputs.iter().all(|output| *output == expected));
+}
+
+#[test]
+fn css_styles_every_class_the_svg_uses() {
+    let svg = render(SHOWCASE).unwrap();
+    let css = diagram_css();
+    let classes: std::collections::BTreeSet<&str> = svg
+        .split("class=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .flat_map(str::split_whitespace)
+        .collect();
+    let structural = [
+        "dg-flowchart",
+        "dg-edges",
+        "dg-edge-labels",
+        "dg-node",
+        "dg-cluster",
+        "dg-edge-label",
+    ];
+    for class in classes.into_iter().filter(|class| !structural.contains(class)) {
+        assert!(
+            css.contains(&format!(".{class}")),
+            "diagram_css has no rule for .{class}"
+        );
+    }
+    for property in [
+        "--diagram-fg",
+        "--diagram-bg",
+        "--diagram-node-bg",
+        "--diagram-node-border",
+        "--diagram-accent",
+    ] {
+        assert!(css.contains(property), "{property}");
+    }
+    assert!(css.contains("--diagram-muted"));
+}
