@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod files;
+pub mod highlight;
 pub mod link_check;
 pub mod markdown;
 pub mod output;

@@ -13,7 +13,7 @@ use crate::output::{OutputSink, StagedOutput};
 use crate::render::context::SiteContext;
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{RenderJob, output_file};
-use crate::{link_check, site_files, theme};
+use crate::{highlight, link_check, site_files, theme};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -149,9 +149,20 @@ fn fail(diagnostics: Diagnostics) -> anyhow::Error {
     }
 }
 
-/// CSS the generator makes for the theme: code highlighting and diagrams.
-fn generated_css(_theme: &theme::Theme) -> String {
-    String::new()
+/// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.
+fn generated_css(theme: &theme::Theme) -> String {
+    let color_themes: Vec<highlight::ColorThemeRef<'_>> = theme
+        .color_themes
+        .iter()
+        .map(|color_theme| highlight::ColorThemeRef {
+            name: &color_theme.name,
+            appearance: match color_theme.appearance {
+                theme::Appearance::Light => highlight::Appearance::Light,
+                theme::Appearance::Dark => highlight::Appearance::Dark,
+            },
+        })
+        .collect();
+    highlight::highlight_css(&color_themes)
 }
 
 /// A `template = "..."` in front matter must name a template of the theme.

@@ -149,3 +149,53 @@ fn a_second_build_replaces_the_output() {
     assert!(!site.exists("stale.html"));
     site.check_file("storage/kv/index.html", &["KV v2", "New text."]);
 }
+
+#[test]
+fn code_blocks_are_highlighted_framed_included_and_grouped() {
+    let mut site = SiteTest::new("code");
+    site.build();
+    let html = site.file("samples/index.html");
+    assert!(
+        html.contains("<figure class=\"code-frame\" data-lang=\"ts\">"),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"code-frame__title\">src/handlers/kv.ts</span>"));
+    assert!(
+        html.contains("<span class=\"line hl\">")
+            && html.contains("<span class=\"line ins\">")
+            && html.contains("<span class=\"line del\">")
+    );
+    assert!(
+        html.contains("<span class=\"c\">// comments are fine in JSONC</span>"),
+        "JSONC comments highlight: {html}"
+    );
+    assert!(html.contains("<div class=\"tabs\" data-tabs>"));
+    assert!(html.contains("data-tab=\"TypeScript\"") && html.contains("data-tab=\"Rust\""));
+    assert!(html.contains(">handle<"), "the included region is shown: {html}");
+    assert!(!html.contains("outside"), "only the region is included");
+    assert!(
+        html.contains("Qapla&#39;") || html.contains("Qapla'"),
+        "unknown languages render as text"
+    );
+    assert!(
+        site.stderr().contains(
+            "warning: content/samples.md:24:1: unknown code language `klingon`, shown as plain text; use one of"
+        ),
+        "{}",
+        site.stderr()
+    );
+    let css_name = site
+        .output_files()
+        .into_iter()
+        .find(|f| f.starts_with("assets/main."))
+        .unwrap();
+    let css = site.file(&css_name);
+    assert!(
+        css.contains(".theme-dark{") && css.contains("--hl-k:"),
+        "highlight colours are bundled per colour theme"
+    );
+    assert!(
+        css.contains("prefers-color-scheme:dark"),
+        "no class follows the system preference"
+    );
+}

@@ -86,3 +86,19 @@ fn template_syntax_error() {
         "error: themes/default/templates/section.html:3:18: template error: Found `}` but expected }}.\n  help: see the theme's README for the template context and tera's documentation for the syntax\nbuild failed with 1 error\n"
     );
 }
+
+#[test]
+fn missing_include_region() {
+    assert_eq!(
+        fails_keeping_previous_output("missing_include_region"),
+        "error: content/code.md:3:1: `main.rs` has no region `handler`\n  help: mark the lines with `// #region handler` and `// #endregion handler` in the file\nbuild failed with 1 error\n"
+    );
+}
+
+#[test]
+fn bad_fence_info() {
+    assert_eq!(
+        fails_keeping_previous_output("bad_fence_info"),
+        "error: content/code.md:3:7: invalid code fence info string\n  help: unknown attribute `titel`; did you mean `title=`?\nbuild failed with 1 error\n"
+    );
+}

@@ -179,10 +179,11 @@ pub fn known_languages() -> Vec<&'static str> {
 /// Up to three known language words close to an unknown `word`, closest first.
 pub fn similar_languages(word: &str) -> Vec<String> {
     let word = word.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = LANGUAGES
-        .by_word
-        .keys()
-        .map(|known| (strsim::jaro_winkler(&word, known), known.as_str()))
+    // Only the curated names: every file extension the syntax set knows (`lng`, `sublime-syntax`...)
+    // would make near-random suggestions.
+    let mut scored: Vec<(f64, &str)> = known_languages()
+        .into_iter()
+        .map(|known| (strsim::jaro_winkler(&word, known), known))
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));

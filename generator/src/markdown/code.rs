@@ -1,16 +1,158 @@
-//! Fenced code blocks: highlighted code frames, build-time diagrams, code includes and tab groups.
+//! Fenced code blocks: highlighted code frames, code includes and tab groups (adjacent fences that each
+//! carry `tab="Label"`). Highlighting itself belongs to [`crate::highlight`], reading included files to
+//! [`super::include`].
 
+use super::include::read_include;
 use super::{MarkdownSource, RenderContext};
 use crate::diagnostics::Diagnostic;
-use pulldown_cmark::Event;
+use crate::highlight::{self, FenceInfo};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// Replaces fenced code blocks in `events` by their rendered HTML.
 pub fn process<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
-    _source: &MarkdownSource<'_>,
-    _context: &RenderContext<'_>,
-    _diagnostics: &mut Vec<Diagnostic>,
+    source: &MarkdownSource<'_>,
+    context: &RenderContext<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Event<'a>> {
-    events.into_iter().map(|(event, _)| event).collect()
+    let mut output = Vec::with_capacity(events.len());
+    let mut tabs = TabGroup::default();
+    let mut events = events.into_iter();
+    while let Some((event, span)) = events.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            tabs.flush_into(&mut output);
+            output.push(event);
+            continue;
+        };
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.into_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (inner, _) in events.by_ref() {
+            match inner {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let block = FencedBlock {
+            info: &info,
+            code: &code,
+            span,
+        };
+        let (html, tab) = render_block(&block, source, context, diagnostics);
+        match tab {
+            Some(label) => tabs.panels.push((label, html)),
+            None => {
+                tabs.flush_into(&mut output);
+                output.push(Event::Html(CowStr::from(html)));
+            }
+        }
+    }
+    tabs.flush_into(&mut output);
+    output
+}
+
+struct FencedBlock<'a> {
+    info: &'a str,
+    code: &'a str,
+    /// Byte range of the whole block in the body.
+    span: Range<usize>,
+}
+
+impl FencedBlock<'_> {
+    /// Where the fence's info string starts in the body.
+    fn info_offset(&self, body: &str) -> usize {
+        let line = &body[self.span.start..];
+        let fence_end = line.trim_start().find(|c: char| c != '`' && c != '~').unwrap_or(0);
+        let indent = line.len() - line.trim_start().len();
+        let after_fence = &line[indent + fence_end..];
+        self.span.start + indent + fence_end + (after_fence.len() - after_fence.trim_start().len())
+    }
+}
+
+/// Renders one block; returns its HTML and its tab label, if any.
+fn render_block(
+    block: &FencedBlock<'_>,
+    source: &MarkdownSource<'_>,
+    context: &RenderContext<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, Option<String>) {
+    let fence_location = source.location(block.span.start);
+    let info = match highlight::parse_fence_info(block.info) {
+        Ok(info) => info,
+        Err(error) => {
+            let info_start = block.info_offset(source.body);
+            let column_offset: usize = block
+                .info
+                .chars()
+                .take(error.column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(source.location(info_start + column_offset)),
+                    "invalid code fence info string",
+                )
+                .with_help(error.message),
+            );
+            FenceInfo::default()
+        }
+    };
+    let included;
+    let code = match &info.include {
+        Some(spec) => match read_include(context.root, spec) {
+            Ok(text) => {
+                if !block.code.trim().is_empty() {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            Some(fence_location.clone()),
+                            format!("the block's own text is replaced by `include=\"{spec}\"`"),
+                        )
+                        .with_help("leave the fence empty when it includes a file"),
+                    );
+                }
+                included = text;
+                included.as_str()
+            }
+            Err(error) => {
+                diagnostics
+                    .push(Diagnostic::error(Some(fence_location.clone()), error.to_string()).with_help(error.help()));
+                block.code
+            }
+        },
+        None => block.code,
+    };
+    let rendered = highlight::render_code_frame(&info, code);
+    for warning in rendered.warnings {
+        diagnostics.push(Diagnostic::warning(Some(fence_location.clone()), warning.to_string()));
+    }
+    (rendered.html, info.tab.clone())
+}
+
+/// Adjacent blocks with `tab="..."`, waiting to be wrapped in one tab group.
+#[derive(Default)]
+struct TabGroup {
+    panels: Vec<(String, String)>,
+}
+
+impl TabGroup {
+    fn flush_into(&mut self, output: &mut Vec<Event<'_>>) {
+        if self.panels.is_empty() {
+            return;
+        }
+        let mut html =
+            String::from("<div class=\"tabs\" data-tabs>\n<div class=\"tabs__list\" role=\"tablist\" hidden></div>\n");
+        for (label, panel) in self.panels.drain(..) {
+            html.push_str("<div class=\"tabs__panel\" role=\"tabpanel\" data-tab=\"");
+            super::headings::escape_into(&mut html, &label);
+            html.push_str("\">\n");
+            html.push_str(&panel);
+            html.push_str("</div>\n");
+        }
+        html.push_str("</div>\n");
+        output.push(Event::Html(CowStr::from(html)));
+    }
 }
