@@ -49,27 +49,36 @@ describe("code frames", () => {
     await withPage({}, async ({ page, url }) => {
       await page.goto(url(KV_PATH));
       const groups = page.locator("[data-tabs]");
-      assert.ok((await groups.count()) >= 2, "the KV page should have at least two tab groups");
+      assert.ok((await groups.count()) >= 1, "the KV page should have a tab group");
       const first = groups.first();
+      const labels = await first.locator(":scope > .tabs__panel").evaluateAll((panels) => panels.map((p) => p.dataset.tab));
       const tabs = first.locator('[role="tab"]');
-      assert.deepEqual(await tabs.allTextContents(), ["TypeScript", "Rust"]);
+      assert.deepEqual(await tabs.allTextContents(), labels);
+      assert.ok(labels.length >= 2);
       assert.equal(await tabs.first().getAttribute("aria-selected"), "true");
 
       await tabs.first().focus();
       await page.keyboard.press("ArrowRight");
       assert.equal(await tabs.nth(1).getAttribute("aria-selected"), "true");
-      assert.equal(await page.evaluate(() => document.activeElement.textContent), "Rust");
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), labels[1]);
       assert.equal(await tabs.nth(1).getAttribute("tabindex"), "0");
       assert.equal(await tabs.first().getAttribute("tabindex"), "-1");
-      // Every group on the page follows.
-      for (const selected of await page.locator('[data-tabs] [role="tab"][aria-selected="true"]').allTextContents()) {
-        assert.equal(selected, "Rust");
+      await page.keyboard.press("End");
+      assert.equal(await tabs.last().getAttribute("aria-selected"), "true");
+      await page.keyboard.press("Home");
+      assert.equal(await tabs.first().getAttribute("aria-selected"), "true");
+      await page.keyboard.press("ArrowRight");
+
+      // Every group on the page that has the same label follows.
+      const others = page.locator(`[data-tabs] [role="tab"]:text-is("${labels[1]}")`);
+      for (let i = 0; i < (await others.count()); i++) {
+        assert.equal(await others.nth(i).getAttribute("aria-selected"), "true");
       }
-      assert.ok(await first.locator('.tabs__panel[data-tab="Rust"]').isVisible());
-      assert.ok(!(await first.locator('.tabs__panel[data-tab="TypeScript"]').isVisible()));
+      assert.ok(await first.locator(`.tabs__panel[data-tab="${labels[1]}"]`).isVisible());
+      assert.ok(!(await first.locator(`.tabs__panel[data-tab="${labels[0]}"]`).isVisible()));
 
       await page.reload();
-      assert.equal(await page.locator('[data-tabs] [role="tab"][aria-selected="true"]').first().textContent(), "Rust");
+      assert.equal(await page.locator("[data-tabs]").first().locator('[aria-selected="true"]').textContent(), labels[1]);
     });
   });
 
