@@ -69,15 +69,26 @@ corpus_for() {
       "$hugo_bin" gen chromastyles --style=github
       "$hugo_bin" gen chromastyles --style=monokai | sed -E 's/^(\/\*[^*]*\*\/ )\./\1.theme-dark ./'
       "$hugo_bin" gen chromastyles --style=solarized-light | sed -E 's/^(\/\*[^*]*\*\/ )\./\1.theme-sepia ./'
-    } >>"$dir.tmp/hugo/assets/main.css"
+    } >"$dir.tmp/hugo/assets/chroma.css"
     touch "$dir.tmp/.complete"
     rm -rf "$dir"
     mv "$dir.tmp" "$dir"
   fi
   # The repo's real theme, copied fresh every run so the benchmark follows the theme's changes.
+  local theme="$repo_root/themes/default"
   rm -rf "$dir/edgedocs/themes"
   mkdir -p "$dir/edgedocs/themes"
-  cp -R "$repo_root/themes/default" "$dir/edgedocs/themes/default"
+  cp -R "$theme" "$dir/edgedocs/themes/default"
+  # Hugo gets the same stylesheet (main.css's @imports concatenated; Hugo minifies it), script and
+  # static files, so the two outputs differ by HTML, not by assets.
+  if [ -f "$theme/assets/main.css" ]; then
+    local css
+    css="$(sed -n -E 's/^@import "([^"]+)";.*/\1/p' "$theme/assets/main.css")"
+    (cd "$theme/assets" && cat $css) >"$dir/hugo/assets/theme.css"
+  fi
+  [ -f "$theme/assets/site.js" ] && cp "$theme/assets/site.js" "$dir/hugo/assets/site.js"
+  rm -rf "$dir/hugo/static"
+  [ -d "$theme/static" ] && cp -R "$theme/static" "$dir/hugo/static"
   printf '%s\n' "$dir"
 }
 

@@ -693,6 +693,8 @@ languageCode = "en"
 title = "Bench docs"
 # No taxonomies and no feeds: edgedocs has neither.
 disableKinds = ["taxonomy", "term", "RSS"]
+# edgedocs writes robots.txt, sitemap.xml and 404.html; so does Hugo with this.
+enableRobotsTXT = true
 
 [params]
 description = "A synthetic documentation corpus for build benchmarks."
@@ -709,93 +711,220 @@ description = "A synthetic documentation corpus for build benchmarks."
     ordered = false
 """
 
+# The layout mirrors the structure of the repo's default theme (themes/default/templates): header,
+# sidebar navigation, breadcrumbs, title and lead, the table of contents twice (a <details> for
+# narrow screens and an aside), previous/next, section listings as cards, footer.
+SVG_CHEVRON = ('<svg class="nav-link__chevron" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" '
+               'focusable="false"><path d="M6 4l4 4-4 4"/></svg>')
 HUGO_LAYOUTS = {
     "_default/baseof.html": """\
-<!DOCTYPE html>
+<!doctype html>
 <html lang="{{ site.LanguageCode }}">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ if not .IsHome }}{{ .Title }} | {{ end }}{{ site.Title }}</title>
-<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ site.Params.description }}{{ end }}">
-<meta name="generator" content="Hugo {{ hugo.Version }}">
-<link rel="canonical" href="{{ .Permalink }}">
-{{- $css := resources.Get "main.css" | minify | fingerprint }}
-<link rel="stylesheet" href="{{ $css.RelPermalink }}">
-{{- $js := resources.Get "main.js" | fingerprint }}
-<script src="{{ $js.RelPermalink }}" defer></script>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{{ if .IsHome }}{{ site.Title }} · {{ site.Params.description }}{{ else }}{{ .Title }} · {{ site.Title }}{{ end }}</title>
+  <meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ site.Params.description }}{{ end }}">
+  <meta name="color-scheme" content="light dark">
+  <meta name="generator" content="Hugo {{ hugo.Version }}">
+  <link rel="canonical" href="{{ .Permalink }}">
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+  {{- $css := slice (resources.Get "theme.css") (resources.Get "chroma.css") | resources.Concat "main.css" | minify | fingerprint }}
+  <link rel="stylesheet" href="{{ $css.RelPermalink }}">
+  {{- $js := resources.Get "site.js" | fingerprint }}
+  <script src="{{ $js.RelPermalink }}" defer></script>
 </head>
 <body>
-<a class="skip-link" href="#content">Skip to content</a>
-<header class="site-header">
-  <a class="site-header__title" href="{{ "/" | relURL }}">{{ site.Title }}</a>
-  <label class="theme-picker">Theme
-    <select data-theme-picker>
-      <option value="">System</option><option value="light">Light</option>
-      <option value="dark">Dark</option><option value="sepia">Sepia</option>
-    </select>
-  </label>
-</header>
-<div id="pinned-message" class="pinned-message" role="status" hidden></div>
-<div class="layout">
-  <nav class="sidebar" aria-label="Documentation">{{ partial "nav.html" . }}</nav>
-  <main id="content" class="content">{{ block "main" . }}{{ end }}</main>
-  {{ with .TableOfContents }}<aside class="toc" aria-label="On this page"><p class="toc__title">On this page</p>{{ . }}</aside>{{ end }}
-</div>
-<footer class="site-footer">Built with Hugo {{ hugo.Version }}</footer>
+  <a class="skip-link" href="#content">Skip to content</a>
+  <header class="site-header">
+    <div class="site-header__inner">
+      <a class="site-header__menu" href="#site-nav" data-nav-toggle aria-controls="site-nav">
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M4 6h16M4 12h16M4 18h16"/></svg>
+        <span class="site-header__menu-label">Menu</span>
+      </a>
+      <a class="site-title" href="/">
+        <svg class="site-title__mark" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false"><path class="site-title__mark-back" d="M6 9.5 16 4l10 5.5v13L16 28 6 22.5z"/><path class="site-title__mark-front" d="M11 12.5 16 10l5 2.5v7L16 22l-5-2.5z"/></svg>
+        <span>{{ site.Title }}</span>
+      </a>
+    </div>
+  </header>
+  <div class="layout">
+    <nav id="site-nav" class="sidebar" aria-label="Documentation">
+      <div class="sidebar__bar">
+        <span class="sidebar__heading">Navigation</span>
+        <a class="sidebar__close" href="#content" data-nav-close>
+          <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6 6 18"/></svg>
+          <span>Close</span>
+        </a>
+      </div>
+      <div class="sidebar__scroll">
+        {{ partial "nav.html" . }}
+      </div>
+    </nav>
+    <main id="content" class="main" tabindex="-1">
+      <div id="pinned-message" class="pinned-message" role="status" hidden></div>
+      {{ block "main" . }}{{ end }}
+    </main>
+  </div>
+  <footer class="site-footer">
+    <div class="site-footer__inner">
+      <p class="site-footer__title">{{ site.Title }}</p>
+      <p class="site-footer__built">Built with Hugo {{ hugo.Version }}, served from the edge.</p>
+    </div>
+  </footer>
 </body>
 </html>
 """,
     "_default/single.html": """\
-{{ define "main" }}
-<nav class="breadcrumbs" aria-label="Breadcrumbs">{{ range .Ancestors.Reverse }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> <span aria-hidden="true">/</span> {{ end }}</nav>
-<article>
-<h1>{{ .Title }}</h1>
-<p class="page-meta">{{ .WordCount }} words, {{ .ReadingTime }} min read</p>
-{{ .Content }}
-</article>
-<nav class="pager" aria-label="Previous and next">
-{{ with .Prev }}<a class="pager__prev" rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
-{{ with .Next }}<a class="pager__next" rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
-</nav>
-{{ end }}
+{{ define "main" }}{{ partial "article.html" (dict "doc" . "listing" false) }}{{ end }}
 """,
     "_default/list.html": """\
+{{ define "main" }}{{ partial "article.html" (dict "doc" . "listing" true) }}{{ end }}
+""",
+    "index.html": """\
 {{ define "main" }}
-<nav class="breadcrumbs" aria-label="Breadcrumbs">{{ range .Ancestors.Reverse }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> <span aria-hidden="true">/</span> {{ end }}</nav>
-<article>
-<h1>{{ .Title }}</h1>
-{{ .Content }}
-{{ with .Sections }}<h2 id="sections">Sections</h2>
-<ul class="section-list">{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Description }}</li>{{ end }}</ul>{{ end }}
-{{ with .RegularPages }}<h2 id="pages">Pages</h2>
-<ul class="section-list">{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Description }}</li>{{ end }}</ul>{{ end }}
-</article>
+<div class="landing">
+  <header class="hero">
+    <p class="hero__eyebrow">Documentation</p>
+    <h1 class="hero__title">{{ .Title }}</h1>
+    {{- with .Description }}
+    <p class="hero__lead">{{ . }}</p>
+    {{- end }}
+    {{- range first 1 .Sections }}
+    <p class="hero__actions">
+      <a class="button button--primary" href="{{ .RelPermalink }}">Start with {{ .Title }}</a>
+    </p>
+    {{- end }}
+  </header>
+  {{- partial "listing.html" . }}
+  <div class="prose landing__content">
+    {{ .Content }}
+  </div>
+</div>
 {{ end }}
 """,
     "404.html": """\
-{{ define "main" }}<h1>Page not found</h1><p><a href="{{ "/" | relURL }}">Back to the home page</a></p>{{ end }}
+{{ define "main" }}
+<div class="not-found">
+  <p class="not-found__code">404</p>
+  <h1>This page is not here</h1>
+  <p>The address does not match a page of this site. It may have moved, or the link that brought you here has a typo.</p>
+  <p><a class="button button--primary" href="/">Go to the start page</a></p>
+</div>
+{{ end }}
+""",
+    "partials/article.html": """\
+{{- $doc := .doc -}}
+{{- $toc := $doc.TableOfContents -}}
+<div class="doc{{ if $toc }} doc--with-toc{{ end }}">
+  <article class="doc__article">
+    {{- with $doc.Ancestors }}
+    <nav class="breadcrumbs" aria-label="Breadcrumbs">
+      <ol role="list">
+        {{- range .Reverse }}
+        <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+        {{- end }}
+        <li><a href="{{ $doc.RelPermalink }}" aria-current="page">{{ $doc.Title }}</a></li>
+      </ol>
+    </nav>
+    {{- end }}
+    <header class="doc__header">
+      <h1 class="doc__title">{{ $doc.Title }}</h1>
+      {{- with $doc.Description }}
+      <p class="doc__lead">{{ . }}</p>
+      {{- end }}
+    </header>
+    {{- if $toc }}
+    <details class="toc-mobile">
+      <summary class="toc-mobile__summary">On this page</summary>
+      {{ $toc }}
+    </details>
+    {{- end }}
+    <div class="prose">
+      {{ $doc.Content }}
+    </div>
+    {{- if .listing }}{{ partial "listing.html" $doc }}{{ end }}
+    {{- if or $doc.Prev $doc.Next }}
+    <nav class="pagination" aria-label="Previous and next page">
+      {{- with $doc.Prev }}
+      <a class="pagination__link pagination__link--prev" href="{{ .RelPermalink }}" rel="prev">
+        <span class="pagination__label">Previous</span>
+        <span class="pagination__title">{{ .Title }}</span>
+      </a>
+      {{- end }}
+      {{- with $doc.Next }}
+      <a class="pagination__link pagination__link--next" href="{{ .RelPermalink }}" rel="next">
+        <span class="pagination__label">Next</span>
+        <span class="pagination__title">{{ .Title }}</span>
+      </a>
+      {{- end }}
+    </nav>
+    {{- end }}
+  </article>
+  {{- if $toc }}
+  <aside class="doc__toc" aria-labelledby="toc-heading">
+    <div class="toc">
+      <h2 id="toc-heading" class="toc__heading">On this page</h2>
+      {{ $toc }}
+      <a class="toc__top" href="#content">Back to top</a>
+    </div>
+  </aside>
+  {{- end }}
+</div>
+""",
+    "partials/listing.html": """\
+{{- if or .Sections .RegularPages }}
+<ul class="card-grid" role="list">
+  {{- range .Sections }}
+  <li>
+    <a class="card" href="{{ .RelPermalink }}">
+      <span class="card__kind">Section</span>
+      <span class="card__title">{{ .Title }}</span>
+      {{- with .Description }}
+      <span class="card__text">{{ . }}</span>
+      {{- end }}
+    </a>
+  </li>
+  {{- end }}
+  {{- range .RegularPages }}
+  <li>
+    <a class="card" href="{{ .RelPermalink }}">
+      <span class="card__kind">Guide</span>
+      <span class="card__title">{{ .Title }}</span>
+      {{- with .Description }}
+      <span class="card__text">{{ . }}</span>
+      {{- end }}
+    </a>
+  </li>
+  {{- end }}
+</ul>
+{{- end }}
 """,
     "partials/nav.html": """\
 {{- $cur := . -}}
-<ul class="nav">
-{{- range site.Home.Sections }}{{ partial "nav-section.html" (dict "s" . "cur" $cur) }}{{ end -}}
+<ul class="nav-list nav-list--depth-0" role="list">
+  {{- range site.Home.Sections }}{{ partial "nav-section.html" (dict "s" . "cur" $cur "depth" 1) }}{{ end }}
 </ul>
 """,
     # Only the sections on the way to the current page are open, as in the edgedocs theme.
     "partials/nav-section.html": """\
-{{- $s := .s }}{{ $cur := .cur -}}
+{{- $s := .s }}{{ $cur := .cur }}{{ $depth := .depth -}}
 {{- $open := or (eq $s $cur) ($s.IsAncestor $cur) -}}
-<li class="nav__section{{ if $open }} is-open{{ end }}"><a href="{{ $s.RelPermalink }}"{{ if eq $s $cur }} aria-current="page"{{ end }}>{{ $s.Title }}</a>
-{{- if $open }}
-<ul>
-{{- range $s.Sections }}{{ partial "nav-section.html" (dict "s" . "cur" $cur) }}{{ end -}}
-{{- range $s.RegularPages }}
-<li class="nav__page"><a href="{{ .RelPermalink }}"{{ if eq . $cur }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
-{{- end }}
-</ul>
-{{- end -}}
-</li>
+  <li class="nav-item nav-item--section{{ if $open }} is-open{{ end }}">
+    <a class="nav-link" href="{{ $s.RelPermalink }}"{{ if eq $s $cur }} aria-current="page"{{ end }}>""" + SVG_CHEVRON + """<span>{{ $s.Title }}</span>
+    </a>
+    {{- if $open }}
+    <ul class="nav-list nav-list--depth-{{ $depth }}" role="list">
+      {{- range $s.Sections }}{{ partial "nav-section.html" (dict "s" . "cur" $cur "depth" (add $depth 1)) }}{{ end }}
+      {{- range $s.RegularPages }}
+      <li class="nav-item nav-item--page">
+        <a class="nav-link" href="{{ .RelPermalink }}"{{ if eq . $cur }} aria-current="page"{{ end }}><span>{{ .Title }}</span>
+        </a>
+      </li>
+      {{- end }}
+    </ul>
+    {{- end }}
+  </li>
 """,
     # The same figure edgedocs writes around every fence.
     "_default/_markup/render-codeblock.html": """\
@@ -895,9 +1024,11 @@ def write_hugo_skeleton(root: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     (root / "assets").mkdir(parents=True, exist_ok=True)
-    # build-bench.sh appends Chroma's stylesheets (hugo gen chromastyles) to main.css.
-    (root / "assets" / "main.css").write_text(HUGO_CSS)
-    (root / "assets" / "main.js").write_text(HUGO_JS)
+    # build-bench.sh replaces theme.css and site.js with the repo theme's stylesheet (its @imports
+    # concatenated) and script, and writes chroma.css (hugo gen chromastyles); these are fallbacks.
+    (root / "assets" / "theme.css").write_text(HUGO_CSS)
+    (root / "assets" / "chroma.css").write_text("")
+    (root / "assets" / "site.js").write_text(HUGO_JS)
 
 
 EDGEDOCS_SITE_TOML = """\

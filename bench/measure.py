@@ -77,18 +77,30 @@ def run_once(tool: Tool) -> dict:
             "stdout": proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []}
 
 
+# Markers counted in the HTML to check that both tools did the same work: every fence became a code
+# frame, with highlighted tokens, and every heading got its anchor link.
+MARKERS = {"code_frames": b'<figure class="code-frame"', "heading_anchors": b'class="anchor"',
+           "highlighted_lines": b'class="line hl"'}
+
+
 def output_stats(out: Path) -> dict:
-    total = html = html_files = files = 0
+    html = html_files = files = 0
+    counts = dict.fromkeys(MARKERS, 0)
     for dirpath, _dirnames, filenames in os.walk(out):
         for name in filenames:
-            size = os.path.getsize(os.path.join(dirpath, name))
+            path = os.path.join(dirpath, name)
+            size = os.path.getsize(path)
             files += 1
             if name.endswith(".html"):
                 html += size
                 html_files += 1
+                with open(path, "rb") as f:
+                    data = f.read()
+                for key, marker in MARKERS.items():
+                    counts[key] += data.count(marker)
     du = subprocess.run(["du", "-sb", str(out)], capture_output=True, text=True, check=True)
     total = int(du.stdout.split()[0])
-    return {"du_bytes": total, "html_bytes": html, "html_files": html_files, "files": files}
+    return {"du_bytes": total, "html_bytes": html, "html_files": html_files, "files": files, **counts}
 
 
 def load_average() -> float:
@@ -171,6 +183,10 @@ def report_one(res: dict) -> list[str]:
         ("HTML files / all files", f"{pages_ed} / {out_ed['files']}", f"{pages_hu} / {out_hu['files']}",
          pages_ed / pages_hu, "", ""),
     ]
+    for key in MARKERS:
+        a, b = out_ed.get(key, 0), out_hu.get(key, 0)
+        rows.append((f"check: {key.replace('_', ' ')}", f"{a:,}", f"{b:,}", a / b if b else float("nan"), "= 1",
+                     verdict(a == b) if key == "code_frames" else ""))
     lines = [
         f"### {res['label']} pages",
         "",
