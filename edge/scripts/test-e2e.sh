@@ -3,7 +3,9 @@
 # runner, which drive the built Worker in workerd through miniflare with a local KV namespace.
 #
 #   EDGE_E2E_ASSETS=<dir>     serve this site (e.g. `edgedocs build --output <dir>`) instead of the fixture
-#   EDGE_E2E_SKIP_BUILD=1     use edge/build/ as it is
+#   EDGE_E2E_BUILD_DIR=build-lol EDGE_WORKER_FEATURES=worker-lol-html
+#                             test the Worker built with lol_html in the wasm instead
+#   EDGE_E2E_SKIP_BUILD=1     use the build directory as it is
 set -euo pipefail
 
 edge_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,10 +19,12 @@ else
   echo "test-e2e: serving the fixture site (set EDGE_E2E_ASSETS to serve a real build)"
 fi
 
+build_dir="${EDGE_E2E_BUILD_DIR:-build}"
+export EDGE_E2E_BUILD_DIR="$build_dir"
 if [ -z "${EDGE_E2E_SKIP_BUILD:-}" ]; then
-  bash scripts/build-worker.sh >/dev/null
+  EDGE_BUILD_DIR="$build_dir" bash scripts/build-worker.sh >/dev/null
 fi
-[ -f build/index.js ] || { echo "test-e2e: build/index.js is missing; run scripts/build-worker.sh" >&2; exit 1; }
+[ -f "$build_dir/index.js" ] || { echo "test-e2e: $build_dir/index.js is missing; run scripts/build-worker.sh" >&2; exit 1; }
 
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 exec node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs

@@ -45,6 +45,19 @@ impl Method {
     }
 }
 
+/// Every request header the core consults. Runtimes may copy only these into [`EdgeRequest::headers`]
+/// (pages need only `cookie`, see [`PAGE_REQUEST_HEADERS`]).
+pub const API_REQUEST_HEADERS: &[&str] = &[
+    "cookie",
+    "content-type",
+    "content-length",
+    "origin",
+    "sec-fetch-site",
+    "referer",
+];
+/// The request headers the core consults for a page.
+pub const PAGE_REQUEST_HEADERS: &[&str] = &["cookie"];
+
 /// A request as the core sees it. Runtimes build one from their own request type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdgeRequest {
@@ -78,6 +91,26 @@ impl EdgeRequest {
             headers: Vec::new(),
             body: Vec::new(),
         }
+    }
+
+    /// A body-less request for an absolute URL (`https://host/path?query#fragment`); `None` when the
+    /// URL has no `scheme://host` part.
+    pub fn from_url(method: Method, url: &str) -> Option<Self> {
+        let without_fragment = url.split_once('#').map_or(url, |(before, _)| before);
+        let authority_start = without_fragment.find("://")? + 3;
+        let path_start = without_fragment[authority_start..]
+            .find(['/', '?'])
+            .map_or(without_fragment.len(), |offset| authority_start + offset);
+        if path_start == authority_start {
+            return None;
+        }
+        let (origin, path_and_query) = without_fragment.split_at(path_start);
+        let path_and_query = if path_and_query.starts_with('/') {
+            path_and_query.to_owned()
+        } else {
+            format!("/{path_and_query}")
+        };
+        Some(Self::new(method, origin, &path_and_query))
     }
 
     /// Adds a header (builder style).
@@ -162,6 +195,28 @@ mod tests {
         let request = EdgeRequest::new(Method::Get, "https://docs.test", "/api/kv/flags?tenant=acme");
         assert_eq!(request.path, "/api/kv/flags");
         assert_eq!(request.query, "tenant=acme");
+    }
+
+    #[test]
+    fn from_url_splits_origin_path_and_query() {
+        let cases = [
+            (
+                "https://docs.test/storage/kv/?a=1#top",
+                Some(("https://docs.test", "/storage/kv/", "a=1")),
+            ),
+            ("http://127.0.0.1:8787/", Some(("http://127.0.0.1:8787", "/", ""))),
+            ("https://docs.test", Some(("https://docs.test", "/", ""))),
+            ("https://docs.test?x", Some(("https://docs.test", "/", "x"))),
+            ("/relative", None),
+            ("https:///nohost", None),
+        ];
+        for (url, expected) in cases {
+            let request = EdgeRequest::from_url(Method::Get, url);
+            let parts = request
+                .as_ref()
+                .map(|request| (request.origin.as_str(), request.path.as_str(), request.query.as_str()));
+            assert_eq!(parts, expected, "{url}");
+        }
     }
 
     #[test]

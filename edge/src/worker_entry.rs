@@ -11,7 +11,7 @@ use worker::{Context, Date, Env, Request, Response, ResponseBody, console_error,
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
-use crate::http::{EdgeRequest, EdgeResponse, Method};
+use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
 use crate::injection::{is_html_content_type, page_response_headers, path_expects_html};
 use crate::session::SessionId;
 use crate::worker_html;
@@ -32,32 +32,53 @@ fn edge() -> &'static Edge {
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<Response> {
     let edge = edge();
-    match edge.route(&request.path()) {
+    let Some(edge_request) = EdgeRequest::from_url(Method::parse(request.method().as_ref()), &request.inner().url())
+    else {
+        return Err(worker::Error::RustError(
+            "the runtime passed a request without an absolute URL".into(),
+        ));
+    };
+    match edge.route(&edge_request.path) {
         Route::Api(endpoint) => {
-            let response = answer_api(edge, endpoint, request, &env).await;
+            let response = answer_api(
+                edge,
+                endpoint,
+                with_headers(edge_request, &request, API_REQUEST_HEADERS),
+                request,
+                &env,
+            )
+            .await;
             to_worker_response(response)
         }
-        Route::Asset => serve_asset(edge, request, &env).await,
+        Route::Asset => {
+            serve_asset(
+                edge,
+                with_headers(edge_request, &request, PAGE_REQUEST_HEADERS),
+                request,
+                &env,
+            )
+            .await
+        }
     }
 }
 
-/// The core's view of a request, without its body.
-fn edge_request(request: &Request) -> worker::Result<EdgeRequest> {
-    let url = request.url()?;
-    Ok(EdgeRequest {
-        method: Method::parse(request.method().as_ref()),
-        origin: url.origin().ascii_serialization(),
-        path: url.path().to_owned(),
-        query: url.query().unwrap_or_default().to_owned(),
-        headers: request.headers().entries().collect(),
-        body: Vec::new(),
-    })
+/// Copies the named request headers (only those the core consults) into the core's request.
+fn with_headers(mut edge_request: EdgeRequest, request: &Request, names: &[&str]) -> EdgeRequest {
+    for name in names {
+        if let Ok(Some(value)) = request.headers().get(name) {
+            edge_request.headers.push(((*name).to_owned(), value));
+        }
+    }
+    edge_request
 }
 
-async fn answer_api(edge: &Edge, endpoint: ApiEndpoint, mut request: Request, env: &Env) -> EdgeResponse {
-    let Ok(mut edge_request) = edge_request(&request) else {
-        return Outcome::refuse(&crate::ApiError::NotFound).response;
-    };
+async fn answer_api(
+    edge: &Edge,
+    endpoint: ApiEndpoint,
+    mut edge_request: EdgeRequest,
+    mut request: Request,
+    env: &Env,
+) -> EdgeResponse {
     let declared_length = edge_request
         .header("content-length")
         .and_then(|length| length.trim().parse::<usize>().ok());
@@ -102,8 +123,7 @@ async fn read_kv(env: &Env, reads: &crate::KvReads, budget: Duration) -> Result<
     KvDriver::from_env(env)?.read(reads, budget).await
 }
 
-async fn serve_asset(edge: &Edge, request: Request, env: &Env) -> worker::Result<Response> {
-    let page_request = edge_request(&request)?;
+async fn serve_asset(edge: &Edge, page_request: EdgeRequest, request: Request, env: &Env) -> worker::Result<Response> {
     let assets = env.assets(ASSETS_BINDING)?;
     let pending = edge.start_page(&page_request);
 

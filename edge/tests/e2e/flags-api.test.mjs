@@ -10,7 +10,7 @@ let edge;
 before(async () => {
   site = await prepareSite();
   // The wrapper records the Worker's KV calls, so the test can check that listing fetches no value.
-  edge = await startEdge({ siteDirectory: site.directory, entry: "tests/e2e/support/kv-wrapper-worker.mjs", kvMode: "record" });
+  edge = await startEdge({ siteDirectory: site.directory, kvMode: "record" });
 });
 
 after(async () => {

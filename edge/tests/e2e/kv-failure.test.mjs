@@ -7,7 +7,6 @@ import { after, before, describe, test } from "node:test";
 import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
 
 const VISITOR = "0123456789abcdef0123456789abcdef";
-const WRAPPER = "tests/e2e/support/kv-wrapper-worker.mjs";
 let site;
 
 before(async () => {
@@ -22,7 +21,7 @@ for (const kvMode of ["throw", "hang"]) {
   describe(`KV that ${kvMode === "throw" ? "errors" : "never answers"}`, () => {
     let edge;
     before(async () => {
-      edge = await startEdge({ siteDirectory: site.directory, entry: WRAPPER, kvMode });
+      edge = await startEdge({ siteDirectory: site.directory, kvMode });
     });
     after(async () => {
       await edge?.dispose();

@@ -1,7 +1,7 @@
 // Runs the built Worker in workerd through miniflare's programmatic API, configured from wrangler.jsonc
 // (compatibility date, assets options, run_worker_first patterns) with a local KV namespace and a real
 // site directory as its static assets.
-import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,8 @@ import { Miniflare } from "miniflare";
 export const EDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const ORIGIN = "https://docs.edge.test";
 export const FIXTURE_SITE = path.join(EDGE_DIR, "tests/e2e/fixture-site");
+/** The Worker build under test: edge/build/ unless EDGE_E2E_BUILD_DIR names another (e.g. build-lol). */
+export const BUILD_DIR = process.env.EDGE_E2E_BUILD_DIR || "build";
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -73,11 +75,17 @@ export async function prepareSite() {
 }
 
 /**
- * Starts the Worker. `entry` is the module miniflare loads: the built Worker itself, or the test-only
- * wrapper in support/kv-wrapper-worker.mjs that hands the Worker a KV binding that records, throws or hangs.
+ * Starts the built Worker. With `kvMode` ("record", "throw" or "hang") miniflare loads the test-only
+ * wrapper from support/kv-wrapper-worker.mjs instead, which hands the Worker a KV binding that records
+ * its calls, rejects them or never answers them.
  */
-export async function startEdge({ siteDirectory, entry = "build/index.js", kvMode } = {}) {
+export async function startEdge({ siteDirectory, kvMode } = {}) {
   const config = await readWranglerConfig();
+  let entry = path.join(BUILD_DIR, "index.js");
+  if (kvMode) {
+    entry = path.join(BUILD_DIR, "kv-wrapper-worker.mjs");
+    await copyFile(path.join(EDGE_DIR, "tests/e2e/support/kv-wrapper-worker.mjs"), path.join(EDGE_DIR, entry));
+  }
   const assets = config.assets;
   const bindings = kvMode ? { KV_MODE: kvMode } : {};
   const mf = new Miniflare({
