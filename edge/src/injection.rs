@@ -121,30 +121,49 @@ const REPLACED_HEADERS: &[&str] = &[
     "referrer-policy",
 ];
 
-/// The headers of a rewritten HTML page: a copy of the asset's (fetched headers are immutable) without
-/// length and validators, plus the security headers, `Cache-Control: private, no-store` and
-/// `Vary: Cookie` (merged with any `Vary` the asset had), since the page depends on the visitor's cookies.
-pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String, String)> {
-    let mut vary: Vec<String> = asset_headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("vary"))
-        .flat_map(|(_, value)| value.split(','))
-        .map(|field| field.trim().to_owned())
+/// How a rewritten page's headers differ from the asset's: remove these, then set those. Runtimes whose
+/// header objects are costly to copy entry by entry (the Worker) clone the asset's headers and apply this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageHeaderEdits {
+    pub remove: &'static [&'static str],
+    pub set: Vec<(String, String)>,
+}
+
+/// The edits that turn an asset's headers into a rewritten page's: no length or validators (they no
+/// longer match the body), the security headers, `Cache-Control: private, no-store` and `Vary: Cookie`
+/// merged with the asset's own `Vary` (given here), since the page depends on the visitor's cookies.
+pub fn page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits {
+    let mut vary: Vec<&str> = asset_vary
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
         .filter(|field| !field.is_empty() && !field.eq_ignore_ascii_case("cookie"))
         .collect();
-    vary.push("Cookie".to_owned());
+    vary.push("Cookie");
+    let mut set: Vec<(String, String)> = security_headers().into_iter().collect();
+    set.push(("cache-control".into(), "private, no-store".into()));
+    set.push(("vary".into(), vary.join(", ")));
+    PageHeaderEdits {
+        remove: REPLACED_HEADERS,
+        set,
+    }
+}
+
+/// The headers of a rewritten HTML page, from a copy of the asset's (fetched headers are immutable):
+/// [`page_header_edits`] applied to the list.
+pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String, String)> {
+    let vary: Vec<&str> = asset_headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("vary"))
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let edits = page_header_edits(Some(&vary.join(", ")));
     let mut headers: Vec<(String, String)> = asset_headers
         .iter()
-        .filter(|(name, _)| {
-            !REPLACED_HEADERS
-                .iter()
-                .any(|replaced| name.eq_ignore_ascii_case(replaced))
-        })
+        .filter(|(name, _)| !edits.remove.iter().any(|removed| name.eq_ignore_ascii_case(removed)))
         .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
         .collect();
-    headers.extend(security_headers());
-    headers.push(("cache-control".into(), "private, no-store".into()));
-    headers.push(("vary".into(), vary.join(", ")));
+    headers.extend(edits.set);
     headers
 }
 

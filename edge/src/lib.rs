@@ -24,6 +24,7 @@
 //! HtmlInjector::new(&InjectionPlan, impl FnMut(&[u8])) -> HtmlInjector
 //!   .write(&[u8]) -> Result<(), InjectionError>;  .end() -> Result<InjectionReport, InjectionError>
 //! page_response_headers(&[(String, String)]) -> Vec<(String, String)>      // headers of a rewritten page
+//! page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits { remove, set }  // the same, as edits
 //! is_html_content_type(&str) -> bool;  path_expects_html(&str) -> bool
 //!
 //! // Types and the KV model:
@@ -84,8 +85,8 @@ pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
 pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
 pub use injection::{
-    CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PendingPage, is_html_content_type,
-    page_response_headers, path_expects_html, security_headers,
+    CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits, PendingPage, is_html_content_type,
+    page_header_edits, page_response_headers, path_expects_html, security_headers,
 };
 pub use kv::{
     KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,

@@ -6,16 +6,28 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::future::join;
-use worker::{Context, Date, Env, Request, Response, ResponseBody, console_error, event};
+use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Context, Date, Env, Request, Response, ResponseBody, console_error, event, js_sys, web_sys};
 
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
-use crate::injection::{is_html_content_type, page_response_headers, path_expects_html};
+use crate::injection::{is_html_content_type, page_header_edits, path_expects_html};
 use crate::session::SessionId;
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The static-assets binding seen as what it is: a fetcher answering with the runtime's own
+    /// `Response`, which is handed on untouched (no copy into and out of `worker::Response`).
+    type AssetsFetcher;
+
+    #[wasm_bindgen(method, catch)]
+    fn fetch(this: &AssetsFetcher, request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
+}
 
 /// The name of the static-assets binding in `wrangler.jsonc`.
 const ASSETS_BINDING: &str = "ASSETS";
@@ -124,25 +136,27 @@ async fn read_kv(env: &Env, reads: &crate::KvReads, budget: Duration) -> Result<
 }
 
 async fn serve_asset(edge: &Edge, page_request: EdgeRequest, request: Request, env: &Env) -> worker::Result<Response> {
-    let assets = env.assets(ASSETS_BINDING)?;
+    let assets = env.assets(ASSETS_BINDING)?.into_rpc::<AssetsFetcher>();
     let pending = edge.start_page(&page_request);
+    let fetch_asset = async {
+        let promise = assets.fetch(request.inner()).map_err(worker::Error::from)?;
+        let asset = JsFuture::from(promise).await.map_err(worker::Error::from)?;
+        Ok::<_, worker::Error>(asset.unchecked_into::<web_sys::Response>())
+    };
 
     // Likely pages read KV while the asset is fetched; other paths fetch first and read KV only if
     // the asset turns out to be HTML.
     let (asset, early_snapshot) = if page_request.method == Method::Get && path_expects_html(&page_request.path) {
-        let (asset, snapshot) = join(
-            assets.fetch_request(request),
-            read_kv(env, &pending.reads, PAGE_KV_BUDGET),
-        )
-        .await;
+        let (asset, snapshot) = join(fetch_asset, read_kv(env, &pending.reads, PAGE_KV_BUDGET)).await;
         (asset?, Some(snapshot))
     } else {
-        (assets.fetch_request(request).await?, None)
+        (fetch_asset.await?, None)
     };
 
-    let content_type = asset.headers().get("content-type")?.unwrap_or_default();
+    let asset_headers = asset.headers();
+    let content_type = asset_headers.get("content-type").ok().flatten().unwrap_or_default();
     if !is_html_content_type(&content_type) {
-        return Ok(asset);
+        return Ok(Response::from(asset));
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,
@@ -150,14 +164,19 @@ async fn serve_asset(edge: &Edge, page_request: EdgeRequest, request: Request, e
     };
     let plan = edge.finish_page(pending, snapshot.as_ref().ok());
 
-    let asset_headers: Vec<(String, String)> = asset.headers().entries().collect();
-    let headers = worker::Headers::new();
-    for (name, value) in page_response_headers(&asset_headers) {
-        headers.append(&name, &value)?;
+    // Fetched headers are immutable: edit a copy.
+    let edits = page_header_edits(asset_headers.get("vary").ok().flatten().as_deref());
+    let headers = web_sys::Headers::new_with_headers(&asset_headers)?;
+    for name in edits.remove {
+        headers.delete(name)?;
     }
-    match asset.body() {
-        ResponseBody::Stream(_) if page_request.method != Method::Head => worker_html::inject(asset, &plan, headers),
-        _ => worker_html::without_body(&asset, headers),
+    for (name, value) in &edits.set {
+        headers.set(name, value)?;
+    }
+    if asset.body().is_some() && page_request.method != Method::Head {
+        worker_html::inject(asset, &plan, headers)
+    } else {
+        worker_html::without_body(&asset, headers)
     }
 }
 

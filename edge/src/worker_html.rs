@@ -4,27 +4,26 @@
 //! `worker-lol-html` feature it streams the body through [`crate::HtmlInjector`] compiled into the wasm.
 //! `bench/` measures the two against each other.
 
-use worker::{Response, ResponseBody};
+use worker::{Response, ResponseBody, web_sys};
 
 use crate::injection::InjectionPlan;
 
-/// Wraps `asset`'s body in a response with `headers` and `status`, rewritten as it streams.
-pub fn inject(asset: Response, plan: &InjectionPlan, headers: worker::Headers) -> worker::Result<Response> {
-    let status = asset.status_code();
-    imp::inject(asset, plan, headers, status)
+/// Wraps `asset`'s body in a response with `headers` and the asset's status, rewritten as it streams.
+pub fn inject(asset: web_sys::Response, plan: &InjectionPlan, headers: web_sys::Headers) -> worker::Result<Response> {
+    imp::inject(asset, plan, headers)
 }
 
-/// Copies a body-less response (HEAD, 304) with the page headers; there is nothing to rewrite.
-pub fn without_body(asset: &Response, headers: worker::Headers) -> worker::Result<Response> {
+/// A body-less response (HEAD, 304) with the page headers: there is nothing to rewrite.
+pub fn without_body(asset: &web_sys::Response, headers: web_sys::Headers) -> worker::Result<Response> {
     Ok(Response::from_body(ResponseBody::Empty)?
-        .with_status(asset.status_code())
-        .with_headers(headers))
+        .with_status(asset.status())
+        .with_headers(worker::Headers(headers)))
 }
 
 #[cfg(not(feature = "worker-lol-html"))]
 mod imp {
     use wasm_bindgen::prelude::wasm_bindgen;
-    use worker::Response;
+    use worker::{Response, web_sys};
 
     use crate::html_injector::PINNED_MESSAGE_SELECTOR;
     use crate::injection::InjectionPlan;
@@ -59,25 +58,24 @@ export function injectWithRuntimeRewriter(asset, headers, themeClass, pinnedMess
     extern "C" {
         #[wasm_bindgen(js_name = injectWithRuntimeRewriter, catch)]
         fn inject_with_runtime_rewriter(
-            asset: worker::web_sys::Response,
-            headers: worker::web_sys::Headers,
+            asset: web_sys::Response,
+            headers: web_sys::Headers,
             theme_class: Option<String>,
             pinned_message: Option<String>,
             edge_name: &str,
             pinned_selector: &str,
-        ) -> Result<worker::web_sys::Response, wasm_bindgen::JsValue>;
+        ) -> Result<web_sys::Response, wasm_bindgen::JsValue>;
     }
 
     /// The body goes from the asset to the runtime's rewriter without passing through the wasm.
     pub(super) fn inject(
-        asset: Response,
+        asset: web_sys::Response,
         plan: &InjectionPlan,
-        headers: worker::Headers,
-        _status: u16,
+        headers: web_sys::Headers,
     ) -> worker::Result<Response> {
         let rewritten = inject_with_runtime_rewriter(
-            asset.into(),
-            headers.0,
+            asset,
+            headers,
             plan.theme_class.clone(),
             plan.pinned_message.clone(),
             &plan.edge_name,
@@ -93,7 +91,7 @@ mod imp {
     use std::rc::Rc;
 
     use futures_util::{StreamExt, stream};
-    use worker::{ByteStream, Response};
+    use worker::{ByteStream, Response, web_sys};
 
     use crate::html_injector::HtmlInjector;
     use crate::injection::InjectionPlan;
@@ -108,11 +106,12 @@ mod imp {
     }
 
     pub(super) fn inject(
-        mut asset: Response,
+        asset: web_sys::Response,
         plan: &InjectionPlan,
-        headers: worker::Headers,
-        status: u16,
+        headers: web_sys::Headers,
     ) -> worker::Result<Response> {
+        let status = asset.status();
+        let mut asset = Response::from(asset);
         let output: SharedBuffer = Rc::default();
         let sink = Rc::clone(&output);
         let injector = HtmlInjector::new(
@@ -146,6 +145,8 @@ mod imp {
                 }
             }
         });
-        Ok(Response::from_stream(body)?.with_status(status).with_headers(headers))
+        Ok(Response::from_stream(body)?
+            .with_status(status)
+            .with_headers(worker::Headers(headers)))
     }
 }
