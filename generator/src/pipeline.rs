@@ -13,7 +13,7 @@ use crate::output::{OutputSink, StagedOutput};
 use crate::render::context::SiteContext;
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{RenderJob, output_file};
-use crate::{highlight, link_check, site_files, theme};
+use crate::{diagram, highlight, link_check, site_files, theme};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -162,7 +162,9 @@ fn generated_css(theme: &theme::Theme) -> String {
             },
         })
         .collect();
-    highlight::highlight_css(&color_themes)
+    let mut css = highlight::highlight_css(&color_themes);
+    css.push_str(diagram::diagram_css());
+    css
 }
 
 /// A `template = "..."` in front matter must name a template of the theme.

@@ -199,3 +199,28 @@ fn code_blocks_are_highlighted_framed_included_and_grouped() {
         "no class follows the system preference"
     );
 }
+
+#[test]
+fn mermaid_fences_become_inline_svg_figures() {
+    let mut site = SiteTest::new("code");
+    site.write(
+        "content/flow.md",
+        "# Flow\n\n```mermaid caption=\"One round trip\"\nflowchart LR\n  a[\"browser\"] -- \"request\" --> b[\"worker\"]\n```\n\n```mermaid\nflowchart TD\n  x --> y\n```\n",
+    );
+    site.build();
+    let html = site.file("flow/index.html");
+    assert_eq!(
+        html.matches("<figure class=\"diagram\" data-diagram=\"mermaid\">")
+            .count(),
+        2
+    );
+    assert!(html.contains("<figcaption>One round trip</figcaption>"));
+    assert!(
+        html.contains("id=\"d-diagram-1-") && html.contains("id=\"d-diagram-2-"),
+        "ids are unique per diagram"
+    );
+    assert!(
+        !html.contains("style=\""),
+        "no inline styles: the edge's CSP forbids them"
+    );
+}

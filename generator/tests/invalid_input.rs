@@ -102,3 +102,11 @@ fn bad_fence_info() {
         "error: content/code.md:3:7: invalid code fence info string\n  help: unknown attribute `titel`; did you mean `title=`?\nbuild failed with 1 error\n"
     );
 }
+
+#[test]
+fn bad_diagram() {
+    assert_eq!(
+        fails_keeping_previous_output("bad_diagram"),
+        "error: content/flow.md:5:21: diagram error: Unterminated node label (missing `]`); close the label with the bracket that opened it, e.g. `id[\"text\"]`, `id(text)`, `id[(text)]`\n  help: see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`\nbuild failed with 1 error\n"
+    );
+}

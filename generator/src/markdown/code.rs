@@ -1,10 +1,11 @@
-//! Fenced code blocks: highlighted code frames, code includes and tab groups (adjacent fences that each
-//! carry `tab="Label"`). Highlighting itself belongs to [`crate::highlight`], reading included files to
-//! [`super::include`].
+//! Fenced code blocks: highlighted code frames, build-time diagrams (```` ```mermaid ````), code includes
+//! and tab groups (adjacent fences that each carry `tab="Label"`). Highlighting belongs to
+//! [`crate::highlight`], drawing diagrams to [`crate::diagram`], reading included files to [`super::include`].
 
 use super::include::read_include;
 use super::{MarkdownSource, RenderContext};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::diagram::{self, DiagramKind, DiagramOptions};
 use crate::highlight::{self, FenceInfo};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
@@ -18,6 +19,7 @@ pub fn process<'a>(
 ) -> Vec<Event<'a>> {
     let mut output = Vec::with_capacity(events.len());
     let mut tabs = TabGroup::default();
+    let mut diagram_count = 0;
     let mut events = events.into_iter();
     while let Some((event, span)) = events.next() {
         let Event::Start(Tag::CodeBlock(kind)) = event else {
@@ -42,7 +44,7 @@ pub fn process<'a>(
             code: &code,
             span,
         };
-        let (html, tab) = render_block(&block, source, context, diagnostics);
+        let (html, tab) = render_block(&block, source, context, &mut diagram_count, diagnostics);
         match tab {
             Some(label) => tabs.panels.push((label, html)),
             None => {
@@ -78,6 +80,7 @@ fn render_block(
     block: &FencedBlock<'_>,
     source: &MarkdownSource<'_>,
     context: &RenderContext<'_>,
+    diagram_count: &mut usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (String, Option<String>) {
     let fence_location = source.location(block.span.start);
@@ -101,6 +104,27 @@ fn render_block(
             FenceInfo::default()
         }
     };
+    if let Some(kind) = info.lang.as_deref().and_then(DiagramKind::from_fence_lang) {
+        *diagram_count += 1;
+        let id_prefix = format!("{}-diagram-{diagram_count}", source.id_prefix);
+        let options = DiagramOptions {
+            id_prefix: &id_prefix,
+            caption: info.caption.as_deref(),
+        };
+        return match diagram::render_diagram_figure(kind, block.code, &options) {
+            Ok(html) => (html, info.tab.clone()),
+            Err(error) => {
+                // The fence's content starts on the line after the fence.
+                let location = Location::new(&fence_location.file, fence_location.line + error.line, error.column);
+                diagnostics.push(
+                    Diagnostic::error(Some(location), format!("diagram error: {}", error.message)).with_help(
+                        "see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`",
+                    ),
+                );
+                (String::new(), info.tab.clone())
+            }
+        };
+    }
     let included;
     let code = match &info.include {
         Some(spec) => match read_include(context.root, spec) {

@@ -159,3 +159,33 @@ impl SiteTest {
         names
     }
 }
+
+/// Running any subcommand and checking how it ended (used by the `edgedocs kv` tests).
+impl SiteTest {
+    /// Runs the binary with `args`, asserts that it succeeded, and returns its stdout.
+    pub fn run_ok(&mut self, args: &[&str]) -> String {
+        let output = self.run(args).clone();
+        assert!(
+            output.status.success(),
+            "`edgedocs {}` failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self.stdout()
+    }
+
+    /// Runs the binary with `args`, asserts that it failed with exit code 1 (an error, not a usage
+    /// mistake), and returns its stderr.
+    pub fn run_fails(&mut self, args: &[&str]) -> String {
+        let output = self.run(args).clone();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "`edgedocs {}` should have failed with exit code 1:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self.stderr()
+    }
+}

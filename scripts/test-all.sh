@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test edgedocs has, from a fresh machine: installs what the tests need (the wasm32 target,
+# worker-build and wasm-bindgen-cli, the npm packages, Debian's chromium) when it is missing, then runs
+# the Rust tests, builds the showcase site and the Worker, and runs the Worker in workerd and the pages
+# in headless Chromium. Safe to run again: every install step skips what is already there.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+site_dir="$repo/target/test-site"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Rust: unit, snapshot and integration tests"
+cargo test --workspace --locked
+
+step "Build the showcase site into target/test-site"
+cargo run --locked -q -- build --output "$site_dir"
+
+step "Edge: install the Worker toolchain (skips what is present)"
+bash edge/scripts/install-tools.sh
+
+step "Edge: build the Worker"
+bash edge/scripts/build-worker.sh
+
+step "Edge: end-to-end tests in workerd (miniflare)"
+EDGE_E2E_ASSETS="$site_dir" bash edge/scripts/test-e2e.sh
+
+step "Theme: browser tests in headless Chromium"
+BROWSER_SITE_DIR="$site_dir" bash tests/browser/run.sh
+
+if [ -f tests/preview/run.sh ]; then
+  step "Preview: live-reload browser tests in headless Chromium"
+  bash tests/preview/run.sh
+fi
+
+step "All tests passed"
