@@ -238,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn a_large_page_streams_out_before_the_end() {
+    fn a_large_page_comes_out_in_pieces_and_intact() {
         let mut page = String::from(r#"<html class="docs"><body><div id="pinned-message" hidden></div>"#);
         while page.len() < 1024 * 1024 {
             page.push_str("<p>Lorem ipsum dolor sit amet, <a href=\"/x/\">link</a> consectetur.</p>\n");

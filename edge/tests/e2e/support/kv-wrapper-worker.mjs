@@ -1,6 +1,7 @@
 // Test-only entry module, never deployed: runs the built Worker with its KV binding wrapped, so the
 // end-to-end tests can see which KV calls it makes (KV_MODE=record) and how it behaves when KV fails
-// (KV_MODE=throw: every call rejects) or never answers (KV_MODE=hang). The Worker is unchanged: it
+// (KV_MODE=throw: every call rejects), never answers (KV_MODE=hang) or answers after 300 ms
+// (KV_MODE=slow, to show that reads overlap). The Worker is unchanged: it
 // gets a binding with the same methods and cannot tell. The harness copies this file next to the built
 // Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js.
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -17,6 +18,9 @@ function wrapKv(real, mode) {
     }
     if (mode === "hang") {
       return new Promise(() => {});
+    }
+    if (mode === "slow") {
+      return new Promise((resolve) => setTimeout(resolve, 300)).then(() => real[method](...args));
     }
     return real[method](...args);
   };
