@@ -6,6 +6,7 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod diagram;
 pub mod files;
 pub mod highlight;
 pub mod link_check;
