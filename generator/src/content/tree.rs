@@ -120,7 +120,7 @@ impl ContentTree {
             .par_iter()
             .map(|file| {
                 let mut local = Diagnostics::new();
-                let document = read_document(file, options.root, &mut local);
+                let document = read_document(file, &mut local);
                 (document, local)
             })
             .collect();
@@ -179,7 +179,7 @@ impl ReadDocument {
     }
 }
 
-fn read_document(file: &SourceFile, root: &Path, diagnostics: &mut Diagnostics) -> Option<ReadDocument> {
+fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ReadDocument> {
     let source = Path::new("content").join(&file.relative);
     let text = match std::fs::read_to_string(&file.absolute) {
         Ok(text) => text,
@@ -194,7 +194,6 @@ fn read_document(file: &SourceFile, root: &Path, diagnostics: &mut Diagnostics) 
             return None;
         }
     };
-    let _ = root;
     let split = match front_matter::split(&source, &text) {
         Ok(split) => split,
         Err(diagnostic) => {
@@ -303,10 +302,7 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
         }
         by_path.insert(path.clone(), id);
         by_source.insert(document.source.clone(), id);
-        folder_of.push(match document.kind {
-            SourceKind::SectionIndex => document.folder.clone(),
-            _ => document.folder.clone(),
-        });
+        folder_of.push(document.folder.clone());
         documents.push(Document {
             id,
             kind: if document.kind == SourceKind::SectionIndex {
