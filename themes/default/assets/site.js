@@ -256,8 +256,21 @@
     headings.forEach((heading) => observer.observe(heading));
   }
 
+  // --- Diagrams wider than a phone scroll sideways: let the keyboard scroll them too --------------
+  function setUpScrollableDiagrams() {
+    const figures = document.querySelectorAll(".diagram");
+    if (figures.length === 0 || !("ResizeObserver" in window)) return;
+    const update = (figure) => {
+      if (figure.scrollWidth > figure.clientWidth + 1) figure.tabIndex = 0;
+      else figure.removeAttribute("tabindex");
+    };
+    const observer = new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
+    figures.forEach((figure) => observer.observe(figure));
+  }
+
   function start() {
     setUpNavigation();
+    setUpScrollableDiagrams();
     setUpCopyButtons();
     setUpTabs();
     setUpTocHighlight();
