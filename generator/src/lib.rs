@@ -10,6 +10,7 @@ pub mod diagram;
 pub mod files;
 pub mod highlight;
 pub mod link_check;
+pub mod local_kv;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

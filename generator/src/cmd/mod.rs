@@ -1,6 +1,7 @@
 //! Subcommands of the `edgedocs` binary, one module each.
 
 mod build;
+mod kv;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -20,10 +21,13 @@ pub struct Cli {
 enum Command {
     /// Build the site into a folder of static files.
     Build(build::BuildArgs),
+    /// Read and write the preview's local KV store, like `wrangler kv key` does the real one.
+    Kv(kv::KvArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::execute(&cli.root, args),
+        Command::Kv(args) => kv::execute(&cli.root, args),
     }
 }
