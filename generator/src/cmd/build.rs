@@ -18,6 +18,6 @@ pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     for warning in &summary.warnings {
         eprintln!("{warning}");
     }
-    println!("{}", summary.line(&output));
+    println!("{}", summary.line(output.strip_prefix(".").unwrap_or(&output)));
     Ok(())
 }
