@@ -73,7 +73,7 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
         output.extend(inner.iter().cloned());
         let mut close = String::from(" <a class=\"anchor\" href=\"#");
         escape_into(&mut close, &id);
-        let _ = write!(close, "\" aria-label=\"Link to this section\">#</a></{level}>\n");
+        let _ = writeln!(close, "\" aria-label=\"Link to this section\">#</a></{level}>");
         output.push(Event::Html(CowStr::from(close)));
         add_to_toc(&mut outcome.toc, *level, &id, &text);
         outcome.ids.push(id);
