@@ -27,26 +27,21 @@ struct ColorTheme {
 
 fn read(path: &PathBuf) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
-    fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+    fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    let manifest_dir =
-        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let site_root = manifest_dir.join("..");
 
     let site_path = site_root.join("site.toml");
-    let site: SiteManifest = toml::from_str(&read(&site_path))
-        .unwrap_or_else(|error| panic!("{}: {error}", site_path.display()));
+    let site: SiteManifest =
+        toml::from_str(&read(&site_path)).unwrap_or_else(|error| panic!("{}: {error}", site_path.display()));
 
-    let theme_path = site_root
-        .join("themes")
-        .join(&site.theme)
-        .join("theme.toml");
-    let theme: ThemeManifest = toml::from_str(&read(&theme_path))
-        .unwrap_or_else(|error| panic!("{}: {error}", theme_path.display()));
+    let theme_path = site_root.join("themes").join(&site.theme).join("theme.toml");
+    let theme: ThemeManifest =
+        toml::from_str(&read(&theme_path)).unwrap_or_else(|error| panic!("{}: {error}", theme_path.display()));
 
     for color_theme in &theme.color_themes {
         let valid = !color_theme.name.is_empty()
@@ -73,8 +68,6 @@ fn main() {
         site.theme,
         names.join(", ")
     );
-    let out_path = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("site_color_themes.rs");
-    fs::write(&out_path, generated)
-        .unwrap_or_else(|error| panic!("cannot write {}: {error}", out_path.display()));
+    let out_path = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site_color_themes.rs");
+    fs::write(&out_path, generated).unwrap_or_else(|error| panic!("cannot write {}: {error}", out_path.display()));
 }

@@ -10,6 +10,10 @@ pub const SESSION_LIFETIME_SECONDS: u64 = 90 * 24 * 60 * 60;
 pub const THEME_HINT_LIFETIME_SECONDS: u64 = 5 * 60;
 /// How long the edge may cache `pinned_message` (KV `cacheTtl`).
 pub const PINNED_MESSAGE_CACHE_TTL_SECONDS: u64 = 60;
+/// The `cacheTtl` of a page's `theme:<sessionId>` read: KV's own default of 60 s, stated so that both
+/// of a page's reads share it and the Worker can make them one bulk get. A just-saved theme is covered
+/// by the `theme_hint` cookie for longer than that.
+pub const PAGE_THEME_CACHE_TTL_SECONDS: u64 = 60;
 /// How long demo flags live before KV deletes them: one day.
 pub const FLAG_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 /// Most flags one tenant may hold.

@@ -2,7 +2,7 @@
 //! the resulting [`InjectionPlan`], and the response headers of a rewritten page. Applying the plan to
 //! the bytes is [`crate::html_injector`]'s job (or the Worker's runtime rewriter's).
 
-use crate::config::{EdgeConfig, PINNED_MESSAGE_CACHE_TTL_SECONDS};
+use crate::config::{EdgeConfig, PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS};
 use crate::http::EdgeRequest;
 use crate::kv::{KvGet, KvReads, KvSnapshot};
 use crate::session;
@@ -60,7 +60,7 @@ pub(crate) fn start_page(request: &EdgeRequest, config: &EdgeConfig) -> PendingP
     }];
     gets.extend(theme_key.iter().map(|key| KvGet {
         key: key.clone(),
-        cache_ttl_seconds: None,
+        cache_ttl_seconds: Some(PAGE_THEME_CACHE_TTL_SECONDS),
     }));
     PendingPage {
         reads: KvReads {
@@ -208,6 +208,11 @@ mod tests {
         let visitor = start_page(&page(Some(&format!("session={VISITOR}"))), &config());
         assert_eq!(visitor.reads.gets.len(), 2);
         assert_eq!(visitor.reads.gets[1].key, format!("theme:{VISITOR}"));
+        assert_eq!(
+            visitor.reads.gets[1].cache_ttl_seconds,
+            Some(60),
+            "both page reads share a cacheTtl, so the Worker can make them one bulk get"
+        );
         let hinted = start_page(&page(Some(&format!("session={VISITOR}; theme_hint=dark"))), &config());
         assert_eq!(hinted.reads.gets.len(), 1, "a trusted hint saves the theme read");
     }

@@ -77,8 +77,8 @@ mod worker_kv;
 pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 pub use api_error::ApiError;
 pub use config::{
-    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT, PINNED_MESSAGE_CACHE_TTL_SECONDS,
-    SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
+    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT, PAGE_THEME_CACHE_TTL_SECONDS,
+    PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
 pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};

@@ -1,5 +1,6 @@
-//! The one module that touches `worker::KvStore`: performs a [`KvReads`] concurrently (each `list`
-//! following its cursor) within a time budget, and makes [`KvWrite`]s. Failures are logged here and
+//! The one module that touches `worker::KvStore`: performs a [`KvReads`] concurrently (gets that share
+//! a `cacheTtl` as one bulk get, each `list` following its cursor) within a time budget, and makes
+//! [`KvWrite`]s. Failures are logged here and
 //! reported upward only as [`KvUnavailable`], so no internal error text can reach a visitor.
 
 use std::pin::pin;
@@ -12,6 +13,18 @@ use crate::kv::{KvGet, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LI
 
 /// The name of the KV binding in `wrangler.jsonc`.
 pub const KV_BINDING: &str = "KV";
+
+/// Groups the keys to get by their `cacheTtl`, in first-seen order.
+fn gets_by_cache_ttl(gets: &[KvGet]) -> Vec<(Option<u64>, Vec<&str>)> {
+    let mut groups: Vec<(Option<u64>, Vec<&str>)> = Vec::new();
+    for get in gets {
+        match groups.iter_mut().find(|(ttl, _)| *ttl == get.cache_ttl_seconds) {
+            Some((_, keys)) => keys.push(&get.key),
+            None => groups.push((get.cache_ttl_seconds, vec![&get.key])),
+        }
+    }
+    groups
+}
 
 /// KV failed or did not answer in time; the details went to the log.
 #[derive(Debug, Clone, Copy)]
@@ -35,13 +48,17 @@ impl KvDriver {
         if reads.is_empty() {
             return Ok(KvSnapshot::new());
         }
-        let gets = try_join_all(reads.gets.iter().map(|get| self.get(get)));
+        let gets = try_join_all(
+            gets_by_cache_ttl(&reads.gets)
+                .into_iter()
+                .map(|(ttl, keys)| self.get(ttl, keys)),
+        );
         let lists = try_join_all(reads.lists.iter().map(|list| self.list(list)));
         let all = pin!(try_join(gets, lists));
         match select(all, pin!(Delay::from(budget))).await {
             Either::Left((Ok((values, listings)), _)) => {
                 let mut snapshot = KvSnapshot::new();
-                for (key, value) in values {
+                for (key, value) in values.into_iter().flatten() {
                     snapshot.insert_value(key, value);
                 }
                 for (prefix, entries) in listings {
@@ -63,12 +80,28 @@ impl KvDriver {
         }
     }
 
-    async fn get(&self, get: &KvGet) -> Result<(String, Option<String>), worker::kv::KvError> {
-        let mut builder = self.store.get(&get.key);
-        if let Some(ttl) = get.cache_ttl_seconds {
+    /// One KV call for keys read with the same `cacheTtl`: a plain get for one key, a bulk get for more.
+    async fn get(
+        &self,
+        cache_ttl: Option<u64>,
+        keys: Vec<&str>,
+    ) -> Result<Vec<(String, Option<String>)>, worker::kv::KvError> {
+        if let [key] = keys.as_slice() {
+            let mut builder = self.store.get(key);
+            if let Some(ttl) = cache_ttl {
+                builder = builder.cache_ttl(ttl);
+            }
+            return Ok(vec![((*key).to_owned(), builder.text().await?)]);
+        }
+        let mut builder = self.store.get_bulk(&keys);
+        if let Some(ttl) = cache_ttl {
             builder = builder.cache_ttl(ttl);
         }
-        Ok((get.key.clone(), builder.text().await?))
+        let mut values = builder.text().await?;
+        Ok(keys
+            .into_iter()
+            .map(|key| (key.to_owned(), values.remove(key).flatten()))
+            .collect())
     }
 
     async fn list(&self, list: &KvList) -> Result<(String, Vec<KvListEntry>), worker::kv::KvError> {

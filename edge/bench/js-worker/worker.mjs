@@ -20,11 +20,19 @@ export default {
     const cookies = request.headers.get("cookie") ?? "";
     const session = /^[0-9a-f]{32}$/.test(cookie(cookies, "session") ?? "") ? cookie(cookies, "session") : undefined;
     const hint = allowed.includes(cookie(cookies, "theme_hint")) ? cookie(cookies, "theme_hint") : undefined;
-    const [asset, pinned, stored] = await Promise.all([
-      env.ASSETS.fetch(request),
-      env.KV.get("pinned_message", { cacheTtl: 60 }).catch(() => null),
-      session && !hint ? env.KV.get(`theme:${session}`).catch(() => null) : null,
-    ]);
+    // The same KV access as the Rust Worker: both keys in one bulk get (cacheTtl 60), or one get.
+    const readKv = async () => {
+      try {
+        if (session && !hint) {
+          const values = await env.KV.get(["pinned_message", `theme:${session}`], { cacheTtl: 60 });
+          return [values.get("pinned_message"), values.get(`theme:${session}`)];
+        }
+        return [await env.KV.get("pinned_message", { cacheTtl: 60 }), null];
+      } catch {
+        return [null, null];
+      }
+    };
+    const [asset, [pinned, stored]] = await Promise.all([env.ASSETS.fetch(request), readKv()]);
     if (!/^text\/html/i.test(asset.headers.get("content-type") ?? "")) return asset;
     const theme = hint ?? (allowed.includes(stored) ? stored : undefined);
     const headers = new Headers(asset.headers);

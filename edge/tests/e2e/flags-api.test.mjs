@@ -61,7 +61,7 @@ describe("flags", () => {
       ],
     );
     const calls = await kvCalls();
-    assert.deepEqual(calls.map((call) => [call.method, call.key]), [["list", `flag:${session}:acme:`]]);
+    assert.deepEqual(calls.map((call) => [call.method, call.prefix]), [["list", `flag:${session}:acme:`]]);
   });
 
   test("another session cannot see or reach a tenant's flags", async () => {

@@ -12,7 +12,8 @@ const calls = [];
 function wrapKv(real, mode) {
   const wrap = (method) => (...args) => {
     const [first] = args;
-    calls.push({ method, key: typeof first === "string" ? first : first?.prefix ?? null, options: args[1] ?? null });
+    const keys = Array.isArray(first) ? first : typeof first === "string" ? [first] : [];
+    calls.push({ method, keys, prefix: first?.prefix ?? null, options: args[1] ?? null });
     if (mode === "throw") {
       return Promise.reject(new Error("simulated KV outage: internal detail 0xDEADBEEF"));
     }
