@@ -122,6 +122,19 @@ describe("navigation", () => {
   });
 });
 
+describe("small screens", () => {
+  test("no page scrolls sideways at 360 px", async () => {
+    // The browser logs the 404 page's own status as a failed load.
+    await withPage({ viewport: { width: 360, height: 740 }, expectedConsoleErrors: /status of 404/ }, async ({ page, url }) => {
+      for (const path of ["/", "/storage/", KV_PATH, "/no-such-page/"]) {
+        await page.goto(url(path));
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the viewport`);
+      }
+    });
+  });
+});
+
 describe("pinned message slot", () => {
   test("empty, it is hidden and takes no space", async () => {
     await withPage({}, async ({ page, url }) => {
