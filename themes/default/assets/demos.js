@@ -137,18 +137,12 @@
         ": the edge read it from KV and wrote it into the HTML, so it was there on first paint.",
       );
     } else if (edge) {
-      const command =
-        edge === "preview"
-          ? 'cargo run -- kv put pinned_message "Maintenance on Sunday"'
-          : 'npx wrangler kv key put pinned_message "Maintenance on Sunday" --binding KV --remote';
       setStatus(
         status,
         null,
         "No pinned message right now: ",
         key,
-        " is empty. Set it (for example ",
-        el("code", {}, command),
-        ") and the note appears at the top of every page.",
+        " is empty. Set it with one of the commands below and the note appears at the top of every page.",
       );
     } else {
       setStatus(status, null, "The note is written into the page by the edge. ", NEEDS_EDGE);
