@@ -122,6 +122,22 @@ describe("navigation", () => {
   });
 });
 
+describe("colour themes", () => {
+  test("with no theme class the page follows prefers-color-scheme", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      await page.emulateMedia({ colorScheme: "light" });
+      assert.equal(await background(), "rgb(255, 255, 255)");
+      await page.emulateMedia({ colorScheme: "dark" });
+      assert.equal(await background(), "rgb(17, 19, 23)");
+      // An explicit class wins over the system setting.
+      await page.evaluate(() => document.documentElement.classList.add("theme-sepia"));
+      assert.equal(await background(), "rgb(246, 239, 223)");
+    });
+  });
+});
+
 describe("small screens", () => {
   test("no page scrolls sideways at 360 px", async () => {
     // The browser logs the 404 page's own status as a failed load.
