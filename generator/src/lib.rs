@@ -14,6 +14,7 @@ pub mod local_kv;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod preview;
 pub mod render;
 pub mod site_files;
 pub mod theme;

@@ -2,19 +2,24 @@
 //! build assets -> load templates -> copy static files -> render documents -> check links -> write
 //! site-wide files. Every stage reports into one set of diagnostics; the build fails, with all of them,
 //! if any is an error.
+//!
+//! [`Site`] is a build kept in memory: [`Site::load`] runs every stage once, and the preview server then
+//! re-runs only the stages a change needs (one document, the stylesheet, the templates, the content
+//! tree). [`build`] is `Site::load` plus the verdict, so `build` and `serve` share these stage functions.
 
-use crate::assets::{self, AssetInputs};
+use crate::assets::{self, AssetInputs, AssetUrls};
 use crate::config::{self, SiteConfig};
-use crate::content::discover;
+use crate::content::discover::{self, SourceFile};
 use crate::content::navigation::ReadingOrder;
-use crate::content::tree::{ContentTree, DocumentKind, TreeOptions};
+use crate::content::tree::{ContentTree, Document, DocumentKind, TreeOptions};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
-use crate::output::{OutputSink, StagedOutput};
+use crate::output::{MemoryOutput, OutputSink, StagedOutput};
 use crate::render::context::SiteContext;
 use crate::render::templates::{TemplateFunctions, Templates};
-use crate::render::{RenderJob, output_file};
+use crate::render::{EditedDocuments, RenderJob, RenderedDocument, output_file};
 use crate::{diagram, highlight, link_check, site_files, theme};
 use anyhow::Result;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,92 +66,495 @@ pub fn build_to_folder(root: &Path, output_dir: &Path) -> Result<BuildSummary> {
 /// Builds the site at `root` into `output`. Fails with [`BuildFailed`] listing every error found.
 pub fn build(root: &Path, output: &dyn OutputSink) -> Result<BuildSummary> {
     let started = Instant::now();
-    let config = config::load(root)?;
-    let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
-    let mut diagnostics = Diagnostics::new();
+    let site = Site::load(root, output)?;
+    Ok(site.summary(started.elapsed())?)
+}
 
+/// A built site kept in memory, with what re-running one stage needs: the resolved config, the theme,
+/// the content tree, the compiled templates, the asset URLs, and each document's anchors, links and
+/// diagnostics. Its fields are private; it changes only through the stage methods below.
+pub struct Site {
+    config: SiteConfig,
+    theme: theme::Theme,
+    content_files: Vec<SourceFile>,
+    /// `content/storage/kv.md` -> its index in `content_files`.
+    source_files: HashMap<PathBuf, usize>,
+    tree: ContentTree,
+    order: ReadingOrder,
+    asset_urls: Arc<AssetUrls>,
+    templates: Templates,
+    site_value: tera::Value,
+    /// Files copied from `static/` folders and `content/`, by output path.
+    static_files: HashSet<String>,
+    /// By [`DocumentId`]: what rendering each document left (anchors, links, its diagnostics).
+    rendered: Vec<RenderedDocument>,
+    /// Documents re-read since the tree was built, whose changes stay within their own page.
+    edits: EditedDocuments,
+    stages: StageDiagnostics,
+}
+
+/// Diagnostics of each stage, kept apart so re-running a stage replaces only its own.
+#[derive(Default)]
+struct StageDiagnostics {
+    content: Diagnostics,
+    assets: Diagnostics,
+    templates: Diagnostics,
+    document_templates: Diagnostics,
+    static_files: Diagnostics,
+    links: Diagnostics,
+    site_files: Diagnostics,
+}
+
+impl StageDiagnostics {
+    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        [
+            &self.content,
+            &self.assets,
+            &self.templates,
+            &self.document_templates,
+            &self.static_files,
+            &self.links,
+            &self.site_files,
+        ]
+        .into_iter()
+        .flat_map(Diagnostics::iter)
+    }
+
+    fn into_failure(self) -> BuildFailed {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.all().cloned());
+        failure(diagnostics)
+    }
+}
+
+/// What [`Site::update_documents`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentUpdate {
+    /// The documents were re-read and re-rendered (or, when unreadable, keep their last rendering and
+    /// now carry the error); these are their URL paths.
+    Rendered(Vec<String>),
+    /// A change reaches other pages (title, weight, draft, slug, description, extra) or the file is not
+    /// a document of the tree (new, removed, a draft): reload the content with [`Site::reload_content`].
+    NeedsContentReload,
+}
+
+/// What [`Site::rebuild_assets`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetRebuild {
+    /// Every asset was rebuilt and written under the URL pages already use, so no page changes. The
+    /// contents no longer match the fingerprint: fine for a server that sends `no-cache`, never for `build`.
+    SameUrls,
+    /// An asset was added or removed: the templates were reloaded and every page re-rendered.
+    Renamed,
+    /// An asset failed to build; the previous ones stay and the site reports the error.
+    Failed,
+}
+
+impl Site {
+    /// Runs every stage. Fails early, like `build`, when the config, the theme, the templates, the content
+    /// or the assets have errors; otherwise returns the site even if rendering found errors (see
+    /// [`Site::check`]).
+    pub fn load(root: &Path, output: &dyn OutputSink) -> Result<Site> {
+        let config = config::load(root)?;
+        let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
+        let mut stages = StageDiagnostics::default();
+        let (content_files, tree) = read_content(&config, &mut stages.content)?;
+        let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
+        let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
+        let Some(templates) = templates else {
+            return Err(stages.into_failure().into());
+        };
+        if stages.all().any(Diagnostic::is_error) {
+            return Err(stages.into_failure().into());
+        }
+        let site_value = tera::Value::from_serializable(&SiteContext::new(&config, &theme));
+        let mut site = Site {
+            source_files: index_sources(&content_files),
+            order: ReadingOrder::new(&tree),
+            config,
+            theme,
+            content_files,
+            tree,
+            asset_urls,
+            templates,
+            site_value,
+            static_files: HashSet::new(),
+            rendered: Vec::new(),
+            edits: EditedDocuments::default(),
+            stages,
+        };
+        site.check_document_templates();
+        site.copy_static_files(output);
+        site.render_all(output);
+        site.check_links();
+        site.write_site_files(output);
+        Ok(site)
+    }
+
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    pub fn theme(&self) -> &theme::Theme {
+        &self.theme
+    }
+
+    /// The source of every document in the tree, relative to the site root (`content/storage/kv.md`).
+    pub fn document_sources(&self) -> impl Iterator<Item = &Path> {
+        self.tree
+            .documents()
+            .iter()
+            .filter(|d| !d.is_virtual)
+            .map(|d| d.source.as_path())
+    }
+
+    /// Every diagnostic the site has now, sorted.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.stages.all().cloned());
+        for document in &self.rendered {
+            diagnostics.extend(document.diagnostics.iter().cloned());
+        }
+        diagnostics.sort();
+        diagnostics
+    }
+
+    /// The warnings when the site has no error, else every diagnostic as [`BuildFailed`].
+    pub fn check(&self) -> Result<Vec<Diagnostic>, BuildFailed> {
+        self.diagnostics().into_result()
+    }
+
+    /// What `build` reports: the counts and warnings, or every error.
+    pub fn summary(&self, elapsed: Duration) -> Result<BuildSummary, BuildFailed> {
+        let warnings = self.check()?;
+        let sections = self
+            .tree
+            .documents()
+            .iter()
+            .filter(|d| d.kind == DocumentKind::Section)
+            .count();
+        Ok(BuildSummary {
+            pages: self.tree.documents().len() - sections,
+            sections,
+            assets: self.asset_urls.len(),
+            elapsed,
+            warnings,
+        })
+    }
+
+    /// Re-reads the documents at `sources` (relative to the root) and re-renders each whose change stays
+    /// within its own page: the body, headings included (the table of contents is the page's own), or
+    /// its `template`. Then re-checks the links. Anything more asks for a content reload.
+    pub fn update_documents(&mut self, sources: &[PathBuf], output: &dyn OutputSink) -> DocumentUpdate {
+        let mut rendered_paths = Vec::new();
+        for source in sources {
+            let Some(id) = self.tree.by_source(source).map(|document| document.id) else {
+                return DocumentUpdate::NeedsContentReload;
+            };
+            let Some(&file_index) = self.source_files.get(source) else {
+                return DocumentUpdate::NeedsContentReload;
+            };
+            let options = TreeOptions {
+                root: &self.config.root,
+                site_title: &self.config.title,
+                build_drafts: self.config.build_drafts,
+            };
+            let mut read_diagnostics = Diagnostics::new();
+            let reread = ContentTree::build(
+                std::slice::from_ref(&self.content_files[file_index]),
+                &options,
+                &mut read_diagnostics,
+            );
+            if read_diagnostics.has_errors() {
+                // Unreadable now: the page keeps its last rendering and the site reports the error.
+                self.rendered[id.0].diagnostics = read_diagnostics.into_vec();
+                rendered_paths.push(self.tree.get(id).path.clone());
+                continue;
+            }
+            let Some(after) = reread.by_source(source) else {
+                return DocumentUpdate::NeedsContentReload; // it became a draft
+            };
+            if edit_reaches_other_pages(self.tree.get(id), after) {
+                return DocumentUpdate::NeedsContentReload;
+            }
+            self.edits.insert(id, reread);
+            let mut document = self.job().render_document(id, output);
+            document.diagnostics.extend(read_diagnostics.into_vec());
+            self.rendered[id.0] = document;
+            rendered_paths.push(self.tree.get(id).path.clone());
+        }
+        if !rendered_paths.is_empty() {
+            self.check_document_templates();
+            self.check_links();
+        }
+        DocumentUpdate::Rendered(rendered_paths)
+    }
+
+    /// Re-discovers and re-reads `content/`, then renders every document. On errors in the content the
+    /// site stays as it was and the errors are returned.
+    pub fn reload_content(&mut self, output: &dyn OutputSink) -> Result<(), BuildFailed> {
+        let mut content = Diagnostics::new();
+        let (content_files, tree) = read_content(&self.config, &mut content)
+            .map_err(|error| BuildFailed::single(Diagnostic::error(None, format!("{error:#}"))))?;
+        if content.has_errors() {
+            return Err(failure(content));
+        }
+        self.source_files = index_sources(&content_files);
+        self.order = ReadingOrder::new(&tree);
+        self.content_files = content_files;
+        self.tree = tree;
+        self.edits = EditedDocuments::default();
+        self.stages.content = content;
+        self.check_document_templates();
+        self.copy_static_files(output);
+        self.render_all(output);
+        self.check_links();
+        self.write_site_files(output);
+        Ok(())
+    }
+
+    /// Reloads the theme's templates and renders every document with them. On template errors the
+    /// previous templates stay and the errors are returned.
+    pub fn reload_templates(&mut self, output: &dyn OutputSink) -> Result<(), BuildFailed> {
+        let mut diagnostics = Diagnostics::new();
+        let Some(templates) = load_templates(&self.config, &self.theme, &self.asset_urls, &mut diagnostics) else {
+            return Err(failure(diagnostics));
+        };
+        self.templates = templates;
+        self.stages.templates = diagnostics;
+        self.check_document_templates();
+        self.render_all(output);
+        self.check_links();
+        self.write_site_files(output);
+        Ok(())
+    }
+
+    /// Rebuilds the theme's assets (the stylesheet bundle and the other files under `assets/`).
+    pub fn rebuild_assets(&mut self, output: &dyn OutputSink) -> AssetRebuild {
+        let scratch = MemoryOutput::default();
+        let mut diagnostics = Diagnostics::new();
+        let urls = build_assets(&self.config, &self.theme, &scratch, &mut diagnostics);
+        let failed = diagnostics.has_errors();
+        self.stages.assets = diagnostics;
+        if failed {
+            return AssetRebuild::Failed;
+        }
+        let same_names =
+            urls.len() == self.asset_urls.len() && urls.keys().all(|name| self.asset_urls.contains_key(name));
+        if same_names {
+            for (name, url) in &urls {
+                if let Some(contents) = scratch.get(url.trim_start_matches('/')) {
+                    let stable = self.asset_urls[name].trim_start_matches('/');
+                    if let Err(error) = output.write(stable, &contents) {
+                        self.stages.assets.push(Diagnostic::error(None, format!("{error:#}")));
+                    }
+                }
+            }
+            return AssetRebuild::SameUrls;
+        }
+        for path in scratch.paths() {
+            if let Some(contents) = scratch.get(&path)
+                && let Err(error) = output.write(&path, &contents)
+            {
+                self.stages.assets.push(Diagnostic::error(None, format!("{error:#}")));
+            }
+        }
+        self.asset_urls = Arc::new(urls);
+        if let Err(failed) = self.reload_templates(output) {
+            self.stages.templates = failed.into();
+        }
+        AssetRebuild::Renamed
+    }
+
+    /// Copies the `static/` folders and content files again, and re-checks links to them.
+    pub fn recopy_static_files(&mut self, output: &dyn OutputSink) {
+        match discover_content(&self.config) {
+            Ok(files) => {
+                self.content_files = files;
+                self.source_files = index_sources(&self.content_files);
+            }
+            Err(error) => self
+                .stages
+                .static_files
+                .push(Diagnostic::error(None, format!("{error:#}"))),
+        }
+        self.copy_static_files(output);
+        self.check_links();
+    }
+
+    // -- stages ---------------------------------------------------------------------------------------
+
+    fn job(&self) -> RenderJob<'_> {
+        RenderJob {
+            config: &self.config,
+            tree: &self.tree,
+            templates: &self.templates,
+            site_value: &self.site_value,
+            order: &self.order,
+            edits: &self.edits,
+        }
+    }
+
+    /// A `template = "..."` in front matter must name a template of the theme.
+    fn check_document_templates(&mut self) {
+        let mut diagnostics = Diagnostics::new();
+        for document in self.tree.documents() {
+            let document = self.edits.get(document.id).unwrap_or(document);
+            if let Some(template) = &document.front_matter.template
+                && !self.templates.has(template)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(crate::diagnostics::Location::new(&document.source, 2, 1)),
+                        format!("front matter asks for the template `{template}`, which the theme does not have"),
+                    )
+                    .with_help(
+                        "remove `template` to use page.html / section.html, or add the file to the theme's templates/",
+                    ),
+                );
+            }
+        }
+        self.stages.document_templates = diagnostics;
+    }
+
+    fn copy_static_files(&mut self, output: &dyn OutputSink) {
+        let mut diagnostics = Diagnostics::new();
+        self.static_files = site_files::copy_static_files(
+            &self.theme.static_dir(),
+            &self.config.static_dir(),
+            &self.content_files,
+            output,
+            &mut diagnostics,
+        );
+        self.stages.static_files = diagnostics;
+    }
+
+    fn render_all(&mut self, output: &dyn OutputSink) {
+        self.rendered = self.job().render_all(output);
+    }
+
+    fn check_links(&mut self) {
+        let mut written = self.static_files.clone();
+        written.extend(
+            self.asset_urls
+                .values()
+                .map(|url| url.trim_start_matches('/').to_owned()),
+        );
+        let mut diagnostics = Diagnostics::new();
+        link_check::check(&self.tree, &self.rendered, &written, &mut diagnostics);
+        self.stages.links = diagnostics;
+    }
+
+    fn write_site_files(&mut self, output: &dyn OutputSink) {
+        let mut diagnostics = Diagnostics::new();
+        let not_found = match self.job().render_not_found() {
+            Ok(html) => html,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                String::new()
+            }
+        };
+        let files: [(&str, String); 4] = [
+            ("404.html", not_found),
+            ("sitemap.xml", site_files::sitemap(&self.config, &self.tree)),
+            ("robots.txt", site_files::robots(&self.config)),
+            ("_headers", site_files::headers()),
+        ];
+        for (path, contents) in files {
+            if let Err(error) = output.write(path, contents.as_bytes()) {
+                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+            }
+        }
+        debug_assert_eq!(output_file("/"), "index.html");
+        self.stages.site_files = diagnostics;
+    }
+}
+
+/// Whether an edit of one document changes what other pages show of it (navigation, listings,
+/// previous/next, breadcrumbs, the sitemap) or where it lives, so that one re-render is not enough.
+fn edit_reaches_other_pages(before: &Document, after: &Document) -> bool {
+    let (old, new) = (&before.front_matter, &after.front_matter);
+    before.title != after.title
+        || before.title_from_heading != after.title_from_heading
+        || old.weight != new.weight
+        || old.draft != new.draft
+        || old.slug != new.slug
+        || old.description != new.description
+        || old.extra != new.extra
+}
+
+fn failure(diagnostics: Diagnostics) -> BuildFailed {
+    match diagnostics.into_result() {
+        Err(failed) => failed,
+        Ok(_) => BuildFailed::single(Diagnostic::error(None, "the build stopped without an error message")),
+    }
+}
+
+fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| (Path::new("content").join(&file.relative), index))
+        .collect()
+}
+
+/// Stage: discover the files under `content/`.
+fn discover_content(config: &SiteConfig) -> Result<Vec<SourceFile>> {
     let content_dir = config.content_dir();
-    let content_files = if content_dir.is_dir() {
-        discover::discover(&content_dir)
-            .map_err(|error| anyhow::anyhow!("could not read `{}`: {error}", content_dir.display()))?
-    } else {
+    if !content_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    discover::discover(&content_dir)
+        .map_err(|error| anyhow::anyhow!("could not read `{}`: {error}", content_dir.display()))
+}
+
+/// Stages: discover content, then read the content tree.
+fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Result<(Vec<SourceFile>, ContentTree)> {
+    if !config.content_dir().is_dir() {
         diagnostics.push(
             Diagnostic::error(None, "the site has no `content/` folder")
                 .with_help("create `content/_index.md` for the home page and a Markdown file per page"),
         );
-        Vec::new()
-    };
+    }
+    let content_files = discover_content(config)?;
     let tree_options = TreeOptions {
-        root,
+        root: &config.root,
         site_title: &config.title,
         build_drafts: config.build_drafts,
     };
-    let tree = ContentTree::build(&content_files, &tree_options, &mut diagnostics);
+    let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
+    Ok((content_files, tree))
+}
 
-    let generated_css = generated_css(&theme);
+/// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
+fn build_assets(
+    config: &SiteConfig,
+    theme: &theme::Theme,
+    output: &dyn OutputSink,
+    diagnostics: &mut Diagnostics,
+) -> AssetUrls {
+    let generated_css = generated_css(theme);
     let asset_inputs = AssetInputs {
-        root,
+        root: &config.root,
         assets_dir: &theme.assets_dir(),
         browsers: config.browsers,
         generated_css: &generated_css,
     };
-    let asset_urls = Arc::new(assets::build(&asset_inputs, output, &mut diagnostics));
-    let functions = TemplateFunctions {
-        asset_urls: Arc::clone(&asset_urls),
-        base_url: config.base_url.clone(),
-    };
-    let templates = Templates::load(root, &theme.templates_dir(), functions, &mut diagnostics);
-    let Some(templates) = templates else {
-        return Err(fail(diagnostics));
-    };
-    if diagnostics.has_errors() {
-        return Err(fail(diagnostics));
-    }
-    check_document_templates(&tree, &templates, &mut diagnostics);
-
-    let mut written = site_files::copy_static_files(
-        &theme.static_dir(),
-        &config.static_dir(),
-        &content_files,
-        output,
-        &mut diagnostics,
-    );
-    written.extend(asset_urls.values().map(|url| url.trim_start_matches('/').to_owned()));
-
-    let job = RenderJob {
-        config: &config,
-        tree: &tree,
-        templates: &templates,
-        site_value: tera::Value::from_serializable(&SiteContext::new(&config, &theme)),
-        order: ReadingOrder::new(&tree),
-    };
-    let mut rendered = job.render_all(output);
-    for document in &mut rendered {
-        diagnostics.extend(std::mem::take(&mut document.diagnostics));
-    }
-    link_check::check(&tree, &rendered, &written, &mut diagnostics);
-
-    write_site_files(&config, &tree, &job, output, &mut diagnostics);
-    let warnings = diagnostics.into_result().map_err(anyhow::Error::new)?;
-    let sections = tree
-        .documents()
-        .iter()
-        .filter(|d| d.kind == DocumentKind::Section)
-        .count();
-    Ok(BuildSummary {
-        pages: tree.documents().len() - sections,
-        sections,
-        assets: asset_urls.len(),
-        elapsed: started.elapsed(),
-        warnings,
-    })
+    assets::build(&asset_inputs, output, diagnostics)
 }
 
-fn fail(diagnostics: Diagnostics) -> anyhow::Error {
-    match diagnostics.into_result() {
-        Err(failed) => anyhow::Error::new(failed),
-        Ok(_) => anyhow::anyhow!("the build stopped without an error message"),
-    }
+/// Stage: load the theme's templates, with functions that know the asset URLs.
+fn load_templates(
+    config: &SiteConfig,
+    theme: &theme::Theme,
+    asset_urls: &Arc<AssetUrls>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Templates> {
+    let functions = TemplateFunctions {
+        asset_urls: Arc::clone(asset_urls),
+        base_url: config.base_url.clone(),
+    };
+    Templates::load(&config.root, &theme.templates_dir(), functions, diagnostics)
 }
 
 /// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.
@@ -165,53 +573,6 @@ fn generated_css(theme: &theme::Theme) -> String {
     let mut css = highlight::highlight_css(&color_themes);
     css.push_str(diagram::diagram_css());
     css
-}
-
-/// A `template = "..."` in front matter must name a template of the theme.
-fn check_document_templates(tree: &ContentTree, templates: &Templates, diagnostics: &mut Diagnostics) {
-    for document in tree.documents() {
-        if let Some(template) = &document.front_matter.template
-            && !templates.has(template)
-        {
-            diagnostics.push(
-                Diagnostic::error(
-                    Some(crate::diagnostics::Location::new(&document.source, 2, 1)),
-                    format!("front matter asks for the template `{template}`, which the theme does not have"),
-                )
-                .with_help(
-                    "remove `template` to use page.html / section.html, or add the file to the theme's templates/",
-                ),
-            );
-        }
-    }
-}
-
-fn write_site_files(
-    config: &SiteConfig,
-    tree: &ContentTree,
-    job: &RenderJob<'_>,
-    output: &dyn OutputSink,
-    diagnostics: &mut Diagnostics,
-) {
-    let not_found = match job.render_not_found() {
-        Ok(html) => html,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            String::new()
-        }
-    };
-    let files: [(&str, String); 4] = [
-        ("404.html", not_found),
-        ("sitemap.xml", site_files::sitemap(config, tree)),
-        ("robots.txt", site_files::robots(config)),
-        ("_headers", site_files::headers()),
-    ];
-    for (path, contents) in files {
-        if let Err(error) = output.write(path, contents.as_bytes()) {
-            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
-        }
-    }
-    debug_assert_eq!(output_file("/"), "index.html");
 }
 
 /// The output folder of a site: `<root>/public` unless given.

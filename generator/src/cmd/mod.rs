@@ -2,6 +2,7 @@
 
 mod build;
 mod kv;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -23,11 +24,14 @@ enum Command {
     Build(build::BuildArgs),
     /// Read and write the preview's local KV store, like `wrangler kv key` does the real one.
     Kv(kv::KvArgs),
+    /// Serve the site with live reload and the edge's behaviour, rebuilding on every change.
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::execute(&cli.root, args),
         Command::Kv(args) => kv::execute(&cli.root, args),
+        Command::Serve(args) => serve::execute(&cli.root, args),
     }
 }

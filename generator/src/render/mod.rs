@@ -1,17 +1,18 @@
 //! Rendering documents: Markdown body, then the theme's template, then the output file. Runs in parallel
-//! over every document and returns what the link check needs.
+//! over every document, or for one document at a time, and returns what the link check needs.
 
 pub mod context;
 pub mod templates;
 
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
-use crate::content::tree::{ContentTree, DocumentId};
+use crate::content::tree::{ContentTree, Document, DocumentId};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
 use crate::output::OutputSink;
 use context::{RenderedBody, document_context};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::Path;
 use templates::Templates;
 
@@ -21,8 +22,31 @@ pub struct RenderJob<'a> {
     pub tree: &'a ContentTree,
     pub templates: &'a Templates,
     /// `site` as a template value, made once.
-    pub site_value: tera::Value,
-    pub order: ReadingOrder,
+    pub site_value: &'a tera::Value,
+    pub order: &'a ReadingOrder,
+    /// Newer reads of some documents, rendered instead of the tree's.
+    pub edits: &'a EditedDocuments,
+}
+
+/// Documents re-read from disk after the tree was built, each as a one-document tree. Only edits that
+/// stay within their own page are kept here (the body, the template): the tree still holds the title,
+/// weight and place every other page shows.
+#[derive(Default)]
+pub struct EditedDocuments {
+    by_id: HashMap<DocumentId, ContentTree>,
+}
+
+impl EditedDocuments {
+    /// Records `reread`, a tree read from the one source file of the document `id`.
+    pub fn insert(&mut self, id: DocumentId, reread: ContentTree) {
+        self.by_id.insert(id, reread);
+    }
+
+    /// The newer read of `id`, if there is one.
+    pub fn get(&self, id: DocumentId) -> Option<&Document> {
+        let reread = self.by_id.get(&id)?;
+        reread.documents().iter().find(|document| !document.is_virtual)
+    }
 }
 
 /// What rendering one document left for the link check.
@@ -58,11 +82,12 @@ impl RenderJob<'_> {
     /// Renders one document to `output`.
     pub fn render_document(&self, id: DocumentId, output: &dyn OutputSink) -> RenderedDocument {
         let document = self.tree.get(id);
+        let text = self.document(id);
         let source = MarkdownSource {
             file: &document.source,
-            body: document.body(),
-            body_line: document.body_line,
-            drop_title_heading: document.title_from_heading,
+            body: text.body(),
+            body_line: text.body_line,
+            drop_title_heading: text.title_from_heading,
             id_prefix: "d",
         };
         let context = RenderContext {
@@ -80,7 +105,7 @@ impl RenderJob<'_> {
             toc: &rendered.toc,
             word_count: rendered.word_count,
         };
-        let document_value = document_context(self.config, self.tree, &self.order, id, body);
+        let document_value = document_context(self.config, self.tree, self.order, id, body);
         let mut template_context = tera::Context::new();
         template_context.insert_value("site", self.site_value.clone());
         template_context.insert(
@@ -112,8 +137,13 @@ impl RenderJob<'_> {
         }
     }
 
+    /// The document as rendered: its newer read when there is one.
+    fn document(&self, id: DocumentId) -> &Document {
+        self.edits.get(id).unwrap_or_else(|| self.tree.get(id))
+    }
+
     fn template_for(&self, id: DocumentId) -> String {
-        let document = self.tree.get(id);
+        let document = self.document(id);
         if let Some(template) = &document.front_matter.template {
             return template.clone();
         }

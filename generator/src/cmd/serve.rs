@@ -1,0 +1,28 @@
+//! `edgedocs serve`: build the site into memory, serve it with the edge's behaviour, rebuild on change.
+
+use clap::Args;
+use edgedocs::preview::{self, ServeOptions};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on.
+    #[arg(long, short, default_value_t = preview::DEFAULT_PORT)]
+    port: u16,
+    /// The address to listen on. Default: loopback only.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+pub fn execute(root: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    preview::serve(&ServeOptions {
+        root: root.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    })
+}

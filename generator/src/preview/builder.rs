@@ -1,0 +1,349 @@
+//! The builder: owns the [`Site`], turns each batch of file changes into a [`RebuildPlan`], runs it into
+//! a scratch output, prints the outcome (errors in the same words as `build`), and tells the server what
+//! to publish, or that the site has errors and the last good version stays. It talks to the watcher and
+//! the server only over channels.
+
+use super::changes::{ChangedPath, SiteLayout, classify};
+use super::plan::{AssetStep, ContentStep, RebuildPlan};
+use crate::diagnostics::{BuildFailed, Diagnostic};
+use crate::output::MemoryOutput;
+use crate::pipeline::{AssetRebuild, DocumentUpdate, Site};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What the builder tells the server.
+#[derive(Debug)]
+pub enum BuildEvent {
+    /// A good build: new files to serve and what the open pages should do.
+    Published(Publication),
+    /// The site has errors; the server keeps serving the last good files and shows these.
+    Failed(FailureReport),
+}
+
+/// Files of a good build, to serve from now on.
+#[derive(Debug)]
+pub struct Publication {
+    /// Output paths (`storage/kv/index.html`) and their contents.
+    pub files: HashMap<String, Arc<[u8]>>,
+    /// The files are the whole site: drop every file served before.
+    pub replace_all: bool,
+    pub change: PageChange,
+    /// The colour-theme names of the site's theme: the edge's allow-list.
+    pub color_themes: Vec<String>,
+}
+
+/// What changed for the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageChange {
+    /// Only stylesheets: swap them, no reload.
+    Stylesheets,
+    /// These pages (URL paths) changed; others stay as they are.
+    Pages(BTreeSet<String>),
+    /// Anything may have changed: reload every page.
+    Everything,
+}
+
+impl PageChange {
+    fn merge(self, other: PageChange) -> PageChange {
+        match (self, other) {
+            (PageChange::Everything, _) | (_, PageChange::Everything) => PageChange::Everything,
+            (PageChange::Stylesheets, PageChange::Stylesheets) => PageChange::Stylesheets,
+            (PageChange::Pages(mut a), PageChange::Pages(b)) => {
+                a.extend(b);
+                PageChange::Pages(a)
+            }
+            // Pages and stylesheets: the pages reload, which brings the new stylesheet; others swap.
+            _ => PageChange::Everything,
+        }
+    }
+}
+
+/// A failed build, for the terminal and the page overlay.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FailureReport {
+    /// What `edgedocs build` prints for the same errors.
+    pub text: String,
+    pub diagnostics: Vec<DiagnosticReport>,
+}
+
+/// One diagnostic, as the overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DiagnosticReport {
+    pub severity: &'static str,
+    /// `content/storage/kv.md:3:1`, when the diagnostic has a place.
+    pub location: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl FailureReport {
+    pub fn from_failed(failed: &BuildFailed) -> Self {
+        Self {
+            text: failed.to_string(),
+            diagnostics: failed.diagnostics.iter().map(DiagnosticReport::from).collect(),
+        }
+    }
+
+    /// An error that is not a list of diagnostics (an I/O error, say), with its causes.
+    pub fn from_error(error: &anyhow::Error) -> Self {
+        if let Some(failed) = error.downcast_ref::<BuildFailed>() {
+            return Self::from_failed(failed);
+        }
+        let message = format!("{error:#}");
+        Self {
+            text: format!("error: {message}"),
+            diagnostics: vec![DiagnosticReport {
+                severity: "error",
+                location: None,
+                message,
+                help: None,
+            }],
+        }
+    }
+}
+
+impl From<&Diagnostic> for DiagnosticReport {
+    fn from(diagnostic: &Diagnostic) -> Self {
+        Self {
+            severity: if diagnostic.is_error() { "error" } else { "warning" },
+            location: diagnostic.location.as_ref().map(ToString::to_string),
+            message: diagnostic.message.clone(),
+            help: diagnostic.help.clone(),
+        }
+    }
+}
+
+/// Files built but not yet published, because the site had errors when they were built.
+#[derive(Default)]
+struct Unpublished {
+    files: HashMap<String, Arc<[u8]>>,
+    replace_all: bool,
+    change: Option<PageChange>,
+}
+
+impl Unpublished {
+    fn add(&mut self, output: MemoryOutput, replace_all: bool, change: PageChange) {
+        if replace_all {
+            self.files.clear();
+            self.replace_all = true;
+        }
+        self.files.extend(output.into_files());
+        self.change = Some(match self.change.take() {
+            Some(previous) => previous.merge(change),
+            None => change,
+        });
+    }
+}
+
+/// The builder's state between batches.
+pub struct Builder {
+    root: PathBuf,
+    site: Option<Site>,
+    unpublished: Unpublished,
+    /// The steps that failed last time, run again with the next batch.
+    retry: RebuildPlan,
+    events: UnboundedSender<BuildEvent>,
+}
+
+impl Builder {
+    pub fn new(root: &Path, events: UnboundedSender<BuildEvent>) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            site: None,
+            unpublished: Unpublished::default(),
+            retry: RebuildPlan::default(),
+            events,
+        }
+    }
+
+    /// Builds the site once, then rebuilds for every batch of changes until the watcher stops.
+    pub fn run(mut self, batches: &Receiver<Vec<ChangedPath>>) {
+        self.rebuild(RebuildPlan::everything());
+        while let Ok(mut batch) = batches.recv() {
+            // Batches that queued up while the last build ran are handled together.
+            while let Ok(more) = batches.try_recv() {
+                batch.extend(more);
+            }
+            self.apply(&batch);
+        }
+    }
+
+    /// Classifies a batch, plans and rebuilds.
+    pub fn apply(&mut self, batch: &[ChangedPath]) {
+        let plan = match &self.site {
+            None => RebuildPlan::everything(),
+            Some(site) => {
+                let documents: HashSet<PathBuf> = site.document_sources().map(Path::to_path_buf).collect();
+                let theme_dir = relative_to(&self.root, &site.theme().dir);
+                let output_dir = relative_to(&self.root, &crate::pipeline::default_output_dir(&self.root));
+                let layout = SiteLayout {
+                    theme_dir: &theme_dir,
+                    output_dir: &output_dir,
+                    documents: &documents,
+                };
+                RebuildPlan::for_changes(&classify(batch, &layout))
+            }
+        };
+        self.rebuild(plan);
+    }
+
+    /// Runs `plan` (with whatever failed last time), then publishes or reports.
+    pub fn rebuild(&mut self, plan: RebuildPlan) {
+        let plan = plan.merge(std::mem::take(&mut self.retry));
+        if plan.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let outcome = if plan.full || self.site.is_none() {
+            self.load()
+        } else {
+            self.run_steps(plan)
+        };
+        let elapsed = started.elapsed().as_millis();
+        let verdict = match outcome {
+            Err(failure) => Err(failure),
+            Ok(what) => match self.site.as_ref().map(Site::check) {
+                Some(Err(failed)) => Err(FailureReport::from_failed(&failed)),
+                _ => Ok(what),
+            },
+        };
+        match verdict {
+            Ok(what) => {
+                println!("{what} in {elapsed} ms");
+                self.publish();
+            }
+            Err(failure) => {
+                eprintln!("{}", failure.text);
+                let _ = self.events.send(BuildEvent::Failed(failure));
+            }
+        }
+    }
+
+    fn load(&mut self) -> Result<String, FailureReport> {
+        let output = MemoryOutput::default();
+        match Site::load(&self.root, &output) {
+            Ok(site) => {
+                let summary = site.summary(std::time::Duration::ZERO);
+                let documents = site.document_sources().count();
+                self.site = Some(site);
+                self.unpublished.add(output, true, PageChange::Everything);
+                if let Ok(summary) = summary {
+                    for warning in &summary.warnings {
+                        eprintln!("{warning}");
+                    }
+                }
+                Ok(format!("Built {documents} documents"))
+            }
+            Err(error) => {
+                self.retry = RebuildPlan::everything();
+                Err(FailureReport::from_error(&error))
+            }
+        }
+    }
+
+    fn run_steps(&mut self, plan: RebuildPlan) -> Result<String, FailureReport> {
+        let Some(site) = self.site.as_mut() else {
+            return Err(FailureReport::from_error(&anyhow::anyhow!("the site is not loaded")));
+        };
+        let output = MemoryOutput::default();
+        let mut change: Option<PageChange> = None;
+        let mut done: Vec<String> = Vec::new();
+        let mut failure: Option<BuildFailed> = None;
+        let add = |change: &mut Option<PageChange>, more: PageChange| {
+            *change = Some(match change.take() {
+                Some(previous) => previous.merge(more),
+                None => more,
+            });
+        };
+
+        if plan.assets != AssetStep::Unchanged {
+            match site.rebuild_assets(&output) {
+                AssetRebuild::SameUrls if plan.assets == AssetStep::Stylesheets => {
+                    add(&mut change, PageChange::Stylesheets);
+                    done.push("the stylesheet".into());
+                }
+                AssetRebuild::SameUrls | AssetRebuild::Renamed => {
+                    add(&mut change, PageChange::Everything);
+                    done.push("the assets".into());
+                }
+                AssetRebuild::Failed => done.push("the assets (with errors)".into()),
+            }
+        }
+        if plan.templates {
+            match site.reload_templates(&output) {
+                Ok(()) => {
+                    add(&mut change, PageChange::Everything);
+                    done.push("the templates and every page".into());
+                }
+                Err(failed) => {
+                    self.retry.templates = true;
+                    failure = Some(failed);
+                }
+            }
+        }
+        let mut reload_content = plan.content == ContentStep::Reload;
+        if let ContentStep::Documents(sources) = &plan.content {
+            let sources: Vec<PathBuf> = sources.iter().cloned().collect();
+            match site.update_documents(&sources, &output) {
+                DocumentUpdate::Rendered(paths) => {
+                    done.push(paths.join(", "));
+                    add(&mut change, PageChange::Pages(paths.into_iter().collect()));
+                }
+                DocumentUpdate::NeedsContentReload => reload_content = true,
+            }
+        }
+        if reload_content {
+            match site.reload_content(&output) {
+                Ok(()) => {
+                    add(&mut change, PageChange::Everything);
+                    done.push("the content and every page".into());
+                }
+                Err(failed) => {
+                    self.retry.content = ContentStep::Reload;
+                    failure = Some(failed);
+                }
+            }
+        }
+        if plan.static_files {
+            site.recopy_static_files(&output);
+            add(&mut change, PageChange::Everything);
+            done.push("the static files".into());
+        }
+        self.unpublished
+            .add(output, false, change.unwrap_or(PageChange::Pages(BTreeSet::new())));
+        match failure {
+            Some(failed) => Err(FailureReport::from_failed(&failed)),
+            None => Ok(format!("Rebuilt {}", done.join(" and "))),
+        }
+    }
+
+    fn publish(&mut self) {
+        let unpublished = std::mem::take(&mut self.unpublished);
+        let color_themes = self
+            .site
+            .as_ref()
+            .map(|site| {
+                site.theme()
+                    .color_themes
+                    .iter()
+                    .map(|theme| theme.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let _ = self.events.send(BuildEvent::Published(Publication {
+            files: unpublished.files,
+            replace_all: unpublished.replace_all,
+            change: unpublished.change.unwrap_or(PageChange::Pages(BTreeSet::new())),
+            color_themes,
+        }));
+    }
+}
+
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

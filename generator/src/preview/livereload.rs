@@ -1,0 +1,114 @@
+//! Live reload: the messages the server sends open pages over the WebSocket, the client script and the
+//! overlay stylesheet served under `/__edgedocs/`, and the `<script>` tag added to every HTML response.
+//! That tag is the preview's only addition to a page; `build` never writes it.
+
+use super::builder::FailureReport;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Everything the preview serves itself lives under this path.
+pub const PREVIEW_PREFIX: &str = "/__edgedocs/";
+pub const SCRIPT_PATH: &str = "/__edgedocs/livereload.js";
+pub const STYLESHEET_PATH: &str = "/__edgedocs/livereload.css";
+pub const SOCKET_PATH: &str = "/__edgedocs/socket";
+
+/// The client: reconnecting WebSocket, reloads, stylesheet swaps and the error overlay.
+pub const SCRIPT: &str = include_str!("livereload.js");
+/// The overlay's stylesheet (an external file: the edge's CSP allows no inline styles).
+pub const STYLESHEET: &str = include_str!("livereload.css");
+
+/// A message to the open pages.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage<'a> {
+    /// Sent on connect: the site's generation and the error that stands, if any.
+    Hello {
+        generation: u64,
+        error: Option<&'a FailureReport>,
+    },
+    /// Only stylesheets changed.
+    Stylesheets { generation: u64 },
+    /// These pages changed (`None`: any page may have).
+    Reload {
+        generation: u64,
+        paths: Option<&'a BTreeSet<String>>,
+    },
+    /// The build failed; the pages keep the last good version.
+    Error { error: &'a FailureReport },
+}
+
+impl ClientMessage<'_> {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"type\":\"reload\",\"generation\":0,\"paths\":null}".into())
+    }
+}
+
+/// `html` with the client script added at the end of `<head>` (or of the document, without one).
+/// `generation` is the build the page comes from.
+pub fn with_client_script(html: &[u8], generation: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>");
+    let at = find_ignoring_case(html, b"</head>")
+        .or_else(|| find_ignoring_case(html, b"</body>"))
+        .unwrap_or(html.len());
+    let mut page = Vec::with_capacity(html.len() + tag.len());
+    page.extend_from_slice(&html[..at]);
+    page.extend_from_slice(tag.as_bytes());
+    page.extend_from_slice(&html[at..]);
+    page
+}
+
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_at_the_end_of_head() {
+        let cases = [
+            (
+                "<html><head><title>x</title></head><body></body></html>",
+                "<html><head><title>x</title><script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script></head><body></body></html>",
+            ),
+            (
+                "<HTML><BODY>x</BODY></HTML>",
+                "<HTML><BODY>x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script></BODY></HTML>",
+            ),
+            (
+                "x",
+                "x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script>",
+            ),
+        ];
+        for (html, expected) in cases {
+            assert_eq!(
+                String::from_utf8(with_client_script(html.as_bytes(), 7)).unwrap(),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn messages_are_tagged_json() {
+        let paths = BTreeSet::from(["/a/".to_owned()]);
+        assert_eq!(
+            ClientMessage::Reload {
+                generation: 3,
+                paths: Some(&paths)
+            }
+            .to_json(),
+            r#"{"type":"reload","generation":3,"paths":["/a/"]}"#
+        );
+        assert_eq!(
+            ClientMessage::Hello {
+                generation: 1,
+                error: None
+            }
+            .to_json(),
+            r#"{"type":"hello","generation":1,"error":null}"#
+        );
+    }
+}

@@ -1,0 +1,496 @@
+//! The HTTP side of the preview: serves the last good build from memory like a static host (content
+//! types, `index.html` for folders, a redirect to the trailing slash, the theme's 404 page), passes every
+//! HTML response and `/api/` request through the edge ([`super::edge_driver`]), and keeps the open pages
+//! current over a WebSocket ([`super::livereload`]). It learns about builds only from the builder's
+//! channel.
+
+use super::builder::{BuildEvent, FailureReport, PageChange, Publication};
+use super::edge_driver::{EdgeDriver, KvStore};
+use super::livereload::{self, ClientMessage};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use edgedocs_edge::{
+    ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method, Route, path_expects_html,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+
+/// What pages show before the first good build (the overlay says why).
+const NOT_BUILT_YET_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Not built yet</title></head><body><h1>The site has not built yet</h1>\
+<p>Fix the errors shown in the terminal; this page reloads by itself.</p></body></html>";
+
+/// The name the preview writes into `data-edge` on `<html>`.
+pub const EDGE_NAME: &str = "preview";
+
+/// The files being served and what the open pages need to know about them.
+#[derive(Default)]
+struct PublishedSite {
+    files: HashMap<String, Arc<[u8]>>,
+    /// Good builds so far; 0 until the first one.
+    generation: u64,
+    /// The error that stands since the last good build.
+    error: Option<FailureReport>,
+    color_themes: Vec<String>,
+}
+
+/// What every request handler shares.
+pub struct ServerState {
+    site: RwLock<PublishedSite>,
+    edge: RwLock<Arc<EdgeDriver>>,
+    kv: Option<Arc<dyn KvStore>>,
+    updates: broadcast::Sender<Arc<str>>,
+    /// `127.0.0.1:1111`, when a request has no `Host` header.
+    default_host: String,
+}
+
+impl ServerState {
+    pub fn new(kv: Option<Arc<dyn KvStore>>, default_host: String) -> Arc<Self> {
+        let (updates, _) = broadcast::channel(64);
+        Arc::new(Self {
+            site: RwLock::new(PublishedSite::default()),
+            edge: RwLock::new(Arc::new(edge_driver(Vec::new(), kv.clone()))),
+            kv,
+            updates,
+            default_host,
+        })
+    }
+
+    /// Applies a builder event and tells the open pages.
+    pub fn apply(&self, event: BuildEvent) {
+        let message = match event {
+            BuildEvent::Published(publication) => self.publish(publication),
+            BuildEvent::Failed(failure) => {
+                let message = ClientMessage::Error { error: &failure }.to_json();
+                write(&self.site).error = Some(failure);
+                message
+            }
+        };
+        let _ = self.updates.send(Arc::from(message));
+    }
+
+    fn publish(&self, publication: Publication) -> String {
+        let mut site = write(&self.site);
+        if publication.replace_all {
+            site.files = publication.files;
+        } else {
+            site.files.extend(publication.files);
+        }
+        site.generation += 1;
+        site.error = None;
+        if site.color_themes != publication.color_themes {
+            *write(&self.edge) = Arc::new(edge_driver(publication.color_themes.clone(), self.kv.clone()));
+            site.color_themes = publication.color_themes;
+        }
+        let generation = site.generation;
+        match &publication.change {
+            PageChange::Stylesheets => ClientMessage::Stylesheets { generation }.to_json(),
+            PageChange::Pages(paths) => ClientMessage::Reload {
+                generation,
+                paths: Some(paths),
+            }
+            .to_json(),
+            PageChange::Everything => ClientMessage::Reload {
+                generation,
+                paths: None,
+            }
+            .to_json(),
+        }
+    }
+
+    fn edge(&self) -> Arc<EdgeDriver> {
+        Arc::clone(&read(&self.edge))
+    }
+}
+
+fn edge_driver(color_themes: Vec<String>, kv: Option<Arc<dyn KvStore>>) -> EdgeDriver {
+    let mut config = EdgeConfig::new(color_themes, EDGE_NAME);
+    config.secure_cookies = false; // plain http on loopback
+    EdgeDriver::new(Edge::new(config), kv)
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The preview's routes: its own files and socket, then everything else as the edge would see it.
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route(livereload::SOCKET_PATH, get(live_reload_socket))
+        .route(livereload::SCRIPT_PATH, get(client_script))
+        .route(livereload::STYLESHEET_PATH, get(client_stylesheet))
+        .fallback(site_request)
+        .with_state(state)
+}
+
+async fn client_script() -> Response {
+    preview_file("text/javascript; charset=utf-8", livereload::SCRIPT)
+}
+
+async fn client_stylesheet() -> Response {
+    preview_file("text/css; charset=utf-8", livereload::STYLESHEET)
+}
+
+fn preview_file(content_type: &'static str, contents: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        contents,
+    )
+        .into_response()
+}
+
+async fn live_reload_socket(State(state): State<Arc<ServerState>>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| keep_page_current(state, socket))
+}
+
+/// Sends the page a hello, then every update, until it goes away.
+async fn keep_page_current(state: Arc<ServerState>, mut socket: WebSocket) {
+    // Subscribe before reading the state, so no update falls between the two.
+    let mut updates = state.updates.subscribe();
+    let hello = {
+        let site = read(&state.site);
+        ClientMessage::Hello {
+            generation: site.generation,
+            error: site.error.as_ref(),
+        }
+        .to_json()
+    };
+    if socket.send(Message::Text(hello.into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            update = updates.recv() => {
+                let text = match update {
+                    Ok(text) => text.to_string(),
+                    // Too far behind to know what changed: reload whatever the page is.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let generation = read(&state.site).generation;
+                        ClientMessage::Reload { generation, paths: None }.to_json()
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+/// Any other request: an API of the edge, or a file of the site.
+async fn site_request(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    let edge = state.edge();
+    let path = request.uri().path().to_owned();
+    match edge.edge.route(&path) {
+        Route::Api(endpoint) => api_request(&edge, endpoint, request, &state.default_host).await,
+        Route::Asset => file_request(&state, &edge, request).await,
+    }
+}
+
+/// The core's view of a request, without its body.
+fn edge_request(request: &Request, default_host: &str) -> EdgeRequest {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or(default_host);
+    EdgeRequest {
+        method: Method::parse(request.method().as_str()),
+        origin: format!("http://{host}"),
+        path: request.uri().path().to_owned(),
+        query: request.uri().query().unwrap_or_default().to_owned(),
+        headers: request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: Vec::new(),
+    }
+}
+
+async fn api_request(edge: &EdgeDriver, endpoint: ApiEndpoint, request: Request, default_host: &str) -> Response {
+    let mut edge_request = edge_request(&request, default_host);
+    let declared_length = edge_request
+        .header("content-length")
+        .and_then(|length| length.trim().parse::<usize>().ok());
+    let has_body = matches!(edge_request.method, Method::Post | Method::Put | Method::Patch);
+    // Like the Worker: a body declared too large is not read; the core refuses it from the header.
+    if has_body && declared_length.is_none_or(|length| length <= MAX_API_BODY_BYTES) {
+        edge_request.body = match axum::body::to_bytes(request.into_body(), MAX_API_BODY_BYTES + 1).await {
+            Ok(bytes) => bytes.to_vec(),
+            // Longer than the limit (or cut off): stand in a body one byte over it, which the core refuses.
+            Err(_) => vec![0; MAX_API_BODY_BYTES + 1],
+        };
+    }
+    edge_response(edge.api(endpoint, &edge_request).await)
+}
+
+fn edge_response(response: EdgeResponse) -> Response {
+    let mut builder = Response::builder().status(response.status);
+    for (name, value) in &response.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
+        .body(Body::from(response.body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Where a request path leads in the built files.
+#[derive(Debug, PartialEq, Eq)]
+enum Resolved {
+    File(String),
+    /// A folder asked for without its trailing slash: redirect to it.
+    AddSlash,
+    NotFound,
+}
+
+fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
+    let Some(decoded) = percent_decode(path) else {
+        return Resolved::NotFound;
+    };
+    let relative = decoded.trim_start_matches('/');
+    if relative.split('/').any(|segment| segment == ".." || segment == ".") {
+        return Resolved::NotFound;
+    }
+    if relative.is_empty() || relative.ends_with('/') {
+        let index = format!("{relative}index.html");
+        return if files.contains_key(&index) {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if files.contains_key(relative) {
+        return Resolved::File(relative.to_owned());
+    }
+    if files.contains_key(&format!("{relative}/index.html")) {
+        return Resolved::AddSlash;
+    }
+    Resolved::NotFound
+}
+
+/// Decodes `%XX` escapes of a URL path; `None` when they do not make UTF-8.
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            index += 3;
+        } else {
+            decoded.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) -> Response {
+    let method = request.method().clone();
+    if method != HttpMethod::GET && method != HttpMethod::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "").into_response();
+    }
+    let path = request.uri().path().to_owned();
+    let (resolved, file, not_found_page, generation, has_site) = {
+        let site = read(&state.site);
+        let resolved = resolve(&site.files, &path);
+        let file = match &resolved {
+            Resolved::File(name) => site.files.get(name).cloned(),
+            _ => None,
+        };
+        (
+            resolved,
+            file,
+            site.files.get("404.html").cloned(),
+            site.generation,
+            site.generation > 0,
+        )
+    };
+    let (status, name, contents) = match (resolved, file) {
+        (Resolved::File(name), Some(contents)) => (StatusCode::OK, name, contents),
+        (Resolved::AddSlash, _) => {
+            let query = request
+                .uri()
+                .query()
+                .map(|query| format!("?{query}"))
+                .unwrap_or_default();
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, format!("{path}/{query}"))],
+            )
+                .into_response();
+        }
+        _ if !has_site && path_expects_html(&path) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "503.html".to_owned(),
+            Arc::from(NOT_BUILT_YET_PAGE.as_bytes()),
+        ),
+        _ => match not_found_page {
+            Some(page) => (StatusCode::NOT_FOUND, "404.html".to_owned(), page),
+            None => return (StatusCode::NOT_FOUND, "not found").into_response(),
+        },
+    };
+    let content_type = content_type_of(&name);
+    if content_type.starts_with("text/html") {
+        let edge_request = edge_request(&request, &state.default_host);
+        let asset_headers = vec![("content-type".to_owned(), content_type.to_owned())];
+        let page = edge.page(&edge_request, &contents, &asset_headers).await;
+        let body = livereload::with_client_script(&page.body, generation);
+        let mut builder = Response::builder().status(status);
+        for (name, value) in &page.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let body = if method == HttpMethod::HEAD {
+            Body::empty()
+        } else {
+            Body::from(body)
+        };
+        return builder
+            .body(body)
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
+    static_file(request.headers(), &method, status, content_type, contents)
+}
+
+/// A file other than a page: revalidated on every use (the preview rewrites assets in place).
+fn static_file(
+    request_headers: &HeaderMap,
+    method: &HttpMethod,
+    status: StatusCode,
+    content_type: &'static str,
+    contents: Arc<[u8]>,
+) -> Response {
+    let etag = format!("\"{}\"", &blake3::hash(&contents).to_hex().as_str()[..16]);
+    let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::ETAG, etag_value),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    let matches = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    if matches && status == StatusCode::OK {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    let body = if *method == HttpMethod::HEAD {
+        Body::empty()
+    } else {
+        Body::from(contents.to_vec())
+    };
+    (status, headers, body).into_response()
+}
+
+/// The `Content-Type` of an output file, by its extension.
+fn content_type_of(name: &str) -> &'static str {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("xml") => "application/xml",
+        Some("txt" | "md") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("ttf") => "font/ttf",
+        Some("otf") => "font/otf",
+        Some("pdf") => "application/pdf",
+        Some("wasm") => "application/wasm",
+        _ if name == "_headers" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(names: &[&str]) -> HashMap<String, Arc<[u8]>> {
+        names
+            .iter()
+            .map(|name| ((*name).to_owned(), Arc::from(&b"x"[..])))
+            .collect()
+    }
+
+    #[test]
+    fn paths_resolve_like_a_static_host() {
+        let files = files(&[
+            "index.html",
+            "storage/index.html",
+            "storage/kv/index.html",
+            "assets/main.abc.css",
+            "storage/r2/diagram png.png",
+        ]);
+        let cases = [
+            ("/", Resolved::File("index.html".into())),
+            ("/storage/kv/", Resolved::File("storage/kv/index.html".into())),
+            ("/storage/kv", Resolved::AddSlash),
+            ("/storage/kv/index.html", Resolved::File("storage/kv/index.html".into())),
+            ("/assets/main.abc.css", Resolved::File("assets/main.abc.css".into())),
+            (
+                "/storage/r2/diagram%20png.png",
+                Resolved::File("storage/r2/diagram png.png".into()),
+            ),
+            ("/missing/", Resolved::NotFound),
+            ("/missing", Resolved::NotFound),
+            ("/storage/../index.html", Resolved::NotFound),
+            ("/%ff", Resolved::NotFound),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(resolve(&files, path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        for (name, expected) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("assets/main.abc.css", "text/css; charset=utf-8"),
+            ("assets/site.abc.js", "text/javascript; charset=utf-8"),
+            ("favicon.svg", "image/svg+xml"),
+            ("sitemap.xml", "application/xml"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("fonts/inter.woff2", "font/woff2"),
+            ("archive.bin", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type_of(name), expected, "{name}");
+        }
+    }
+}
