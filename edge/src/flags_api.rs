@@ -32,12 +32,17 @@ pub struct PendingFlags {
 #[derive(Debug)]
 enum PendingAction {
     List,
-    Write {
-        name: String,
-        write: KvWrite,
-        flag: serde_json::Value,
-        set_cookie: Option<String>,
-    },
+    Write(FlagWrite),
+}
+
+/// A validated flag write: the KV write, the flag as the response shows it, and the session cookie
+/// to set when the session was minted by this request.
+#[derive(Debug)]
+struct FlagWrite {
+    name: String,
+    write: KvWrite,
+    flag: serde_json::Value,
+    set_cookie: Option<String>,
 }
 
 pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
@@ -114,7 +119,7 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     let mut flag = metadata;
     flag["name"] = submitted.name.clone().into();
     let set_cookie = minted.then(|| session::session_set_cookie(&session, config));
-    let action = PendingAction::Write {
+    let flag_write = FlagWrite {
         name: submitted.name,
         write,
         flag,
@@ -122,9 +127,9 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     };
     if minted {
         // A session minted just now holds no flags: no need to count them.
-        return Ok(ApiStep::Done(written(action, false)));
+        return Ok(ApiStep::Done(written(flag_write, false)));
     }
-    Ok(needs_listing(prefix, action))
+    Ok(needs_listing(prefix, PendingAction::Write(flag_write)))
 }
 
 pub(crate) fn finish(pending: PendingFlags, snapshot: &KvSnapshot, config: &EdgeConfig) -> Result<Outcome, ApiError> {
@@ -140,30 +145,27 @@ pub(crate) fn finish(pending: PendingFlags, snapshot: &KvSnapshot, config: &Edge
                 &serde_json::json!({ "flags": flags }),
             )))
         }
-        PendingAction::Write { ref name, .. } => {
+        PendingAction::Write(flag_write) => {
             let replaces = listing
                 .iter()
-                .any(|entry| entry.name.strip_prefix(pending.prefix.as_str()) == Some(name));
+                .any(|entry| entry.name.strip_prefix(pending.prefix.as_str()) == Some(flag_write.name.as_str()));
             if !replaces && listing.len() >= config.max_flags_per_tenant {
                 return Err(ApiError::TooManyFlags {
                     limit: config.max_flags_per_tenant,
                 });
             }
-            Ok(written(pending.action, replaces))
+            Ok(written(flag_write, replaces))
         }
     }
 }
 
-fn written(action: PendingAction, replaces: bool) -> Outcome {
-    let PendingAction::Write {
+fn written(flag_write: FlagWrite, replaces: bool) -> Outcome {
+    let FlagWrite {
         write,
         flag,
         set_cookie,
         ..
-    } = action
-    else {
-        unreachable!("written() is only called for writes");
-    };
+    } = flag_write;
     let mut response = json_response(if replaces { 200 } else { 201 }, &serde_json::json!({ "flag": flag }));
     if let Some(cookie) = set_cookie {
         response.headers.push(("set-cookie".into(), cookie));
