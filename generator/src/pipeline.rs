@@ -587,3 +587,230 @@ impl From<BuildFailed> for Diagnostics {
         diagnostics
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The `docs` integration fixture with the test theme, in a temporary folder.
+    fn fixture_site() -> tempfile::TempDir {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        for (from, to) in [
+            (fixtures.join("docs"), dir.path().to_path_buf()),
+            (fixtures.join("_theme"), dir.path().join("themes/default")),
+        ] {
+            for entry in walkdir::WalkDir::new(&from) {
+                let entry = entry.unwrap();
+                let target = to.join(entry.path().strip_prefix(&from).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&target).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &target).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn edit(root: &Path, file: &str, from: &str, to: &str) {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no `{from}`");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn files(output: MemoryOutput) -> BTreeMap<String, Vec<u8>> {
+        output
+            .into_files()
+            .into_iter()
+            .map(|(path, contents)| (path, contents.to_vec()))
+            .collect()
+    }
+
+    fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+        String::from_utf8(files[path].clone()).unwrap()
+    }
+
+    /// Incremental and fresh builds agree on every file.
+    fn assert_same_site(served: &BTreeMap<String, Vec<u8>>, fresh: &BTreeMap<String, Vec<u8>>) {
+        let differing: Vec<&String> = served
+            .keys()
+            .chain(fresh.keys())
+            .filter(|path| served.get(*path) != fresh.get(*path))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "these files differ from a fresh build: {differing:?}"
+        );
+    }
+
+    /// What a fresh build of the site at `root` writes.
+    fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+        let output = MemoryOutput::default();
+        build(root, &output).unwrap();
+        files(output)
+    }
+
+    #[test]
+    fn editing_a_body_re_renders_only_that_page_and_matches_a_fresh_build() {
+        let dir = fixture_site();
+        let first = MemoryOutput::default();
+        let mut site = Site::load(dir.path(), &first).unwrap();
+        let mut served = files(first);
+
+        edit(
+            dir.path(),
+            "content/storage/kv.md",
+            "eventually consistent",
+            "consistent in the end",
+        );
+        let changed = MemoryOutput::default();
+        let update = site.update_documents(&[PathBuf::from("content/storage/kv.md")], &changed);
+        assert_eq!(update, DocumentUpdate::Rendered(vec!["/storage/kv/".into()]));
+        let changed = files(changed);
+        assert_eq!(changed.keys().collect::<Vec<_>>(), ["storage/kv/index.html"]);
+        assert!(text(&changed, "storage/kv/index.html").contains("consistent in the end"));
+        assert!(site.check().is_ok());
+
+        served.extend(changed);
+        assert_same_site(&served, &fresh_build(dir.path()));
+    }
+
+    #[test]
+    fn editing_a_title_updates_the_navigation_of_other_pages() {
+        let dir = fixture_site();
+        let first = MemoryOutput::default();
+        let mut site = Site::load(dir.path(), &first).unwrap();
+        let mut served = files(first);
+        assert!(text(&served, "storage/r2/index.html").contains(">KV<"));
+
+        edit(
+            dir.path(),
+            "content/storage/kv.md",
+            "title = \"KV\"",
+            "title = \"Workers KV\"",
+        );
+        let source = PathBuf::from("content/storage/kv.md");
+        let output = MemoryOutput::default();
+        assert_eq!(
+            site.update_documents(&[source], &output),
+            DocumentUpdate::NeedsContentReload
+        );
+        site.reload_content(&output).unwrap();
+        let rebuilt = files(output);
+        assert!(
+            text(&rebuilt, "storage/r2/index.html").contains(">Workers KV<"),
+            "the sidebar elsewhere"
+        );
+        assert!(text(&rebuilt, "storage/index.html").contains("Workers KV"));
+        served.extend(rebuilt);
+        assert_same_site(&served, &fresh_build(dir.path()));
+    }
+
+    #[test]
+    fn a_heading_change_rechecks_links_from_other_pages() {
+        let dir = fixture_site();
+        let mut site = Site::load(dir.path(), &MemoryOutput::default()).unwrap();
+        edit(dir.path(), "content/guide.md", "## First steps", "## Getting going");
+        let output = MemoryOutput::default();
+        site.update_documents(&[PathBuf::from("content/guide.md")], &output);
+        let failed = site.check().unwrap_err().to_string();
+        assert!(
+            failed.starts_with("error: content/_index.md:5:"),
+            "the link on the home page to the old heading: {failed}"
+        );
+        assert!(
+            failed.contains("link to a missing anchor `#first-steps` on `/guide/`"),
+            "{failed}"
+        );
+        assert!(text(&files(output), "guide/index.html").contains("id=\"getting-going\""));
+    }
+
+    #[test]
+    fn broken_front_matter_is_reported_like_build_and_cleared_by_the_fix() {
+        let dir = fixture_site();
+        let first = MemoryOutput::default();
+        let mut site = Site::load(dir.path(), &first).unwrap();
+        let before = text(&files(first), "storage/kv/index.html");
+        let source = PathBuf::from("content/storage/kv.md");
+
+        edit(dir.path(), "content/storage/kv.md", "weight = 1", "weight = ");
+        let output = MemoryOutput::default();
+        site.update_documents(std::slice::from_ref(&source), &output);
+        let failed = site.check().unwrap_err().to_string();
+        let build_says = build(dir.path(), &MemoryOutput::default()).unwrap_err().to_string();
+        assert_eq!(failed, build_says, "the same text as `build`");
+        assert!(failed.starts_with("error: content/storage/kv.md:4:"), "{failed}");
+        assert!(files(output).is_empty(), "the last good rendering stays");
+
+        edit(dir.path(), "content/storage/kv.md", "weight = ", "weight = 1");
+        let output = MemoryOutput::default();
+        site.update_documents(&[source], &output);
+        assert!(site.check().is_ok());
+        assert_eq!(text(&files(output), "storage/kv/index.html"), before);
+    }
+
+    #[test]
+    fn a_stylesheet_change_keeps_the_url_pages_use() {
+        let dir = fixture_site();
+        let first = MemoryOutput::default();
+        let mut site = Site::load(dir.path(), &first).unwrap();
+        let stylesheet = site.asset_urls["main.css"].trim_start_matches('/').to_owned();
+
+        let main_css = dir.path().join("themes/default/assets/main.css");
+        let css = std::fs::read_to_string(&main_css).unwrap();
+        std::fs::write(&main_css, format!("{css}\n.preview-test{{color:red}}\n")).unwrap();
+        let output = MemoryOutput::default();
+        assert_eq!(site.rebuild_assets(&output), AssetRebuild::SameUrls);
+        let changed = files(output);
+        assert_eq!(changed.keys().collect::<Vec<_>>(), [&stylesheet], "no page changes");
+        assert!(text(&changed, &stylesheet).contains(".preview-test{color:red}"));
+
+        std::fs::write(&main_css, format!("@import \"missing.css\";\n{css}")).unwrap();
+        assert_eq!(site.rebuild_assets(&MemoryOutput::default()), AssetRebuild::Failed);
+        assert!(site.check().unwrap_err().to_string().contains("CSS error"));
+    }
+
+    #[test]
+    fn which_edits_reach_other_pages() {
+        let dir = fixture_site();
+        let site = Site::load(dir.path(), &MemoryOutput::default()).unwrap();
+        let kv = site.tree.by_source(Path::new("content/storage/kv.md")).unwrap();
+        let cases = [
+            ("the body", "KV is", "Workers KV is", false),
+            (
+                "a heading",
+                "## Why KV feels different",
+                "## Why it is different",
+                false,
+            ),
+            ("the title", "title = \"KV\"", "title = \"KV store\"", true),
+            ("the weight", "weight = 1", "weight = 5", true),
+            ("draft", "weight = 1", "weight = 1\ndraft = false", false),
+            ("a slug", "weight = 1", "weight = 1\nslug = \"kv-store\"", true),
+            ("the description", "Key-value storage.", "Storage.", true),
+            ("extra", "badge = \"beta\"", "badge = \"ga\"", true),
+            (
+                "the template",
+                "weight = 1",
+                "weight = 1\ntemplate = \"page.html\"",
+                false,
+            ),
+        ];
+        for (what, from, to, reaches) in cases {
+            edit(dir.path(), "content/storage/kv.md", from, to);
+            let file = &site.content_files[site.source_files[Path::new("content/storage/kv.md")]];
+            let options = TreeOptions {
+                root: dir.path(),
+                site_title: "Fixture docs",
+                build_drafts: false,
+            };
+            let reread = ContentTree::build(std::slice::from_ref(file), &options, &mut Diagnostics::new());
+            let after = reread.by_source(Path::new("content/storage/kv.md")).unwrap();
+            assert_eq!(edit_reaches_other_pages(kv, after), reaches, "{what}");
+            edit(dir.path(), "content/storage/kv.md", to, from);
+        }
+    }
+}
