@@ -210,6 +210,7 @@
         group.tabs.push(tab);
       });
 
+      if (!list.hasAttribute("aria-label")) list.setAttribute("aria-label", `Choose a version: ${group.labels.join(", ")}`);
       const storedIndex = stored ? group.labels.indexOf(stored) : -1;
       selectTab(group, storedIndex === -1 ? 0 : storedIndex);
       list.hidden = false;
