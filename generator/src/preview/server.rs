@@ -33,8 +33,11 @@ pub const EDGE_NAME: &str = "preview";
 #[derive(Default)]
 struct PublishedSite {
     files: HashMap<String, Arc<[u8]>>,
-    /// Good builds so far; 0 until the first one.
+    /// Counts good builds, from the server's start time in milliseconds, so that a page served by an
+    /// earlier run of the server never mistakes a restarted one for the same site.
     generation: u64,
+    /// A good build has been published.
+    built: bool,
     /// The error that stands since the last good build.
     error: Option<FailureReport>,
     color_themes: Vec<String>,
@@ -53,8 +56,14 @@ pub struct ServerState {
 impl ServerState {
     pub fn new(kv: Option<Arc<dyn KvStore>>, default_host: String) -> Arc<Self> {
         let (updates, _) = broadcast::channel(64);
+        let started_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(0));
         Arc::new(Self {
-            site: RwLock::new(PublishedSite::default()),
+            site: RwLock::new(PublishedSite {
+                generation: started_ms,
+                ..PublishedSite::default()
+            }),
             edge: RwLock::new(Arc::new(edge_driver(Vec::new(), kv.clone()))),
             kv,
             updates,
@@ -83,6 +92,7 @@ impl ServerState {
             site.files.extend(publication.files);
         }
         site.generation += 1;
+        site.built = true;
         site.error = None;
         if site.color_themes != publication.color_themes {
             *write(&self.edge) = Arc::new(edge_driver(publication.color_themes.clone(), self.kv.clone()));
@@ -328,7 +338,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
             file,
             site.files.get("404.html").cloned(),
             site.generation,
-            site.generation > 0,
+            site.built,
         )
     };
     let (status, name, contents) = match (resolved, file) {
