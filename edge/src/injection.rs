@@ -108,21 +108,13 @@ pub fn path_expects_html(path: &str) -> bool {
     last_segment.is_empty() || last_segment.ends_with(".html") || !last_segment.contains('.')
 }
 
-/// Headers whose fetched value is dropped from a rewritten page: the length and validator no longer
-/// match the rewritten body, and the edge sets its own caching and security headers.
-const REPLACED_HEADERS: &[&str] = &[
-    "content-length",
-    "etag",
-    "last-modified",
-    "cache-control",
-    "vary",
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-];
+/// Headers dropped from a rewritten page: the length and validators no longer match the rewritten body.
+/// (The caching and security headers are not in it: the edits set them, replacing the asset's.)
+const DROPPED_HEADERS: &[&str] = &["content-length", "etag", "last-modified"];
 
-/// How a rewritten page's headers differ from the asset's: remove these, then set those. Runtimes whose
-/// header objects are costly to copy entry by entry (the Worker) clone the asset's headers and apply this.
+/// How a rewritten page's headers differ from the asset's: remove these, then set (replace) those.
+/// Runtimes whose header objects are costly to copy entry by entry (the Worker) clone the asset's
+/// headers and apply this.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageHeaderEdits {
     pub remove: &'static [&'static str],
@@ -144,7 +136,7 @@ pub fn page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits {
     set.push(("cache-control".into(), "private, no-store".into()));
     set.push(("vary".into(), vary.join(", ")));
     PageHeaderEdits {
-        remove: REPLACED_HEADERS,
+        remove: DROPPED_HEADERS,
         set,
     }
 }
@@ -158,9 +150,13 @@ pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String,
         .map(|(_, value)| value.as_str())
         .collect();
     let edits = page_header_edits(Some(&vary.join(", ")));
+    let replaced = |name: &str| {
+        edits.remove.iter().any(|removed| name.eq_ignore_ascii_case(removed))
+            || edits.set.iter().any(|(set, _)| name.eq_ignore_ascii_case(set))
+    };
     let mut headers: Vec<(String, String)> = asset_headers
         .iter()
-        .filter(|(name, _)| !edits.remove.iter().any(|removed| name.eq_ignore_ascii_case(removed)))
+        .filter(|(name, _)| !replaced(name))
         .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
         .collect();
     headers.extend(edits.set);

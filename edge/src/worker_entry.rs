@@ -156,7 +156,7 @@ async fn serve_asset(edge: &Edge, page_request: EdgeRequest, request: Request, e
     let asset_headers = asset.headers();
     let content_type = asset_headers.get("content-type").ok().flatten().unwrap_or_default();
     if !is_html_content_type(&content_type) {
-        return Ok(Response::from(asset));
+        return Ok(worker_html::into_worker_response(asset));
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,

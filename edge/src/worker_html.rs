@@ -20,6 +20,18 @@ pub fn without_body(asset: &web_sys::Response, headers: web_sys::Headers) -> wor
         .with_headers(worker::Headers(headers)))
 }
 
+/// Hands a runtime `Response` back as a `worker::Response` without reading its `cf` property, which
+/// `Response::from` does and which costs a deserialisation per page (a page response has no `cf`).
+pub fn into_worker_response(response: web_sys::Response) -> Response {
+    let builder = Response::builder()
+        .with_status(response.status())
+        .with_headers(worker::Headers(response.headers()));
+    match response.body() {
+        Some(body) => builder.stream(body),
+        None => builder.empty(),
+    }
+}
+
 #[cfg(not(feature = "worker-lol-html"))]
 mod imp {
     use wasm_bindgen::prelude::wasm_bindgen;
@@ -81,7 +93,7 @@ export function injectWithRuntimeRewriter(asset, headers, themeClass, pinnedMess
             &plan.edge_name,
             PINNED_MESSAGE_SELECTOR,
         )?;
-        Ok(Response::from(rewritten))
+        Ok(super::into_worker_response(rewritten))
     }
 }
 
