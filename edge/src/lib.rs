@@ -29,6 +29,9 @@
 //!
 //! // Types and the KV model:
 //! EdgeRequest { method: Method, origin, path, query, headers: Vec<(String, String)>, body: Vec<u8> }
+//!   EdgeRequest::from_url(Method, "https://host/path?query") -> Option<EdgeRequest>
+//!   API_REQUEST_HEADERS, PAGE_REQUEST_HEADERS   // the only request headers the core consults
+//!   MAX_API_BODY_BYTES                          // a runtime may skip reading a body declared larger
 //! EdgeResponse { status: u16, headers: Vec<(String, String)>, body: Vec<u8> }
 //! RequestContext { now_unix_ms: u64, fresh_session: SessionId }            // SessionId::generate()
 //! KvReads { gets: Vec<KvGet { key, cache_ttl_seconds }>, lists: Vec<KvList { prefix, max_keys }> }
@@ -47,9 +50,8 @@
 //! [`page_response_headers`]; anything else passes through untouched.
 //!
 //! # Decisions
-//! - Sessions are minted lazily: only by `GET /api/kv/theme` (the demo calls it on load) and by a
-//!   POST from a visitor without one. Pages never set cookies, so they stay cacheable by nothing but
-//!   the visitor and cost no write.
+//! - Sessions are minted lazily: only by `GET /api/kv/theme` and by a POST from a visitor without one
+//!   (the demo's first save). Pages never set cookies and never write to KV.
 //! - After a theme change the `theme_hint` cookie (5 minutes) carries the new theme; the edge trusts it
 //!   only for allow-listed names and prefers it to KV, which may still serve the old value.
 //! - Flags are keyed `flag:<sessionId>:<tenant>:<name>`: tenant ids contain no `:`, so a listing sees
