@@ -47,6 +47,7 @@ pub struct PendingPage {
     theme_hint: Option<String>,
 }
 
+// #region pinned-message
 pub(crate) fn start_page(request: &EdgeRequest, config: &EdgeConfig) -> PendingPage {
     let cookies = request.cookie_header();
     let theme_hint = session::theme_hint_from_cookies(&cookies, config);
@@ -92,6 +93,7 @@ pub(crate) fn finish_page(pending: PendingPage, snapshot: Option<&KvSnapshot>, c
         edge_name: config.edge_name.clone(),
     }
 }
+// #endregion pinned-message
 
 /// Whether a `Content-Type` names an HTML document.
 pub fn is_html_content_type(content_type: &str) -> bool {

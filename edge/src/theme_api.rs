@@ -24,6 +24,7 @@ pub struct PendingTheme {
     key: String,
 }
 
+// #region handler
 pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     match request.method {
         Method::Get => Ok(start_read(request, context, config)),
@@ -65,6 +66,7 @@ pub(crate) fn finish(pending: PendingTheme, snapshot: &KvSnapshot, config: &Edge
         .filter(|name| config.is_allowed_theme(name));
     Outcome::respond(theme_response(saved))
 }
+// #endregion handler
 
 fn theme_response(theme: Option<&str>) -> EdgeResponse {
     json_response(200, &serde_json::json!({ "theme": theme }))
@@ -95,6 +97,7 @@ fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) ->
         });
     }
 
+    // #region save
     let (session, _minted) = api::session_or_mint(request, context);
     let write = KvWrite {
         key: theme_key(&session),
@@ -103,6 +106,7 @@ fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) ->
         metadata: None,
     };
     validate_kv_write(&write).map_err(ApiError::KvLimit)?;
+    // #endregion save
 
     let mut response = match submission {
         Submission::Json => json_response(200, &serde_json::json!({ "ok": true, "theme": theme })),
