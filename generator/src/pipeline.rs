@@ -11,7 +11,7 @@ use crate::assets::{self, AssetInputs, AssetUrls};
 use crate::config::{self, SiteConfig};
 use crate::content::discover::{self, SourceFile};
 use crate::content::navigation::ReadingOrder;
-use crate::content::tree::{ContentTree, Document, DocumentKind, TreeOptions};
+use crate::content::tree::{ContentTree, Document, DocumentId, DocumentKind, TreeOptions};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::output::{MemoryOutput, OutputSink, StagedOutput};
 use crate::render::context::SiteContext;
@@ -101,7 +101,8 @@ struct StageDiagnostics {
     templates: Diagnostics,
     document_templates: Diagnostics,
     static_files: Diagnostics,
-    links: Diagnostics,
+    /// By the document the link is written in, so one document's links can be checked again alone.
+    links: HashMap<PathBuf, Vec<Diagnostic>>,
     site_files: Diagnostics,
 }
 
@@ -113,11 +114,11 @@ impl StageDiagnostics {
             &self.templates,
             &self.document_templates,
             &self.static_files,
-            &self.links,
             &self.site_files,
         ]
         .into_iter()
         .flat_map(Diagnostics::iter)
+        .chain(self.links.values().flatten())
     }
 
     fn into_failure(self) -> BuildFailed {
@@ -208,6 +209,11 @@ impl Site {
             .map(|d| d.source.as_path())
     }
 
+    /// Whether a document of the site was read from `source` (relative to the root).
+    pub fn has_document(&self, source: &Path) -> bool {
+        self.tree.by_source(source).is_some_and(|document| !document.is_virtual)
+    }
+
     /// Every diagnostic the site has now, sorted.
     pub fn diagnostics(&self) -> Diagnostics {
         let mut diagnostics = Diagnostics::new();
@@ -247,6 +253,8 @@ impl Site {
     /// its `template`. Then re-checks the links. Anything more asks for a content reload.
     pub fn update_documents(&mut self, sources: &[PathBuf], output: &dyn OutputSink) -> DocumentUpdate {
         let mut rendered_paths = Vec::new();
+        let mut rendered = Vec::new();
+        let mut anchors_changed = false;
         for source in sources {
             let Some(id) = self.tree.by_source(source).map(|document| document.id) else {
                 return DocumentUpdate::NeedsContentReload;
@@ -280,12 +288,21 @@ impl Site {
             self.edits.insert(id, reread);
             let mut document = self.job().render_document(id, output);
             document.diagnostics.extend(read_diagnostics.into_vec());
+            anchors_changed |= !same_anchors(&self.rendered[id.0].anchor_ids, &document.anchor_ids);
             self.rendered[id.0] = document;
+            rendered.push(id);
             rendered_paths.push(self.tree.get(id).path.clone());
         }
-        if !rendered_paths.is_empty() {
+        if !rendered.is_empty() {
             self.check_document_templates();
-            self.check_links();
+            if anchors_changed {
+                // Links from any page may point at the anchors that came or went.
+                self.check_links();
+            } else {
+                for id in rendered {
+                    self.check_links_of(id);
+                }
+            }
         }
         DocumentUpdate::Rendered(rendered_paths)
     }
@@ -433,16 +450,60 @@ impl Site {
         self.rendered = self.job().render_all(output);
     }
 
-    fn check_links(&mut self) {
+    /// Every file the build wrote besides the pages, for links to files.
+    fn written_files(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
         written.extend(
             self.asset_urls
                 .values()
                 .map(|url| url.trim_start_matches('/').to_owned()),
         );
+        written
+    }
+
+    /// Checks every internal link of every document.
+    fn check_links(&mut self) {
         let mut diagnostics = Diagnostics::new();
-        link_check::check(&self.tree, &self.rendered, &written, &mut diagnostics);
-        self.stages.links = diagnostics;
+        link_check::check(&self.tree, &self.rendered, &self.written_files(), &mut diagnostics);
+        self.stages.links.clear();
+        for diagnostic in diagnostics.into_vec() {
+            let file = diagnostic
+                .location
+                .as_ref()
+                .map(|location| location.file.clone())
+                .unwrap_or_default();
+            self.stages.links.entry(file).or_default().push(diagnostic);
+        }
+    }
+
+    /// Checks the links written in the document `id` alone, against the anchors of the pages they reach
+    /// (when the document's own anchors are unchanged, no other document's links can change verdict).
+    fn check_links_of(&mut self, id: DocumentId) {
+        let document = &self.rendered[id.0];
+        let mut subset = vec![RenderedDocument {
+            id,
+            anchor_ids: document.anchor_ids.clone(),
+            internal_links: document.internal_links.clone(),
+            diagnostics: Vec::new(),
+        }];
+        let mut targets: Vec<DocumentId> = document
+            .internal_links
+            .iter()
+            .filter_map(|(_, link)| link_target(&self.tree, &link.path))
+            .filter(|target| *target != id)
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        subset.extend(targets.into_iter().map(|target| RenderedDocument {
+            id: target,
+            anchor_ids: self.rendered[target.0].anchor_ids.clone(),
+            internal_links: Vec::new(),
+            diagnostics: Vec::new(),
+        }));
+        let mut diagnostics = Diagnostics::new();
+        link_check::check(&self.tree, &subset, &self.written_files(), &mut diagnostics);
+        let source = self.tree.get(id).source.clone();
+        self.stages.links.insert(source, diagnostics.into_vec());
     }
 
     fn write_site_files(&mut self, output: &dyn OutputSink) {
@@ -481,6 +542,24 @@ fn edit_reaches_other_pages(before: &Document, after: &Document) -> bool {
         || old.slug != new.slug
         || old.description != new.description
         || old.extra != new.extra
+}
+
+/// The page a root-relative link reaches (`/storage/kv`, `/storage/kv/`, `/storage/kv/index.html`), the
+/// way the link check resolves it, so that a one-document check sees the anchors it needs.
+fn link_target(tree: &ContentTree, path: &str) -> Option<DocumentId> {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    let found = if path.ends_with('/') {
+        tree.by_path(path)
+    } else {
+        tree.by_path(&format!("{path}/"))
+    };
+    found.map(|document| document.id)
+}
+
+fn same_anchors(before: &[String], after: &[String]) -> bool {
+    let before: HashSet<&String> = before.iter().collect();
+    let after: HashSet<&String> = after.iter().collect();
+    before == after
 }
 
 fn failure(diagnostics: Diagnostics) -> BuildFailed {
@@ -726,6 +805,25 @@ mod tests {
             "{failed}"
         );
         assert!(text(&files(output), "guide/index.html").contains("id=\"getting-going\""));
+    }
+
+    #[test]
+    fn a_broken_link_in_an_edited_body_is_reported_like_build_and_cleared_by_the_fix() {
+        let dir = fixture_site();
+        let mut site = Site::load(dir.path(), &MemoryOutput::default()).unwrap();
+        let source = PathBuf::from("content/guide.md");
+        let good = "[KV limits](/storage/kv/#why-kv-feels-different)";
+        let broken = "[KV limits](/storage/kv/#why-kv-feels-same)";
+        edit(dir.path(), "content/guide.md", good, broken);
+        site.update_documents(std::slice::from_ref(&source), &MemoryOutput::default());
+        let failed = site.check().unwrap_err().to_string();
+        let build_says = build(dir.path(), &MemoryOutput::default()).unwrap_err().to_string();
+        assert_eq!(failed, build_says, "the same text as `build`");
+        assert!(failed.contains("did you mean `#why-kv-feels-different`?"), "{failed}");
+
+        edit(dir.path(), "content/guide.md", broken, good);
+        site.update_documents(&[source], &MemoryOutput::default());
+        assert!(site.check().is_ok());
     }
 
     #[test]

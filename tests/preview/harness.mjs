@@ -52,8 +52,8 @@ export function freePort() {
 }
 
 /** Starts `edgedocs serve` on `port`; resolves once it prints its URL (after the first build). */
-export async function startServer(root, port, { timeoutMs = 120_000 } = {}) {
-  const child = spawn(EDGEDOCS_BIN, ["--root", root, "serve", "--port", String(port)], {
+export async function startServer(root, port, { timeoutMs = 120_000, bin = EDGEDOCS_BIN } = {}) {
+  const child = spawn(bin, ["--root", root, "serve", "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

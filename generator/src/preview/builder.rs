@@ -9,7 +9,7 @@ use crate::diagnostics::{BuildFailed, Diagnostic};
 use crate::output::MemoryOutput;
 use crate::pipeline::{AssetRebuild, DocumentUpdate, Site};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -178,13 +178,13 @@ impl Builder {
         let plan = match &self.site {
             None => RebuildPlan::everything(),
             Some(site) => {
-                let documents: HashSet<PathBuf> = site.document_sources().map(Path::to_path_buf).collect();
                 let theme_dir = relative_to(&self.root, &site.theme().dir);
                 let output_dir = relative_to(&self.root, &crate::pipeline::default_output_dir(&self.root));
                 let layout = SiteLayout {
                     theme_dir: &theme_dir,
                     output_dir: &output_dir,
-                    documents: &documents,
+                    is_document: &|source| site.has_document(source),
+                    has_documents_under: &|folder| site.document_sources().any(|source| source.starts_with(folder)),
                 };
                 RebuildPlan::for_changes(&classify(batch, &layout))
             }

@@ -4,7 +4,7 @@
 //! paths the build never reads (the output, `.edgedocs/`, hidden files, editors' backups and swap files).
 //! What to rebuild for those kinds is [`super::plan`]'s job.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 /// One path the watcher saw change, relative to the site root, and what is there now.
@@ -49,8 +49,10 @@ pub struct SiteLayout<'a> {
     pub theme_dir: &'a Path,
     /// The output folder of `build`, never an input (`public`).
     pub output_dir: &'a Path,
-    /// The source of every document the site has now (`content/storage/kv.md`).
-    pub documents: &'a HashSet<PathBuf>,
+    /// Whether the site has a document read from this source (`content/storage/kv.md`).
+    pub is_document: &'a dyn Fn(&Path) -> bool,
+    /// Whether the site has a document somewhere under this folder (`content/storage`).
+    pub has_documents_under: &'a dyn Fn(&Path) -> bool,
 }
 
 /// What kind of input changed.
@@ -90,7 +92,7 @@ fn classify_one(change: &ChangedPath, layout: &SiteLayout<'_>) -> Option<ChangeK
         return Some(ChangeKind::Config);
     }
     if let Ok(inside) = path.strip_prefix("content") {
-        return classify_content(change, inside, layout.documents);
+        return classify_content(change, inside, layout);
     }
     if path.starts_with("static") {
         return Some(ChangeKind::StaticFile);
@@ -117,13 +119,13 @@ fn classify_one(change: &ChangedPath, layout: &SiteLayout<'_>) -> Option<ChangeK
     None
 }
 
-fn classify_content(change: &ChangedPath, inside: &Path, documents: &HashSet<PathBuf>) -> Option<ChangeKind> {
+fn classify_content(change: &ChangedPath, inside: &Path, layout: &SiteLayout<'_>) -> Option<ChangeKind> {
     let path = change.path.as_path();
     if inside.as_os_str().is_empty() {
         return Some(ChangeKind::ContentStructure); // `content/` itself
     }
     let is_markdown = !change.is_dir && path.extension().is_some_and(|extension| extension == "md");
-    let known = documents.contains(path);
+    let known = (layout.is_document)(path);
     if is_markdown {
         return match (change.exists, known) {
             (true, true) => Some(ChangeKind::DocumentText(path.to_path_buf())),
@@ -131,7 +133,7 @@ fn classify_content(change: &ChangedPath, inside: &Path, documents: &HashSet<Pat
             (false, false) => None, // a Markdown file that came and went, or a draft removed
         };
     }
-    if change.is_dir || documents.iter().any(|document| document.starts_with(path)) {
+    if change.is_dir || (layout.has_documents_under)(path) {
         return Some(ChangeKind::ContentStructure); // a folder added, or one that held documents removed
     }
     Some(ChangeKind::StaticFile)
@@ -161,6 +163,7 @@ pub fn is_ignored(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn documents() -> HashSet<PathBuf> {
         [
@@ -178,7 +181,8 @@ mod tests {
         let layout = SiteLayout {
             theme_dir: Path::new("themes/default"),
             output_dir: Path::new("public"),
-            documents: &documents,
+            is_document: &|path| documents.contains(path),
+            has_documents_under: &|folder| documents.iter().any(|document| document.starts_with(folder)),
         };
         classify(changes, &layout)
     }
