@@ -57,7 +57,10 @@ impl From<ApiError> for Outcome {
 
 /// The first step of an API request.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant, reason = "one short-lived value per request, moved once; boxing would only add an allocation")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request, moved once; boxing would only add an allocation"
+)]
 pub enum ApiStep {
     /// The request is answered without reading KV (it may still carry writes).
     Done(Outcome),
@@ -70,7 +73,10 @@ pub enum ApiStep {
 pub struct PendingApi(pub(crate) PendingKind);
 
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant, reason = "one short-lived value per request, moved once; boxing would only add an allocation")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request, moved once; boxing would only add an allocation"
+)]
 pub(crate) enum PendingKind {
     Theme(PendingTheme),
     Flags(PendingFlags),

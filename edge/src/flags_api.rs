@@ -30,7 +30,10 @@ pub struct PendingFlags {
 }
 
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant, reason = "one short-lived value per request, moved once; boxing would only add an allocation")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request, moved once; boxing would only add an allocation"
+)]
 enum PendingAction {
     List,
     Write(FlagWrite),
