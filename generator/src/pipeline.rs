@@ -19,6 +19,7 @@ use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{EditedDocuments, RenderJob, RenderedDocument, output_file};
 use crate::{diagram, highlight, link_check, site_files, theme};
 use anyhow::Result;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -134,8 +135,8 @@ pub enum DocumentUpdate {
     /// The documents were re-read and re-rendered (or, when unreadable, keep their last rendering and
     /// now carry the error); these are their URL paths.
     Rendered(Vec<String>),
-    /// A change reaches other pages (title, weight, draft, slug, description, extra) or the file is not
-    /// a document of the tree (new, removed, a draft): reload the content with [`Site::reload_content`].
+    /// A file was added, removed or renamed, a document became a draft or moved to another URL, or the
+    /// content has errors: reload the content with [`Site::reload_content`].
     NeedsContentReload,
 }
 
@@ -250,7 +251,8 @@ impl Site {
 
     /// Re-reads the documents at `sources` (relative to the root) and re-renders each whose change stays
     /// within its own page: the body, headings included (the table of contents is the page's own), or
-    /// its `template`. Then re-checks the links. Anything more asks for a content reload.
+    /// its `template`; then re-checks the links. A change other pages show (title, weight, description,
+    /// extra) re-renders the pages around the document instead; anything more asks for a content reload.
     pub fn update_documents(&mut self, sources: &[PathBuf], output: &dyn OutputSink) -> DocumentUpdate {
         let mut rendered_paths = Vec::new();
         let mut rendered = Vec::new();
@@ -283,7 +285,7 @@ impl Site {
                 return DocumentUpdate::NeedsContentReload; // it became a draft
             };
             if edit_reaches_other_pages(self.tree.get(id), after) {
-                return DocumentUpdate::NeedsContentReload;
+                return self.update_around(sources, output);
             }
             self.edits.insert(id, reread);
             let mut document = self.job().render_document(id, output);
@@ -305,6 +307,64 @@ impl Site {
             }
         }
         DocumentUpdate::Rendered(rendered_paths)
+    }
+
+    /// Re-reads the content tree after edits that other pages show (a title, a weight, a description)
+    /// and re-renders only the pages that show the edited documents: the pages under their parent
+    /// section (whose navigation lists them), the parent (its listing), their own subpages
+    /// (breadcrumbs), and their previous and next pages before and after the change. When files or
+    /// URLs changed, or the content has errors, it asks for a content reload instead.
+    fn update_around(&mut self, sources: &[PathBuf], output: &dyn OutputSink) -> DocumentUpdate {
+        let mut content = Diagnostics::new();
+        let Ok((content_files, tree)) = read_content(&self.config, &mut content) else {
+            return DocumentUpdate::NeedsContentReload;
+        };
+        let same_documents = !content.has_errors()
+            && tree.documents().len() == self.tree.documents().len()
+            && tree
+                .documents()
+                .iter()
+                .zip(self.tree.documents())
+                .all(|(new, old)| new.source == old.source && new.path == old.path && new.kind == old.kind);
+        if !same_documents {
+            return DocumentUpdate::NeedsContentReload;
+        }
+        let order = ReadingOrder::new(&tree);
+        let edited: Vec<DocumentId> = sources
+            .iter()
+            .filter_map(|source| tree.by_source(source).map(|document| document.id))
+            .collect();
+        let mut affected: Vec<DocumentId> = Vec::new();
+        for (tree, order) in [(&self.tree, &self.order), (&tree, &order)] {
+            for &id in &edited {
+                affected.push(id);
+                let section = tree.get(id).parent.unwrap_or(id);
+                collect_subtree(tree, section, &mut affected);
+                collect_subtree(tree, id, &mut affected);
+                for neighbour in [order.previous(tree, id), order.next(tree, id)].into_iter().flatten() {
+                    affected.extend(tree.by_path(&neighbour.path).map(|document| document.id));
+                }
+            }
+        }
+        affected.sort_unstable();
+        affected.dedup();
+
+        self.source_files = index_sources(&content_files);
+        self.content_files = content_files;
+        self.tree = tree;
+        self.order = order;
+        self.edits = EditedDocuments::default();
+        self.stages.content = content;
+        let job = self.job();
+        let rendered: Vec<RenderedDocument> = affected.par_iter().map(|id| job.render_document(*id, output)).collect();
+        for document in rendered {
+            let index = document.id.0;
+            self.rendered[index] = document;
+        }
+        self.check_document_templates();
+        self.check_links();
+        self.write_site_files(output);
+        DocumentUpdate::Rendered(affected.iter().map(|id| self.tree.get(*id).path.clone()).collect())
     }
 
     /// Re-discovers and re-reads `content/`, then renders every document. On errors in the content the
@@ -556,6 +616,15 @@ fn link_target(tree: &ContentTree, path: &str) -> Option<DocumentId> {
     found.map(|document| document.id)
 }
 
+/// `id` and every document below it.
+fn collect_subtree(tree: &ContentTree, id: DocumentId, into: &mut Vec<DocumentId>) {
+    let mut stack = vec![id];
+    while let Some(next) = stack.pop() {
+        into.push(next);
+        stack.extend(tree.get(next).children.iter().copied());
+    }
+}
+
 fn same_anchors(before: &[String], after: &[String]) -> bool {
     let before: HashSet<&String> = before.iter().collect();
     let after: HashSet<&String> = after.iter().collect();
@@ -758,7 +827,7 @@ mod tests {
     }
 
     #[test]
-    fn editing_a_title_updates_the_navigation_of_other_pages() {
+    fn editing_a_title_re_renders_the_pages_that_show_it_and_matches_a_fresh_build() {
         let dir = fixture_site();
         let first = MemoryOutput::default();
         let mut site = Site::load(dir.path(), &first).unwrap();
@@ -771,20 +840,37 @@ mod tests {
             "title = \"KV\"",
             "title = \"Workers KV\"",
         );
-        let source = PathBuf::from("content/storage/kv.md");
         let output = MemoryOutput::default();
+        let update = site.update_documents(&[PathBuf::from("content/storage/kv.md")], &output);
         assert_eq!(
-            site.update_documents(&[source], &output),
-            DocumentUpdate::NeedsContentReload
+            update,
+            DocumentUpdate::Rendered(vec!["/storage/".into(), "/storage/kv/".into(), "/storage/r2/".into()]),
+            "the section (listing), the page, and its sibling (navigation, previous link)"
         );
-        site.reload_content(&output).unwrap();
         let rebuilt = files(output);
         assert!(
             text(&rebuilt, "storage/r2/index.html").contains(">Workers KV<"),
             "the sidebar elsewhere"
         );
-        assert!(text(&rebuilt, "storage/index.html").contains("Workers KV"));
+        assert!(
+            !rebuilt.contains_key("guide/index.html"),
+            "a page that does not show it"
+        );
         served.extend(rebuilt);
+        assert_same_site(&served, &fresh_build(dir.path()));
+    }
+
+    #[test]
+    fn adding_a_page_reloads_the_content() {
+        let dir = fixture_site();
+        let first = MemoryOutput::default();
+        let mut site = Site::load(dir.path(), &first).unwrap();
+        let mut served = files(first);
+        std::fs::write(dir.path().join("content/storage/d1.md"), "# D1\n\nNew.\n").unwrap();
+        let output = MemoryOutput::default();
+        site.reload_content(&output).unwrap();
+        served.extend(files(output));
+        assert!(served.contains_key("storage/d1/index.html"));
         assert_same_site(&served, &fresh_build(dir.path()));
     }
 

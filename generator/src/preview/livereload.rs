@@ -5,6 +5,7 @@
 use super::builder::FailureReport;
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 /// Everything the preview serves itself lives under this path.
 pub const PREVIEW_PREFIX: &str = "/__edgedocs/";
@@ -16,6 +17,14 @@ pub const SOCKET_PATH: &str = "/__edgedocs/socket";
 pub const SCRIPT: &str = include_str!("livereload.js");
 /// The overlay's stylesheet (an external file: the edge's CSP allows no inline styles).
 pub const STYLESHEET: &str = include_str!("livereload.css");
+
+/// The script's URL with a version from its contents, so browsers cache it until the binary changes.
+static SCRIPT_URL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{SCRIPT_PATH}?v={}",
+        &blake3::hash(SCRIPT.as_bytes()).to_hex().as_str()[..10]
+    )
+});
 
 /// A message to the open pages.
 #[derive(Debug, Serialize)]
@@ -46,7 +55,11 @@ impl ClientMessage<'_> {
 /// `html` with the client script added at the end of `<head>` (or of the document, without one).
 /// `generation` is the build the page comes from.
 pub fn with_client_script(html: &[u8], generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>");
+    // Deferred: it never holds up parsing (a blocking script in <head> would wait for the stylesheet).
+    let tag = format!(
+        "<script src=\"{}\" data-generation=\"{generation}\" defer></script>",
+        *SCRIPT_URL
+    );
     let at = find_ignoring_case(html, b"</head>")
         .or_else(|| find_ignoring_case(html, b"</body>"))
         .unwrap_or(html.len());
@@ -72,18 +85,20 @@ mod tests {
         let cases = [
             (
                 "<html><head><title>x</title></head><body></body></html>",
-                "<html><head><title>x</title><script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script></head><body></body></html>",
+                "<html><head><title>x</title><script src=\"/__edgedocs/livereload.js\" data-generation=\"7\" defer></script></head><body></body></html>",
             ),
             (
                 "<HTML><BODY>x</BODY></HTML>",
-                "<HTML><BODY>x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script></BODY></HTML>",
+                "<HTML><BODY>x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\" defer></script></BODY></HTML>",
             ),
             (
                 "x",
-                "x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\"></script>",
+                "x<script src=\"/__edgedocs/livereload.js\" data-generation=\"7\" defer></script>",
             ),
         ];
         for (html, expected) in cases {
+            let expected = expected.replace("/__edgedocs/livereload.js", &SCRIPT_URL);
+            assert!(SCRIPT_URL.starts_with("/__edgedocs/livereload.js?v="));
             assert_eq!(
                 String::from_utf8(with_client_script(html.as_bytes(), 7)).unwrap(),
                 expected

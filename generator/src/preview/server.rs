@@ -26,6 +26,9 @@ const NOT_BUILT_YET_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta c
 <title>Not built yet</title></head><body><h1>The site has not built yet</h1>\
 <p>Fix the errors shown in the terminal; this page reloads by itself.</p></body></html>";
 
+/// Where the build writes fingerprinted assets (below the output root).
+const ASSETS_FOLDER: &str = "assets/";
+
 /// The name the preview writes into `data-edge` on `<html>`.
 pub const EDGE_NAME: &str = "preview";
 
@@ -38,6 +41,9 @@ struct PublishedSite {
     generation: u64,
     /// A good build has been published.
     built: bool,
+    /// Fingerprinted assets rewritten in place (a stylesheet change keeps its URL so pages need not be
+    /// rendered again): their URL and a version for it, from their contents.
+    rewritten_assets: Vec<(String, String)>,
     /// The error that stands since the last good build.
     error: Option<FailureReport>,
     color_themes: Vec<String>,
@@ -88,9 +94,11 @@ impl ServerState {
         let mut site = write(&self.site);
         if publication.replace_all {
             site.files = publication.files;
+            site.rewritten_assets.clear();
         } else {
             site.files.extend(publication.files);
         }
+        site.rewritten_assets = rewritten_assets(&site.files);
         site.generation += 1;
         site.built = true;
         site.error = None;
@@ -119,6 +127,59 @@ impl ServerState {
     }
 }
 
+/// The fingerprinted assets whose contents no longer match the hash in their name, with the hash of
+/// what they hold now: pages ask for `name?v=<hash>`, so every asset URL still means one content and
+/// browsers may cache them all without asking again.
+fn rewritten_assets(files: &HashMap<String, Arc<[u8]>>) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|(path, _)| path.starts_with(ASSETS_FOLDER))
+        .filter_map(|(path, contents)| {
+            let logical = path.strip_prefix(ASSETS_FOLDER)?;
+            let name = logical_asset_name(logical)?;
+            let current = crate::assets::fingerprinted_name(&name, contents);
+            (current != logical).then(|| {
+                let hash = blake3::hash(contents).to_hex();
+                (format!("/{path}"), hash.as_str()[..10].to_owned())
+            })
+        })
+        .collect()
+}
+
+/// `css/main.1a2b3c4d5e.css` -> `css/main.css`: the name before fingerprinting.
+fn logical_asset_name(fingerprinted: &str) -> Option<String> {
+    let (folder, file) = match fingerprinted.rsplit_once('/') {
+        Some((folder, file)) => (format!("{folder}/"), file),
+        None => (String::new(), fingerprinted),
+    };
+    let mut parts: Vec<&str> = file.split('.').collect();
+    let hash_at = if parts.len() >= 3 {
+        parts.len() - 2
+    } else {
+        parts.len().checked_sub(1)?
+    };
+    let hash = parts.get(hash_at)?;
+    if hash.len() != 10 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return None;
+    }
+    parts.remove(hash_at);
+    Some(format!("{folder}{}", parts.join(".")))
+}
+
+/// `html` with every reference to a rewritten asset pointing at its current version.
+fn with_asset_versions(html: Vec<u8>, rewritten: &[(String, String)]) -> Vec<u8> {
+    if rewritten.is_empty() {
+        return html;
+    }
+    let Ok(mut text) = String::from_utf8(html) else {
+        return Vec::new();
+    };
+    for (url, version) in rewritten {
+        text = text.replace(&format!("\"{url}\""), &format!("\"{url}?v={version}\""));
+    }
+    text.into_bytes()
+}
+
 fn edge_driver(color_themes: Vec<String>, kv: Option<Arc<dyn KvStore>>) -> EdgeDriver {
     let mut config = EdgeConfig::new(color_themes, EDGE_NAME);
     config.secure_cookies = false; // plain http on loopback
@@ -144,19 +205,21 @@ pub fn router(state: Arc<ServerState>) -> Router {
 }
 
 async fn client_script() -> Response {
-    preview_file("text/javascript; charset=utf-8", livereload::SCRIPT)
+    // Pages ask for it with a version from its contents, so it can be cached for good.
+    preview_file(
+        "text/javascript; charset=utf-8",
+        "public, max-age=31536000, immutable",
+        livereload::SCRIPT,
+    )
 }
 
 async fn client_stylesheet() -> Response {
-    preview_file("text/css; charset=utf-8", livereload::STYLESHEET)
+    preview_file("text/css; charset=utf-8", "no-cache", livereload::STYLESHEET)
 }
 
-fn preview_file(content_type: &'static str, contents: &'static str) -> Response {
+fn preview_file(content_type: &'static str, caching: &'static str, contents: &'static str) -> Response {
     (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, caching)],
         contents,
     )
         .into_response()
@@ -326,7 +389,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "").into_response();
     }
     let path = request.uri().path().to_owned();
-    let (resolved, file, not_found_page, generation, has_site) = {
+    let (resolved, file, not_found_page, generation, has_site, rewritten) = {
         let site = read(&state.site);
         let resolved = resolve(&site.files, &path);
         let file = match &resolved {
@@ -339,6 +402,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
             site.files.get("404.html").cloned(),
             site.generation,
             site.built,
+            site.rewritten_assets.clone(),
         )
     };
     let (status, name, contents) = match (resolved, file) {
@@ -370,7 +434,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
         let edge_request = edge_request(&request, &state.default_host);
         let asset_headers = vec![("content-type".to_owned(), content_type.to_owned())];
         let page = edge.page(&edge_request, &contents, &asset_headers).await;
-        let body = livereload::with_client_script(&page.body, generation);
+        let body = livereload::with_client_script(&with_asset_versions(page.body, &rewritten), generation);
         let mut builder = Response::builder().status(status);
         for (name, value) in &page.headers {
             builder = builder.header(name.as_str(), value.as_str());
@@ -384,22 +448,39 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
             .body(body)
             .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    static_file(request.headers(), &method, status, content_type, contents)
+    let caching = if name.starts_with(ASSETS_FOLDER) {
+        // One URL, one content (see `rewritten_assets`): no need to ask again, even on reload.
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    static_file(
+        request.headers(),
+        &method,
+        StaticFile {
+            status,
+            content_type,
+            caching,
+            contents,
+        },
+    )
 }
 
-/// A file other than a page: revalidated on every use (the preview rewrites assets in place).
-fn static_file(
-    request_headers: &HeaderMap,
-    method: &HttpMethod,
+/// A file other than a page, and how to send it.
+struct StaticFile {
     status: StatusCode,
     content_type: &'static str,
+    caching: &'static str,
     contents: Arc<[u8]>,
-) -> Response {
-    let etag = format!("\"{}\"", &blake3::hash(&contents).to_hex().as_str()[..16]);
+}
+
+/// Sends a file other than a page, answering `If-None-Match` with 304.
+fn static_file(request_headers: &HeaderMap, method: &HttpMethod, file: StaticFile) -> Response {
+    let etag = format!("\"{}\"", &blake3::hash(&file.contents).to_hex().as_str()[..16]);
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
     let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
+        (header::CACHE_CONTROL, HeaderValue::from_static(file.caching)),
         (header::ETAG, etag_value),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
     ];
@@ -407,15 +488,15 @@ fn static_file(
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
-    if matches && status == StatusCode::OK {
+    if matches && file.status == StatusCode::OK {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     let body = if *method == HttpMethod::HEAD {
         Body::empty()
     } else {
-        Body::from(contents.to_vec())
+        Body::from(file.contents.to_vec())
     };
-    (status, headers, body).into_response()
+    (file.status, headers, body).into_response()
 }
 
 /// The `Content-Type` of an output file, by its extension.
@@ -486,6 +567,39 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(resolve(&files, path), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn assets_rewritten_in_place_get_a_version_in_pages() {
+        let css: &[u8] = b".a{color:red}";
+        let fingerprinted = crate::assets::fingerprinted_name("main.css", css);
+        let files: HashMap<String, Arc<[u8]>> = HashMap::from([
+            (format!("assets/{fingerprinted}"), Arc::from(css)),
+            ("assets/site.0123456789.js".to_owned(), Arc::from(&b"changed()"[..])),
+            ("favicon.svg".to_owned(), Arc::from(&b"<svg/>"[..])),
+        ]);
+        let rewritten = rewritten_assets(&files);
+        assert_eq!(
+            rewritten.len(),
+            1,
+            "only the script no longer matches its name: {rewritten:?}"
+        );
+        assert_eq!(rewritten[0].0, "/assets/site.0123456789.js");
+        let page = b"<script src=\"/assets/site.0123456789.js\" defer></script>".to_vec();
+        let versioned = String::from_utf8(with_asset_versions(page, &rewritten)).unwrap();
+        assert_eq!(
+            versioned,
+            format!(
+                "<script src=\"/assets/site.0123456789.js?v={}\" defer></script>",
+                rewritten[0].1
+            )
+        );
+        assert_eq!(
+            logical_asset_name("fonts/inter.0123456789.woff2").as_deref(),
+            Some("fonts/inter.woff2")
+        );
+        assert_eq!(logical_asset_name("LICENSE.0123456789").as_deref(), Some("LICENSE"));
+        assert_eq!(logical_asset_name("main.css"), None);
     }
 
     #[test]
