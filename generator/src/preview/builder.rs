@@ -291,7 +291,7 @@ impl Builder {
             let sources: Vec<PathBuf> = sources.iter().cloned().collect();
             match site.update_documents(&sources, &output) {
                 DocumentUpdate::Rendered(paths) => {
-                    done.push(paths.join(", "));
+                    done.push(describe_pages(&paths));
                     add(&mut change, PageChange::Pages(paths.into_iter().collect()));
                 }
                 DocumentUpdate::NeedsContentReload => reload_content = true,
@@ -341,6 +341,15 @@ impl Builder {
             change: unpublished.change.unwrap_or(PageChange::Pages(BTreeSet::new())),
             color_themes,
         }));
+    }
+}
+
+/// `/a/`, `/a/, /b/` or `52 pages (/a/, /b/, ...)`, for the terminal.
+fn describe_pages(paths: &[String]) -> String {
+    match paths.len() {
+        0 => "no page".into(),
+        1..=3 => paths.join(", "),
+        count => format!("{count} pages ({}, {}, ...)", paths[0], paths[1]),
     }
 }
 
