@@ -9,6 +9,7 @@
 #   EDGEDOCS_BIN=...  use this binary instead of building target/release/edgedocs
 #   HUGO_BIN=...      use this Hugo instead of the one on PATH
 #   SKIP_SMALL=1      do not measure the 10-page site
+#   BUDGET=s          start no new round of a size after s seconds (default 60/120/240; 0 = no limit)
 #
 # Writes bench/results/latest.md (the table) and bench/results/raw/*.json (git-ignored).
 set -euo pipefail
@@ -51,7 +52,10 @@ if [ -n "${EDGEDOCS_BIN:-}" ]; then
 else
   log "cargo build --release (edgedocs)"
   (cd "$repo_root" && cargo build --release --quiet -p edgedocs)
-  edgedocs_bin="${CARGO_TARGET_DIR:-$repo_root/target}/release/edgedocs"
+  # A copy, so that a concurrent `cargo build` cannot swap the binary in the middle of the run.
+  mkdir -p "$work_root"
+  cp "${CARGO_TARGET_DIR:-$repo_root/target}/release/edgedocs" "$work_root/edgedocs-bin"
+  edgedocs_bin="$work_root/edgedocs-bin"
 fi
 "$edgedocs_bin" build --help >/dev/null
 
@@ -97,17 +101,20 @@ rm -rf "$raw_dir"
 mkdir -p "$raw_dir"
 for n in "${sizes[@]}"; do
   corpus="$(corpus_for "$n")"
+  # Rounds, warm-ups, and a time budget past which no new round starts (at least 2 always run), so a
+  # busy machine stretches the run less.
   if [ "$n" -le 10 ]; then
-    rounds="${SMALL_ROUNDS:-15}" warmup=2
+    rounds="${SMALL_ROUNDS:-15}" warmup=2 budget=60
   elif [ "$n" -le 2000 ]; then
-    rounds="${ROUNDS:-5}" warmup=1
+    rounds="${ROUNDS:-5}" warmup=1 budget=120
   else
-    rounds="${ROUNDS:-3}" warmup=0
+    rounds="${ROUNDS:-3}" warmup=0 budget=240
   fi
-  log "measuring $n pages: $rounds rounds, $warmup warm-up"
+  budget="${BUDGET:-$budget}"
+  log "measuring $n pages: $rounds rounds, $warmup warm-up, ${budget} s budget"
   python3 "$bench_dir/measure.py" run --label "$n" --corpus "$corpus" --work "$work_root/n$n" \
     --edgedocs "$edgedocs_bin" --hugo "$hugo_bin" --rounds "$rounds" --warmup "$warmup" \
-    --json "$raw_dir/$n.json"
+    --budget "$budget" --json "$raw_dir/$n.json"
   rm -rf "$work_root/n$n"
 done
 
