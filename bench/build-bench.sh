@@ -122,7 +122,10 @@ rev="$(cd "$repo_root" && git rev-parse --short HEAD 2>/dev/null || echo unknown
 if [ -n "$(cd "$repo_root" && git status --porcelain -- generator themes 2>/dev/null)" ]; then
   rev="$rev (with uncommitted changes in generator/ or themes/)"
 fi
-header="edgedocs at $rev, $("$hugo_bin" version | cut -d' ' -f1-2), corpus generator $fingerprint, \
+if [ -n "${EDGEDOCS_BIN:-}" ]; then
+  rev="a given binary built $(date -u -r "$edgedocs_bin" +%Y-%m-%dT%H:%MZ) (repo at $rev)"
+fi
+header="edgedocs: $rev, theme from the repo at the time of the run, $("$hugo_bin" version | cut -d' ' -f1-2), corpus generator $fingerprint, \
 $(nproc) cores, $(date -u +%Y-%m-%d)."
 python3 "$bench_dir/measure.py" report --raw "$raw_dir" --markdown "$bench_dir/results/latest.md" \
   --header "$header" "${sizes[@]}"
