@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -220,7 +221,9 @@ def report_one(res: dict) -> list[str]:
     if noisy:
         lines += ["", "_Noisy run: spread above 1.25 or load above the core count; prefer re-running._"]
     if res.get("summary_line"):
-        lines += ["", f"edgedocs said: `{res['summary_line'][0]}`"]
+        # The summary ends with the output folder, a path of this machine: keep it out of the report.
+        said = re.sub(r" into \S+$", " into <output>", res["summary_line"][0])
+        lines += ["", f"edgedocs said: `{said}`"]
     return lines + [""]
 
 
