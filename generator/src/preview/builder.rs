@@ -356,3 +356,159 @@ fn describe_pages(paths: &[String]) -> String {
 fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc::UnboundedReceiver;
+
+    /// The `docs` integration fixture with the test theme, in a temporary folder.
+    fn fixture_site() -> tempfile::TempDir {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        for (from, to) in [
+            (fixtures.join("docs"), dir.path().to_path_buf()),
+            (fixtures.join("_theme"), dir.path().join("themes/default")),
+        ] {
+            for entry in walkdir::WalkDir::new(&from) {
+                let entry = entry.unwrap();
+                let target = to.join(entry.path().strip_prefix(&from).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&target).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &target).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn edit(root: &Path, file: &str, from: &str, to: &str) {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn next(events: &mut UnboundedReceiver<BuildEvent>) -> BuildEvent {
+        events.try_recv().expect("the builder sent an event")
+    }
+
+    #[test]
+    fn the_last_good_version_is_published_and_errors_hold_back_what_follows() {
+        let dir = fixture_site();
+        let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let mut builder = Builder::new(dir.path(), sender);
+        builder.rebuild(RebuildPlan::everything());
+        let BuildEvent::Published(first) = next(&mut events) else {
+            panic!("the first build publishes");
+        };
+        assert!(first.replace_all && first.change == PageChange::Everything);
+        assert!(first.files.contains_key("storage/kv/index.html"));
+
+        // A body edit: that page only.
+        edit(
+            dir.path(),
+            "content/storage/kv.md",
+            "eventually consistent",
+            "consistent later",
+        );
+        builder.apply(&[ChangedPath::file("content/storage/kv.md")]);
+        let BuildEvent::Published(page) = next(&mut events) else {
+            panic!("a good edit publishes");
+        };
+        assert!(!page.replace_all);
+        assert_eq!(
+            page.change,
+            PageChange::Pages(BTreeSet::from(["/storage/kv/".to_owned()]))
+        );
+        assert_eq!(page.files.keys().collect::<Vec<_>>(), ["storage/kv/index.html"]);
+
+        // Broken front matter: an error, nothing published.
+        edit(dir.path(), "content/storage/kv.md", "weight = 1", "weight = ");
+        builder.apply(&[ChangedPath::file("content/storage/kv.md")]);
+        let BuildEvent::Failed(failure) = next(&mut events) else {
+            panic!("a broken edit fails");
+        };
+        assert!(
+            failure.text.starts_with("error: content/storage/kv.md:4:"),
+            "{}",
+            failure.text
+        );
+        assert_eq!(
+            failure.diagnostics[0].location.as_deref().map(|l| &l[..22]),
+            Some("content/storage/kv.md:")
+        );
+
+        // Another page's edit while the error stands: built, held back.
+        edit(dir.path(), "content/guide.md", "Read the", "Now read the");
+        builder.apply(&[ChangedPath::file("content/guide.md")]);
+        assert!(
+            matches!(next(&mut events), BuildEvent::Failed(_)),
+            "the error still stands"
+        );
+
+        // The fix publishes both pages.
+        edit(dir.path(), "content/storage/kv.md", "weight = ", "weight = 1");
+        builder.apply(&[ChangedPath::file("content/storage/kv.md")]);
+        let BuildEvent::Published(fixed) = next(&mut events) else {
+            panic!("the fix publishes");
+        };
+        let mut paths: Vec<&String> = fixed.files.keys().collect();
+        paths.sort();
+        assert_eq!(paths, ["guide/index.html", "storage/kv/index.html"]);
+        assert_eq!(
+            fixed.change,
+            PageChange::Pages(BTreeSet::from(["/guide/".to_owned(), "/storage/kv/".to_owned()]))
+        );
+        assert!(events.try_recv().is_err(), "one event per batch");
+    }
+
+    #[test]
+    fn a_stylesheet_change_publishes_only_the_stylesheet() {
+        let dir = fixture_site();
+        let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let mut builder = Builder::new(dir.path(), sender);
+        builder.rebuild(RebuildPlan::everything());
+        next(&mut events);
+        let main_css = dir.path().join("themes/default/assets/main.css");
+        let css = std::fs::read_to_string(&main_css).unwrap();
+        std::fs::write(&main_css, format!("{css}\n.probe{{color:red}}\n")).unwrap();
+        builder.apply(&[ChangedPath::file("themes/default/assets/main.css")]);
+        let BuildEvent::Published(publication) = next(&mut events) else {
+            panic!("publishes");
+        };
+        assert_eq!(publication.change, PageChange::Stylesheets);
+        assert_eq!(publication.files.len(), 1);
+        assert!(publication.files.keys().all(|path| path.starts_with("assets/main.")));
+    }
+
+    #[test]
+    fn a_template_error_keeps_the_site_and_is_retried_with_the_next_change() {
+        let dir = fixture_site();
+        let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let mut builder = Builder::new(dir.path(), sender);
+        builder.rebuild(RebuildPlan::everything());
+        next(&mut events);
+        let page = dir.path().join("themes/default/templates/page.html");
+        let template = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{template}{{{{ broken }}\n")).unwrap();
+        builder.apply(&[ChangedPath::file("themes/default/templates/page.html")]);
+        let BuildEvent::Failed(failure) = next(&mut events) else {
+            panic!("fails");
+        };
+        assert!(
+            failure.text.contains("themes/default/templates/page.html:"),
+            "{}",
+            failure.text
+        );
+
+        std::fs::write(&page, &template).unwrap();
+        edit(dir.path(), "content/guide.md", "Read the", "Now read the");
+        // Only the page changed in this batch; the templates are reloaded because they failed before.
+        builder.apply(&[ChangedPath::file("content/guide.md")]);
+        let BuildEvent::Published(publication) = next(&mut events) else {
+            panic!("publishes");
+        };
+        assert_eq!(publication.change, PageChange::Everything);
+    }
+}
