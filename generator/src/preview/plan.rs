@@ -3,9 +3,9 @@
 //!
 //! | change | plan |
 //! |---|---|
-//! | a document's text | re-read and re-render that document (the builder's site widens this to every page when its title, weight, slug, draft, description or extra changed) |
+//! | a document's text | re-read and re-render that document; when its title, weight, description or extra changed, the pages that show it (its section's pages, previous and next); when it moved (slug, draft), the whole content |
 //! | content structure | re-read the content tree, re-render every page |
-//! | a template | reload the templates, re-render every page (which pages include a partial is not tracked) |
+//! | a template | reload the templates, re-render every page (which pages reach which partial through `extends`, `include` and components is not tracked, so every page may) |
 //! | a stylesheet | rebuild the assets; pages keep their stylesheet URL, the browser swaps the sheet |
 //! | another theme asset | rebuild the assets, reload the pages |
 //! | a static file | copy the static files again |
