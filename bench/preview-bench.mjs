@@ -55,12 +55,13 @@ const port = await freePort();
 const startedServer = performance.now();
 const server = await startServer(site, port, { timeoutMs: 300_000, bin: args.bin });
 console.log(`server up after ${Math.round(performance.now() - startedServer)} ms (first build included)`);
-const browser = await launchBrowser();
+let browser = null;
 const latencies = [];
 const serverTimes = [];
 const phases = [];
 const parsedLatencies = [];
 try {
+  browser = await launchBrowser();
   const context = await browser.newContext();
   await context.addInitScript(() => {
     // When the parser puts the edited paragraph into the DOM (before scripts and DOMContentLoaded).
@@ -120,7 +121,7 @@ try {
   }
 } finally {
   await writeFile(sourcePath, original);
-  await browser.close();
+  await browser?.close();
   await server.stop();
 }
 
