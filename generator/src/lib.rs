@@ -17,6 +17,8 @@ pub mod pipeline;
 pub mod preview;
 pub mod render;
 pub mod site_files;
+#[cfg(test)]
+mod test_fixtures;
 pub mod theme;
 pub mod toml_input;
 
