@@ -17,15 +17,9 @@ case "$site" in
 esac
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
-if [ ! -x "$chromium_path" ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "error: $chromium_path is missing; install Debian's chromium (apt-get install chromium) as root" >&2
-    exit 1
-  fi
-  echo "installing chromium (Debian package)..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+# shellcheck source=../ensure-chromium.sh
+source "$here/../ensure-chromium.sh"
+ensure_chromium "$chromium_path"
 
 if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
   echo "installing npm packages (playwright-core, pinned in package-lock.json)..."
