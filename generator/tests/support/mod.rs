@@ -29,13 +29,12 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 impl SiteTest {
-    /// Copies `tests/fixtures/<name>`; a fixture without `themes/` gets the test theme as `default`.
+    /// Copies the test theme as `themes/default`, then `tests/fixtures/<name>` over it, so a fixture holds
+    /// only the theme files it changes.
     pub fn new(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join("_theme"), &dir.path().join("themes/default"));
         copy_tree(&fixtures().join(name), dir.path());
-        if !dir.path().join("themes").exists() {
-            copy_tree(&fixtures().join("_theme"), &dir.path().join("themes/default"));
-        }
         Self { dir, last: None }
     }
 
