@@ -32,6 +32,8 @@ describe("code frames", () => {
       const button = frame.locator(".code-frame__copy");
       assert.ok(await button.isVisible(), "the copy button stayed hidden");
       await button.click();
+      // The label changes once the asynchronous clipboard write has finished.
+      await button.filter({ hasText: /^\s*(Copied|Press Ctrl\+C)\s*$/ }).waitFor();
       assert.equal((await button.textContent()).trim(), "Copied");
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       const expected = await frame.evaluate((figure) =>
@@ -210,6 +212,8 @@ describe("KV demos behind the edge (stand-in)", () => {
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-sepia")));
       const response = await saved;
       assert.deepEqual(JSON.parse(response.request().postData()), { theme: "sepia" });
+      // The status line changes once the response body has been read.
+      await page.locator('[data-demo="theme-picker"] [data-demo-status]').filter({ hasText: /Saved|Not saved/ }).waitFor();
       assert.match(await page.locator('[data-demo="theme-picker"] [data-demo-status]').innerText(), /Saved/);
       assert.equal(await page.locator('button[value="sepia"]').getAttribute("aria-pressed"), "true");
       assert.equal(await page.locator('button[value="light"]').getAttribute("aria-pressed"), "false");
