@@ -161,8 +161,17 @@ impl Site {
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
         let (content_files, tree) = read_content(&config, &mut stages.content)?;
-        let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
-        let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
+        // Assets and templates get ready while the highlighter compiles the grammars the pages use.
+        let samples = code_samples(&tree);
+        let (asset_urls, templates) = rayon::join(
+            || {
+                let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
+                let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
+                (asset_urls, templates)
+            },
+            || highlight::warm_up(&samples),
+        )
+        .0;
         let Some(templates) = templates else {
             return Err(stages.into_failure().into());
         };
@@ -675,6 +684,16 @@ fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Result<(V
 }
 
 /// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
+/// How many documents the highlighter's warm-up looks through for code samples: enough to find every
+/// language a typical site uses, few enough to cost nothing on a big one.
+const WARM_UP_DOCUMENTS: usize = 200;
+
+/// One code block per language from the first documents, for [`highlight::warm_up`].
+fn code_samples(tree: &ContentTree) -> Vec<crate::markdown::code_samples::CodeSample> {
+    let bodies = tree.documents().iter().take(WARM_UP_DOCUMENTS).map(Document::body);
+    crate::markdown::code_samples::first_block_per_language(bodies)
+}
+
 fn build_assets(
     config: &SiteConfig,
     theme: &theme::Theme,

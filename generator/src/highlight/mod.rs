@@ -8,7 +8,7 @@
 //! - [`fence_info`]: `ts title="..." {3-5} ins={7}` into a typed [`FenceInfo`];
 //! - `languages`: the lazily loaded syntax set and the language words (`ts`, `jsonc`...);
 //! - `token_class`: scope stacks to short token classes (`k`, `s`, `c`...);
-//! - `tokenize`: lines into merged `<span class="...">` tokens;
+//! - `tokenize`: lines into merged `<span class="...">` tokens (`line_cache` remembers parsed lines);
 //! - `frame`: the `<figure class="code-frame">` of the theme contract, and warnings;
 //! - `palette` and `css`: colours per class from real schemes, and the stylesheet.
 //!
@@ -31,6 +31,7 @@ mod css;
 mod frame;
 mod html;
 mod languages;
+mod line_cache;
 mod palette;
 mod token_class;
 mod tokenize;
@@ -45,6 +46,19 @@ pub use palette::Appearance;
 /// way); useful to keep the load out of timings or off the first page's critical path.
 pub fn preload_syntaxes() {
     let _ = languages::syntax_set();
+}
+
+/// Loads the syntax set and highlights each `(info string, code)` sample, in parallel, throwing the
+/// output away: a grammar compiles its regexes on first use (TypeScript's take ~30 ms), so warming
+/// them up while the build does other work takes that time off the pages' critical path.
+pub fn warm_up(samples: &[(String, String)]) {
+    use rayon::prelude::*;
+    preload_syntaxes();
+    samples.par_iter().for_each(|(info, code)| {
+        if let Ok(info) = parse_fence_info(info) {
+            let _ = render_code_frame(&info, code);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@
 //! highlight in parallel while sharing the one syntax set.
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use syntect::parsing::{ParseState, ParsingError, SyntaxReference, SyntaxSet};
 
 use super::html::push_escaped_text;
 use super::languages::{Language, LanguageMode, syntax_set};
+use super::line_cache::{LineKey, ParsedLine};
 use super::token_class::{ClassStack, TokenClass};
 
 /// A run of one line's text with one class (`None`: plain).
@@ -109,9 +111,9 @@ impl LineHighlighter {
     fn classify_line(&mut self, line: &str) -> Result<(), ParsingError> {
         self.segments.clear();
         let content_end = trim_line_ending(line).len();
-        let operations = self.parse_state.parse_line(line, self.syntax_set)?;
+        let parsed = self.parse(line)?;
         let mut start = 0;
-        for (position, operation) in &operations {
+        for (position, operation) in &parsed.operations {
             let end = (*position).min(content_end);
             if end > start {
                 self.segments.push(Segment {
@@ -129,6 +131,28 @@ impl LineHighlighter {
             });
         }
         Ok(())
+    }
+}
+
+impl LineHighlighter {
+    /// Parses `line` from the current state (or finds how it parsed before from the same state),
+    /// and moves the state past it.
+    fn parse(&mut self, line: &str) -> Result<Rc<ParsedLine>, ParsingError> {
+        let key = LineKey::new(self.syntax, line);
+        if let Some(parsed) = key.as_ref().and_then(|key| key.get(&self.parse_state)) {
+            self.parse_state.clone_from(&parsed.state_after);
+            return Ok(parsed);
+        }
+        let state_before = key.as_ref().map(|_| self.parse_state.clone());
+        let operations = self.parse_state.parse_line(line, self.syntax_set)?;
+        let parsed = Rc::new(ParsedLine {
+            operations,
+            state_after: self.parse_state.clone(),
+        });
+        if let (Some(key), Some(state_before)) = (key, state_before) {
+            key.insert(state_before, Rc::clone(&parsed));
+        }
+        Ok(parsed)
     }
 }
 
@@ -256,6 +280,19 @@ mod tests {
                 segment(Some(TokenClass::Keyword), 7..8),
             ]
         );
+    }
+
+    #[test]
+    fn a_repeated_line_is_classified_by_its_own_parse_state() {
+        // The same text outside, inside and again outside a block comment: remembered parses must
+        // not leak from one state into another, and a second block gets the same output.
+        let code = "let y = 1;\n/*\nlet y = 1;\n*/\nlet y = 1;\n";
+        let first = highlight("ts", code);
+        let lines: Vec<&str> = first.lines().collect();
+        assert_eq!(lines[0], lines[4]);
+        assert!(lines[0].starts_with("<span class=\"k\">let</span>"), "{first}");
+        assert_eq!(lines[2], "<span class=\"c\">let y = 1;</span>", "{first}");
+        assert_eq!(highlight("ts", code), first);
     }
 
     #[test]

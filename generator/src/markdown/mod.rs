@@ -6,6 +6,7 @@
 
 pub mod admonitions;
 pub mod code;
+pub mod code_samples;
 pub mod headings;
 pub mod include;
 pub mod links;
