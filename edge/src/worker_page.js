@@ -1,0 +1,107 @@
+// The Worker's page I/O in the runtime's own terms, called from `worker_page.rs` (wasm32 only). It owns
+// no decision: Rust names the keys, the cacheTtl, the time budget, the header edits and the injection
+// plan; this module only awaits the runtime's promises and drives its HTMLRewriter, so a page costs one
+// promise on the Rust side instead of one per KV call, timer and fetch.
+//
+// Contract (mirrored by the `extern "C"` block in worker_page.rs):
+//   fetchPage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>
+//     fetches the asset and reads the keys at once (two keys: one bulk get)
+//   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
+//   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
+//   PageInputs = { asset?: Response, first?: string|null, second?: string|null, kvError?: string }
+//     kvError is set (and first/second are not) when KV failed or took longer than budgetMs: the page
+//     is then served without KV content. `fetchPage` rejects only when the asset fetch does.
+//   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
+//   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
+//     the asset's status and edited headers, its body streamed through HTMLRewriter: `themeClass` joins
+//     the first <html>'s classes (once), `data-edge` is set, and the pinned-message slot gets the text
+//     (escaped: `html: false`) and loses `hidden`. Never buffers the body.
+//   pageWithoutBody(asset, edits) -> Response                 HEAD or a body-less status: headers only
+//   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
+
+const KV_TEXT = "text";
+
+function kvFailure(error) {
+  return { kvError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
+
+/** Reads one key, or two with one bulk get, within `budgetMs`; never rejects. */
+export function readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs) {
+  let read;
+  try {
+    const options = cacheTtl === undefined ? { type: KV_TEXT } : { cacheTtl, type: KV_TEXT };
+    read =
+      secondKey === undefined
+        ? kv.get(firstKey, options).then((first) => ({ first }))
+        : kv.get([firstKey, secondKey], options).then((values) => ({
+            first: values.get(firstKey) ?? null,
+            second: values.get(secondKey) ?? null,
+          }));
+  } catch (error) {
+    return Promise.resolve(kvFailure(error));
+  }
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, budgetMs, { kvError: `KV reads took longer than ${budgetMs} ms` });
+  });
+  return Promise.race([read, timeout]).then(
+    (inputs) => {
+      clearTimeout(timer);
+      return inputs;
+    },
+    (error) => {
+      clearTimeout(timer);
+      return kvFailure(error);
+    },
+  );
+}
+
+export function fetchAsset(assets, request) {
+  return assets.fetch(request).then((asset) => ({ asset }));
+}
+
+export function fetchPage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs) {
+  return Promise.all([assets.fetch(request), readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs)]).then(
+    ([asset, inputs]) => {
+      inputs.asset = asset;
+      return inputs;
+    },
+  );
+}
+
+export function pageHeaders(asset, edits) {
+  const headers = new Headers(asset.headers);
+  for (const name of edits.remove) headers.delete(name);
+  for (const [name, value] of edits.set) headers.set(name, value);
+  return headers;
+}
+
+export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, pinnedSelector) {
+  let htmlSeen = false;
+  let rewriter = new HTMLRewriter().on("html", {
+    element(html) {
+      if (htmlSeen) return;
+      htmlSeen = true;
+      if (themeClass !== undefined) {
+        const classes = html.getAttribute("class") || "";
+        if (!classes.split(/[ \t\n\f\r]+/).includes(themeClass)) {
+          html.setAttribute("class", classes.trim() === "" ? themeClass : `${classes.trimEnd()} ${themeClass}`);
+        }
+      }
+      html.setAttribute("data-edge", edgeName);
+    },
+  });
+  if (pinnedMessage !== undefined) {
+    rewriter = rewriter.on(pinnedSelector, {
+      element(slot) {
+        slot.setInnerContent(pinnedMessage, { html: false });
+        slot.removeAttribute("hidden");
+      },
+    });
+  }
+  return rewriter.transform(new Response(asset.body, { status: asset.status, headers: pageHeaders(asset, edits) }));
+}
+
+export function pageWithoutBody(asset, edits) {
+  return new Response(null, { status: asset.status, headers: pageHeaders(asset, edits) });
+}
