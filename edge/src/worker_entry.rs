@@ -9,19 +9,20 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::future::join;
-use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
-use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Context, Date, Env, console_error, event, js_sys, web_sys};
+use wasm_bindgen::{JsCast, JsValue, prelude::Closure, prelude::wasm_bindgen};
+use worker::wasm_bindgen_futures::{JsFuture, future_to_promise};
+use worker::{Date, Env, console_error, js_sys, web_sys};
 
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
-use crate::injection::{is_html_content_type, page_header_edits, path_expects_html};
+use crate::injection::{PendingPage, is_html_content_type, page_header_edits, path_expects_html};
+use crate::kv::KvSnapshot;
 use crate::session::SessionId;
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
-use crate::worker_page::{self, PageKeys};
+use crate::worker_page::{self, PageInputs, PageKeys};
 
 #[wasm_bindgen]
 extern "C" {
@@ -48,34 +49,97 @@ fn edge() -> &'static Edge {
     EDGE.get_or_init(|| Edge::new(EdgeConfig::cloudflare()))
 }
 
-#[event(fetch)]
-async fn fetch(request: web_sys::Request, env: Env, _context: Context) -> worker::Result<web_sys::Response> {
+/// The Worker's `fetch` handler (worker-build's entry module calls the export of this name). Pages
+/// that look like pages take the fast path: the shim fetches the asset and reads KV in one promise and
+/// hands the result to [`finish_page`]; anything else is driven from Rust with async/await.
+#[wasm_bindgen]
+pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
     let edge = edge();
     let Some(edge_request) = EdgeRequest::from_url(Method::parse(&request.method()), &request.url()) else {
-        return Err(worker::Error::RustError(
+        return js_sys::Promise::resolve(&respond(Err(worker::Error::RustError(
             "the runtime passed a request without an absolute URL".into(),
-        ));
+        ))));
     };
     match edge.route(&edge_request.path) {
         Route::Api(endpoint) => {
-            let response = answer_api(
-                edge,
-                endpoint,
-                with_headers(edge_request, &request, API_REQUEST_HEADERS),
-                &request,
-                &env,
-            )
-            .await;
-            to_web_response(response)
+            let api_request = with_headers(edge_request, &request, API_REQUEST_HEADERS);
+            future_to_promise(async move {
+                let response = answer_api(edge, endpoint, api_request, &request, &env).await;
+                Ok(respond(to_web_response(response)))
+            })
         }
         Route::Asset => {
-            serve_asset(
-                edge,
-                with_headers(edge_request, &request, PAGE_REQUEST_HEADERS),
-                &request,
-                &env,
+            let page_request = with_headers(edge_request, &request, PAGE_REQUEST_HEADERS);
+            let pending = edge.start_page(&page_request);
+            let bindings: &Bindings = env.unchecked_ref();
+            // Likely pages read KV while the asset is fetched.
+            if page_request.method == Method::Get
+                && path_expects_html(&page_request.path)
+                && let Some(keys) = PageKeys::of(&pending.reads)
+            {
+                return FINISH_PAGE.with(|finish| {
+                    worker_page::serve_page(
+                        &bindings.assets(),
+                        &request,
+                        &bindings.kv(),
+                        &keys,
+                        PAGE_KV_BUDGET,
+                        finish.as_ref(),
+                    )
+                });
+            }
+            future_to_promise(
+                async move { Ok(respond(serve_asset(edge, page_request, pending, &request, &env).await)) },
             )
-            .await
+        }
+    }
+}
+
+thread_local! {
+    /// [`finish_page`] as a JavaScript function, made once for the life of the Worker instance rather
+    /// than as closures per request.
+    static FINISH_PAGE: Closure<dyn Fn(PageInputs, web_sys::Request) -> JsValue> = Closure::new(finish_page);
+}
+
+/// The second half of the fast page path: the shim calls it with the fetched asset and the KV values.
+/// The core's page state is recomputed from the request (a pure function of its cookies), so nothing
+/// per request has to be kept on the Rust side while the page is fetched.
+fn finish_page(inputs: PageInputs, request: web_sys::Request) -> JsValue {
+    respond(finish_page_response(&inputs, &request))
+}
+
+fn finish_page_response(inputs: &PageInputs, request: &web_sys::Request) -> worker::Result<web_sys::Response> {
+    let asset = inputs.asset().ok_or_else(|| {
+        worker::Error::RustError(format!(
+            "fetching the page from the assets failed: {}",
+            inputs.asset_error().unwrap_or_default()
+        ))
+    })?;
+    if !is_html(&asset) {
+        return Ok(asset);
+    }
+    let edge = edge();
+    let page_request = EdgeRequest::from_url(Method::parse(&request.method()), &request.url())
+        .map(|edge_request| with_headers(edge_request, request, PAGE_REQUEST_HEADERS))
+        .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?;
+    let pending = edge.start_page(&page_request);
+    let snapshot = PageKeys::of(&pending.reads).and_then(|keys| worker_page::kv_snapshot(inputs, &keys));
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+}
+
+/// The runtime response for a handler's result: errors are logged and answered with a plain 500.
+fn respond(result: worker::Result<web_sys::Response>) -> JsValue {
+    match result {
+        Ok(response) => response.into(),
+        Err(error) => {
+            console_error!("{error}");
+            let init = web_sys::ResponseInit::new();
+            init.set_status(500);
+            web_sys::Response::new_with_opt_str_and_init(
+                Some("The server could not answer this request. Please try again later."),
+                &init,
+            )
+            .map_or_else(|error| error, JsValue::from)
         }
     }
 }
@@ -153,60 +217,67 @@ async fn read_kv(env: &Env, reads: &crate::KvReads, budget: Duration) -> Result<
     KvDriver::from_env(env)?.read(reads, budget).await
 }
 
+/// The general page path: pages whose KV reads the fast path does not cover, and paths that do not
+/// look like pages (fetched first; KV is read only if the asset is HTML after all).
 async fn serve_asset(
     edge: &Edge,
     page_request: EdgeRequest,
+    pending: PendingPage,
     request: &web_sys::Request,
     env: &Env,
 ) -> worker::Result<web_sys::Response> {
     let bindings: &Bindings = env.unchecked_ref();
     let assets = bindings.assets();
-    let pending = edge.start_page(&page_request);
-    let keys = PageKeys::of(&pending.reads);
-
-    // Likely pages read KV while the asset is fetched; other paths fetch first and read KV only if
-    // the asset turns out to be HTML.
     let likely_page = page_request.method == Method::Get && path_expects_html(&page_request.path);
-    let (inputs, early_snapshot) = match (&keys, likely_page) {
-        (Some(keys), true) => {
-            let inputs = worker_page::fetch_page(&assets, request, &bindings.kv(), keys, PAGE_KV_BUDGET).await?;
-            let snapshot = worker_page::kv_snapshot(&inputs, keys);
-            (inputs, Some(snapshot))
-        }
-        (None, true) => {
-            let (inputs, snapshot) = join(
-                worker_page::fetch_asset(&assets, request),
-                read_kv(env, &pending.reads, PAGE_KV_BUDGET),
-            )
-            .await;
-            (inputs?, Some(snapshot.ok()))
-        }
-        (_, false) => (worker_page::fetch_asset(&assets, request).await?, None),
+    let (inputs, early_snapshot) = if likely_page {
+        let (inputs, snapshot) = join(
+            worker_page::fetch_asset(&assets, request),
+            read_kv(env, &pending.reads, PAGE_KV_BUDGET),
+        )
+        .await;
+        (inputs?, Some(snapshot.ok()))
+    } else {
+        (worker_page::fetch_asset(&assets, request).await?, None)
     };
     let Some(asset) = inputs.asset() else {
         return Err(worker::Error::RustError(
             "the assets binding answered without a response".into(),
         ));
     };
-
-    let asset_headers = asset.headers();
-    let content_type = asset_headers.get("content-type").ok().flatten().unwrap_or_default();
-    if !is_html_content_type(&content_type) {
+    if !is_html(&asset) {
         return Ok(asset);
     }
-    let snapshot = match (early_snapshot, &keys) {
-        (Some(snapshot), _) => snapshot,
-        (None, Some(keys)) => worker_page::kv_snapshot(
-            &worker_page::read_keys(&bindings.kv(), keys, PAGE_KV_BUDGET).await?,
-            keys,
-        ),
-        (None, None) => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
+    let snapshot = match early_snapshot {
+        Some(snapshot) => snapshot,
+        None => match PageKeys::of(&pending.reads) {
+            Some(keys) => worker_page::kv_snapshot(
+                &worker_page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?,
+                &keys,
+            ),
+            None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
+        },
     };
-    let plan = edge.finish_page(pending, snapshot.as_ref());
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+}
 
+fn is_html(asset: &web_sys::Response) -> bool {
+    let content_type = asset.headers().get("content-type").ok().flatten().unwrap_or_default();
+    is_html_content_type(&content_type)
+}
+
+/// An HTML asset as the visitor gets it: the plan applied as the body streams, the headers edited.
+/// `snapshot` is `None` when KV failed (fail open).
+fn page_response(
+    edge: &Edge,
+    pending: PendingPage,
+    method: Method,
+    asset: web_sys::Response,
+    snapshot: Option<&KvSnapshot>,
+) -> worker::Result<web_sys::Response> {
+    let plan = edge.finish_page(pending, snapshot);
     // Fetched headers are immutable: the shim edits a copy, with the edits the core decided.
-    let edits = worker_page::header_edits(asset_headers.get("vary").ok().flatten(), page_header_edits);
-    if asset.body().is_some() && page_request.method != Method::Head {
+    let edits = worker_page::header_edits(asset.headers().get("vary").ok().flatten(), page_header_edits);
+    if asset.body().is_some() && method != Method::Head {
         worker_html::inject(asset, &plan, &edits)
     } else {
         Ok(worker_page::page_without_body(&asset, &edits)?)

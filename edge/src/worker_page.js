@@ -4,13 +4,15 @@
 // promise on the Rust side instead of one per KV call, timer and fetch.
 //
 // Contract (mirrored by the `extern "C"` block in worker_page.rs):
-//   fetchPage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>
-//     fetches the asset and reads the keys at once (two keys: one bulk get)
+//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish) -> Promise<Response>
+//     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
+//     finish(inputs, request): Rust's function, made once and reused for every page
 //   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
 //   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
-//   PageInputs = { asset?: Response, first?: string|null, second?: string|null, kvError?: string }
+//   PageInputs = { asset?: Response, assetError?: string, first?: string|null, second?: string|null,
+//                  kvError?: string }
 //     kvError is set (and first/second are not) when KV failed or took longer than budgetMs: the page
-//     is then served without KV content. `fetchPage` rejects only when the asset fetch does.
+//     is then served without KV content. assetError is set (and asset is not) when the fetch failed.
 //   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
 //   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
 //     the asset's status and edited headers, its body streamed through HTMLRewriter: `themeClass` joins
@@ -21,8 +23,12 @@
 
 const KV_TEXT = "text";
 
+function describe(error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 function kvFailure(error) {
-  return { kvError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  return { kvError: describe(error) };
 }
 
 /** Reads one key, or two with one bulk get, within `budgetMs`; never rejects. */
@@ -60,12 +66,20 @@ export function fetchAsset(assets, request) {
   return assets.fetch(request).then((asset) => ({ asset }));
 }
 
-export function fetchPage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs) {
-  return Promise.all([assets.fetch(request), readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs)]).then(
+
+export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish) {
+  let asset;
+  try {
+    asset = assets.fetch(request);
+  } catch (error) {
+    asset = Promise.reject(error);
+  }
+  return Promise.all([asset, readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs)]).then(
     ([asset, inputs]) => {
       inputs.asset = asset;
-      return inputs;
+      return finish(inputs, request);
     },
+    (error) => finish({ assetError: describe(error) }, request),
   );
 }
 

@@ -30,8 +30,12 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = kvError)]
     fn kv_error(this: &PageInputs) -> Option<String>;
 
-    #[wasm_bindgen(js_name = fetchPage, catch)]
-    fn fetch_page_js(
+    #[wasm_bindgen(method, getter, js_name = assetError)]
+    pub fn asset_error(this: &PageInputs) -> Option<String>;
+
+    #[wasm_bindgen(js_name = servePage, catch)]
+    #[allow(clippy::too_many_arguments)]
+    fn serve_page_js(
         assets: &JsValue,
         request: &web_sys::Request,
         kv: &JsValue,
@@ -39,6 +43,7 @@ extern "C" {
         second_key: Option<&str>,
         cache_ttl: Option<f64>,
         budget_ms: f64,
+        finish: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
 
     #[wasm_bindgen(js_name = fetchAsset, catch)]
@@ -110,15 +115,18 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<PageInputs,
     Ok(JsFuture::from(promise?).await?.unchecked_into())
 }
 
-/// Fetches the asset and reads `keys` at once; KV trouble never fails the page (see [`kv_snapshot`]).
-pub async fn fetch_page(
+/// Fetches the asset and reads `keys` at once, then resolves to what `finish(inputs, request)`
+/// returns. KV trouble never fails the page (see [`kv_snapshot`]); a failed fetch reaches `finish` as
+/// [`PageInputs::asset_error`].
+pub fn serve_page(
     assets: &JsValue,
     request: &web_sys::Request,
     kv: &JsValue,
     keys: &PageKeys<'_>,
     budget: Duration,
-) -> Result<PageInputs, JsValue> {
-    settle(fetch_page_js(
+    finish: &JsValue,
+) -> js_sys::Promise {
+    serve_page_js(
         assets,
         request,
         kv,
@@ -126,8 +134,10 @@ pub async fn fetch_page(
         keys.second,
         keys.cache_ttl,
         millis(budget),
-    ))
-    .await
+        finish,
+    )
+    // `servePage` catches what it can itself; this is the last resort.
+    .unwrap_or_else(|error| js_sys::Promise::reject(&error))
 }
 
 /// Fetches the asset alone.
