@@ -1,7 +1,7 @@
 // The Worker's page I/O in the runtime's own terms, called from `worker_page.rs` (wasm32 only). It owns
 // no decision: Rust names the keys, the cacheTtl, the time budget, the header edits and the injection
-// plan; this module only awaits the runtime's promises and drives its HTMLRewriter, so a page costs one
-// promise on the Rust side instead of one per KV call, timer and fetch.
+// plan; this module only awaits the runtime's promises and drives its HTMLRewriter, so a page costs no
+// Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
 //
 // Contract (mirrored by the `extern "C"` block in worker_page.rs):
 //   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish) -> Promise<Response>
@@ -15,9 +15,9 @@
 //     is then served without KV content. assetError is set (and asset is not) when the fetch failed.
 //   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
 //   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
-//     the asset's status and edited headers, its body streamed through HTMLRewriter: `themeClass` joins
-//     the first <html>'s classes (once), `data-edge` is set, and the pinned-message slot gets the text
-//     (escaped: `html: false`) and loses `hidden`. Never buffers the body.
+//     the asset's status and edited headers, its body (consumed) streamed through HTMLRewriter:
+//     `themeClass` joins the first <html>'s classes (once), `data-edge` is set, and the pinned-message
+//     slot gets the text (escaped: `html: false`) and loses `hidden`. Never buffers the body.
 //   pageWithoutBody(asset, edits) -> Response                 HEAD or a body-less status: headers only
 //   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
 
@@ -31,63 +31,76 @@ function kvFailure(error) {
   return { kvError: describe(error) };
 }
 
-/** Reads one key, or two with one bulk get, within `budgetMs`; never rejects. */
-export function readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs) {
-  let read;
+/** Reads one key, or two with one bulk get; never rejects (a failure resolves to `{ kvError }`). */
+function readUnbounded(kv, firstKey, secondKey, cacheTtl) {
   try {
     const options = cacheTtl === undefined ? { type: KV_TEXT } : { cacheTtl, type: KV_TEXT };
-    read =
+    const read =
       secondKey === undefined
         ? kv.get(firstKey, options).then((first) => ({ first }))
         : kv.get([firstKey, secondKey], options).then((values) => ({
             first: values.get(firstKey) ?? null,
             second: values.get(secondKey) ?? null,
           }));
+    return read.catch(kvFailure);
   } catch (error) {
     return Promise.resolve(kvFailure(error));
   }
+}
+
+/** `read`, or `{ kvError }` once `budgetMs` have passed without it. */
+function withinBudget(read, budgetMs) {
   let timer;
   const timeout = new Promise((resolve) => {
-    timer = setTimeout(resolve, budgetMs, { kvError: `KV reads took longer than ${budgetMs} ms` });
+    timer = setTimeout(resolve, Math.max(0, budgetMs), { kvError: "KV reads took longer than the page's budget" });
   });
-  return Promise.race([read, timeout]).then(
-    (inputs) => {
-      clearTimeout(timer);
-      return inputs;
-    },
-    (error) => {
-      clearTimeout(timer);
-      return kvFailure(error);
-    },
-  );
+  return Promise.race([read, timeout]).then((inputs) => {
+    clearTimeout(timer);
+    return inputs;
+  });
+}
+
+export function readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs) {
+  return withinBudget(readUnbounded(kv, firstKey, secondKey, cacheTtl), budgetMs);
 }
 
 export function fetchAsset(assets, request) {
   return assets.fetch(request).then((asset) => ({ asset }));
 }
 
-
+// The budget timer is armed only when the asset arrives before KV has answered, for what is left of
+// the budget: a page whose KV answered first (the usual case, with cacheTtl) costs no timer at all.
 export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish) {
+  const started = performance.now();
+  let answered;
+  const read = readUnbounded(kv, firstKey, secondKey, cacheTtl).then((inputs) => (answered = inputs));
   let asset;
   try {
     asset = assets.fetch(request);
   } catch (error) {
     asset = Promise.reject(error);
   }
-  return Promise.all([asset, readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs)]).then(
-    ([asset, inputs]) => {
-      inputs.asset = asset;
-      return finish(inputs, request);
+  return asset.then(
+    (response) => {
+      const withAsset = (inputs) => {
+        inputs.asset = response;
+        return finish(inputs, request);
+      };
+      if (answered !== undefined) return withAsset(answered);
+      return withinBudget(read, budgetMs - (performance.now() - started)).then(withAsset);
     },
     (error) => finish({ assetError: describe(error) }, request),
   );
 }
 
-export function pageHeaders(asset, edits) {
-  const headers = new Headers(asset.headers);
+function applyEdits(headers, edits) {
   for (const name of edits.remove) headers.delete(name);
   for (const [name, value] of edits.set) headers.set(name, value);
   return headers;
+}
+
+export function pageHeaders(asset, edits) {
+  return applyEdits(new Headers(asset.headers), edits);
 }
 
 export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, pinnedSelector) {
@@ -113,7 +126,11 @@ export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, p
       },
     });
   }
-  return rewriter.transform(new Response(asset.body, { status: asset.status, headers: pageHeaders(asset, edits) }));
+  // transform() answers a new Response with the asset's status and a mutable copy of its headers, so
+  // the edits go straight onto it: no second copy of the headers, no intermediate Response.
+  const page = rewriter.transform(asset);
+  applyEdits(page.headers, edits);
+  return page;
 }
 
 export function pageWithoutBody(asset, edits) {
