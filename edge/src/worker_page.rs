@@ -1,8 +1,8 @@
 //! The Worker's page I/O: typed bindings to `worker_page.js`, which fetches the asset and reads the
-//! page's KV keys in one promise, and applies an [`InjectionPlan`] with the runtime's HTMLRewriter.
-//! Rust keeps every decision (which keys, the `cacheTtl`, the time budget, the header edits, the plan);
-//! the JavaScript only awaits and drives the runtime, because each promise awaited from Rust costs
-//! wasm-bindgen closures and microtasks that a page would otherwise pay three times.
+//! page's KV keys in one promise, hands them to a Rust callback, and applies an `InjectionPlan` with
+//! the runtime's HTMLRewriter. Rust keeps every decision (which keys, the `cacheTtl`, the time budget,
+//! the header edits, the plan); the JavaScript only awaits and drives the runtime, because each
+//! promise awaited from Rust costs wasm-bindgen closures and microtasks on every page.
 
 use std::cell::RefCell;
 use std::time::Duration;
