@@ -238,11 +238,27 @@ async function main() {
   }
   results.wasm = { rust: wasmSize("build"), "rust-lol": wasmSize("build-lol") };
   results.ratios = {};
+  // Rounds of two variants run back to back, so a ratio taken within each round cancels most of the
+  // load the rest of the machine adds; its median over the rounds is the steadier comparison.
+  const perRound = (name, page, field) => {
+    const mine = results.variants[name]?.pages[page]?.rounds;
+    const theirs = results.variants.js?.pages[page]?.rounds;
+    if (!mine || !theirs) return null;
+    return mine.map((row, index) =>
+      row[field] != null && theirs[index]?.[field] ? row[field] / theirs[index][field] : null,
+    );
+  };
   for (const page of ["small", "page100k"]) {
     const rps = (name) => results.variants[name]?.pages[page]?.rps;
     const cpu = (name) => results.variants[name]?.pages[page]?.cpuMsPerRequest;
+    const rpsPerRound = perRound("rust", page, "rps");
+    const cpuPerRound = perRound("rust", page, "cpuMsPerRequest");
     results.ratios[page] = {
       rustVsJs: rps("rust") && rps("js") ? rps("rust") / rps("js") : null,
+      rustVsJsPerRound: rpsPerRound,
+      rustVsJsPaired: rpsPerRound ? median(rpsPerRound) : null,
+      rustCpuVsJsPerRound: cpuPerRound,
+      rustCpuVsJsPaired: cpuPerRound ? median(cpuPerRound) : null,
       rustLolVsJs: rps("rust-lol") && rps("js") ? rps("rust-lol") / rps("js") : null,
       rustVsStatic: rps("rust") && rps("static") ? rps("rust") / rps("static") : null,
       injectionCpuMs: cpu("rust") != null && cpu("static") != null ? cpu("rust") - cpu("static") : null,
@@ -259,6 +275,13 @@ async function main() {
       `  ${page.padEnd(9)} rust/js ${fmt(ratio.rustVsJs)}  rust-lol/js ${fmt(ratio.rustLolVsJs)}  rust/static ${fmt(ratio.rustVsStatic)}  ` +
         `injection CPU rust ${fmt(ratio.injectionCpuMs, 3)} ms, rust-lol ${fmt(ratio.injectionCpuMsLol, 3)} ms`,
     );
+    if (ratio.rustVsJsPerRound) {
+      console.log(
+        `  ${"".padEnd(9)} rust/js within each round: req/s ${ratio.rustVsJsPerRound.map((value) => fmt(value)).join(" ")} ` +
+          `(median ${fmt(ratio.rustVsJsPaired)}), CPU/request ${ratio.rustCpuVsJsPerRound.map((value) => fmt(value)).join(" ")} ` +
+          `(median ${fmt(ratio.rustCpuVsJsPaired)})`,
+      );
+    }
   }
   for (const [name, size] of Object.entries(results.wasm)) {
     if (size) console.log(`  wasm ${name}: ${(size.raw / 1024).toFixed(0)} KiB raw, ${(size.gzip / 1024).toFixed(0)} KiB gzip`);

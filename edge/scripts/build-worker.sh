@@ -19,7 +19,7 @@ done
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
 export ESBUILD_BIN="${ESBUILD_BIN:-$edge_dir/node_modules/.bin/esbuild}"
 
-build_args=(--release --out-dir "${EDGE_BUILD_DIR:-build}")
+build_args=(--profile worker --out-dir "${EDGE_BUILD_DIR:-build}")
 if [ -n "${WASM_OPT_BIN:-}" ]; then
   export WASM_OPT_BIN
 else

@@ -75,6 +75,8 @@ mod worker_entry;
 mod worker_html;
 #[cfg(target_arch = "wasm32")]
 mod worker_kv;
+#[cfg(target_arch = "wasm32")]
+mod worker_page;
 
 pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 pub use api_error::ApiError;

@@ -1,36 +1,44 @@
-//! The Worker's `fetch` entry point: adapts `worker`'s request and response types to the core and
-//! drives it — KV reads concurrently with the asset fetch, writes before the response, the HTML applier
-//! on HTML assets, everything else untouched. It makes no decision the core could make.
+//! The Worker's `fetch` entry point: adapts the runtime's request and response to the core and drives
+//! it — for a page, the asset fetch and the KV reads in one promise (`worker_page`), then the HTML
+//! applier on HTML assets, everything else untouched; for an API, reads, then writes, then the
+//! response. It makes no decision the core could make, and takes and returns the runtime's own
+//! `Request`/`Response` (no copy into `worker`'s wrappers, which would read `request.cf` and re-wrap
+//! the body stream on every page).
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::future::join;
-use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
-use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Context, Date, Env, Request, Response, ResponseBody, console_error, event, js_sys, web_sys};
+use wasm_bindgen::{JsCast, JsValue, prelude::Closure, prelude::wasm_bindgen};
+use worker::wasm_bindgen_futures::{JsFuture, future_to_promise};
+use worker::{Date, Env, console_error, js_sys, web_sys};
 
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
-use crate::injection::{is_html_content_type, page_header_edits, path_expects_html};
+use crate::injection::{PendingPage, is_html_content_type, page_header_edits, path_expects_html};
+use crate::kv::KvSnapshot;
 use crate::session::SessionId;
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
+use crate::worker_page::{self, PageInputs, PageKeys};
 
 #[wasm_bindgen]
 extern "C" {
-    /// The static-assets binding seen as what it is: a fetcher answering with the runtime's own
-    /// `Response`, which is handed on untouched (no copy into and out of `worker::Response`).
-    type AssetsFetcher;
+    /// The Worker's bindings as the page path uses them: read as plain properties, handed to
+    /// `worker_page.js` as they are. The names are those in `wrangler.jsonc`.
+    type Bindings;
 
-    #[wasm_bindgen(method, catch)]
-    fn fetch(this: &AssetsFetcher, request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
+    /// The static-assets binding (`assets.binding`).
+    #[wasm_bindgen(method, getter, js_name = ASSETS)]
+    fn assets(this: &Bindings) -> JsValue;
+
+    /// The KV namespace (`kv_namespaces[].binding`, also `worker_kv::KV_BINDING`).
+    #[wasm_bindgen(method, getter, js_name = KV)]
+    fn kv(this: &Bindings) -> JsValue;
 }
 
-/// The name of the static-assets binding in `wrangler.jsonc`.
-const ASSETS_BINDING: &str = "ASSETS";
 /// How long a page waits for KV before it is served without KV content.
 const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
 /// How long an API request waits for KV before answering 503.
@@ -41,54 +49,128 @@ fn edge() -> &'static Edge {
     EDGE.get_or_init(|| Edge::new(EdgeConfig::cloudflare()))
 }
 
-#[event(fetch)]
-async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+/// The Worker's `fetch` handler (worker-build's entry module calls the export of this name). Pages
+/// that look like pages take the fast path: the shim fetches the asset and reads KV in one promise and
+/// hands the result to [`finish_page`]; anything else is driven from Rust with async/await.
+#[wasm_bindgen]
+pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
     let edge = edge();
-    let Some(edge_request) = EdgeRequest::from_url(Method::parse(request.method().as_ref()), &request.inner().url())
-    else {
-        return Err(worker::Error::RustError(
+    let Some(edge_request) = EdgeRequest::from_url(Method::parse(&request.method()), &request.url()) else {
+        return js_sys::Promise::resolve(&respond(Err(worker::Error::RustError(
             "the runtime passed a request without an absolute URL".into(),
-        ));
+        ))));
     };
     match edge.route(&edge_request.path) {
         Route::Api(endpoint) => {
-            let response = answer_api(
-                edge,
-                endpoint,
-                with_headers(edge_request, &request, API_REQUEST_HEADERS),
-                request,
-                &env,
-            )
-            .await;
-            to_worker_response(response)
+            let api_request = with_headers(edge_request, &request, API_REQUEST_HEADERS);
+            future_to_promise(async move {
+                let response = answer_api(edge, endpoint, api_request, &request, &env).await;
+                Ok(respond(to_web_response(response)))
+            })
         }
         Route::Asset => {
-            serve_asset(
-                edge,
-                with_headers(edge_request, &request, PAGE_REQUEST_HEADERS),
-                request,
-                &env,
+            let page_request = with_headers(edge_request, &request, PAGE_REQUEST_HEADERS);
+            let pending = edge.start_page(&page_request);
+            let bindings: &Bindings = env.unchecked_ref();
+            // Likely pages read KV while the asset is fetched.
+            if page_request.method == Method::Get
+                && path_expects_html(&page_request.path)
+                && let Some(keys) = PageKeys::of(&pending.reads)
+            {
+                return FINISH_PAGE.with(|finish| {
+                    worker_page::serve_page(
+                        &bindings.assets(),
+                        &request,
+                        &bindings.kv(),
+                        &keys,
+                        PAGE_KV_BUDGET,
+                        finish.as_ref(),
+                    )
+                });
+            }
+            future_to_promise(
+                async move { Ok(respond(serve_asset(edge, page_request, pending, &request, &env).await)) },
             )
-            .await
+        }
+    }
+}
+
+thread_local! {
+    /// [`finish_page`] as a JavaScript function, made once for the life of the Worker instance rather
+    /// than as closures per request.
+    static FINISH_PAGE: Closure<dyn Fn(PageInputs, web_sys::Request) -> JsValue> = Closure::new(finish_page);
+}
+
+/// The second half of the fast page path: the shim calls it with the fetched asset and the KV values.
+/// The core's page state is recomputed from the request (a pure function of its cookies), so nothing
+/// per request has to be kept on the Rust side while the page is fetched.
+fn finish_page(inputs: PageInputs, request: web_sys::Request) -> JsValue {
+    respond(finish_page_response(&inputs, &request))
+}
+
+fn finish_page_response(inputs: &PageInputs, request: &web_sys::Request) -> worker::Result<web_sys::Response> {
+    let asset = inputs.asset().ok_or_else(|| {
+        worker::Error::RustError(format!(
+            "fetching the page from the assets failed: {}",
+            inputs.asset_error().unwrap_or_default()
+        ))
+    })?;
+    if !is_html(&asset) {
+        return Ok(asset);
+    }
+    let edge = edge();
+    let page_request = EdgeRequest::from_url(Method::parse(&request.method()), &request.url())
+        .map(|edge_request| with_headers(edge_request, request, PAGE_REQUEST_HEADERS))
+        .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?;
+    let pending = edge.start_page(&page_request);
+    let snapshot = PageKeys::of(&pending.reads).and_then(|keys| worker_page::kv_snapshot(inputs, &keys));
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+}
+
+/// The runtime response for a handler's result: errors are logged and answered with a plain 500.
+fn respond(result: worker::Result<web_sys::Response>) -> JsValue {
+    match result {
+        Ok(response) => response.into(),
+        Err(error) => {
+            console_error!("{error}");
+            let init = web_sys::ResponseInit::new();
+            init.set_status(500);
+            web_sys::Response::new_with_opt_str_and_init(
+                Some("The server could not answer this request. Please try again later."),
+                &init,
+            )
+            .map_or_else(|error| error, JsValue::from)
         }
     }
 }
 
 /// Copies the named request headers (only those the core consults) into the core's request.
-fn with_headers(mut edge_request: EdgeRequest, request: &Request, names: &[&str]) -> EdgeRequest {
+fn with_headers(mut edge_request: EdgeRequest, request: &web_sys::Request, names: &[&str]) -> EdgeRequest {
+    let headers = request.headers();
     for name in names {
-        if let Ok(Some(value)) = request.headers().get(name) {
+        if let Ok(Some(value)) = headers.get(name) {
             edge_request.headers.push(((*name).to_owned(), value));
         }
     }
     edge_request
 }
 
+/// The request body, or nothing when it cannot be read (the core then answers as for an empty body).
+async fn read_body(request: &web_sys::Request) -> Vec<u8> {
+    let Ok(promise) = request.array_buffer() else {
+        return Vec::new();
+    };
+    match JsFuture::from(promise).await {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(_) => Vec::new(),
+    }
+}
+
 async fn answer_api(
     edge: &Edge,
     endpoint: ApiEndpoint,
     mut edge_request: EdgeRequest,
-    mut request: Request,
+    request: &web_sys::Request,
     env: &Env,
 ) -> EdgeResponse {
     let declared_length = edge_request
@@ -97,7 +179,7 @@ async fn answer_api(
     let has_body = matches!(edge_request.method, Method::Post | Method::Put | Method::Patch);
     // A body declared too large is not read: the core refuses it from the header alone.
     if has_body && declared_length.is_none_or(|length| length <= MAX_API_BODY_BYTES) {
-        edge_request.body = request.bytes().await.unwrap_or_default();
+        edge_request.body = read_body(request).await;
     }
     let Ok(fresh_session) = SessionId::generate() else {
         console_error!("no randomness for a session id");
@@ -135,62 +217,84 @@ async fn read_kv(env: &Env, reads: &crate::KvReads, budget: Duration) -> Result<
     KvDriver::from_env(env)?.read(reads, budget).await
 }
 
-async fn serve_asset(edge: &Edge, page_request: EdgeRequest, request: Request, env: &Env) -> worker::Result<Response> {
-    let assets = env.assets(ASSETS_BINDING)?.into_rpc::<AssetsFetcher>();
-    let pending = edge.start_page(&page_request);
-    let fetch_asset = async {
-        let promise = assets.fetch(request.inner()).map_err(worker::Error::from)?;
-        let asset = JsFuture::from(promise).await.map_err(worker::Error::from)?;
-        Ok::<_, worker::Error>(asset.unchecked_into::<web_sys::Response>())
-    };
-
-    // Likely pages read KV while the asset is fetched; other paths fetch first and read KV only if
-    // the asset turns out to be HTML.
-    let (asset, early_snapshot) = if page_request.method == Method::Get && path_expects_html(&page_request.path) {
-        let (asset, snapshot) = join(fetch_asset, read_kv(env, &pending.reads, PAGE_KV_BUDGET)).await;
-        (asset?, Some(snapshot))
+/// The general page path: pages whose KV reads the fast path does not cover, and paths that do not
+/// look like pages (fetched first; KV is read only if the asset is HTML after all).
+async fn serve_asset(
+    edge: &Edge,
+    page_request: EdgeRequest,
+    pending: PendingPage,
+    request: &web_sys::Request,
+    env: &Env,
+) -> worker::Result<web_sys::Response> {
+    let bindings: &Bindings = env.unchecked_ref();
+    let assets = bindings.assets();
+    let likely_page = page_request.method == Method::Get && path_expects_html(&page_request.path);
+    let (inputs, early_snapshot) = if likely_page {
+        let (inputs, snapshot) = join(
+            worker_page::fetch_asset(&assets, request),
+            read_kv(env, &pending.reads, PAGE_KV_BUDGET),
+        )
+        .await;
+        (inputs?, Some(snapshot.ok()))
     } else {
-        (fetch_asset.await?, None)
+        (worker_page::fetch_asset(&assets, request).await?, None)
     };
-
-    let asset_headers = asset.headers();
-    let content_type = asset_headers.get("content-type").ok().flatten().unwrap_or_default();
-    if !is_html_content_type(&content_type) {
-        return Ok(worker_html::into_worker_response(asset));
+    let Some(asset) = inputs.asset() else {
+        return Err(worker::Error::RustError(
+            "the assets binding answered without a response".into(),
+        ));
+    };
+    if !is_html(&asset) {
+        return Ok(asset);
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,
-        None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await,
+        None => match PageKeys::of(&pending.reads) {
+            Some(keys) => worker_page::kv_snapshot(
+                &worker_page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?,
+                &keys,
+            ),
+            None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
+        },
     };
-    let plan = edge.finish_page(pending, snapshot.as_ref().ok());
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+}
 
-    // Fetched headers are immutable: edit a copy.
-    let edits = page_header_edits(asset_headers.get("vary").ok().flatten().as_deref());
-    let headers = web_sys::Headers::new_with_headers(&asset_headers)?;
-    for name in edits.remove {
-        headers.delete(name)?;
-    }
-    for (name, value) in &edits.set {
-        headers.set(name, value)?;
-    }
-    if asset.body().is_some() && page_request.method != Method::Head {
-        worker_html::inject(asset, &plan, headers)
+fn is_html(asset: &web_sys::Response) -> bool {
+    let content_type = asset.headers().get("content-type").ok().flatten().unwrap_or_default();
+    is_html_content_type(&content_type)
+}
+
+/// An HTML asset as the visitor gets it: the plan applied as the body streams, the headers edited.
+/// `snapshot` is `None` when KV failed (fail open).
+fn page_response(
+    edge: &Edge,
+    pending: PendingPage,
+    method: Method,
+    asset: web_sys::Response,
+    snapshot: Option<&KvSnapshot>,
+) -> worker::Result<web_sys::Response> {
+    let plan = edge.finish_page(pending, snapshot);
+    // Fetched headers are immutable: the shim edits a copy, with the edits the core decided.
+    let edits = worker_page::header_edits(asset.headers().get("vary").ok().flatten(), page_header_edits);
+    if asset.body().is_some() && method != Method::Head {
+        worker_html::inject(asset, &plan, &edits)
     } else {
-        worker_html::without_body(&asset, headers)
+        Ok(worker_page::page_without_body(&asset, &edits)?)
     }
 }
 
-fn to_worker_response(response: EdgeResponse) -> worker::Result<Response> {
-    let headers = worker::Headers::new();
+fn to_web_response(response: EdgeResponse) -> worker::Result<web_sys::Response> {
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &response.headers {
         headers.append(name, value)?;
     }
-    let body = if response.body.is_empty() {
-        ResponseBody::Empty
-    } else {
-        ResponseBody::Body(response.body)
-    };
-    Ok(Response::from_body(body)?
-        .with_status(response.status)
-        .with_headers(headers))
+    let init = web_sys::ResponseInit::new();
+    init.set_status(response.status);
+    init.set_headers(&headers);
+    let body = (!response.body.is_empty()).then(|| js_sys::Uint8Array::from(response.body.as_slice()));
+    Ok(web_sys::Response::new_with_opt_buffer_source_and_init(
+        body.as_ref().map(AsRef::as_ref),
+        &init,
+    )?)
 }

@@ -1,99 +1,36 @@
 //! Applies an [`InjectionPlan`] to an HTML response body inside the Worker, streaming. By default it
-//! hands the plan to the runtime's own HTMLRewriter through a few lines of JavaScript (the rules match
+//! hands the plan to the runtime's own HTMLRewriter (`worker_page.js`; the rules match
 //! [`crate::HtmlInjector`], and the end-to-end tests check them in workerd); with the
 //! `worker-lol-html` feature it streams the body through [`crate::HtmlInjector`] compiled into the wasm.
 //! `bench/` measures the two against each other.
 
-use worker::{Response, ResponseBody, web_sys};
+use wasm_bindgen::JsValue;
+use worker::web_sys;
 
 use crate::injection::InjectionPlan;
 
-/// Wraps `asset`'s body in a response with `headers` and the asset's status, rewritten as it streams.
-pub fn inject(asset: web_sys::Response, plan: &InjectionPlan, headers: web_sys::Headers) -> worker::Result<Response> {
-    imp::inject(asset, plan, headers)
-}
-
-/// A body-less response (HEAD, 304) with the page headers: there is nothing to rewrite.
-pub fn without_body(asset: &web_sys::Response, headers: web_sys::Headers) -> worker::Result<Response> {
-    Ok(Response::from_body(ResponseBody::Empty)?
-        .with_status(asset.status())
-        .with_headers(worker::Headers(headers)))
-}
-
-/// Hands a runtime `Response` back as a `worker::Response` without reading its `cf` property, which
-/// `Response::from` does and which costs a deserialisation per page (a page response has no `cf`).
-pub fn into_worker_response(response: web_sys::Response) -> Response {
-    let builder = Response::builder()
-        .with_status(response.status())
-        .with_headers(worker::Headers(response.headers()));
-    match response.body() {
-        Some(body) => builder.stream(body),
-        None => builder.empty(),
-    }
+/// Wraps `asset`'s body in a response with the asset's status and edited headers (`edits`, see
+/// `worker_page::header_edits`), rewritten as it streams.
+pub fn inject(asset: web_sys::Response, plan: &InjectionPlan, edits: &JsValue) -> worker::Result<web_sys::Response> {
+    imp::inject(asset, plan, edits)
 }
 
 #[cfg(not(feature = "worker-lol-html"))]
 mod imp {
-    use wasm_bindgen::prelude::wasm_bindgen;
-    use worker::{Response, web_sys};
+    use wasm_bindgen::JsValue;
+    use worker::web_sys;
 
     use crate::html_injector::PINNED_MESSAGE_SELECTOR;
     use crate::injection::InjectionPlan;
-
-    #[wasm_bindgen(inline_js = r#"
-export function injectWithRuntimeRewriter(asset, headers, themeClass, pinnedMessage, edgeName, pinnedSelector) {
-  let htmlSeen = false;
-  let rewriter = new HTMLRewriter().on("html", {
-    element(html) {
-      if (htmlSeen) return;
-      htmlSeen = true;
-      if (themeClass !== undefined) {
-        const classes = html.getAttribute("class") || "";
-        if (!classes.split(/[ \t\n\f\r]+/).includes(themeClass)) {
-          html.setAttribute("class", classes.trim() === "" ? themeClass : `${classes.trimEnd()} ${themeClass}`);
-        }
-      }
-      html.setAttribute("data-edge", edgeName);
-    },
-  });
-  if (pinnedMessage !== undefined) {
-    rewriter = rewriter.on(pinnedSelector, {
-      element(slot) {
-        slot.setInnerContent(pinnedMessage, { html: false });
-        slot.removeAttribute("hidden");
-      },
-    });
-  }
-  return rewriter.transform(new Response(asset.body, { status: asset.status, headers }));
-}
-"#)]
-    extern "C" {
-        #[wasm_bindgen(js_name = injectWithRuntimeRewriter, catch)]
-        fn inject_with_runtime_rewriter(
-            asset: web_sys::Response,
-            headers: web_sys::Headers,
-            theme_class: Option<String>,
-            pinned_message: Option<String>,
-            edge_name: &str,
-            pinned_selector: &str,
-        ) -> Result<web_sys::Response, wasm_bindgen::JsValue>;
-    }
+    use crate::worker_page;
 
     /// The body goes from the asset to the runtime's rewriter without passing through the wasm.
     pub(super) fn inject(
         asset: web_sys::Response,
         plan: &InjectionPlan,
-        headers: web_sys::Headers,
-    ) -> worker::Result<Response> {
-        let rewritten = inject_with_runtime_rewriter(
-            asset,
-            headers,
-            plan.theme_class.clone(),
-            plan.pinned_message.clone(),
-            &plan.edge_name,
-            PINNED_MESSAGE_SELECTOR,
-        )?;
-        Ok(super::into_worker_response(rewritten))
+        edits: &JsValue,
+    ) -> worker::Result<web_sys::Response> {
+        Ok(worker_page::rewrite_page(&asset, edits, plan, PINNED_MESSAGE_SELECTOR)?)
     }
 }
 
@@ -120,8 +57,9 @@ mod imp {
     pub(super) fn inject(
         asset: web_sys::Response,
         plan: &InjectionPlan,
-        headers: web_sys::Headers,
-    ) -> worker::Result<Response> {
+        edits: &wasm_bindgen::JsValue,
+    ) -> worker::Result<web_sys::Response> {
+        let headers = crate::worker_page::page_headers(&asset, edits)?;
         let status = asset.status();
         let mut asset = Response::from(asset);
         let output: SharedBuffer = Rc::default();
@@ -159,6 +97,7 @@ mod imp {
         });
         Ok(Response::from_stream(body)?
             .with_status(status)
-            .with_headers(worker::Headers(headers)))
+            .with_headers(worker::Headers(headers))
+            .into())
     }
 }

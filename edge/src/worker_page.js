@@ -1,0 +1,138 @@
+// The Worker's page I/O in the runtime's own terms, called from `worker_page.rs` (wasm32 only). It owns
+// no decision: Rust names the keys, the cacheTtl, the time budget, the header edits and the injection
+// plan; this module only awaits the runtime's promises and drives its HTMLRewriter, so a page costs no
+// Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
+//
+// Contract (mirrored by the `extern "C"` block in worker_page.rs):
+//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish) -> Promise<Response>
+//     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
+//     finish(inputs, request): Rust's function, made once and reused for every page
+//   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
+//   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
+//   PageInputs = { asset?: Response, assetError?: string, first?: string|null, second?: string|null,
+//                  kvError?: string }
+//     kvError is set (and first/second are not) when KV failed or took longer than budgetMs: the page
+//     is then served without KV content. assetError is set (and asset is not) when the fetch failed.
+//   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
+//   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
+//     the asset's status and edited headers, its body (consumed) streamed through HTMLRewriter:
+//     `themeClass` joins the first <html>'s classes (once), `data-edge` is set, and the pinned-message
+//     slot gets the text (escaped: `html: false`) and loses `hidden`. Never buffers the body.
+//   pageWithoutBody(asset, edits) -> Response                 HEAD or a body-less status: headers only
+//   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
+
+const KV_TEXT = "text";
+
+function describe(error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function kvFailure(error) {
+  return { kvError: describe(error) };
+}
+
+/** Reads one key, or two with one bulk get; never rejects (a failure resolves to `{ kvError }`). */
+function readUnbounded(kv, firstKey, secondKey, cacheTtl) {
+  try {
+    const options = cacheTtl === undefined ? { type: KV_TEXT } : { cacheTtl, type: KV_TEXT };
+    const read =
+      secondKey === undefined
+        ? kv.get(firstKey, options).then((first) => ({ first }))
+        : kv.get([firstKey, secondKey], options).then((values) => ({
+            first: values.get(firstKey) ?? null,
+            second: values.get(secondKey) ?? null,
+          }));
+    return read.catch(kvFailure);
+  } catch (error) {
+    return Promise.resolve(kvFailure(error));
+  }
+}
+
+/** `read`, or `{ kvError }` once `budgetMs` have passed without it. */
+function withinBudget(read, budgetMs) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, budgetMs), { kvError: "KV reads took longer than the page's budget" });
+  });
+  return Promise.race([read, timeout]).then((inputs) => {
+    clearTimeout(timer);
+    return inputs;
+  });
+}
+
+export function readKeys(kv, firstKey, secondKey, cacheTtl, budgetMs) {
+  return withinBudget(readUnbounded(kv, firstKey, secondKey, cacheTtl), budgetMs);
+}
+
+export function fetchAsset(assets, request) {
+  return assets.fetch(request).then((asset) => ({ asset }));
+}
+
+// The budget timer is armed only when the asset arrives before KV has answered, for what is left of
+// the budget: a page whose KV answered first (the usual case, with cacheTtl) costs no timer at all.
+export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish) {
+  const started = performance.now();
+  let answered;
+  const read = readUnbounded(kv, firstKey, secondKey, cacheTtl).then((inputs) => (answered = inputs));
+  let asset;
+  try {
+    asset = assets.fetch(request);
+  } catch (error) {
+    asset = Promise.reject(error);
+  }
+  return asset.then(
+    (response) => {
+      const withAsset = (inputs) => {
+        inputs.asset = response;
+        return finish(inputs, request);
+      };
+      if (answered !== undefined) return withAsset(answered);
+      return withinBudget(read, budgetMs - (performance.now() - started)).then(withAsset);
+    },
+    (error) => finish({ assetError: describe(error) }, request),
+  );
+}
+
+function applyEdits(headers, edits) {
+  for (const name of edits.remove) headers.delete(name);
+  for (const [name, value] of edits.set) headers.set(name, value);
+  return headers;
+}
+
+export function pageHeaders(asset, edits) {
+  return applyEdits(new Headers(asset.headers), edits);
+}
+
+export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, pinnedSelector) {
+  let htmlSeen = false;
+  let rewriter = new HTMLRewriter().on("html", {
+    element(html) {
+      if (htmlSeen) return;
+      htmlSeen = true;
+      if (themeClass !== undefined) {
+        const classes = html.getAttribute("class") || "";
+        if (!classes.split(/[ \t\n\f\r]+/).includes(themeClass)) {
+          html.setAttribute("class", classes.trim() === "" ? themeClass : `${classes.trimEnd()} ${themeClass}`);
+        }
+      }
+      html.setAttribute("data-edge", edgeName);
+    },
+  });
+  if (pinnedMessage !== undefined) {
+    rewriter = rewriter.on(pinnedSelector, {
+      element(slot) {
+        slot.setInnerContent(pinnedMessage, { html: false });
+        slot.removeAttribute("hidden");
+      },
+    });
+  }
+  // transform() answers a new Response with the asset's status and a mutable copy of its headers, so
+  // the edits go straight onto it: no second copy of the headers, no intermediate Response.
+  const page = rewriter.transform(asset);
+  applyEdits(page.headers, edits);
+  return page;
+}
+
+export function pageWithoutBody(asset, edits) {
+  return new Response(null, { status: asset.status, headers: pageHeaders(asset, edits) });
+}

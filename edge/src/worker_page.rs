@@ -1,0 +1,233 @@
+//! The Worker's page I/O: typed bindings to `worker_page.js`, which fetches the asset and reads the
+//! page's KV keys in one promise, hands them to a Rust callback, and applies an `InjectionPlan` with
+//! the runtime's HTMLRewriter. Rust keeps every decision (which keys, the `cacheTtl`, the time budget,
+//! the header edits, the plan); the JavaScript only awaits and drives the runtime, because each
+//! promise awaited from Rust costs wasm-bindgen closures and microtasks on every page.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{js_sys, web_sys};
+
+#[cfg(not(feature = "worker-lol-html"))]
+use crate::injection::InjectionPlan;
+use crate::injection::PageHeaderEdits;
+use crate::kv::{KvReads, KvSnapshot};
+
+#[wasm_bindgen(module = "/src/worker_page.js")]
+extern "C" {
+    /// What the page promise resolves to (see the contract at the top of `worker_page.js`).
+    pub type PageInputs;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn asset(this: &PageInputs) -> Option<web_sys::Response>;
+    #[wasm_bindgen(method, getter)]
+    fn first(this: &PageInputs) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn second(this: &PageInputs) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = kvError)]
+    fn kv_error(this: &PageInputs) -> Option<String>;
+
+    #[wasm_bindgen(method, getter, js_name = assetError)]
+    pub fn asset_error(this: &PageInputs) -> Option<String>;
+
+    #[wasm_bindgen(js_name = servePage, catch)]
+    #[allow(clippy::too_many_arguments)]
+    fn serve_page_js(
+        assets: &JsValue,
+        request: &web_sys::Request,
+        kv: &JsValue,
+        first_key: &str,
+        second_key: Option<&str>,
+        cache_ttl: Option<f64>,
+        budget_ms: f64,
+        finish: &JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_name = fetchAsset, catch)]
+    fn fetch_asset_js(assets: &JsValue, request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_name = readKeys, catch)]
+    fn read_keys_js(
+        kv: &JsValue,
+        first_key: &str,
+        second_key: Option<&str>,
+        cache_ttl: Option<f64>,
+        budget_ms: f64,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    #[cfg(not(feature = "worker-lol-html"))]
+    #[wasm_bindgen(js_name = rewritePage, catch)]
+    fn rewrite_page_js(
+        asset: &web_sys::Response,
+        edits: &JsValue,
+        theme_class: Option<&str>,
+        pinned_message: Option<&str>,
+        edge_name: &str,
+        pinned_selector: &str,
+    ) -> Result<web_sys::Response, JsValue>;
+
+    #[wasm_bindgen(js_name = pageWithoutBody, catch)]
+    fn page_without_body_js(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue>;
+
+    #[cfg(feature = "worker-lol-html")]
+    #[wasm_bindgen(js_name = pageHeaders, catch)]
+    fn page_headers_js(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Headers, JsValue>;
+}
+
+/// A page's KV reads in the shape the fast path takes: one or two keys sharing one `cacheTtl`, no
+/// listing. That is what every page asks for (the pinned message and the visitor's theme); anything
+/// else goes through [`crate::worker_kv::KvDriver`].
+pub struct PageKeys<'a> {
+    first: &'a str,
+    second: Option<&'a str>,
+    cache_ttl: Option<f64>,
+}
+
+impl<'a> PageKeys<'a> {
+    pub fn of(reads: &'a KvReads) -> Option<Self> {
+        if !reads.lists.is_empty() {
+            return None;
+        }
+        match reads.gets.as_slice() {
+            [one] => Some(Self {
+                first: &one.key,
+                second: None,
+                cache_ttl: one.cache_ttl_seconds.map(|ttl| ttl as f64),
+            }),
+            [one, two] if one.cache_ttl_seconds == two.cache_ttl_seconds => Some(Self {
+                first: &one.key,
+                second: Some(&two.key),
+                cache_ttl: one.cache_ttl_seconds.map(|ttl| ttl as f64),
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn millis(budget: Duration) -> f64 {
+    budget.as_millis() as f64
+}
+
+async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<PageInputs, JsValue> {
+    Ok(JsFuture::from(promise?).await?.unchecked_into())
+}
+
+/// Fetches the asset and reads `keys` at once, then resolves to what `finish(inputs, request)`
+/// returns. KV trouble never fails the page (see [`kv_snapshot`]); a failed fetch reaches `finish` as
+/// [`PageInputs::asset_error`].
+pub fn serve_page(
+    assets: &JsValue,
+    request: &web_sys::Request,
+    kv: &JsValue,
+    keys: &PageKeys<'_>,
+    budget: Duration,
+    finish: &JsValue,
+) -> js_sys::Promise {
+    serve_page_js(
+        assets,
+        request,
+        kv,
+        keys.first,
+        keys.second,
+        keys.cache_ttl,
+        millis(budget),
+        finish,
+    )
+    // `servePage` catches what it can itself; this is the last resort.
+    .unwrap_or_else(|error| js_sys::Promise::reject(&error))
+}
+
+/// Fetches the asset alone.
+pub async fn fetch_asset(assets: &JsValue, request: &web_sys::Request) -> Result<PageInputs, JsValue> {
+    settle(fetch_asset_js(assets, request)).await
+}
+
+/// Reads `keys` alone; never fails (KV trouble lands in the inputs' error).
+pub async fn read_keys(kv: &JsValue, keys: &PageKeys<'_>, budget: Duration) -> Result<PageInputs, JsValue> {
+    settle(read_keys_js(
+        kv,
+        keys.first,
+        keys.second,
+        keys.cache_ttl,
+        millis(budget),
+    ))
+    .await
+}
+
+/// The snapshot the core expects from what `inputs` read for `keys`; `None` (logged) when KV failed.
+pub fn kv_snapshot(inputs: &PageInputs, keys: &PageKeys<'_>) -> Option<KvSnapshot> {
+    if let Some(error) = inputs.kv_error() {
+        worker::console_error!("KV read for a page failed; serving it without KV content: {error}");
+        return None;
+    }
+    let mut snapshot = KvSnapshot::new();
+    snapshot.insert_value(keys.first, inputs.first());
+    if let Some(second) = keys.second {
+        snapshot.insert_value(second, inputs.second());
+    }
+    Some(snapshot)
+}
+
+thread_local! {
+    /// The header edits as a JavaScript value, built once per distinct asset `Vary` (in practice once).
+    static HEADER_EDITS: RefCell<Option<(Option<String>, JsValue)>> = const { RefCell::new(None) };
+}
+
+/// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object the shim takes.
+pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>) -> PageHeaderEdits) -> JsValue {
+    HEADER_EDITS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((vary, value)) = cache.as_ref()
+            && *vary == asset_vary
+        {
+            return value.clone();
+        }
+        let edits = edits(asset_vary.as_deref());
+        let remove: js_sys::Array = edits.remove.iter().map(|name| JsValue::from_str(name)).collect();
+        let set: js_sys::Array = edits
+            .set
+            .iter()
+            .map(|(name, value)| JsValue::from(js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value))))
+            .collect();
+        let object = js_sys::Object::new();
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("remove"), &remove);
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("set"), &set);
+        let value: JsValue = object.into();
+        *cache = Some((asset_vary, value.clone()));
+        value
+    })
+}
+
+/// The asset's body streamed through the runtime's HTMLRewriter applying `plan`, with `edits` applied
+/// to its headers. The body goes from the asset to the rewriter without passing through the wasm.
+#[cfg(not(feature = "worker-lol-html"))]
+pub fn rewrite_page(
+    asset: &web_sys::Response,
+    edits: &JsValue,
+    plan: &InjectionPlan,
+    pinned_selector: &str,
+) -> Result<web_sys::Response, JsValue> {
+    rewrite_page_js(
+        asset,
+        edits,
+        plan.theme_class.as_deref(),
+        plan.pinned_message.as_deref(),
+        &plan.edge_name,
+        pinned_selector,
+    )
+}
+
+/// The page's headers without a body (HEAD, 304).
+pub fn page_without_body(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue> {
+    page_without_body_js(asset, edits)
+}
+
+/// The page's headers alone, for an applier that builds its own response.
+#[cfg(feature = "worker-lol-html")]
+pub fn page_headers(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Headers, JsValue> {
+    page_headers_js(asset, edits)
+}
