@@ -3,12 +3,18 @@
 // (script-src 'self', no inline scripts) holds in the preview too.
 //
 // The server sends JSON over a WebSocket:
-//   {type: "hello", generation, error}       on connect: the site's generation and any standing error
-//   {type: "stylesheets", generation}        only CSS changed: swap the stylesheets, keep the page
-//   {type: "reload", generation, paths}      pages changed (paths: null means every page): reload
-//   {type: "error", error}                   the build failed: show the overlay, keep the page
+//   {type: "hello", generation, error}         on connect: the site's generation and any standing error
+//   {type: "stylesheets", generation}          only CSS changed: swap the stylesheets, keep the page
+//   {type: "pages", generation, swap, reload}  these pages changed: a tab showing one in `swap` fetches
+//                                              it and replaces its <main> and title in place; one in
+//                                              `reload` reloads; other tabs stay
+//   {type: "reload", generation}               anything may have changed: reload
+//   {type: "error", error}                     the build failed: show the overlay, keep the page
 // `generation` counts good builds; the page was served at data-generation, so a tab that reconnects
 // (or was opened just before a change) reloads when the site moved on without it.
+//
+// After replacing <main> it dispatches `edgedocs:content` (bubbling) on the new element, so the theme
+// can set up what it enhances there again.
 (() => {
   "use strict";
 
@@ -44,9 +50,82 @@
     window.addEventListener("load", apply, { once: true });
   }
 
+  let reloading = false;
+
   function reload() {
+    reloading = true;
     saveScroll();
     location.reload();
+  }
+
+  /** Whether this tab shows one of `paths` (URL paths as the site writes them, not percent-encoded). */
+  function showsOneOf(paths) {
+    if (!Array.isArray(paths)) return false;
+    let decoded = location.pathname;
+    try {
+      decoded = decodeURI(location.pathname);
+    } catch {
+      // Not valid percent-encoding: compare as it is.
+    }
+    return paths.includes(location.pathname) || paths.includes(decoded);
+  }
+
+  // --- The page's new version in place -------------------------------------------------------------
+  // Only <main>, the title and the description changed (the server compared the two builds); anything
+  // this cannot confirm reloads instead.
+  const sameOriginAssets = (doc) =>
+    Array.from(doc.querySelectorAll('link[rel~="stylesheet"][href], script[src]'))
+      .map((node) => new URL(node.getAttribute("href") || node.getAttribute("src"), location.href))
+      .filter((url) => url.origin === location.origin && !url.pathname.startsWith("/__edgedocs/"))
+      .map((url) => url.pathname)
+      .join("\n");
+
+  async function replaceContent() {
+    const response = await fetch(location.href, { cache: "no-store", credentials: "same-origin" });
+    if (!response.ok || !(response.headers.get("content-type") || "").startsWith("text/html")) return false;
+    const next = new DOMParser().parseFromString(await response.text(), "text/html");
+    const current = document.querySelectorAll("main");
+    const replacement = next.querySelectorAll("main");
+    if (current.length !== 1 || replacement.length !== 1) return false;
+    // Scripts inside <main> would not run when moved in; the stylesheets and scripts must be the same.
+    if (replacement[0].querySelector("script") || sameOriginAssets(next) !== sameOriginAssets(document)) return false;
+
+    const [x, y] = [window.scrollX, window.scrollY];
+    const main = document.adoptNode(replacement[0]);
+    current[0].replaceWith(main);
+    if (next.title !== document.title) document.title = next.title;
+    const description = next.querySelector('meta[name="description"]');
+    const currentDescription = document.querySelector('meta[name="description"]');
+    if (description && currentDescription) currentDescription.content = description.content;
+    window.scrollTo(x, y);
+    main.dispatchEvent(new CustomEvent("edgedocs:content", { bubbles: true }));
+    return true;
+  }
+
+  // One update at a time; a change that arrives meanwhile runs once the current one is done.
+  let updating = false;
+  let updateAgain = false;
+
+  async function update() {
+    if (updating) {
+      updateAgain = true;
+      return;
+    }
+    updating = true;
+    try {
+      do {
+        updateAgain = false;
+        let replaced = false;
+        try {
+          replaced = await replaceContent();
+        } catch (error) {
+          console.warn("edgedocs live reload: could not update the page in place", error);
+        }
+        if (!replaced) return reload();
+      } while (updateAgain && !reloading);
+    } finally {
+      updating = false;
+    }
   }
 
   // --- Stylesheets without a reload ----------------------------------------------------------------
@@ -117,6 +196,7 @@
 
   // --- The connection ------------------------------------------------------------------------------
   function handle(message) {
+    if (reloading) return;
     switch (message.type) {
       case "hello":
         if (message.generation !== generation) return reload();
@@ -127,11 +207,14 @@
         hideError();
         generation = message.generation;
         return swapStylesheets(message.generation);
-      case "reload":
+      case "pages":
         hideError();
-        if (!message.paths || message.paths.includes(location.pathname)) return reload();
         generation = message.generation;
+        if (showsOneOf(message.reload)) return reload();
+        if (showsOneOf(message.swap)) return update();
         return;
+      case "reload":
+        return reload();
       case "error":
         return showError(message.error);
     }

@@ -37,18 +37,23 @@ pub enum ClientMessage<'a> {
     },
     /// Only stylesheets changed.
     Stylesheets { generation: u64 },
-    /// These pages changed (`None`: any page may have).
-    Reload {
+    /// These pages (URL paths) changed: those in `swap` only inside `<main>`, their title or their
+    /// description, so a tab showing one replaces that part in place; a tab showing one of `reload`
+    /// reloads. Other tabs stay as they are.
+    Pages {
         generation: u64,
-        paths: Option<&'a BTreeSet<String>>,
+        swap: &'a BTreeSet<String>,
+        reload: &'a BTreeSet<String>,
     },
+    /// Anything may have changed: every tab reloads.
+    Reload { generation: u64 },
     /// The build failed; the pages keep the last good version.
     Error { error: &'a FailureReport },
 }
 
 impl ClientMessage<'_> {
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{\"type\":\"reload\",\"generation\":0,\"paths\":null}".into())
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"type\":\"reload\",\"generation\":0}".into())
     }
 }
 
@@ -108,14 +113,20 @@ mod tests {
 
     #[test]
     fn messages_are_tagged_json() {
-        let paths = BTreeSet::from(["/a/".to_owned()]);
+        let swap = BTreeSet::from(["/a/".to_owned()]);
+        let reload = BTreeSet::from(["/b/".to_owned()]);
         assert_eq!(
-            ClientMessage::Reload {
+            ClientMessage::Pages {
                 generation: 3,
-                paths: Some(&paths)
+                swap: &swap,
+                reload: &reload
             }
             .to_json(),
-            r#"{"type":"reload","generation":3,"paths":["/a/"]}"#
+            r#"{"type":"pages","generation":3,"swap":["/a/"],"reload":["/b/"]}"#
+        );
+        assert_eq!(
+            ClientMessage::Reload { generation: 4 }.to_json(),
+            r#"{"type":"reload","generation":4}"#
         );
         assert_eq!(
             ClientMessage::Hello {

@@ -6,11 +6,13 @@
 //! watcher --(batches of changed paths)--> builder --(BuildEvent)--> server --(WebSocket)--> pages
 //! ```
 //!
-//! - [`watcher`] reports debounced file changes under `content/`, `themes/`, `static/` and `site.toml`;
+//! - [`watcher`] reports batches of file changes under `content/`, `themes/`, `static/` and `site.toml`
+//!   as soon as each save is complete ([`settle`]);
 //! - [`builder`] owns the [`crate::pipeline::Site`]: it [`changes::classify`]s each batch, derives a
 //!   [`plan::RebuildPlan`], re-runs those stages into memory and publishes the files, or the errors;
 //! - [`server`] serves the last good files through the edge core ([`edge_driver`]) and tells the open
-//!   pages to swap stylesheets, reload, or show the error overlay ([`livereload`]).
+//!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error
+//!   overlay ([`livereload`]).
 
 pub mod builder;
 pub mod changes;
@@ -18,6 +20,8 @@ pub mod edge_driver;
 pub mod livereload;
 pub mod plan;
 pub mod server;
+pub mod settle;
+pub mod swap;
 pub mod watcher;
 
 use crate::local_kv::LocalKv;

@@ -7,6 +7,7 @@
 use super::builder::{BuildEvent, FailureReport, PageChange, Publication};
 use super::edge_driver::{EdgeDriver, KvStore};
 use super::livereload::{self, ClientMessage};
+use super::swap;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -17,7 +18,7 @@ use axum::routing::get;
 use edgedocs_edge::{
     ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method, Route, path_expects_html,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
@@ -92,6 +93,13 @@ impl ServerState {
 
     fn publish(&self, publication: Publication) -> String {
         let mut site = write(&self.site);
+        // Compared with what was served until now, before it is replaced.
+        let pages = match &publication.change {
+            PageChange::Pages(paths) if !publication.replace_all => {
+                Some(PageUpdates::sort(&site.files, &publication.files, paths))
+            }
+            _ => None,
+        };
         if publication.replace_all {
             site.files = publication.files;
             site.rewritten_assets.clear();
@@ -107,23 +115,60 @@ impl ServerState {
             site.color_themes = publication.color_themes;
         }
         let generation = site.generation;
-        match &publication.change {
-            PageChange::Stylesheets => ClientMessage::Stylesheets { generation }.to_json(),
-            PageChange::Pages(paths) => ClientMessage::Reload {
+        match (&publication.change, pages) {
+            (PageChange::Stylesheets, _) => ClientMessage::Stylesheets { generation }.to_json(),
+            (PageChange::Pages(_), Some(pages)) => ClientMessage::Pages {
                 generation,
-                paths: Some(paths),
+                swap: &pages.swap,
+                reload: &pages.reload,
             }
             .to_json(),
-            PageChange::Everything => ClientMessage::Reload {
-                generation,
-                paths: None,
-            }
-            .to_json(),
+            _ => ClientMessage::Reload { generation }.to_json(),
         }
     }
 
     fn edge(&self) -> Arc<EdgeDriver> {
         Arc::clone(&read(&self.edge))
+    }
+}
+
+/// How the open tabs take a batch of re-rendered pages (URL paths); a page whose HTML came out the same
+/// as before is in neither set.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PageUpdates {
+    /// Changed only inside `<main>`, the title or the description: replaced in place.
+    swap: BTreeSet<String>,
+    /// Changed elsewhere too (or not found): reloaded.
+    reload: BTreeSet<String>,
+}
+
+impl PageUpdates {
+    /// Sorts `paths` by comparing each page in `served` (what the tabs show) with `built`.
+    fn sort(served: &HashMap<String, Arc<[u8]>>, built: &HashMap<String, Arc<[u8]>>, paths: &BTreeSet<String>) -> Self {
+        let mut updates = Self::default();
+        for path in paths {
+            let file = page_file(path);
+            match (served.get(&file), built.get(&file)) {
+                (Some(old), Some(new)) if old == new => {}
+                (Some(old), Some(new)) if swap::is_swappable(old, new) => {
+                    updates.swap.insert(path.clone());
+                }
+                _ => {
+                    updates.reload.insert(path.clone());
+                }
+            }
+        }
+        updates
+    }
+}
+
+/// The output file of a page's URL path: `/storage/kv/` -> `storage/kv/index.html`.
+fn page_file(path: &str) -> String {
+    let relative = path.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_owned()
     }
 }
 
@@ -252,7 +297,7 @@ async fn keep_page_current(state: Arc<ServerState>, mut socket: WebSocket) {
                     // Too far behind to know what changed: reload whatever the page is.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         let generation = read(&state.site).generation;
-                        ClientMessage::Reload { generation, paths: None }.to_json()
+                        ClientMessage::Reload { generation }.to_json()
                     }
                     Err(broadcast::error::RecvError::Closed) => break,
                 };
@@ -600,6 +645,39 @@ mod tests {
         );
         assert_eq!(logical_asset_name("LICENSE.0123456789").as_deref(), Some("LICENSE"));
         assert_eq!(logical_asset_name("main.css"), None);
+    }
+
+    #[test]
+    fn re_rendered_pages_are_swapped_reloaded_or_left_alone() {
+        let page = |nav: &str, main: &str| -> Arc<[u8]> {
+            Arc::from(
+                format!("<html><head><title>t</title></head><body><nav>{nav}</nav><main>{main}</main></body></html>")
+                    .as_bytes(),
+            )
+        };
+        let served: HashMap<String, Arc<[u8]>> = HashMap::from([
+            ("index.html".to_owned(), page("a", "home")),
+            ("a/index.html".to_owned(), page("a", "one")),
+            ("b/index.html".to_owned(), page("a", "two")),
+            ("c/index.html".to_owned(), page("a", "three")),
+        ]);
+        let built: HashMap<String, Arc<[u8]>> = HashMap::from([
+            ("index.html".to_owned(), page("a", "home")),
+            ("a/index.html".to_owned(), page("a", "one, edited")),
+            ("b/index.html".to_owned(), page("a, renamed", "two")),
+            ("d/index.html".to_owned(), page("a", "new")),
+        ]);
+        let paths: BTreeSet<String> = ["/", "/a/", "/b/", "/c/", "/d/"].map(str::to_owned).into();
+        let updates = PageUpdates::sort(&served, &built, &paths);
+        assert_eq!(updates.swap, BTreeSet::from(["/a/".to_owned()]));
+        assert_eq!(
+            updates.reload,
+            BTreeSet::from(["/b/", "/c/", "/d/"].map(str::to_owned)),
+            "the navigation changed, the page is missing, or was not served before"
+        );
+        assert_eq!(page_file("/"), "index.html");
+        assert_eq!(page_file("/storage/kv/"), "storage/kv/index.html");
+        assert_eq!(page_file("/404.html"), "404.html");
     }
 
     #[test]

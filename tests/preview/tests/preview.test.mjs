@@ -1,5 +1,5 @@
-// `edgedocs serve` in a real browser: edits on disk reach open tabs by themselves, CSS swaps in place,
-// build errors show as an overlay and clear with the fix, and the edge's KV behaviour (theme, pinned
+// `edgedocs serve` in a real browser: edits on disk reach open tabs by themselves (in place when only
+// the page's content changed), CSS swaps in place, build errors show as an overlay and clear with the fix, and the edge's KV behaviour (theme, pinned
 // message) runs locally. One server over one temporary copy of the site; each test undoes its edits.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -72,6 +72,105 @@ describe("edgedocs serve", () => {
     });
     assert.deepEqual(problems, [], "no console errors or CSP violations (the socket is allowed)");
     await page.close();
+  });
+
+  /** Counts the tab's navigations (reloads included) from now on. */
+  function countNavigations(page) {
+    const counter = { count: 0 };
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) counter.count += 1;
+    });
+    return counter;
+  }
+
+  test("an edited page's text is replaced in place: no navigation, same scroll position", async () => {
+    const { page, problems } = await openPage(KV_PAGE);
+    await page.evaluate(() => {
+      window.scrollTo(0, 1800);
+      window.sameDocument = true;
+    });
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolled > 1000, `the page scrolled (${scrolled})`);
+    const navigations = countNavigations(page);
+    const marker = `In place ${Date.now()}`;
+    await withEdit(SENTENCE, marker, async () => {
+      await waitFor("the new text in the tab", () => pageShows(page, marker));
+      assert.equal(await page.evaluate(() => window.sameDocument), true, "the document is the same");
+      assert.equal(navigations.count, 0, "no navigation");
+      assert.equal(await page.evaluate(() => window.scrollY), scrolled, "the scroll position is kept");
+      assert.equal(await page.evaluate(() => document.querySelectorAll("main").length), 1);
+    });
+    // Putting the text back is another in-place update.
+    await waitFor("the old text again", () => pageShows(page, SENTENCE));
+    assert.equal(navigations.count, 0, "no navigation for the second edit either");
+    assert.deepEqual(problems, [], "no console errors or CSP violations");
+    await page.close();
+  });
+
+  test("a new description updates the page and its <meta> in place", async () => {
+    const { page } = await openPage(KV_PAGE);
+    await page.evaluate(() => (window.sameDocument = true));
+    const description = `Described ${Date.now()}`;
+    await withEdit("A global key-value store for data", description, async () => {
+      await waitFor("the new lead", async () => (await page.locator(".doc__lead").innerText()).startsWith(description));
+      const meta = await page.evaluate(() => document.querySelector('meta[name="description"]').content);
+      assert.ok(meta.startsWith(description), meta);
+      assert.equal(await page.evaluate(() => window.sameDocument), true, "the document is the same");
+    });
+    await page.close();
+  });
+
+  test("a change outside the page's content (its title in the navigation) still reloads", async () => {
+    const { page } = await openPage(KV_PAGE);
+    await page.evaluate(() => (window.sameDocument = true));
+    const title = `KV ${Date.now()}`;
+    await withEdit('title = "KV"', `title = "${title}"`, async () => {
+      await waitFor("the new title", async () => (await page.evaluate(() => document.title)).startsWith(title));
+      assert.equal(await page.evaluate(() => window.sameDocument), undefined, "the tab reloaded");
+      assert.ok(await page.locator(".sidebar").getByText(title).count(), "the navigation shows the new title");
+    });
+    await page.close();
+  });
+
+  test("copy buttons, tab groups and demos work after an in-place update", async () => {
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const { page, problems } = await openPage(KV_PAGE, context);
+    await page.evaluate(() => (window.sameDocument = true));
+    const marker = `Enhanced ${Date.now()}`;
+    await withEdit(SENTENCE, marker, async () => {
+      await waitFor("the new text in the tab", () => pageShows(page, marker));
+      assert.equal(await page.evaluate(() => window.sameDocument), true, "updated in place");
+      const counts = await page.evaluate(() => ({
+        frames: document.querySelectorAll(".code-frame").length,
+        visibleCopyButtons: document.querySelectorAll(".code-frame__copy:not([hidden])").length,
+        panels: document.querySelectorAll("[data-tabs] .tabs__panel[data-tab]").length,
+        tabs: document.querySelectorAll("[data-tabs] .tabs__tab").length,
+        readyGroups: document.querySelectorAll("[data-tabs].tabs--ready").length,
+        groups: document.querySelectorAll("[data-tabs]").length,
+      }));
+      assert.ok(counts.frames > 0 && counts.visibleCopyButtons === counts.frames, JSON.stringify(counts));
+      assert.ok(counts.groups > 0 && counts.readyGroups === counts.groups, JSON.stringify(counts));
+      assert.equal(counts.tabs, counts.panels, "one tab per panel, none twice");
+
+      // A tab group switches panels.
+      const group = page.locator("[data-tabs]").first();
+      const secondTab = group.locator(".tabs__tab").nth(1);
+      await secondTab.click();
+      assert.equal(await secondTab.getAttribute("aria-selected"), "true");
+      const panelId = await secondTab.getAttribute("aria-controls");
+      assert.equal(await page.locator(`[id="${panelId}"]`).isVisible(), true, "its panel shows");
+
+      // A copy button copies.
+      const copy = page.locator(".code-frame__copy >> visible=true").first();
+      await copy.click();
+      await waitFor("the copy confirmation", async () => /Copied|Press Ctrl\+C/.test(await copy.innerText()));
+
+      // The demos are set up again: the theme picker says where the theme came from.
+      const status = page.locator("[data-theme-picker] [data-demo-status]");
+      await waitFor("the theme picker's status", async () => (await status.innerText()).trim().length > 0);
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   test("several tabs, and a tab opened after the change, all end up current", async () => {

@@ -278,10 +278,26 @@
     list();
   }
 
+  /** Sets up the demos in `scope` that are not set up yet (new content replaces the old in place). */
+  function setUpDemos(scope) {
+    const fresh = (node) => {
+      if (node.hasAttribute("data-demo-ready")) return false;
+      node.setAttribute("data-demo-ready", "");
+      return true;
+    };
+    for (const form of scope.querySelectorAll("[data-theme-picker]")) if (fresh(form)) setUpThemePicker(form);
+    for (const container of scope.querySelectorAll('[data-demo="pinned-message"]')) {
+      if (fresh(container)) setUpPinnedStatus(container);
+    }
+    for (const container of scope.querySelectorAll('[data-demo="kv-flags"]')) if (fresh(container)) setUpFlags(container);
+  }
+
   function start() {
-    for (const form of document.querySelectorAll("[data-theme-picker]")) setUpThemePicker(form);
-    for (const container of document.querySelectorAll('[data-demo="pinned-message"]')) setUpPinnedStatus(container);
-    for (const container of document.querySelectorAll('[data-demo="kv-flags"]')) setUpFlags(container);
+    setUpDemos(document);
+    // The preview's live reload replaces the page's content in place and says so with this event.
+    document.addEventListener("edgedocs:content", (event) => {
+      if (event.target instanceof Element) setUpDemos(event.target);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -2,6 +2,10 @@
 // groups that remember the reader's choice, and the table of contents that follows the scroll.
 // Without this file the page still works: the drawer opens through #site-nav:target, tab panels
 // show one after the other and the copy buttons stay hidden.
+//
+// What lives in the page's content (copy buttons, tab groups, wide diagrams, the table of contents) is
+// set up again, idempotently, whenever an `edgedocs:content` event bubbles up from new content: the
+// preview server's live reload sends one after replacing <main> in place.
 (() => {
   "use strict";
 
@@ -110,10 +114,10 @@
     if (!copied) throw new Error("copy refused");
   }
 
-  function setUpCopyButtons() {
-    for (const button of document.querySelectorAll(".code-frame__copy")) {
+  function setUpCopyButtons(scope) {
+    for (const button of scope.querySelectorAll(".code-frame__copy")) {
       const frame = button.closest(".code-frame");
-      if (!frame) continue;
+      if (!frame || !button.hidden) continue; // not a frame, or set up already
       const label = frame.querySelector(".code-frame__title")?.textContent;
       button.setAttribute("aria-label", label ? `Copy ${label}` : "Copy code");
       let timer;
@@ -152,7 +156,7 @@
   // --- Tab groups ----------------------------------------------------------------------------------
   // Every group on the page follows the reader's last choice ("TypeScript" or "Rust"), which is also
   // kept in localStorage for the next page.
-  const tabGroups = [];
+  let tabGroups = [];
   let tabCounter = 0;
 
   function selectTab(group, index, { focus = false } = {}) {
@@ -173,9 +177,12 @@
     }
   }
 
-  function setUpTabs() {
+  function setUpTabs(scope) {
     const stored = storageGet(TAB_STORAGE_KEY);
-    for (const container of document.querySelectorAll("[data-tabs]")) {
+    // Groups whose content was replaced are gone from the page.
+    tabGroups = tabGroups.filter((group) => group.panels[0].isConnected);
+    for (const container of scope.querySelectorAll("[data-tabs]")) {
+      if (container.classList.contains("tabs--ready")) continue;
       const list = container.querySelector(".tabs__list");
       const panels = Array.from(container.children).filter((el) => el.matches(".tabs__panel[data-tab]"));
       if (!list || panels.length === 0) continue;
@@ -217,14 +224,15 @@
       container.classList.add("tabs--ready");
       tabGroups.push(group);
     }
-
-    window.addEventListener("storage", (event) => {
-      if (event.key === TAB_STORAGE_KEY && event.newValue) selectLabelEverywhere(event.newValue, null);
-    });
   }
 
   // --- Table of contents: mark the section being read ----------------------------------------------
+  // One table of contents per page: set up again from scratch when the content changes.
+  let tocObserver = null;
+
   function setUpTocHighlight() {
+    tocObserver?.disconnect();
+    tocObserver = null;
     const links = Array.from(document.querySelectorAll(".doc__toc .toc-link"));
     if (links.length === 0 || !("IntersectionObserver" in window)) return;
     const byId = new Map(links.map((link) => [decodeURIComponent(link.hash.slice(1)), link]));
@@ -244,7 +252,7 @@
       if (current) byId.get(current.id)?.setAttribute("aria-current", "true");
     };
 
-    const observer = new IntersectionObserver(
+    tocObserver = new IntersectionObserver(
       (entries) => {
         for (const entry of entries) {
           if (entry.isIntersecting) visible.add(entry.target);
@@ -254,27 +262,41 @@
       },
       { rootMargin: "-60px 0px -55% 0px" },
     );
-    headings.forEach((heading) => observer.observe(heading));
+    headings.forEach((heading) => tocObserver.observe(heading));
   }
 
   // --- Diagrams wider than a phone scroll sideways: let the keyboard scroll them too --------------
-  function setUpScrollableDiagrams() {
-    const figures = document.querySelectorAll(".diagram");
+  let diagramObserver = null;
+
+  function setUpScrollableDiagrams(scope) {
+    const figures = scope.querySelectorAll(".diagram");
     if (figures.length === 0 || !("ResizeObserver" in window)) return;
     const update = (figure) => {
       if (figure.scrollWidth > figure.clientWidth + 1) figure.tabIndex = 0;
       else figure.removeAttribute("tabindex");
     };
-    const observer = new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
-    figures.forEach((figure) => observer.observe(figure));
+    // Observing a figure twice is a no-op; figures removed from the page stop reporting.
+    diagramObserver ||= new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
+    figures.forEach((figure) => diagramObserver.observe(figure));
+  }
+
+  /** Sets up what lives in `scope` (the document, or content that replaced part of it). */
+  function setUpContent(scope) {
+    setUpScrollableDiagrams(scope);
+    setUpCopyButtons(scope);
+    setUpTabs(scope);
+    setUpTocHighlight();
   }
 
   function start() {
     setUpNavigation();
-    setUpScrollableDiagrams();
-    setUpCopyButtons();
-    setUpTabs();
-    setUpTocHighlight();
+    setUpContent(document);
+    window.addEventListener("storage", (event) => {
+      if (event.key === TAB_STORAGE_KEY && event.newValue) selectLabelEverywhere(event.newValue, null);
+    });
+    document.addEventListener("edgedocs:content", (event) => {
+      if (event.target instanceof Element) setUpContent(event.target);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
