@@ -161,17 +161,10 @@ impl Site {
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
         let (content_files, tree) = read_content(&config, &mut stages.content)?;
-        // Assets and templates get ready while the highlighter compiles the grammars the pages use.
-        let samples = code_samples(&tree);
-        let (asset_urls, templates) = rayon::join(
-            || {
-                let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
-                let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
-                (asset_urls, templates)
-            },
-            || highlight::warm_up(&samples),
-        )
-        .0;
+        // The highlighter compiles the grammars the pages use while assets and templates get ready.
+        highlight::warm_up(code_samples(&tree));
+        let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
+        let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
         let Some(templates) = templates else {
             return Err(stages.into_failure().into());
         };

@@ -48,17 +48,19 @@ pub fn preload_syntaxes() {
     let _ = languages::syntax_set();
 }
 
-/// Loads the syntax set and highlights each `(info string, code)` sample, in parallel, throwing the
-/// output away: a grammar compiles its regexes on first use (TypeScript's take ~30 ms), so warming
-/// them up while the build does other work takes that time off the pages' critical path.
-pub fn warm_up(samples: &[(String, String)]) {
-    use rayon::prelude::*;
-    preload_syntaxes();
-    samples.par_iter().for_each(|(info, code)| {
-        if let Ok(info) = parse_fence_info(info) {
-            let _ = render_code_frame(&info, code);
-        }
-    });
+/// Starts loading the syntax set and highlighting each `(info string, code)` sample on the thread
+/// pool, throwing the output away, and returns at once: a grammar compiles its regexes on first use
+/// (TypeScript's take ~30 ms), so warming them up while the build does other work takes that time off
+/// the pages' critical path. Pages that need a grammar before its warm-up is done share the work
+/// (each regex compiles once; a thread that needs one being compiled waits for it).
+pub fn warm_up(samples: Vec<(String, String)>) {
+    for (info, code) in samples {
+        rayon::spawn(move || {
+            if let Ok(info) = parse_fence_info(&info) {
+                let _ = render_code_frame(&info, &code);
+            }
+        });
+    }
 }
 
 #[cfg(test)]
