@@ -512,6 +512,15 @@ impl Site {
         self.rendered = self.job().render_all(output);
     }
 
+    /// Every file of the site's output as it stands, relative to the output folder: the pages, the
+    /// assets, the static files and the site files. The preview stops serving what a rebuild left out.
+    pub fn output_paths(&self) -> HashSet<String> {
+        let mut paths = self.written_files();
+        paths.extend(self.tree.documents().iter().map(|document| output_file(&document.path)));
+        paths.extend(SITE_FILES.map(str::to_owned));
+        paths
+    }
+
     /// Every file the build wrote besides the pages, for links to files.
     fn written_files(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
@@ -577,11 +586,12 @@ impl Site {
                 String::new()
             }
         };
+        let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
         let files: [(&str, String); 4] = [
-            ("404.html", not_found),
-            ("sitemap.xml", site_files::sitemap(&self.config, &self.tree)),
-            ("robots.txt", site_files::robots(&self.config)),
-            ("_headers", site_files::headers()),
+            (not_found_path, not_found),
+            (sitemap_path, site_files::sitemap(&self.config, &self.tree)),
+            (robots_path, site_files::robots(&self.config)),
+            (headers_path, site_files::headers()),
         ];
         for (path, contents) in files {
             if let Err(error) = output.write(path, contents.as_bytes()) {
@@ -592,6 +602,9 @@ impl Site {
         self.stages.site_files = diagnostics;
     }
 }
+
+/// The files every build writes besides the pages, the assets and the static files.
+const SITE_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "_headers"];
 
 /// Whether an edit of one document changes what other pages show of it (navigation, listings,
 /// previous/next, breadcrumbs, the sitemap) or where it lives, so that one re-render is not enough.

@@ -32,6 +32,8 @@ pub struct Publication {
     pub files: HashMap<String, Arc<[u8]>>,
     /// The files are the whole site: drop every file served before.
     pub replace_all: bool,
+    /// Output paths the site no longer has (a deleted page or static file): stop serving them.
+    pub removed: BTreeSet<String>,
     pub change: PageChange,
     /// The colour-theme names of the site's theme: the edge's allow-list.
     pub color_themes: Vec<String>,
@@ -123,6 +125,7 @@ impl From<&Diagnostic> for DiagnosticReport {
 struct Unpublished {
     files: HashMap<String, Arc<[u8]>>,
     replace_all: bool,
+    removed: BTreeSet<String>,
     change: Option<PageChange>,
 }
 
@@ -130,13 +133,26 @@ impl Unpublished {
     fn add(&mut self, output: MemoryOutput, replace_all: bool, change: PageChange) {
         if replace_all {
             self.files.clear();
+            self.removed.clear();
             self.replace_all = true;
         }
-        self.files.extend(output.into_files());
+        let files = output.into_files();
+        for path in files.keys() {
+            self.removed.remove(path);
+        }
+        self.files.extend(files);
         self.change = Some(match self.change.take() {
             Some(previous) => previous.merge(change),
             None => change,
         });
+    }
+
+    /// Paths the site no longer has since what was last published.
+    fn remove(&mut self, paths: impl IntoIterator<Item = String>) {
+        for path in paths {
+            self.files.remove(&path);
+            self.removed.insert(path);
+        }
     }
 }
 
@@ -261,7 +277,10 @@ impl Builder {
             });
         };
 
+        // The steps that can drop files (a deleted page, static file or asset) note the paths first.
+        let mut paths_before = None;
         if plan.assets != AssetStep::Unchanged {
+            paths_before = Some(site.output_paths());
             match site.rebuild_assets(&output) {
                 AssetRebuild::SameUrls if plan.assets == AssetStep::Stylesheets => {
                     add(&mut change, PageChange::Stylesheets);
@@ -298,6 +317,7 @@ impl Builder {
             }
         }
         if reload_content {
+            paths_before.get_or_insert_with(|| site.output_paths());
             match site.reload_content(&output) {
                 Ok(()) => {
                     add(&mut change, PageChange::Everything);
@@ -310,9 +330,15 @@ impl Builder {
             }
         }
         if plan.static_files {
+            paths_before.get_or_insert_with(|| site.output_paths());
             site.recopy_static_files(&output);
             add(&mut change, PageChange::Everything);
             done.push("the static files".into());
+        }
+        if let Some(before) = paths_before {
+            let after = site.output_paths();
+            self.unpublished
+                .remove(before.into_iter().filter(|path| !after.contains(path)));
         }
         self.unpublished
             .add(output, false, change.unwrap_or(PageChange::Pages(BTreeSet::new())));
@@ -338,6 +364,7 @@ impl Builder {
         let _ = self.events.send(BuildEvent::Published(Publication {
             files: unpublished.files,
             replace_all: unpublished.replace_all,
+            removed: unpublished.removed,
             change: unpublished.change.unwrap_or(PageChange::Pages(BTreeSet::new())),
             color_themes,
         }));
@@ -403,6 +430,27 @@ mod tests {
             PageChange::Pages(BTreeSet::from(["/storage/kv/".to_owned()]))
         );
         assert_eq!(page.files.keys().collect::<Vec<_>>(), ["storage/kv/index.html"]);
+
+        // A static file and a page that come and go: once deleted, they are no longer served.
+        for (source, output) in [
+            ("static/notes.txt", "notes.txt"),
+            ("content/notes.md", "notes/index.html"),
+        ] {
+            std::fs::write(dir.path().join(source), "# Notes\n").unwrap();
+            builder.apply(&[ChangedPath::file(source)]);
+            let BuildEvent::Published(added) = next(&mut events) else {
+                panic!("adding {source} publishes");
+            };
+            assert!(added.files.contains_key(output) && added.removed.is_empty());
+            std::fs::remove_file(dir.path().join(source)).unwrap();
+            builder.apply(&[ChangedPath::removed(source)]);
+            let removed = match next(&mut events) {
+                BuildEvent::Published(removed) => removed,
+                BuildEvent::Failed(failure) => panic!("removing {source}: {}", failure.text),
+            };
+            assert_eq!(removed.removed, BTreeSet::from([output.to_owned()]));
+            assert!(!removed.files.contains_key(output));
+        }
 
         // Broken front matter: an error, nothing published.
         edit(dir.path(), "content/storage/kv.md", "weight = 1", "weight = ");

@@ -104,6 +104,9 @@ impl ServerState {
             site.files = publication.files;
             site.rewritten_assets.clear();
         } else {
+            for path in &publication.removed {
+                site.files.remove(path);
+            }
             site.files.extend(publication.files);
         }
         site.rewritten_assets = rewritten_assets(&site.files);
