@@ -6,8 +6,8 @@
 
 use super::changes::{ChangedPath, is_ignored};
 use super::settle::{Pending, Signal};
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
-use notify_debouncer_full::notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
