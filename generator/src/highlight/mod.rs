@@ -42,12 +42,6 @@ pub use frame::{HighlightWarning, LineMarker, Rendered, render_code_frame};
 pub use languages::known_languages;
 pub use palette::Appearance;
 
-/// Loads the syntax set now instead of at the first code block (it loads once per process either
-/// way); useful to keep the load out of timings or off the first page's critical path.
-pub fn preload_syntaxes() {
-    let _ = languages::syntax_set();
-}
-
 /// Starts loading the syntax set and highlighting each `(info string, code)` sample on the thread
 /// pool, throwing the output away, and returns at once: a grammar compiles its regexes on first use
 /// (TypeScript's take ~30 ms), so warming them up while the build does other work takes that time off
