@@ -2,23 +2,35 @@
 // functions with the most self time and writes the .cpuprofile (open it in Chrome DevTools).
 // Native work is charged to the JavaScript or wasm-bindgen function that called it.
 //
-//   node bench/profile.mjs [build/index.js | bench/js-worker/worker.mjs] [--requests 3000]
-import { mkdir, writeFile } from "node:fs/promises";
+//   node bench/profile.mjs [build/index.js | bench/js-worker/worker.mjs] [--requests 3000] [--page100k]
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
-import { EDGE_DIR, FIXTURE_SITE, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
+import { EDGE_DIR, FIXTURE_SITE, largePage, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
-  options: { requests: { type: "string", default: "3000" }, "inspector-port": { type: "string", default: "9239" } },
+  options: {
+    requests: { type: "string", default: "3000" },
+    "inspector-port": { type: "string", default: "9239" },
+    page100k: { type: "boolean", default: false },
+  },
 });
 const entry = positionals[0] ?? "build/index.js";
 const inspectorPort = Number(options["inspector-port"]);
 const requests = Math.min(Number(options.requests), 20_000);
 const SESSION = "0123456789abcdef0123456789abcdef";
+
+// The fixture site, plus a 100 KB page at /page100k/ when asked for.
+const siteDirectory = await mkdtemp(path.join(tmpdir(), "edgedocs-profile-site-"));
+await cp(FIXTURE_SITE, siteDirectory, { recursive: true });
+await mkdir(path.join(siteDirectory, "page100k"), { recursive: true });
+await writeFile(path.join(siteDirectory, "page100k/index.html"), largePage(100 * 1024));
+const pagePath = options.page100k ? "/page100k/" : "/";
 
 const config = await readWranglerConfig();
 const mf = new Miniflare({
@@ -38,7 +50,7 @@ const mf = new Miniflare({
   port: 0,
   inspectorPort,
   assets: {
-    directory: FIXTURE_SITE,
+    directory: siteDirectory,
     binding: "ASSETS",
     routerConfig: { has_user_worker: true, static_routing: { user_worker: ["/*"], asset_worker: ["/assets/*"] } },
     assetConfig: { not_found_handling: "404-page", html_handling: "auto-trailing-slash" },
@@ -68,7 +80,7 @@ try {
       socket.send(JSON.stringify({ id: nextId, method, params }));
     });
   const load = (amount) =>
-    autocannon({ url: new URL("/", url).href, connections: 8, amount, headers: { cookie: `session=${SESSION}` } });
+    autocannon({ url: new URL(pagePath, url).href, connections: 8, amount, headers: { cookie: `session=${SESSION}` } });
 
   await load(Math.min(1000, requests));
   await send("Profiler.enable");
@@ -86,7 +98,7 @@ try {
     const name = `${functionName || "(anonymous)"} ${file.split("/").pop()}:${lineNumber}`;
     selfTime.set(name, (selfTime.get(name) ?? 0) + (timeDeltas[index] ?? 0));
   });
-  console.log(`${entry}: self time over ${requests} requests (ms, sampled)`);
+  console.log(`${entry} ${pagePath}: self time over ${requests} requests (ms, sampled)`);
   for (const [name, micros] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     console.log(`${(micros / 1000).toFixed(1).padStart(9)}  ${name}`);
   }
@@ -96,4 +108,5 @@ try {
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 } finally {
   await Promise.race([mf.dispose(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  await rm(siteDirectory, { recursive: true, force: true });
 }

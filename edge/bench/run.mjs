@@ -27,7 +27,7 @@ const { values: options } = parseArgs({
     rounds: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     connections: { type: "string", default: "8" },
-    only: { type: "string", default: "static,rust,rust-lol,js" },
+    only: { type: "string", default: "static,rust,rust-lol,js,js-nobudget" },
     out: { type: "string", default: path.join(EDGE_DIR, "bench/results/latest.json") },
   },
 });
@@ -41,7 +41,9 @@ const VARIANTS = {
   static: { entry: "build/index.js", staticPages: true },
   rust: { entry: "build/index.js" },
   "rust-lol": { entry: "build-lol/index.js" },
-  js: { entry: "bench/js-worker/worker.mjs", javascript: true },
+  // The yardstick with the Rust Worker's KV time budget (1 s, see PAGE_KV_BUDGET), and without it.
+  js: { entry: "bench/js-worker/worker.mjs", javascript: true, bindings: { KV_BUDGET_MS: "1000" } },
+  "js-nobudget": { entry: "bench/js-worker/worker.mjs", javascript: true },
 };
 
 async function prepareBenchSite() {
@@ -105,7 +107,7 @@ async function startVariant(name, siteDirectory) {
     ],
     compatibilityDate: config.compatibility_date,
     kvNamespaces: ["KV"],
-    bindings: variant.javascript ? { ALLOWED_THEMES: "light,dark,sepia,high-contrast" } : {},
+    bindings: variant.javascript ? { ALLOWED_THEMES: "light,dark,sepia,high-contrast", ...variant.bindings } : {},
     cf: false,
     host: "127.0.0.1",
     port: 0,
@@ -193,7 +195,11 @@ async function main() {
     }
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const page of ["small", "page100k"]) {
-        for (const [name, instance] of Object.entries(running)) {
+        // Odd rounds run the variants in order, even rounds in reverse, so no variant always runs
+        // right after the same neighbour or at the same point of a round.
+        const order = Object.entries(running);
+        if (round % 2 === 0) order.reverse();
+        for (const [name, instance] of order) {
           const pathname = VARIANTS[name].staticPages ? `/plain/${page}/` : `/${page}/`;
           if (round === 1) {
             await autocannon({ url: new URL(pathname, instance.url).href, connections: CONNECTIONS, duration: 1 });
@@ -240,9 +246,9 @@ async function main() {
   results.ratios = {};
   // Rounds of two variants run back to back, so a ratio taken within each round cancels most of the
   // load the rest of the machine adds; its median over the rounds is the steadier comparison.
-  const perRound = (name, page, field) => {
+  const perRound = (name, page, field, against = "js") => {
     const mine = results.variants[name]?.pages[page]?.rounds;
-    const theirs = results.variants.js?.pages[page]?.rounds;
+    const theirs = results.variants[against]?.pages[page]?.rounds;
     if (!mine || !theirs) return null;
     return mine.map((row, index) =>
       row[field] != null && theirs[index]?.[field] ? row[field] / theirs[index][field] : null,
@@ -253,12 +259,17 @@ async function main() {
     const cpu = (name) => results.variants[name]?.pages[page]?.cpuMsPerRequest;
     const rpsPerRound = perRound("rust", page, "rps");
     const cpuPerRound = perRound("rust", page, "cpuMsPerRequest");
+    const rpsPerRoundNoBudget = perRound("rust", page, "rps", "js-nobudget");
+    const cpuPerRoundNoBudget = perRound("rust", page, "cpuMsPerRequest", "js-nobudget");
     results.ratios[page] = {
       rustVsJs: rps("rust") && rps("js") ? rps("rust") / rps("js") : null,
       rustVsJsPerRound: rpsPerRound,
       rustVsJsPaired: rpsPerRound ? median(rpsPerRound) : null,
       rustCpuVsJsPerRound: cpuPerRound,
       rustCpuVsJsPaired: cpuPerRound ? median(cpuPerRound) : null,
+      rustVsJsNoBudgetPerRound: rpsPerRoundNoBudget,
+      rustVsJsNoBudgetPaired: rpsPerRoundNoBudget ? median(rpsPerRoundNoBudget) : null,
+      rustCpuVsJsNoBudgetPaired: cpuPerRoundNoBudget ? median(cpuPerRoundNoBudget) : null,
       rustLolVsJs: rps("rust-lol") && rps("js") ? rps("rust-lol") / rps("js") : null,
       rustVsStatic: rps("rust") && rps("static") ? rps("rust") / rps("static") : null,
       injectionCpuMs: cpu("rust") != null && cpu("static") != null ? cpu("rust") - cpu("static") : null,
@@ -282,6 +293,14 @@ async function main() {
           `(median ${fmt(ratio.rustCpuVsJsPaired)})`,
       );
     }
+  }
+  for (const [page, ratio] of Object.entries(results.ratios)) {
+    if (!ratio.rustVsJsNoBudgetPerRound) continue;
+    const fmt = (value) => (value == null ? "n/a" : value.toFixed(2));
+    console.log(
+      `  ${page.padEnd(9)} rust/js-nobudget within each round: req/s ${ratio.rustVsJsNoBudgetPerRound.map(fmt).join(" ")} ` +
+        `(median ${fmt(ratio.rustVsJsNoBudgetPaired)}), CPU/request (median ${fmt(ratio.rustCpuVsJsNoBudgetPaired)})`,
+    );
   }
   for (const [name, size] of Object.entries(results.wasm)) {
     if (size) console.log(`  wasm ${name}: ${(size.raw / 1024).toFixed(0)} KiB raw, ${(size.gzip / 1024).toFixed(0)} KiB gzip`);

@@ -66,6 +66,8 @@ mod html_injector;
 mod http;
 mod injection;
 mod kv;
+#[cfg(any(target_arch = "wasm32", test))]
+mod pages_in_flight;
 mod session;
 mod theme_api;
 

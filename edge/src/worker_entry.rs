@@ -5,6 +5,7 @@
 //! `Request`/`Response` (no copy into `worker`'s wrappers, which would read `request.cf` and re-wrap
 //! the body stream on every page).
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
 use crate::injection::{PendingPage, is_html_content_type, page_header_edits, path_expects_html};
 use crate::kv::KvSnapshot;
+use crate::pages_in_flight::PagesInFlight;
 use crate::session::SessionId;
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
@@ -77,6 +79,8 @@ pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::
                 && path_expects_html(&page_request.path)
                 && let Some(keys) = PageKeys::of(&pending.reads)
             {
+                // A copy waits for the results, so the keys can keep borrowing this one.
+                let ticket = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.park(pending.clone()));
                 return FINISH_PAGE.with(|finish| {
                     worker_page::serve_page(
                         &bindings.assets(),
@@ -85,6 +89,7 @@ pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::
                         &keys,
                         PAGE_KV_BUDGET,
                         finish.as_ref(),
+                        ticket,
                     )
                 });
             }
@@ -98,17 +103,23 @@ pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::
 thread_local! {
     /// [`finish_page`] as a JavaScript function, made once for the life of the Worker instance rather
     /// than as closures per request.
-    static FINISH_PAGE: Closure<dyn Fn(PageInputs, web_sys::Request) -> JsValue> = Closure::new(finish_page);
+    static FINISH_PAGE: Closure<dyn Fn(PageInputs, web_sys::Request, u32) -> JsValue> = Closure::new(finish_page);
+    /// The core's state of each page on the fast path while its asset and KV values are on the way.
+    static PAGES_IN_FLIGHT: RefCell<PagesInFlight> = RefCell::default();
 }
 
-/// The second half of the fast page path: the shim calls it with the fetched asset and the KV values.
-/// The core's page state is recomputed from the request (a pure function of its cookies), so nothing
-/// per request has to be kept on the Rust side while the page is fetched.
-fn finish_page(inputs: PageInputs, request: web_sys::Request) -> JsValue {
-    respond(finish_page_response(&inputs, &request))
+/// The second half of the fast page path: the shim calls it with the fetched asset, the KV values and
+/// the page's ticket.
+fn finish_page(inputs: PageInputs, request: web_sys::Request, ticket: u32) -> JsValue {
+    let pending = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.take(ticket));
+    respond(finish_page_response(&inputs, &request, pending))
 }
 
-fn finish_page_response(inputs: &PageInputs, request: &web_sys::Request) -> worker::Result<web_sys::Response> {
+fn finish_page_response(
+    inputs: &PageInputs,
+    request: &web_sys::Request,
+    pending: Option<PendingPage>,
+) -> worker::Result<web_sys::Response> {
     let asset = inputs.asset().ok_or_else(|| {
         worker::Error::RustError(format!(
             "fetching the page from the assets failed: {}",
@@ -119,12 +130,16 @@ fn finish_page_response(inputs: &PageInputs, request: &web_sys::Request) -> work
         return Ok(asset);
     }
     let edge = edge();
-    let page_request = EdgeRequest::from_url(Method::parse(&request.method()), &request.url())
-        .map(|edge_request| with_headers(edge_request, request, PAGE_REQUEST_HEADERS))
-        .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?;
-    let pending = edge.start_page(&page_request);
+    // The fast path only takes GET requests. A page forgotten by the table (see `pages_in_flight`)
+    // is recomputed from the request: the core's first step is a pure function of its cookies.
+    let pending = match pending {
+        Some(pending) => pending,
+        None => EdgeRequest::from_url(Method::Get, &request.url())
+            .map(|edge_request| edge.start_page(&with_headers(edge_request, request, PAGE_REQUEST_HEADERS)))
+            .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?,
+    };
     let snapshot = PageKeys::of(&pending.reads).and_then(|keys| worker_page::kv_snapshot(inputs, &keys));
-    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+    page_response(edge, pending, Method::Get, asset, snapshot.as_ref())
 }
 
 /// The runtime response for a handler's result: errors are logged and answered with a plain 500.

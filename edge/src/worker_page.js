@@ -4,9 +4,11 @@
 // Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
 //
 // Contract (mirrored by the `extern "C"` block in worker_page.rs):
-//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish) -> Promise<Response>
+//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, ticket)
+//       -> Promise<Response>
 //     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
-//     finish(inputs, request): Rust's function, made once and reused for every page
+//     finish(inputs, request, ticket): Rust's function, made once and reused for every page; the
+//     ticket is Rust's handle on the page's state, passed through untouched
 //   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
 //   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
 //   PageInputs = { asset?: Response, assetError?: string, first?: string|null, second?: string|null,
@@ -70,7 +72,7 @@ export function fetchAsset(assets, request) {
 
 // The budget timer is armed only when the asset arrives before KV has answered, for what is left of
 // the budget: a page whose KV answered first (the usual case, with cacheTtl) costs no timer at all.
-export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish) {
+export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish, ticket) {
   const started = performance.now();
   let answered;
   const read = readUnbounded(kv, firstKey, secondKey, cacheTtl).then((inputs) => (answered = inputs));
@@ -84,12 +86,12 @@ export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, bu
     (response) => {
       const withAsset = (inputs) => {
         inputs.asset = response;
-        return finish(inputs, request);
+        return finish(inputs, request, ticket);
       };
       if (answered !== undefined) return withAsset(answered);
       return withinBudget(read, budgetMs - (performance.now() - started)).then(withAsset);
     },
-    (error) => finish({ assetError: describe(error) }, request),
+    (error) => finish({ assetError: describe(error) }, request, ticket),
   );
 }
 

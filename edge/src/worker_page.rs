@@ -44,6 +44,7 @@ extern "C" {
         cache_ttl: Option<f64>,
         budget_ms: f64,
         finish: &JsValue,
+        ticket: u32,
     ) -> Result<js_sys::Promise, JsValue>;
 
     #[wasm_bindgen(js_name = fetchAsset, catch)]
@@ -115,8 +116,9 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<PageInputs,
     Ok(JsFuture::from(promise?).await?.unchecked_into())
 }
 
-/// Fetches the asset and reads `keys` at once, then resolves to what `finish(inputs, request)`
-/// returns. KV trouble never fails the page (see [`kv_snapshot`]); a failed fetch reaches `finish` as
+/// Fetches the asset and reads `keys` at once, then resolves to what
+/// `finish(inputs, request, ticket)` returns (`ticket` is passed through untouched). KV trouble never
+/// fails the page (see [`kv_snapshot`]); a failed fetch reaches `finish` as
 /// [`PageInputs::asset_error`].
 pub fn serve_page(
     assets: &JsValue,
@@ -125,6 +127,7 @@ pub fn serve_page(
     keys: &PageKeys<'_>,
     budget: Duration,
     finish: &JsValue,
+    ticket: u32,
 ) -> js_sys::Promise {
     serve_page_js(
         assets,
@@ -135,6 +138,7 @@ pub fn serve_page(
         keys.cache_ttl,
         millis(budget),
         finish,
+        ticket,
     )
     // `servePage` catches what it can itself; this is the last resort.
     .unwrap_or_else(|error| js_sys::Promise::reject(&error))
