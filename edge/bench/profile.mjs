@@ -2,7 +2,7 @@
 // functions with the most self time and writes the .cpuprofile (open it in Chrome DevTools).
 // Native work is charged to the JavaScript or wasm-bindgen function that called it.
 //
-//   node bench/profile.mjs [build/index.js | bench/js-worker/worker.mjs] [--requests 3000] [--page100k]
+//   node bench/profile.mjs [build/entry.js | bench/js-worker/worker.mjs] [--requests 3000] [--page100k]
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,7 +20,7 @@ const { values: options, positionals } = parseArgs({
     page100k: { type: "boolean", default: false },
   },
 });
-const entry = positionals[0] ?? "build/index.js";
+const entry = positionals[0] ?? "build/entry.js";
 const inspectorPort = Number(options["inspector-port"]);
 const requests = Math.min(Number(options.requests), 20_000);
 const SESSION = "0123456789abcdef0123456789abcdef";

@@ -38,9 +38,9 @@ const SESSION = "0123456789abcdef0123456789abcdef";
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
 const VARIANTS = {
-  static: { entry: "build/index.js", staticPages: true },
-  rust: { entry: "build/index.js" },
-  "rust-lol": { entry: "build-lol/index.js" },
+  static: { entry: "build/entry.js", staticPages: true },
+  rust: { entry: "build/entry.js" },
+  "rust-lol": { entry: "build-lol/entry.js" },
   // The yardstick with the Rust Worker's KV time budget (1 s, see PAGE_KV_BUDGET), and without it.
   js: { entry: "bench/js-worker/worker.mjs", javascript: true, bindings: { KV_BUDGET_MS: "1000" } },
   "js-nobudget": { entry: "bench/js-worker/worker.mjs", javascript: true },

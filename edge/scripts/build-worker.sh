@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Worker into edge/build/ (index.js + index_bg.wasm) without downloading anything: worker-build
+# Builds the Worker into edge/build/ (entry.js, the entry module, over index.js + index_bg.wasm, worker-build's
+# output) without downloading anything: worker-build
 # is pointed at the locally installed wasm-bindgen and at the esbuild that wrangler brings.
 #
 #   EDGE_WORKER_FEATURES=worker-lol-html   build the lol_html-in-wasm applier instead of the runtime's
@@ -31,4 +32,5 @@ if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then
 fi
 
 worker-build "${build_args[@]}" "${cargo_args[@]}"
+cp src/entry.js "${EDGE_BUILD_DIR:-build}/entry.js"
 ls -l "${EDGE_BUILD_DIR:-build}"

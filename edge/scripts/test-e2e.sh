@@ -24,7 +24,7 @@ export EDGE_E2E_BUILD_DIR="$build_dir"
 if [ -z "${EDGE_E2E_SKIP_BUILD:-}" ]; then
   EDGE_BUILD_DIR="$build_dir" bash scripts/build-worker.sh >/dev/null
 fi
-[ -f "$build_dir/index.js" ] || { echo "test-e2e: $build_dir/index.js is missing; run scripts/build-worker.sh" >&2; exit 1; }
+[ -f "$build_dir/entry.js" ] || { echo "test-e2e: $build_dir/entry.js is missing; run scripts/build-worker.sh" >&2; exit 1; }
 
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 exec node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs

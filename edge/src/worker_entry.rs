@@ -51,11 +51,26 @@ fn edge() -> &'static Edge {
     EDGE.get_or_init(|| Edge::new(EdgeConfig::cloudflare()))
 }
 
-/// The Worker's `fetch` handler (worker-build's entry module calls the export of this name). Pages
-/// that look like pages take the fast path: the shim fetches the asset and reads KV in one promise and
-/// hands the result to [`finish_page`]; anything else is driven from Rust with async/await.
+/// The Worker's request handler as a JavaScript class with one static method, `fetch`, which the
+/// entry module (`src/entry.js`) calls for every request. A class rather than a `fetch` export, so
+/// worker-build generates no handler of its own: its entry wraps every request in per-request
+/// proxies (a fresh handler object, a proxied instance and a proxied method), which cost as much CPU
+/// as the page's own Rust code. Recovery after a panic does not depend on them: the wasm-bindgen glue
+/// re-instantiates the module on the next call after an abort (`worker`'s init schedules it).
 #[wasm_bindgen]
-pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
+pub struct EdgeWorker;
+
+#[wasm_bindgen]
+impl EdgeWorker {
+    /// Answers one request. Pages that look like pages take the fast path: the shim fetches the
+    /// asset and reads KV in one promise and hands the result to [`finish_page`]; anything else is
+    /// driven from Rust with async/await.
+    pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
+        serve(request, env)
+    }
+}
+
+fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
     let edge = edge();
     let Some(edge_request) = EdgeRequest::from_url(Method::parse(&request.method()), &request.url()) else {
         return js_sys::Promise::resolve(&respond(Err(worker::Error::RustError(

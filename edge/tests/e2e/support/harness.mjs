@@ -81,7 +81,7 @@ export async function prepareSite() {
  */
 export async function startEdge({ siteDirectory, kvMode } = {}) {
   const config = await readWranglerConfig();
-  let entry = path.join(BUILD_DIR, "index.js");
+  let entry = path.join(BUILD_DIR, "entry.js");
   if (kvMode) {
     entry = path.join(BUILD_DIR, "kv-wrapper-worker.mjs");
     await copyFile(path.join(EDGE_DIR, "tests/e2e/support/kv-wrapper-worker.mjs"), path.join(EDGE_DIR, entry));

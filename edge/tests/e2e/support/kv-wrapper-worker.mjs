@@ -3,9 +3,10 @@
 // (KV_MODE=throw: every call rejects), never answers (KV_MODE=hang) or answers after 300 ms
 // (KV_MODE=slow, to show that reads overlap). The Worker is unchanged: it
 // gets a binding with the same methods and cannot tell. The harness copies this file next to the built
-// Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js.
+// Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js; it calls the
+// handler the way entry.js does.
 import { WorkerEntrypoint } from "cloudflare:workers";
-import Edge from "./index.js";
+import { EdgeWorker } from "./index.js";
 
 const calls = [];
 
@@ -40,6 +41,6 @@ export default class KvWrapper extends WorkerEntrypoint {
       return Response.json(calls.splice(0));
     }
     const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
-    return new Edge(this.ctx, env).fetch(request);
+    return EdgeWorker.fetch(request, env, this.ctx);
   }
 }

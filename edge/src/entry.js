@@ -1,0 +1,10 @@
+// The Worker's entry module (wrangler.jsonc `main`, copied next to the build by
+// scripts/build-worker.sh): hands every request to the Rust handler, `EdgeWorker.fetch` in
+// worker_entry.rs, with nothing in between.
+import { EdgeWorker } from "./index.js";
+
+export default {
+  fetch(request, env, context) {
+    return EdgeWorker.fetch(request, env, context);
+  },
+};
