@@ -401,8 +401,8 @@ mod tests {
         events.try_recv().expect("the builder sent an event")
     }
 
-    #[test]
-    fn the_last_good_version_is_published_and_errors_hold_back_what_follows() {
+    /// The fixture site built once: its folder, the builder, its events and the first publication.
+    fn first_build() -> (tempfile::TempDir, Builder, UnboundedReceiver<BuildEvent>, Publication) {
         let dir = fixture_site();
         let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
         let mut builder = Builder::new(dir.path(), sender);
@@ -410,6 +410,12 @@ mod tests {
         let BuildEvent::Published(first) = next(&mut events) else {
             panic!("the first build publishes");
         };
+        (dir, builder, events, first)
+    }
+
+    #[test]
+    fn the_last_good_version_is_published_and_errors_hold_back_what_follows() {
+        let (dir, mut builder, mut events, first) = first_build();
         assert!(first.replace_all && first.change == PageChange::Everything);
         assert!(first.files.contains_key("storage/kv/index.html"));
 
@@ -494,11 +500,7 @@ mod tests {
 
     #[test]
     fn a_stylesheet_change_publishes_only_the_stylesheet() {
-        let dir = fixture_site();
-        let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
-        let mut builder = Builder::new(dir.path(), sender);
-        builder.rebuild(RebuildPlan::everything());
-        next(&mut events);
+        let (dir, mut builder, mut events, _) = first_build();
         let main_css = dir.path().join("themes/default/assets/main.css");
         let css = std::fs::read_to_string(&main_css).unwrap();
         std::fs::write(&main_css, format!("{css}\n.probe{{color:red}}\n")).unwrap();
@@ -513,11 +515,7 @@ mod tests {
 
     #[test]
     fn a_template_error_keeps_the_site_and_is_retried_with_the_next_change() {
-        let dir = fixture_site();
-        let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
-        let mut builder = Builder::new(dir.path(), sender);
-        builder.rebuild(RebuildPlan::everything());
-        next(&mut events);
+        let (dir, mut builder, mut events, _) = first_build();
         let page = dir.path().join("themes/default/templates/page.html");
         let template = std::fs::read_to_string(&page).unwrap();
         std::fs::write(&page, format!("{template}{{{{ broken }}\n")).unwrap();
