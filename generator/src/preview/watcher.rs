@@ -2,7 +2,8 @@
 //! gathers the events into batches by the rules of [`super::settle`] (a finished save goes out within a
 //! few milliseconds; a burst of changes, a rename away or a write in progress waits a little longer) and
 //! sends each batch to the builder as paths relative to the root, with what exists there now. It decides
-//! nothing about the paths: [`super::changes`] does.
+//! nothing about the paths: [`super::changes`] does. An input folder that appears after the start (or is
+//! replaced) is watched from then on.
 
 use super::changes::{ChangedPath, is_ignored};
 use super::settle::{Pending, Signal};
@@ -10,34 +11,58 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
+
+/// The folders under the root whose whole tree is an input.
+const INPUT_FOLDERS: [&str; 3] = ["content", "themes", "static"];
 
 /// A running watch; dropping it stops watching (and the batching thread with it).
 pub struct Watch {
-    _watcher: RecommendedWatcher,
+    _watcher: Arc<Mutex<RecommendedWatcher>>,
 }
 
 /// Starts watching the site at `root` (an absolute, canonical path); batches go to `batches`.
 pub fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
     let (events_in, events_out) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events_in)?;
-    // The root itself, not recursively: `site.toml`, and `content/` or `static/` appearing later.
+    // The root itself, not recursively: `site.toml`, and input folders appearing later.
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for folder in ["content", "themes", "static"] {
+    for folder in INPUT_FOLDERS {
         let path = root.join(folder);
         if path.is_dir() {
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
+    let watcher = Arc::new(Mutex::new(watcher));
     let root = root.to_path_buf();
+    let gatherer = Arc::downgrade(&watcher);
     std::thread::Builder::new()
         .name("edgedocs watcher".into())
-        .spawn(move || gather(&root, &events_out, &batches))?;
+        .spawn(move || {
+            // Held weakly, so that dropping the `Watch` still stops the watcher and this thread.
+            let watch_folder = |folder: &Path| {
+                if let Some(watcher) = gatherer.upgrade() {
+                    let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
+                    if let Err(error) = watcher.watch(folder, RecursiveMode::Recursive) {
+                        eprintln!("warning: watching {}: {error}", folder.display());
+                    }
+                }
+            };
+            gather(&root, &events_out, &batches, watch_folder);
+        })?;
     Ok(Watch { _watcher: watcher })
 }
 
-/// Gathers events into batches until the watcher or the builder goes away.
-fn gather(root: &Path, events: &Receiver<notify::Result<Event>>, batches: &Sender<Vec<ChangedPath>>) {
+/// Gathers events into batches until the watcher or the builder goes away; `watch_folder` starts
+/// watching an input folder that appeared. It does so before the batch that reports the folder goes
+/// out, so the rebuild that batch causes sees every file put in the folder in the meantime.
+fn gather(
+    root: &Path,
+    events: &Receiver<notify::Result<Event>>,
+    batches: &Sender<Vec<ChangedPath>>,
+    watch_folder: impl Fn(&Path),
+) {
     let mut pending = Pending::default();
     loop {
         let received = match pending.next_check(Instant::now()) {
@@ -45,7 +70,12 @@ fn gather(root: &Path, events: &Receiver<notify::Result<Event>>, batches: &Sende
             Some(at) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
         };
         match received {
-            Ok(Ok(event)) => add_event(root, &mut pending, event),
+            Ok(Ok(event)) => {
+                for folder in appeared_input_folders(root, &event) {
+                    watch_folder(folder);
+                }
+                add_event(root, &mut pending, event);
+            }
             Ok(Err(error)) => eprintln!("warning: watching files: {error}"),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
@@ -72,6 +102,22 @@ fn add_event(root: &Path, pending: &mut Pending, event: Event) {
     for path in event.paths {
         pending.add(path, signal, now);
     }
+}
+
+/// The input folders (`root/content`, ...) that `event` says were created or renamed into place.
+fn appeared_input_folders<'a>(root: &'a Path, event: &'a Event) -> impl Iterator<Item = &'a Path> + 'a {
+    let appeared = matches!(
+        event.kind,
+        EventKind::Create(CreateKind::Folder) | EventKind::Modify(ModifyKind::Name(_))
+    );
+    event.paths.iter().map(PathBuf::as_path).filter(move |path| {
+        appeared
+            && path.parent() == Some(root)
+            && path
+                .file_name()
+                .is_some_and(|name| INPUT_FOLDERS.iter().any(|folder| name == *folder))
+            && path.is_dir()
+    })
 }
 
 /// What an event says about its paths; `None` for reads (the build reads every input).
@@ -156,6 +202,25 @@ mod tests {
 
         std::fs::remove_file(root.join("content/a.md")).unwrap();
         wait_for(&batches, &ChangedPath::removed("content/a.md"));
+    }
+
+    #[test]
+    fn a_folder_created_after_the_start_is_watched() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("site.toml"), "").unwrap();
+        let (sender, batches) = std::sync::mpsc::channel();
+        let _watch = watch(&root, sender).unwrap();
+
+        std::fs::create_dir(root.join("static")).unwrap();
+        let folder = ChangedPath {
+            path: PathBuf::from("static"),
+            exists: true,
+            is_dir: true,
+        };
+        wait_for(&batches, &folder);
+        std::fs::write(root.join("static/robots.txt"), "User-agent: *\n").unwrap();
+        wait_for(&batches, &ChangedPath::file("static/robots.txt"));
     }
 
     #[test]
