@@ -62,7 +62,7 @@ pub struct EdgeWorker;
 
 #[wasm_bindgen]
 impl EdgeWorker {
-    /// Answers one request. Pages that look like pages take the fast path: the shim fetches the
+    /// Answers one request. Pages that look like pages take the fast path: `worker_page.js` fetches the
     /// asset and reads KV in one promise and hands the result to [`finish_page`]; anything else is
     /// driven from Rust with async/await.
     pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
@@ -123,7 +123,7 @@ thread_local! {
     static PAGES_IN_FLIGHT: RefCell<PagesInFlight> = RefCell::default();
 }
 
-/// The second half of the fast page path: the shim calls it with the fetched asset, the KV values and
+/// The second half of the fast page path: `worker_page.js` calls it with the fetched asset, the KV values and
 /// the page's ticket.
 fn finish_page(inputs: PageInputs, request: web_sys::Request, ticket: u32) -> JsValue {
     let pending = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.take(ticket));
@@ -305,7 +305,7 @@ fn page_response(
     snapshot: Option<&KvSnapshot>,
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
-    // Fetched headers are immutable: the shim edits a copy, with the edits the core decided.
+    // Fetched headers are immutable: `worker_page.js` edits a copy, with the edits the core decided.
     let edits = worker_page::header_edits(asset.headers().get("vary").ok().flatten(), page_header_edits);
     if asset.body().is_some() && method != Method::Head {
         worker_html::inject(asset, &plan, &edits)

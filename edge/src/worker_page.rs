@@ -180,7 +180,7 @@ thread_local! {
     static HEADER_EDITS: RefCell<Option<(Option<String>, JsValue)>> = const { RefCell::new(None) };
 }
 
-/// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object the shim takes.
+/// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object `worker_page.js` takes.
 pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>) -> PageHeaderEdits) -> JsValue {
     HEADER_EDITS.with(|cache| {
         let mut cache = cache.borrow_mut();
