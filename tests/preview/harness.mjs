@@ -1,6 +1,6 @@
 // What the preview tests share: a temporary copy of the repo's site, `edgedocs serve` on a free loopback
 // port, the system's Chromium through playwright-core, and bounded waiting. Never `npx playwright
-// install`: the tests use Debian's chromium, with flags that keep it off the network.
+// install`: the tests use Debian's chromium, launched as ../chromium.mjs says.
 import { spawn, execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -8,22 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
+import { launchOptions } from "../chromium.mjs";
 
 export const REPO_ROOT = process.env.REPO_ROOT || new URL("../..", import.meta.url).pathname;
 export const EDGEDOCS_BIN = process.env.EDGEDOCS_BIN || join(REPO_ROOT, "target/debug/edgedocs");
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  return chromium.launch(launchOptions({ timeout: 60_000 }));
 }
 
 /** A copy of the repo's site in a temporary folder; the KV page includes code from edge/src. */
