@@ -1,7 +1,8 @@
 // KV failing or not answering: pages are still served (without KV content, never a 5xx) and the APIs
 // answer 503 with a JSON error that carries no internal detail. The failure is simulated by the
 // test-only wrapper in support/kv-wrapper-worker.mjs, which hands the unchanged Worker a KV binding
-// whose every call rejects (throw) or never settles (hang).
+// whose every call rejects (throw) or never settles (hang). Last, the Worker's own failure: after its
+// wasm instance aborts (as on a Rust panic), the next request runs in a fresh instance.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
@@ -68,3 +69,28 @@ for (const kvMode of ["throw", "hang"]) {
     }
   });
 }
+
+describe("an aborted wasm instance", () => {
+  let edge;
+  before(async () => {
+    edge = await startEdge({ siteDirectory: site.directory, kvMode: "record" });
+  });
+  after(async () => {
+    await edge?.dispose();
+  });
+
+  test("is replaced before the next request, which is served as usual", async () => {
+    await edge.kv.put("pinned_message", "Back after a crash.");
+    const instance = async () => (await edge.fetch("/__test/instance")).json();
+    const before = await instance();
+    assert.equal(typeof before, "number");
+    const aborted = await edge.fetch("/__test/abort");
+    assert.match(await aborted.text(), /^aborted: /, "the broken call threw out of the wasm");
+    const response = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+    assert.equal(await instance(), before + 1, "the next request ran in a fresh instance");
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.match(html, /<div id="pinned-message"[^>]*>Back after a crash\.<\/div>/);
+    assert.match(html.match(/<html[^>]*>/)[0], /\sdata-edge="cloudflare"/);
+  });
+});

@@ -1,10 +1,10 @@
 // Test-only entry module, never deployed: runs the built Worker with its KV binding wrapped, so the
 // end-to-end tests can see which KV calls it makes (KV_MODE=record) and how it behaves when KV fails
 // (KV_MODE=throw: every call rejects), never answers (KV_MODE=hang) or answers after 300 ms
-// (KV_MODE=slow, to show that reads overlap). The Worker is unchanged: it
-// gets a binding with the same methods and cannot tell. The harness copies this file next to the built
-// Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js; it calls the
-// handler the way entry.js does.
+// (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once. The Worker is
+// unchanged: it gets a binding with the same methods and cannot tell. The harness copies this file next
+// to the built Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js; it
+// calls the handler the way entry.js does.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { EdgeWorker } from "./index.js";
 
@@ -37,8 +37,23 @@ function wrapKv(real, mode) {
 
 export default class KvWrapper extends WorkerEntrypoint {
   async fetch(request) {
-    if (new URL(request.url).pathname === "/__test/kv-calls") {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/__test/kv-calls") {
       return Response.json(calls.splice(0));
+    }
+    if (pathname === "/__test/instance") {
+      // Counts the wasm instances `worker`'s start-up has run in (1, then 2 after a re-instantiation).
+      return Response.json(globalThis.__worker_init_state?.instanceId ?? null);
+    }
+    if (pathname === "/__test/abort") {
+      // Bindings that are not an object make the first binding read throw inside the wasm, which
+      // aborts the instance the way a Rust panic does; the next request must find it working again.
+      try {
+        await EdgeWorker.fetch(new Request(new URL("/", request.url)), null, this.ctx);
+        return new Response("the Worker did not abort", { status: 500 });
+      } catch (error) {
+        return new Response(`aborted: ${error?.name}`, { status: 200 });
+      }
     }
     const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
     return EdgeWorker.fetch(request, env, this.ctx);
