@@ -123,8 +123,8 @@ thread_local! {
     static PAGES_IN_FLIGHT: RefCell<PagesInFlight> = RefCell::default();
 }
 
-/// The second half of the fast page path: `worker_page.js` calls it with the fetched asset, the KV values and
-/// the page's ticket.
+/// The second half of the fast page path: `worker_page.js` calls it with the fetched asset, the KV
+/// values and the page's ticket.
 fn finish_page(inputs: PageInputs, request: web_sys::Request, ticket: u32) -> JsValue {
     let pending = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.take(ticket));
     respond(finish_page_response(&inputs, &request, pending))
