@@ -689,7 +689,6 @@ fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Result<(V
     Ok((content_files, tree))
 }
 
-/// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
 /// How many documents the highlighter's warm-up looks through for code samples: enough to find every
 /// language a typical site uses, few enough to cost nothing on a big one.
 const WARM_UP_DOCUMENTS: usize = 200;
@@ -700,6 +699,7 @@ fn code_samples(tree: &ContentTree) -> Vec<crate::markdown::code_samples::CodeSa
     crate::markdown::code_samples::first_block_per_language(bodies)
 }
 
+/// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
 fn build_assets(
     config: &SiteConfig,
     theme: &theme::Theme,

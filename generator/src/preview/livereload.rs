@@ -3,6 +3,7 @@
 //! That tag is the preview's only addition to a page; `build` never writes it.
 
 use super::builder::FailureReport;
+use super::swap::find_ignoring_case;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -73,12 +74,6 @@ pub fn with_client_script(html: &[u8], generation: u64) -> Vec<u8> {
     page.extend_from_slice(tag.as_bytes());
     page.extend_from_slice(&html[at..]);
     page
-}
-
-fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

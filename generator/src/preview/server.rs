@@ -8,6 +8,7 @@ use super::builder::{BuildEvent, FailureReport, PageChange, Publication};
 use super::edge_driver::{EdgeDriver, KvStore};
 use super::livereload::{self, ClientMessage};
 use super::swap;
+use crate::render::output_file;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -150,7 +151,7 @@ impl PageUpdates {
     fn sort(served: &HashMap<String, Arc<[u8]>>, built: &HashMap<String, Arc<[u8]>>, paths: &BTreeSet<String>) -> Self {
         let mut updates = Self::default();
         for path in paths {
-            let file = page_file(path);
+            let file = output_file(path);
             match (served.get(&file), built.get(&file)) {
                 (Some(old), Some(new)) if old == new => {}
                 (Some(old), Some(new)) if swap::is_swappable(old, new) => {
@@ -162,16 +163,6 @@ impl PageUpdates {
             }
         }
         updates
-    }
-}
-
-/// The output file of a page's URL path: `/storage/kv/` -> `storage/kv/index.html`.
-fn page_file(path: &str) -> String {
-    let relative = path.trim_start_matches('/');
-    if relative.is_empty() || relative.ends_with('/') {
-        format!("{relative}index.html")
-    } else {
-        relative.to_owned()
     }
 }
 
@@ -678,9 +669,6 @@ mod tests {
             BTreeSet::from(["/b/", "/c/", "/d/"].map(str::to_owned)),
             "the navigation changed, the page is missing, or was not served before"
         );
-        assert_eq!(page_file("/"), "index.html");
-        assert_eq!(page_file("/storage/kv/"), "storage/kv/index.html");
-        assert_eq!(page_file("/404.html"), "404.html");
     }
 
     #[test]

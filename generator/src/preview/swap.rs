@@ -84,7 +84,8 @@ fn find_from(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     Some(from + find_ignoring_case(haystack.get(from..)?, needle)?)
 }
 
-fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`, ASCII case ignored (also used by `livereload`).
+pub(super) fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window.eq_ignore_ascii_case(needle))

@@ -18,6 +18,17 @@ import {
 } from "../harness.mjs";
 
 const KV_PAGE = "/storage/kv/";
+
+/** Scrolls the tab to `y`, marks its document (a navigation loses the mark) and returns the scroll. */
+async function scrollAndMark(page, y) {
+  await page.evaluate((top) => {
+    window.scrollTo(0, top);
+    window.sameDocument = true;
+  }, y);
+  const scrolled = await page.evaluate(() => window.scrollY);
+  assert.ok(scrolled > 1000, `the page scrolled (${scrolled})`);
+  return scrolled;
+}
 const KV_SOURCE = "content/storage/kv.md";
 const SENTENCE = "That delay is the trade, and it is the point";
 
@@ -85,12 +96,7 @@ describe("edgedocs serve", () => {
 
   test("an edited page's text is replaced in place: no navigation, same scroll position", async () => {
     const { page, problems } = await openPage(KV_PAGE);
-    await page.evaluate(() => {
-      window.scrollTo(0, 1800);
-      window.sameDocument = true;
-    });
-    const scrolled = await page.evaluate(() => window.scrollY);
-    assert.ok(scrolled > 1000, `the page scrolled (${scrolled})`);
+    const scrolled = await scrollAndMark(page, 1800);
     const navigations = countNavigations(page);
     const marker = `In place ${Date.now()}`;
     await withEdit(SENTENCE, marker, async () => {
@@ -192,12 +198,7 @@ describe("edgedocs serve", () => {
 
   test("a CSS change applies without a navigation and keeps the scroll position", async () => {
     const { page, problems } = await openPage(KV_PAGE);
-    await page.evaluate(() => {
-      window.scrollTo(0, 1500);
-      window.sameDocument = true;
-    });
-    const scrolled = await page.evaluate(() => window.scrollY);
-    assert.ok(scrolled > 1000, `the page scrolled (${scrolled})`);
+    const scrolled = await scrollAndMark(page, 1500);
     const probe = () =>
       page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--preview-probe").trim());
     assert.equal(await probe(), "");
