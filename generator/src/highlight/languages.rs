@@ -1,6 +1,6 @@
-//! The syntax set (two-face's curated syntaxes, loaded once on first use) and the mapping from a
-//! fence's language word (`ts`, `jsonc`, `console`) to a syntax and a human label ("TypeScript").
-//! Highlighting itself lives in [`super::tokenize`].
+//! The syntax set (two-face's curated syntaxes as `build.rs` prepared them, loaded once on first
+//! use) and the mapping from a fence's language word (`ts`, `jsonc`, `console`) to a syntax and a
+//! human label ("TypeScript"). Highlighting itself lives in [`super::tokenize`].
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -102,8 +102,12 @@ struct Languages {
 
 static LANGUAGES: LazyLock<Languages> = LazyLock::new(load_languages);
 
+/// The syntax set `build.rs` wrote: two-face's syntaxes, with cheaper TypeScript identifier classes.
+static SYNTAX_SET_DUMP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.packdump"));
+
 fn load_languages() -> Languages {
-    let syntax_set = two_face::syntax::extra_newlines();
+    let syntax_set: SyntaxSet =
+        syntect::dumps::from_uncompressed_data(SYNTAX_SET_DUMP).expect("the syntax set written by build.rs loads");
     let syntaxes = syntax_set.syntaxes();
     let index_of = |names: &[&str]| {
         names
@@ -230,5 +234,79 @@ mod tests {
         assert!(similar_languages("typscript").contains(&"typescript".to_owned()));
         assert!(similar_languages("jsonn").contains(&"json".to_owned()));
         assert!(similar_languages("zzzzqqq").is_empty());
+    }
+
+    /// Parses `code` line by line with `syntax` of `syntax_set`, returning every line's scope operations.
+    fn parse_ops(syntax_set: &SyntaxSet, syntax_name: &str, code: &str) -> Vec<String> {
+        let syntax = syntax_set.find_syntax_by_name(syntax_name).unwrap();
+        let mut state = syntect::parsing::ParseState::new(syntax);
+        code.split_inclusive('\n')
+            .map(|line| format!("{line:?} {:?}", state.parse_line(line, syntax_set).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn typescript_grammars_parse_ascii_code_exactly_as_two_faces_do() {
+        let original = two_face::syntax::extra_newlines();
+        let kv_page =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/storage/kv.md")).unwrap();
+        let kv_page_typescript: String = kv_page
+            .split("```ts")
+            .skip(1)
+            .filter_map(|fence| fence.split_once('\n').and_then(|(_, rest)| rest.split_once("```")))
+            .map(|(code, _)| code)
+            .collect();
+        assert!(
+            kv_page_typescript.lines().count() > 20,
+            "the KV page's TypeScript samples were found"
+        );
+        let cases = [
+            ("TypeScript", include_str!("testdata/tour.ts")),
+            ("TypeScript", kv_page_typescript.as_str()),
+            ("TypeScriptReact", include_str!("testdata/tour.tsx")),
+            ("TypeScriptReact", include_str!("testdata/tour.ts")),
+        ];
+        for (syntax_name, code) in cases {
+            assert!(code.is_ascii());
+            let expected = parse_ops(&original, syntax_name, code);
+            let actual = parse_ops(syntax_set(), syntax_name, code);
+            assert_eq!(actual.len(), expected.len());
+            for (expected, actual) in expected.iter().zip(&actual) {
+                assert_eq!(actual, expected, "{syntax_name}");
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_identifiers_still_read_as_identifiers() {
+        let code = "const größe = maße.länge;\nlet 名前: string = café;\n";
+        let ops = parse_ops(syntax_set(), "TypeScript", code).join("\n");
+        let original = parse_ops(&two_face::syntax::extra_newlines(), "TypeScript", code).join("\n");
+        assert_eq!(ops, original);
+    }
+
+    #[test]
+    fn the_typescript_grammars_have_no_unicode_letter_classes_left() {
+        let builder = syntax_set().clone().into_builder();
+        for name in super::super::identifier_classes::REWRITTEN_SYNTAXES {
+            let syntax = builder.syntaxes().iter().find(|syntax| syntax.name == *name).unwrap();
+            let regexes: Vec<&str> = syntax
+                .contexts
+                .values()
+                .flat_map(|context| &context.patterns)
+                .filter_map(|pattern| match pattern {
+                    syntect::parsing::syntax_definition::Pattern::Match(matcher) => Some(matcher.regex.regex_str()),
+                    syntect::parsing::syntax_definition::Pattern::Include(_) => None,
+                })
+                .collect();
+            assert!(regexes.len() > 300, "{name}");
+            assert!(regexes.iter().all(|regex| !regex.contains(r"\p{L}")), "{name}");
+            assert!(
+                regexes
+                    .iter()
+                    .any(|regex| regex.contains(r"[_$a-zA-Z\x{80}-\x{10FFFF}]")),
+                "{name}"
+            );
+        }
     }
 }

@@ -30,6 +30,8 @@ pub mod fence_info;
 mod css;
 mod frame;
 mod html;
+#[cfg(test)]
+mod identifier_classes;
 mod languages;
 mod line_cache;
 mod palette;
@@ -44,7 +46,7 @@ pub use palette::Appearance;
 
 /// Starts loading the syntax set and highlighting each `(info string, code)` sample on the thread
 /// pool, throwing the output away, and returns at once: a grammar compiles its regexes on first use
-/// (TypeScript's take ~30 ms), so warming them up while the build does other work takes that time off
+/// (TypeScript's take ~10 ms), so warming them up while the build does other work takes that time off
 /// the pages' critical path. Pages that need a grammar before its warm-up is done share the work
 /// (each regex compiles once; a thread that needs one being compiled waits for it).
 pub fn warm_up(samples: Vec<(String, String)>) {
