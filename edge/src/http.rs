@@ -186,9 +186,25 @@ pub fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&
         .map(|(_, value)| value.as_str())
 }
 
+/// Whether a response with `status` carries a body: not one of the Fetch standard's null-body
+/// statuses (101, 103, 204, 205, 304), which a rewritten page must answer with headers alone.
+pub fn status_has_body(status: u16) -> bool {
+    !matches!(status, 101 | 103 | 204 | 205 | 304)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_body_statuses_have_no_body() {
+        for status in [101, 103, 204, 205, 304] {
+            assert!(!status_has_body(status), "{status}");
+        }
+        for status in [200, 203, 206, 404, 500] {
+            assert!(status_has_body(status), "{status}");
+        }
+    }
 
     #[test]
     fn new_splits_path_and_query() {

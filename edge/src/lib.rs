@@ -89,7 +89,7 @@ pub use config::{
 pub use edge::{Edge, Route};
 pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
 pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
-pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
+pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
 pub use injection::{
     CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits, PendingPage, is_html_content_type,
     page_header_edits, page_response_headers, path_expects_html, security_headers,

@@ -17,14 +17,14 @@ use worker::{Date, Env, console_error, js_sys, web_sys};
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
-use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS};
-use crate::injection::{PendingPage, is_html_content_type, page_header_edits, path_expects_html};
+use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
+use crate::injection::{PendingPage, page_header_edits, path_expects_html};
 use crate::kv::KvSnapshot;
 use crate::pages_in_flight::PagesInFlight;
 use crate::session::SessionId;
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
-use crate::worker_page::{self, PageInputs, PageKeys};
+use crate::worker_page::{self, FetchedAsset, KvValues, PageKeys};
 
 #[wasm_bindgen]
 extern "C" {
@@ -96,7 +96,7 @@ fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
             {
                 // A copy waits for the results, so the keys can keep borrowing this one.
                 let ticket = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.park(pending.clone()));
-                return FINISH_PAGE.with(|finish| {
+                return PAGE_CALLBACKS.with(|(finish, fail)| {
                     worker_page::serve_page(
                         &bindings.assets(),
                         &request,
@@ -104,6 +104,7 @@ fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
                         &keys,
                         PAGE_KV_BUDGET,
                         finish.as_ref(),
+                        fail.as_ref(),
                         ticket,
                     )
                 });
@@ -115,34 +116,74 @@ fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
     }
 }
 
+/// [`finish_page`]'s signature: the ticket, the request, the asset, its `content-type` and `vary`,
+/// the two KV values and the KV error.
+type FinishPage = dyn Fn(
+    u32,
+    web_sys::Request,
+    web_sys::Response,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+) -> JsValue;
+
+/// [`fail_page`]'s signature: the ticket and what went wrong.
+type FailPage = dyn Fn(u32, String) -> JsValue;
+
 thread_local! {
-    /// [`finish_page`] as a JavaScript function, made once for the life of the Worker instance rather
-    /// than as closures per request.
-    static FINISH_PAGE: Closure<dyn Fn(PageInputs, web_sys::Request, u32) -> JsValue> = Closure::new(finish_page);
+    /// [`finish_page`] and [`fail_page`] as JavaScript functions, made once for the life of the Worker
+    /// instance rather than as closures per request.
+    static PAGE_CALLBACKS: (Closure<FinishPage>, Closure<FailPage>) =
+        (Closure::new(finish_page), Closure::new(fail_page));
     /// The core's state of each page on the fast path while its asset and KV values are on the way.
     static PAGES_IN_FLIGHT: RefCell<PagesInFlight> = RefCell::default();
 }
 
-/// The second half of the fast page path: `worker_page.js` calls it with the fetched asset, the KV
-/// values and the page's ticket.
-fn finish_page(inputs: PageInputs, request: web_sys::Request, ticket: u32) -> JsValue {
+/// The second half of the fast page path: `worker_page.js` calls it with the page's ticket, the fetched
+/// asset and the KV values, all as arguments (reading them back from JavaScript objects would cost a
+/// crossing each).
+#[allow(clippy::too_many_arguments)]
+fn finish_page(
+    ticket: u32,
+    request: web_sys::Request,
+    response: web_sys::Response,
+    content_type: Option<String>,
+    vary: Option<String>,
+    first: Option<String>,
+    second: Option<String>,
+    kv_error: Option<String>,
+) -> JsValue {
     let pending = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.take(ticket));
-    respond(finish_page_response(&inputs, &request, pending))
+    let asset = FetchedAsset {
+        response,
+        content_type,
+        vary,
+    };
+    let values = match kv_error {
+        Some(error) => KvValues::Failed(error),
+        None => KvValues::Read { first, second },
+    };
+    respond(finish_page_response(asset, values, &request, pending))
+}
+
+/// The fast page path when fetching the asset failed.
+fn fail_page(ticket: u32, error: String) -> JsValue {
+    PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.take(ticket));
+    respond(Err(worker::Error::RustError(format!(
+        "fetching the page from the assets failed: {error}"
+    ))))
 }
 
 fn finish_page_response(
-    inputs: &PageInputs,
+    asset: FetchedAsset,
+    values: KvValues,
     request: &web_sys::Request,
     pending: Option<PendingPage>,
 ) -> worker::Result<web_sys::Response> {
-    let asset = inputs.asset().ok_or_else(|| {
-        worker::Error::RustError(format!(
-            "fetching the page from the assets failed: {}",
-            inputs.asset_error().unwrap_or_default()
-        ))
-    })?;
-    if !is_html(&asset) {
-        return Ok(asset);
+    if !asset.is_html() {
+        return Ok(asset.response);
     }
     let edge = edge();
     // The fast path only takes GET requests. A page forgotten by the table (see `pages_in_flight`)
@@ -153,7 +194,7 @@ fn finish_page_response(
             .map(|edge_request| edge.start_page(&with_headers(edge_request, request, PAGE_REQUEST_HEADERS)))
             .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?,
     };
-    let snapshot = PageKeys::of(&pending.reads).and_then(|keys| worker_page::kv_snapshot(inputs, &keys));
+    let snapshot = PageKeys::of(&pending.reads).and_then(|keys| values.into_snapshot(&keys));
     page_response(edge, pending, Method::Get, asset, snapshot.as_ref())
 }
 
@@ -269,30 +310,25 @@ async fn serve_asset(
     } else {
         (worker_page::fetch_asset(&assets, request).await?, None)
     };
-    let Some(asset) = inputs.asset() else {
+    let Some(response) = inputs.asset() else {
         return Err(worker::Error::RustError(
             "the assets binding answered without a response".into(),
         ));
     };
-    if !is_html(&asset) {
-        return Ok(asset);
+    let asset = FetchedAsset::read(response);
+    if !asset.is_html() {
+        return Ok(asset.response);
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,
         None => match PageKeys::of(&pending.reads) {
-            Some(keys) => worker_page::kv_snapshot(
-                &worker_page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?,
-                &keys,
-            ),
+            Some(keys) => {
+                KvValues::of(&worker_page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?).into_snapshot(&keys)
+            }
             None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
         },
     };
     page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
-}
-
-fn is_html(asset: &web_sys::Response) -> bool {
-    let content_type = asset.headers().get("content-type").ok().flatten().unwrap_or_default();
-    is_html_content_type(&content_type)
 }
 
 /// An HTML asset as the visitor gets it: the plan applied as the body streams, the headers edited.
@@ -301,16 +337,17 @@ fn page_response(
     edge: &Edge,
     pending: PendingPage,
     method: Method,
-    asset: web_sys::Response,
+    asset: FetchedAsset,
     snapshot: Option<&KvSnapshot>,
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
     // Fetched headers are immutable: `worker_page.js` edits a copy, with the edits the core decided.
-    let edits = worker_page::header_edits(asset.headers().get("vary").ok().flatten(), page_header_edits);
-    if asset.body().is_some() && method != Method::Head {
-        worker_html::inject(asset, &plan, &edits)
+    let edits = worker_page::header_edits(asset.vary, page_header_edits);
+    let response = asset.response;
+    if method != Method::Head && status_has_body(response.status()) {
+        worker_html::inject(response, &plan, &edits)
     } else {
-        Ok(worker_page::page_without_body(&asset, &edits)?)
+        Ok(worker_page::page_without_body(&response, &edits)?)
     }
 }
 

@@ -4,17 +4,20 @@
 // Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
 //
 // Contract (mirrored by the `extern "C"` block in worker_page.rs):
-//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, ticket)
+//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, fail, ticket)
 //       -> Promise<Response>
 //     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
-//     finish(inputs, request, ticket): Rust's function, made once and reused for every page; the
-//     ticket is Rust's handle on the page's state, passed through untouched
+//     finish(ticket, request, asset, contentType, vary, first, second, kvError), or to
+//     fail(ticket, assetError) when the fetch failed. `finish` and `fail` are Rust's functions, made
+//     once and reused for every page; the ticket is Rust's handle on the page's state, passed through
+//     untouched. contentType and vary are the asset's headers (null when absent); first and second
+//     are the values read (null for a missing key), undefined when kvError says why there are none.
+//     Everything arrives as arguments, so Rust reads nothing back from JavaScript objects.
 //   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
 //   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
-//   PageInputs = { asset?: Response, assetError?: string, first?: string|null, second?: string|null,
-//                  kvError?: string }
+//   PageInputs = { asset?: Response, first?: string|null, second?: string|null, kvError?: string }
 //     kvError is set (and first/second are not) when KV failed or took longer than budgetMs: the page
-//     is then served without KV content. assetError is set (and asset is not) when the fetch failed.
+//     is then served without KV content.
 //   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
 //   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
 //     the asset's status and edited headers, its body (consumed) streamed through HTMLRewriter:
@@ -72,7 +75,7 @@ export function fetchAsset(assets, request) {
 
 // The budget timer is armed only when the asset arrives before KV has answered, for what is left of
 // the budget: a page whose KV answered first (the usual case, with cacheTtl) costs no timer at all.
-export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish, ticket) {
+export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish, fail, ticket) {
   const started = performance.now();
   let answered;
   const read = readUnbounded(kv, firstKey, secondKey, cacheTtl).then((inputs) => (answered = inputs));
@@ -84,14 +87,15 @@ export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, bu
   }
   return asset.then(
     (response) => {
-      const withAsset = (inputs) => {
-        inputs.asset = response;
-        return finish(inputs, request, ticket);
-      };
-      if (answered !== undefined) return withAsset(answered);
-      return withinBudget(read, budgetMs - (performance.now() - started)).then(withAsset);
+      const headers = response.headers;
+      const contentType = headers.get("content-type");
+      const vary = headers.get("vary");
+      const withValues = (inputs) =>
+        finish(ticket, request, response, contentType, vary, inputs.first, inputs.second, inputs.kvError);
+      if (answered !== undefined) return withValues(answered);
+      return withinBudget(read, budgetMs - (performance.now() - started)).then(withValues);
     },
-    (error) => finish({ assetError: describe(error) }, request, ticket),
+    (error) => fail(ticket, describe(error)),
   );
 }
 

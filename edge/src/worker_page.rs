@@ -13,7 +13,7 @@ use worker::{js_sys, web_sys};
 
 #[cfg(not(feature = "worker-lol-html"))]
 use crate::injection::InjectionPlan;
-use crate::injection::PageHeaderEdits;
+use crate::injection::{PageHeaderEdits, is_html_content_type};
 use crate::kv::{KvReads, KvSnapshot};
 
 #[wasm_bindgen(module = "/src/worker_page.js")]
@@ -30,9 +30,6 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = kvError)]
     fn kv_error(this: &PageInputs) -> Option<String>;
 
-    #[wasm_bindgen(method, getter, js_name = assetError)]
-    pub fn asset_error(this: &PageInputs) -> Option<String>;
-
     #[wasm_bindgen(js_name = servePage, catch)]
     #[allow(clippy::too_many_arguments)]
     fn serve_page_js(
@@ -44,6 +41,7 @@ extern "C" {
         cache_ttl: Option<f64>,
         budget_ms: f64,
         finish: &JsValue,
+        fail: &JsValue,
         ticket: u32,
     ) -> Result<js_sys::Promise, JsValue>;
 
@@ -116,10 +114,11 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<PageInputs,
     Ok(JsFuture::from(promise?).await?.unchecked_into())
 }
 
-/// Fetches the asset and reads `keys` at once, then resolves to what
-/// `finish(inputs, request, ticket)` returns (`ticket` is passed through untouched). KV trouble never
-/// fails the page (see [`kv_snapshot`]); a failed fetch reaches `finish` as
-/// [`PageInputs::asset_error`].
+/// Fetches the asset and reads `keys` at once, then resolves to what `finish` returns, called as
+/// `finish(ticket, request, asset, content_type, vary, first, second, kv_error)`, or to what
+/// `fail(ticket, error)` returns when the fetch failed (`ticket` is passed through untouched). KV
+/// trouble never fails the page: it arrives as `kv_error` (see [`KvValues`]).
+#[allow(clippy::too_many_arguments)]
 pub fn serve_page(
     assets: &JsValue,
     request: &web_sys::Request,
@@ -127,6 +126,7 @@ pub fn serve_page(
     keys: &PageKeys<'_>,
     budget: Duration,
     finish: &JsValue,
+    fail: &JsValue,
     ticket: u32,
 ) -> js_sys::Promise {
     serve_page_js(
@@ -138,6 +138,7 @@ pub fn serve_page(
         keys.cache_ttl,
         millis(budget),
         finish,
+        fail,
         ticket,
     )
     // `servePage` catches what it can itself; this is the last resort.
@@ -161,18 +162,68 @@ pub async fn read_keys(kv: &JsValue, keys: &PageKeys<'_>, budget: Duration) -> R
     .await
 }
 
-/// The snapshot the core expects from what `inputs` read for `keys`; `None` (logged) when KV failed.
-pub fn kv_snapshot(inputs: &PageInputs, keys: &PageKeys<'_>) -> Option<KvSnapshot> {
-    if let Some(error) = inputs.kv_error() {
-        worker::console_error!("KV read for a page failed; serving it without KV content: {error}");
-        return None;
+/// A fetched asset with the headers the page path reads, each read once.
+pub struct FetchedAsset {
+    pub response: web_sys::Response,
+    pub content_type: Option<String>,
+    pub vary: Option<String>,
+}
+
+impl FetchedAsset {
+    /// Reads the headers from `response` (the fast path gets them from `worker_page.js` instead).
+    pub fn read(response: web_sys::Response) -> Self {
+        let headers = response.headers();
+        let content_type = headers.get("content-type").ok().flatten();
+        let vary = headers.get("vary").ok().flatten();
+        Self {
+            response,
+            content_type,
+            vary,
+        }
     }
-    let mut snapshot = KvSnapshot::new();
-    snapshot.insert_value(keys.first, inputs.first());
-    if let Some(second) = keys.second {
-        snapshot.insert_value(second, inputs.second());
+
+    pub fn is_html(&self) -> bool {
+        is_html_content_type(self.content_type.as_deref().unwrap_or_default())
     }
-    Some(snapshot)
+}
+
+/// A page's KV values as read for its [`PageKeys`], or why there are none.
+pub enum KvValues {
+    Read {
+        first: Option<String>,
+        second: Option<String>,
+    },
+    Failed(String),
+}
+
+impl KvValues {
+    /// The values a `readKeys` or `fetchAsset`-and-`readKeys` result carries.
+    pub fn of(inputs: &PageInputs) -> Self {
+        match inputs.kv_error() {
+            Some(error) => Self::Failed(error),
+            None => Self::Read {
+                first: inputs.first(),
+                second: inputs.second(),
+            },
+        }
+    }
+
+    /// The snapshot the core expects; `None` (logged) when KV failed.
+    pub fn into_snapshot(self, keys: &PageKeys<'_>) -> Option<KvSnapshot> {
+        let (first, second) = match self {
+            Self::Read { first, second } => (first, second),
+            Self::Failed(error) => {
+                worker::console_error!("KV read for a page failed; serving it without KV content: {error}");
+                return None;
+            }
+        };
+        let mut snapshot = KvSnapshot::new();
+        snapshot.insert_value(keys.first, first);
+        if let Some(key) = keys.second {
+            snapshot.insert_value(key, second);
+        }
+        Some(snapshot)
+    }
 }
 
 thread_local! {

@@ -1,8 +1,9 @@
 // KV failing or not answering: pages are still served (without KV content, never a 5xx) and the APIs
 // answer 503 with a JSON error that carries no internal detail. The failure is simulated by the
 // test-only wrapper in support/kv-wrapper-worker.mjs, which hands the unchanged Worker a KV binding
-// whose every call rejects (throw) or never settles (hang). Last, the Worker's own failure: after its
-// wasm instance aborts (as on a Rust panic), the next request runs in a fresh instance.
+// whose every call rejects (throw) or never settles (hang). Then the assets binding failing: a plain
+// 500 without internal detail. Last, the Worker's own failure: after its wasm instance aborts (as on
+// a Rust panic), the next request runs in a fresh instance.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
@@ -69,6 +70,29 @@ for (const kvMode of ["throw", "hang"]) {
     }
   });
 }
+
+describe("an assets binding that fails", () => {
+  let edge;
+  before(async () => {
+    edge = await startEdge({ siteDirectory: site.directory, kvMode: "record" });
+  });
+  after(async () => {
+    await edge?.dispose();
+  });
+
+  // `/storage/kv/` takes the page fast path (asset and KV at once); `/robots.txt` does not look like a
+  // page, so the asset is fetched first on the general path.
+  for (const pathname of ["/storage/kv/", "/robots.txt"]) {
+    test(`${pathname} answers a plain 500 with no internal detail`, async () => {
+      const response = await edge.fetch(`/__test/assets-down${pathname}`, { cookies: { session: VISITOR } });
+      assert.equal(response.status, 500);
+      const text = await response.text();
+      assert.equal(text, "The server could not answer this request. Please try again later.");
+      const next = await edge.fetch(pathname, { cookies: { session: VISITOR } });
+      assert.equal(next.status, 200, "the next request with working assets is served");
+    });
+  }
+});
 
 describe("an aborted wasm instance", () => {
   let edge;

@@ -1,7 +1,8 @@
 // Test-only entry module, never deployed: runs the built Worker with its KV binding wrapped, so the
 // end-to-end tests can see which KV calls it makes (KV_MODE=record) and how it behaves when KV fails
 // (KV_MODE=throw: every call rejects), never answers (KV_MODE=hang) or answers after 300 ms
-// (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once. The Worker is
+// (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once, and
+// /__test/assets-down/<path> requests <path> with an assets binding that fails. The Worker is
 // unchanged: it gets a binding with the same methods and cannot tell. The harness copies this file next
 // to the built Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js; it
 // calls the handler the way entry.js does.
@@ -54,6 +55,13 @@ export default class KvWrapper extends WorkerEntrypoint {
       } catch (error) {
         return new Response(`aborted: ${error?.name}`, { status: 200 });
       }
+    }
+    if (pathname.startsWith("/__test/assets-down/")) {
+      const target = new URL(pathname.slice("/__test/assets-down".length), request.url);
+      const assets = {
+        fetch: () => Promise.reject(new Error("simulated assets outage: internal detail 0xDEADBEEF")),
+      };
+      return EdgeWorker.fetch(new Request(target, request), { ...this.env, ASSETS: assets }, this.ctx);
     }
     const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
     return EdgeWorker.fetch(request, env, this.ctx);
