@@ -161,11 +161,12 @@ fn finish_page(
         content_type,
         vary,
     };
-    let values = match kv_error {
-        Some(error) => KvValues::Failed(error),
-        None => KvValues::Read { first, second },
-    };
-    respond(finish_page_response(asset, values, &request, pending))
+    respond(finish_page_response(
+        asset,
+        KvValues::new(first, second, kv_error),
+        &request,
+        pending,
+    ))
 }
 
 /// The fast page path when fetching the asset failed.

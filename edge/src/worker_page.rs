@@ -197,15 +197,17 @@ pub enum KvValues {
 }
 
 impl KvValues {
-    /// The values a `readKeys` or `fetchAsset`-and-`readKeys` result carries.
-    pub fn of(inputs: &PageInputs) -> Self {
-        match inputs.kv_error() {
+    /// The values as `worker_page.js` hands them over: `error` set means the reads failed.
+    pub fn new(first: Option<String>, second: Option<String>, error: Option<String>) -> Self {
+        match error {
             Some(error) => Self::Failed(error),
-            None => Self::Read {
-                first: inputs.first(),
-                second: inputs.second(),
-            },
+            None => Self::Read { first, second },
         }
+    }
+
+    /// The values a `readKeys` result carries.
+    pub fn of(inputs: &PageInputs) -> Self {
+        Self::new(inputs.first(), inputs.second(), inputs.kv_error())
     }
 
     /// The snapshot the core expects; `None` (logged) when KV failed.
