@@ -24,7 +24,7 @@ export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
 export ESBUILD_BIN="${ESBUILD_BIN:-$edge_dir/node_modules/.bin/esbuild}"
 
 build_args=(--profile worker --out-dir "${EDGE_BUILD_DIR:-build}")
-# wasm-opt -O: a smaller module (446 -> 375 KiB) that starts faster (see README.md, "Benchmark").
+# wasm-opt -O: a smaller module (436 -> 366 KiB) that starts faster (see README.md, "Benchmark").
 if [ "${EDGE_WASM_OPT:-1}" = 0 ]; then
   build_args+=(--no-opt)
 else
