@@ -2,15 +2,16 @@
 // functions with the most self time and writes the .cpuprofile (open it in Chrome DevTools).
 // Native work is charged to the JavaScript or wasm-bindgen function that called it.
 //
-//   node bench/profile.mjs [build/entry.js | bench/js-worker/worker.mjs] [--requests 3000] [--page100k]
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+//   node bench/profile.mjs [rust | js | rust-lol | ...] [--requests 3000] [--page100k]
+// (the variants of variants.mjs; the default is the Rust Worker)
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
-import { EDGE_DIR, FIXTURE_SITE, largePage, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
+import { EDGE_DIR, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
+import { SESSION, VARIANTS, miniflareOptions, pagePath, prepareBenchSite, seedKv } from "./variants.mjs";
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,47 +21,24 @@ const { values: options, positionals } = parseArgs({
     page100k: { type: "boolean", default: false },
   },
 });
-const entry = positionals[0] ?? "build/entry.js";
+const variant = positionals[0] ?? "rust";
+if (!VARIANTS[variant]) {
+  console.error(`profile: unknown variant ${variant}; one of ${Object.keys(VARIANTS).join(", ")}`);
+  process.exit(2);
+}
 const inspectorPort = Number(options["inspector-port"]);
 const requests = Math.min(Number(options.requests), 20_000);
-const SESSION = "0123456789abcdef0123456789abcdef";
+const page = options.page100k ? "page100k" : "small";
 
-// The fixture site, plus a 100 KB page at /page100k/ when asked for.
-const siteDirectory = await mkdtemp(path.join(tmpdir(), "edgedocs-profile-site-"));
-await cp(FIXTURE_SITE, siteDirectory, { recursive: true });
-await mkdir(path.join(siteDirectory, "page100k"), { recursive: true });
-await writeFile(path.join(siteDirectory, "page100k/index.html"), largePage(100 * 1024));
-const pagePath = options.page100k ? "/page100k/" : "/";
-
-const config = await readWranglerConfig();
+const site = await prepareBenchSite();
 const mf = new Miniflare({
+  ...miniflareOptions(variant, site.directory, await readWranglerConfig()),
   name: "edge",
-  modules: true,
-  modulesRoot: EDGE_DIR,
-  scriptPath: path.join(EDGE_DIR, entry),
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: config.compatibility_date,
-  kvNamespaces: ["KV"],
-  bindings: entry.includes("js-worker") ? { ALLOWED_THEMES: "light,dark,sepia,high-contrast" } : {},
-  cf: false,
-  host: "127.0.0.1",
-  port: 0,
   inspectorPort,
-  assets: {
-    directory: siteDirectory,
-    binding: "ASSETS",
-    routerConfig: { has_user_worker: true, static_routing: { user_worker: ["/*"], asset_worker: ["/assets/*"] } },
-    assetConfig: { not_found_handling: "404-page", html_handling: "auto-trailing-slash" },
-  },
 });
 const url = await mf.ready;
 try {
-  const kv = await mf.getKVNamespace("KV");
-  await kv.put("pinned_message", "Scheduled maintenance on Saturday, 10:00 UTC.");
-  await kv.put(`theme:${SESSION}`, "dark");
+  await seedKv(mf);
 
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const target = targets.find((candidate) => (candidate.title ?? "").includes("core:user:edge"));
@@ -80,7 +58,7 @@ try {
       socket.send(JSON.stringify({ id: nextId, method, params }));
     });
   const load = (amount) =>
-    autocannon({ url: new URL(pagePath, url).href, connections: 8, amount, headers: { cookie: `session=${SESSION}` } });
+    autocannon({ url: new URL(pagePath(variant, page), url).href, connections: 8, amount, headers: { cookie: `session=${SESSION}` } });
 
   await load(Math.min(1000, requests));
   await send("Profiler.enable");
@@ -98,15 +76,15 @@ try {
     const name = `${functionName || "(anonymous)"} ${file.split("/").pop()}:${lineNumber}`;
     selfTime.set(name, (selfTime.get(name) ?? 0) + (timeDeltas[index] ?? 0));
   });
-  console.log(`${entry} ${pagePath}: self time over ${requests} requests (ms, sampled)`);
+  console.log(`${variant} ${pagePath(variant, page)}: self time over ${requests} requests (ms, sampled)`);
   for (const [name, micros] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     console.log(`${(micros / 1000).toFixed(1).padStart(9)}  ${name}`);
   }
-  const out = path.join(EDGE_DIR, "bench/results", `${path.basename(path.dirname(entry))}.cpuprofile`);
+  const out = path.join(EDGE_DIR, "bench/results", `${variant}-${page}.cpuprofile`);
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, JSON.stringify(result.profile));
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 } finally {
   await Promise.race([mf.dispose(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-  await rm(siteDirectory, { recursive: true, force: true });
+  await rm(site.directory, { recursive: true, force: true });
 }

@@ -13,14 +13,23 @@
 //   node bench/run.mjs [--rounds 3] [--duration 5] [--connections 8] [--only rust,js]
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
-import { EDGE_DIR, FIXTURE_SITE, largePage, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
+import { EDGE_DIR, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
+import {
+  PAGES,
+  SESSION,
+  VARIANTS,
+  median,
+  miniflareOptions,
+  pagePath,
+  prepareBenchSite,
+  seedKv,
+} from "./variants.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -34,31 +43,7 @@ const { values: options } = parseArgs({
 const DURATION = Math.min(Number(options.duration), 30);
 const ROUNDS = Math.min(Number(options.rounds), 10);
 const CONNECTIONS = Number(options.connections);
-const SESSION = "0123456789abcdef0123456789abcdef";
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-
-const VARIANTS = {
-  static: { entry: "build/entry.js", staticPages: true },
-  rust: { entry: "build/entry.js" },
-  "rust-lol": { entry: "build-lol/entry.js" },
-  // The yardstick with the Rust Worker's KV time budget (1 s, see PAGE_KV_BUDGET), and without it.
-  js: { entry: "bench/js-worker/worker.mjs", javascript: true, bindings: { KV_BUDGET_MS: "1000" } },
-  "js-nobudget": { entry: "bench/js-worker/worker.mjs", javascript: true },
-};
-
-async function prepareBenchSite() {
-  const directory = await mkdtemp(path.join(tmpdir(), "edgedocs-bench-site-"));
-  await cp(FIXTURE_SITE, directory, { recursive: true });
-  const small = readFileSync(path.join(FIXTURE_SITE, "index.html"), "utf8");
-  const page100k = largePage(100 * 1024);
-  for (const prefix of ["", "plain/"]) {
-    await mkdir(path.join(directory, prefix, "small"), { recursive: true });
-    await mkdir(path.join(directory, prefix, "page100k"), { recursive: true });
-    await writeFile(path.join(directory, prefix, "small/index.html"), small);
-    await writeFile(path.join(directory, prefix, "page100k/index.html"), page100k);
-  }
-  return { directory, sizes: { small: Buffer.byteLength(small), page100k: Buffer.byteLength(page100k) } };
-}
 
 /** The workerd processes started by this node process. */
 function workerdPids() {
@@ -93,40 +78,14 @@ function cpuSeconds(pids) {
 }
 
 async function startVariant(name, siteDirectory) {
-  const variant = VARIANTS[name];
   const config = await readWranglerConfig();
   const pidsBefore = workerdPids();
   const started = performance.now();
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: EDGE_DIR,
-    scriptPath: path.join(EDGE_DIR, variant.entry),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: config.compatibility_date,
-    kvNamespaces: ["KV"],
-    bindings: variant.javascript ? { ALLOWED_THEMES: "light,dark,sepia,high-contrast", ...variant.bindings } : {},
-    cf: false,
-    host: "127.0.0.1",
-    port: 0,
-    assets: {
-      directory: siteDirectory,
-      binding: "ASSETS",
-      routerConfig: {
-        has_user_worker: true,
-        static_routing: { user_worker: ["/*"], asset_worker: ["/assets/*", "/plain/*"] },
-      },
-      assetConfig: { not_found_handling: "404-page", html_handling: "auto-trailing-slash" },
-    },
-  });
+  const mf = new Miniflare(miniflareOptions(name, siteDirectory, config));
   const url = await mf.ready;
   const readyMs = performance.now() - started;
   const pids = new Set([...workerdPids()].filter((pid) => !pidsBefore.has(pid)));
-  const kv = await mf.getKVNamespace("KV");
-  await kv.put("pinned_message", "Scheduled maintenance on Saturday, 10:00 UTC.");
-  await kv.put(`theme:${SESSION}`, "dark");
+  await seedKv(mf);
   return { mf, url, readyMs, pids };
 }
 
@@ -165,11 +124,6 @@ function wasmSize(directory) {
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-function median(values) {
-  const sorted = values.filter((value) => value != null).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
-}
-
 async function main() {
   const site = await prepareBenchSite();
   const results = {
@@ -194,13 +148,13 @@ async function main() {
       running[name].rounds = { small: [], page100k: [] };
     }
     for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const page of ["small", "page100k"]) {
+      for (const page of PAGES) {
         // Odd rounds run the variants in order, even rounds in reverse, so no variant always runs
         // right after the same neighbour or at the same point of a round.
         const order = Object.entries(running);
         if (round % 2 === 0) order.reverse();
         for (const [name, instance] of order) {
-          const pathname = VARIANTS[name].staticPages ? `/plain/${page}/` : `/${page}/`;
+          const pathname = pagePath(name, page);
           if (round === 1) {
             await autocannon({ url: new URL(pathname, instance.url).href, connections: CONNECTIONS, duration: 1 });
           }
@@ -254,7 +208,7 @@ async function main() {
       row[field] != null && theirs[index]?.[field] ? row[field] / theirs[index][field] : null,
     );
   };
-  for (const page of ["small", "page100k"]) {
+  for (const page of PAGES) {
     const rps = (name) => results.variants[name]?.pages[page]?.rps;
     const cpu = (name) => results.variants[name]?.pages[page]?.cpuMsPerRequest;
     const rpsPerRound = perRound("rust", page, "rps");

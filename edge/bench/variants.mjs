@@ -1,0 +1,85 @@
+// What the benchmarks compare and how each one is started: the Worker variants, the benchmark site
+// (the end-to-end fixture plus a small and a 100 KB page, each also under /plain/ where Workers Static
+// Assets serves it without any Worker), and the miniflare options and KV contents of one instance.
+// Shared by run.mjs (throughput in wall time) and instructions.mjs (instructions per request).
+import { readFileSync } from "node:fs";
+import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { EDGE_DIR, FIXTURE_SITE, largePage } from "../tests/e2e/support/harness.mjs";
+
+/** The visitor every benchmark request comes from: a session whose theme is stored in KV. */
+export const SESSION = "0123456789abcdef0123456789abcdef";
+
+export const VARIANTS = {
+  static: { entry: "build/entry.js", staticPages: true },
+  rust: { entry: "build/entry.js" },
+  "rust-lol": { entry: "build-lol/entry.js" },
+  // The yardstick with the Rust Worker's KV time budget (1 s, see PAGE_KV_BUDGET), and without it.
+  js: { entry: "bench/js-worker/worker.mjs", javascript: true, bindings: { KV_BUDGET_MS: "1000" } },
+  "js-nobudget": { entry: "bench/js-worker/worker.mjs", javascript: true },
+};
+
+/** The pages every variant is measured on. */
+export const PAGES = ["small", "page100k"];
+
+/** The path a variant serves `page` at. */
+export function pagePath(name, page) {
+  return VARIANTS[name].staticPages ? `/plain/${page}/` : `/${page}/`;
+}
+
+/** Writes the benchmark site into a fresh temporary directory. */
+export async function prepareBenchSite() {
+  const directory = await mkdtemp(path.join(tmpdir(), "edgedocs-bench-site-"));
+  await cp(FIXTURE_SITE, directory, { recursive: true });
+  const small = readFileSync(path.join(FIXTURE_SITE, "index.html"), "utf8");
+  const page100k = largePage(100 * 1024);
+  for (const prefix of ["", "plain/"]) {
+    await mkdir(path.join(directory, prefix, "small"), { recursive: true });
+    await mkdir(path.join(directory, prefix, "page100k"), { recursive: true });
+    await writeFile(path.join(directory, prefix, "small/index.html"), small);
+    await writeFile(path.join(directory, prefix, "page100k/index.html"), page100k);
+  }
+  return { directory, sizes: { small: Buffer.byteLength(small), page100k: Buffer.byteLength(page100k) } };
+}
+
+/** Miniflare's options for one variant serving `siteDirectory`, on a free loopback port. */
+export function miniflareOptions(name, siteDirectory, wranglerConfig) {
+  const variant = VARIANTS[name];
+  return {
+    modules: true,
+    modulesRoot: EDGE_DIR,
+    scriptPath: path.join(EDGE_DIR, variant.entry),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: wranglerConfig.compatibility_date,
+    kvNamespaces: ["KV"],
+    bindings: variant.javascript ? { ALLOWED_THEMES: "light,dark,sepia,high-contrast", ...variant.bindings } : {},
+    cf: false,
+    host: "127.0.0.1",
+    port: 0,
+    assets: {
+      directory: siteDirectory,
+      binding: "ASSETS",
+      routerConfig: {
+        has_user_worker: true,
+        static_routing: { user_worker: ["/*"], asset_worker: ["/assets/*", "/plain/*"] },
+      },
+      assetConfig: { not_found_handling: "404-page", html_handling: "auto-trailing-slash" },
+    },
+  };
+}
+
+/** Puts what every benchmark page injects into the instance's KV: the pinned message and the theme. */
+export async function seedKv(mf) {
+  const kv = await mf.getKVNamespace("KV");
+  await kv.put("pinned_message", "Scheduled maintenance on Saturday, 10:00 UTC.");
+  await kv.put(`theme:${SESSION}`, "dark");
+}
+
+export function median(values) {
+  const sorted = values.filter((value) => value != null).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+}
