@@ -4,10 +4,10 @@
 // (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once, and
 // /__test/assets-down/<path> requests <path> with an assets binding that fails. The Worker is
 // unchanged: it gets a binding with the same methods and cannot tell. The harness copies this file next
-// to the built Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./index.js; it
-// calls the handler the way entry.js does.
+// to the built Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./entry.js,
+// the Worker's own entry module, through which every request goes.
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { EdgeWorker } from "./index.js";
+import worker from "./entry.js";
 
 const calls = [];
 
@@ -50,7 +50,7 @@ export default class KvWrapper extends WorkerEntrypoint {
       // Bindings that are not an object make the first binding read throw inside the wasm, which
       // aborts the instance the way a Rust panic does; the next request must find it working again.
       try {
-        await EdgeWorker.fetch(new Request(new URL("/", request.url)), null, this.ctx);
+        await worker.fetch(new Request(new URL("/", request.url)), null, this.ctx);
         return new Response("the Worker did not abort", { status: 500 });
       } catch (error) {
         return new Response(`aborted: ${error?.name}`, { status: 200 });
@@ -61,9 +61,9 @@ export default class KvWrapper extends WorkerEntrypoint {
       const assets = {
         fetch: () => Promise.reject(new Error("simulated assets outage: internal detail 0xDEADBEEF")),
       };
-      return EdgeWorker.fetch(new Request(target, request), { ...this.env, ASSETS: assets }, this.ctx);
+      return worker.fetch(new Request(target, request), { ...this.env, ASSETS: assets }, this.ctx);
     }
     const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
-    return EdgeWorker.fetch(request, env, this.ctx);
+    return worker.fetch(request, env, this.ctx);
   }
 }
