@@ -6,13 +6,14 @@
 // worker and miniflare's KV worker as well as the Worker under test, which all run in that process.
 //
 // Each variant runs in its own workerd under callgrind, all at once; each goes through the same
-// sequence (warm-up, then for each page the same rounds, requests one at a time), so round k of one
-// variant has the same history as round k of another and the two are compared round by round. What
-// still moves a round is V8's own timing-dependent work (garbage collection, background compilation):
-// compare medians of paired rounds, as the report does.
+// sequence (a warm-up without counting, then for each page the same rounds, requests one at a time),
+// so round k of one variant has the same history as round k of another and the two are compared
+// round by round. What still moves a round is V8's own timing-dependent work (garbage collection,
+// compilation), which only ever adds: compare medians of paired rounds, as the report does.
 //
-//   node bench/instructions.mjs [--only rust,js] [--rounds 5] [--requests 400] [--pages small,page100k]
-// Needs valgrind (Debian: apt-get install valgrind). Three variants with the defaults: about 9 minutes.
+//   node bench/instructions.mjs [--only rust,js] [--rounds 5] [--requests 400] [--warmup 3000]
+//                               [--pages small,page100k]
+// Needs valgrind (Debian: apt-get install valgrind). With the defaults, about 10 minutes.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -30,12 +31,14 @@ const { values: options } = parseArgs({
     only: { type: "string", default: "rust,js" },
     rounds: { type: "string", default: "5" },
     requests: { type: "string", default: "400" },
+    warmup: { type: "string", default: "3000" },
     pages: { type: "string", default: PAGES.join(",") },
     out: { type: "string", default: path.join(EDGE_DIR, "bench/results/instructions.json") },
   },
 });
 const ROUNDS = Math.min(Number(options.rounds), 10);
 const REQUESTS = Math.min(Number(options.requests), 5000);
+const WARMUP = Math.min(Number(options.warmup), 20_000);
 const WORKERD = workerd.default ?? workerd;
 const MEASURED_PAGES = options.pages.split(",").filter((page) => PAGES.includes(page));
 
@@ -117,7 +120,7 @@ function load(instance, page, amount) {
 
 /** Warms the instance up, then measures each page for ROUNDS rounds of REQUESTS requests. */
 async function measureVariant(instance) {
-  for (const page of MEASURED_PAGES) await load(instance, page, REQUESTS);
+  for (const page of MEASURED_PAGES) await load(instance, page, WARMUP);
   execFileSync("callgrind_control", ["--instr=on", instance.pid], { stdio: "ignore" });
   for (const page of MEASURED_PAGES) {
     instance.rounds[page] = [];
