@@ -12,7 +12,9 @@
 //     once and reused for every page; the ticket is Rust's handle on the page's state, passed through
 //     untouched. contentType and vary are the asset's headers (null when absent); first and second
 //     are the values read (null for a missing key), undefined when kvError says why there are none.
-//     Everything arrives as arguments, so Rust reads nothing back from JavaScript objects.
+//     Everything arrives as arguments, so Rust reads nothing back from JavaScript objects. If
+//     `finish` or `fail` throws (the wasm instance aborted while the page was on its way), the page
+//     resolves to the same plain 500 Rust answers for errors, with no internal detail.
 //   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
 //   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
 //   PageInputs = { asset?: Response, first?: string|null, second?: string|null, kvError?: string }
@@ -27,6 +29,8 @@
 //   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
 
 const KV_TEXT = "text";
+// The body of the plain 500, as `respond` in worker_entry.rs words it.
+const UNANSWERED = "The server could not answer this request. Please try again later.";
 
 function describe(error) {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -90,13 +94,29 @@ export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, bu
       const headers = response.headers;
       const contentType = headers.get("content-type");
       const vary = headers.get("vary");
-      const withValues = (inputs) =>
-        finish(ticket, request, response, contentType, vary, inputs.first, inputs.second, inputs.kvError);
+      const withValues = (inputs) => {
+        try {
+          return finish(ticket, request, response, contentType, vary, inputs.first, inputs.second, inputs.kvError);
+        } catch (error) {
+          return unanswered(error);
+        }
+      };
       if (answered !== undefined) return withValues(answered);
       return withinBudget(read, budgetMs - (performance.now() - started)).then(withValues);
     },
-    (error) => fail(ticket, describe(error)),
+    (error) => {
+      try {
+        return fail(ticket, describe(error));
+      } catch (failure) {
+        return unanswered(failure);
+      }
+    },
   );
+}
+
+function unanswered(error) {
+  console.error(`a page could not be finished: ${describe(error)}`);
+  return new Response(UNANSWERED, { status: 500 });
 }
 
 function applyEdits(headers, edits) {

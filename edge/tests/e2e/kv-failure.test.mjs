@@ -3,7 +3,8 @@
 // test-only wrapper in support/kv-wrapper-worker.mjs, which hands the unchanged Worker a KV binding
 // whose every call rejects (throw) or never settles (hang). Then the assets binding failing: a plain
 // 500 without internal detail. Last, the Worker's own failure: after its wasm instance aborts (as on
-// a Rust panic), the next request runs in a fresh instance.
+// a Rust panic), the next request runs in a fresh instance, and pages that were on their way get at
+// worst that plain 500.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
@@ -116,5 +117,37 @@ describe("an aborted wasm instance", () => {
     const html = await response.text();
     assert.match(html, /<div id="pinned-message"[^>]*>Back after a crash\.<\/div>/);
     assert.match(html.match(/<html[^>]*>/)[0], /\sdata-edge="cloudflare"/);
+  });
+});
+
+describe("pages in flight when the wasm instance aborts", () => {
+  let edge;
+  before(async () => {
+    // KV answers after 300 ms, so the pages are still waiting when the instance aborts.
+    edge = await startEdge({ siteDirectory: site.directory, kvMode: "slow" });
+  });
+  after(async () => {
+    await edge?.dispose();
+  });
+
+  test("get the plain 500 at worst, never internal detail, and the next page is served", async () => {
+    await edge.kv.put("pinned_message", "Back after a crash.");
+    const inFlight = [1, 2, 3].map(() => edge.fetch("/storage/kv/", { cookies: { session: VISITOR } }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const aborted = await edge.fetch("/__test/abort");
+    assert.match(await aborted.text(), /^aborted: /);
+    for (const pending of inFlight) {
+      const response = await pending;
+      const text = await response.text();
+      if (response.status === 200) {
+        assert.match(text, /Back after a crash\./);
+      } else {
+        assert.equal(response.status, 500);
+        assert.equal(text, "The server could not answer this request. Please try again later.");
+      }
+    }
+    const next = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+    assert.equal(next.status, 200);
+    assert.match(await next.text(), /<div id="pinned-message"[^>]*>Back after a crash\.<\/div>/);
   });
 });
