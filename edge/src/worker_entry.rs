@@ -65,12 +65,21 @@ impl EdgeWorker {
     /// Answers one request. Pages that look like pages take the fast path: `worker_page.js` fetches the
     /// asset and reads KV in one promise and hands the result to [`finish_page`]; anything else is
     /// driven from Rust with async/await.
-    pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue) -> js_sys::Promise {
-        serve(request, env)
+    /// `alive` is [`EdgeWorker::alive`], which the page path calls before it calls back into Rust.
+    pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue, alive: JsValue) -> js_sys::Promise {
+        serve(request, env, &alive)
     }
+
+    /// Does nothing. Calling it makes wasm-bindgen's glue re-create the instance if it aborted (a
+    /// Rust panic) since the last call; `worker_page.js` calls it before `finish_page` or
+    /// `fail_page`, whose closures the glue then refuses if they belong to the aborted instance. The
+    /// glue checks for an abort only after it has copied a call's string arguments into the wasm
+    /// memory, so without this a page in flight during an abort would call into the new instance
+    /// with pointers into the old one's memory.
+    pub fn alive() {}
 }
 
-fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
+fn serve(request: web_sys::Request, env: Env, alive: &JsValue) -> js_sys::Promise {
     let edge = edge();
     let Some(edge_request) = EdgeRequest::from_url(Method::parse(&request.method()), &request.url()) else {
         return js_sys::Promise::resolve(&respond(Err(worker::Error::RustError(
@@ -106,6 +115,7 @@ fn serve(request: web_sys::Request, env: Env) -> js_sys::Promise {
                         finish.as_ref(),
                         fail.as_ref(),
                         ticket,
+                        alive,
                     )
                 });
             }

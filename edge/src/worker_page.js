@@ -4,7 +4,7 @@
 // Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
 //
 // Contract (mirrored by the `extern "C"` block in worker_page.rs):
-//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, fail, ticket)
+//   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, fail, ticket, alive)
 //       -> Promise<Response>
 //     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
 //     finish(ticket, request, asset, contentType, vary, first, second, kvError), or to
@@ -12,9 +12,12 @@
 //     once and reused for every page; the ticket is Rust's handle on the page's state, passed through
 //     untouched. contentType and vary are the asset's headers (null when absent); first and second
 //     are the values read (null for a missing key), undefined when kvError says why there are none.
-//     Everything arrives as arguments, so Rust reads nothing back from JavaScript objects. If
-//     `finish` or `fail` throws (the wasm instance aborted while the page was on its way), the page
-//     resolves to the same plain 500 Rust answers for errors, with no internal detail.
+//     Everything arrives as arguments, so Rust reads nothing back from JavaScript objects.
+//     `alive` (a function of the module that does nothing) is called first: if the wasm instance
+//     aborted while the page was on its way, that call re-creates it, and the glue then refuses the
+//     old instance's `finish` and `fail` instead of running them in the new one with pointers into
+//     the old memory. A refused or throwing callback resolves the page to the same plain 500 Rust
+//     answers for errors, with no internal detail.
 //   fetchAsset(assets, request) -> Promise<PageInputs>          the asset alone (kv fields unset)
 //   readKeys(kv, firstKey, secondKey?, cacheTtl?, budgetMs) -> Promise<PageInputs>  the keys alone
 //   PageInputs = { asset?: Response, first?: string|null, second?: string|null, kvError?: string }
@@ -79,7 +82,7 @@ export function fetchAsset(assets, request) {
 
 // The budget timer is armed only when the asset arrives before KV has answered, for what is left of
 // the budget: a page whose KV answered first (the usual case, with cacheTtl) costs no timer at all.
-export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish, fail, ticket) {
+export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, budgetMs, finish, fail, ticket, alive) {
   const started = performance.now();
   let answered;
   const read = readUnbounded(kv, firstKey, secondKey, cacheTtl).then((inputs) => (answered = inputs));
@@ -96,6 +99,7 @@ export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, bu
       const vary = headers.get("vary");
       const withValues = (inputs) => {
         try {
+          alive();
           return finish(ticket, request, response, contentType, vary, inputs.first, inputs.second, inputs.kvError);
         } catch (error) {
           return unanswered(error);
@@ -106,6 +110,7 @@ export function servePage(assets, request, kv, firstKey, secondKey, cacheTtl, bu
     },
     (error) => {
       try {
+        alive();
         return fail(ticket, describe(error));
       } catch (failure) {
         return unanswered(failure);

@@ -43,6 +43,7 @@ extern "C" {
         finish: &JsValue,
         fail: &JsValue,
         ticket: u32,
+        alive: &JsValue,
     ) -> Result<js_sys::Promise, JsValue>;
 
     #[wasm_bindgen(js_name = fetchAsset, catch)]
@@ -128,6 +129,7 @@ pub fn serve_page(
     finish: &JsValue,
     fail: &JsValue,
     ticket: u32,
+    alive: &JsValue,
 ) -> js_sys::Promise {
     serve_page_js(
         assets,
@@ -140,6 +142,7 @@ pub fn serve_page(
         finish,
         fail,
         ticket,
+        alive,
     )
     // `servePage` catches what it can itself; this is the last resort.
     .unwrap_or_else(|error| js_sys::Promise::reject(&error))

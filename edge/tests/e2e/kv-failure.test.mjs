@@ -132,6 +132,8 @@ describe("pages in flight when the wasm instance aborts", () => {
 
   test("get the plain 500 at worst, never internal detail, and the next page is served", async () => {
     await edge.kv.put("pinned_message", "Back after a crash.");
+    const instance = async () => (await edge.fetch("/__test/instance")).json();
+    const before = await instance();
     const inFlight = [1, 2, 3].map(() => edge.fetch("/storage/kv/", { cookies: { session: VISITOR } }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const aborted = await edge.fetch("/__test/abort");
@@ -149,5 +151,8 @@ describe("pages in flight when the wasm instance aborts", () => {
     const next = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
     assert.equal(next.status, 200);
     assert.match(await next.text(), /<div id="pinned-message"[^>]*>Back after a crash\.<\/div>/);
+    // One fresh instance: no page on its way ran the old instance's callback in the new one (which
+    // breaks the new instance's memory and aborts it in turn).
+    assert.equal(await instance(), before + 1);
   });
 });
