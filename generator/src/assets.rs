@@ -7,14 +7,15 @@
 //! appended to `main.css`.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::files;
 use crate::output::OutputSink;
-use lightningcss::bundler::{Bundler, FileProvider};
+use crate::site_root::{
+    MAX_COPIED_FILE_BYTES, MAX_SOURCE_BYTES, SiteRoot, WalkedFile, read_bounded, read_text_bounded,
+};
+use lightningcss::bundler::{BundleErrorKind, Bundler, ResolveResult, SourceProvider};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::targets::{Browsers, Targets};
 use std::collections::HashMap;
-use std::path::Path;
-use walkdir::WalkDir;
+use std::path::{Component, Path, PathBuf};
 
 /// The folder fingerprinted assets are served from.
 pub const ASSETS_PREFIX: &str = "/assets/";
@@ -24,7 +25,7 @@ pub type AssetUrls = HashMap<String, String>;
 
 /// What to build the assets from.
 pub struct AssetInputs<'a> {
-    pub root: &'a Path,
+    pub site_root: &'a SiteRoot,
     pub assets_dir: &'a Path,
     pub browsers: Browsers,
     /// CSS the generator makes (highlighting, diagrams), appended to `main.css`.
@@ -34,34 +35,20 @@ pub struct AssetInputs<'a> {
 /// Builds every asset and writes it to `output`; returns the URL map for templates.
 pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mut Diagnostics) -> AssetUrls {
     let mut urls = AssetUrls::new();
-    if !inputs.assets_dir.is_dir() {
-        return urls;
-    }
+    let walk = inputs.site_root.walk(inputs.assets_dir, false);
+    diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
+    let stylesheets = Stylesheets::read(inputs.site_root, inputs.assets_dir, &walk.files, diagnostics);
     let targets = Targets::from(inputs.browsers);
-    for entry in WalkDir::new(inputs.assets_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let name = path
-            .strip_prefix(inputs.assets_dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let file_name = entry.file_name().to_string_lossy();
+    for file in &walk.files {
+        let name = &file.relative;
+        let file_name = name.rsplit('/').next().unwrap_or(name);
         let is_css = file_name.ends_with(".css");
-        if is_css && (entry.depth() > 1 || file_name.starts_with('_')) {
+        if is_css && (file.depth > 1 || file_name.starts_with('_')) {
             continue; // a partial, bundled through @import
         }
         let contents = if is_css {
             let extra = if name == "main.css" { inputs.generated_css } else { "" };
-            match bundle_css(inputs.root, path, extra, targets) {
+            match bundle_css(inputs.site_root, &stylesheets, &file.path, extra, targets) {
                 Ok(css) => css.into_bytes(),
                 Err(diagnostic) => {
                     diagnostics.push(diagnostic);
@@ -69,20 +56,21 @@ pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mu
                 }
             }
         } else {
-            match files::read(path) {
+            let written = inputs.site_root.display(&file.path);
+            match read_bounded(&file.path, &written, MAX_COPIED_FILE_BYTES) {
                 Ok(bytes) => bytes,
                 Err(error) => {
-                    diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+                    diagnostics.push(error.to_diagnostic(None));
                     continue;
                 }
             }
         };
-        let url = format!("{ASSETS_PREFIX}{}", fingerprinted_name(&name, &contents));
+        let url = format!("{ASSETS_PREFIX}{}", fingerprinted_name(name, &contents));
         if let Err(error) = output.write(url.trim_start_matches('/'), &contents) {
             diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
             continue;
         }
-        urls.insert(name, url);
+        urls.insert(name.clone(), url);
     }
     if !inputs.generated_css.is_empty() && !urls.contains_key("main.css") {
         diagnostics.push(
@@ -94,6 +82,96 @@ pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mu
         );
     }
     urls
+}
+
+/// Every stylesheet of the theme's `assets/`, read once: the only files an `@import` can reach, so the
+/// bundle cannot take in a file from outside the theme (`@import "../../../../x.css"`, an absolute path,
+/// a symlink out of the site).
+struct Stylesheets {
+    by_path: HashMap<PathBuf, String>,
+    /// The folder `@import`s must stay in.
+    folder: PathBuf,
+}
+
+impl Stylesheets {
+    fn read(site_root: &SiteRoot, folder: &Path, files: &[WalkedFile], diagnostics: &mut Diagnostics) -> Self {
+        let mut by_path = HashMap::new();
+        for file in files.iter().filter(|file| file.relative.ends_with(".css")) {
+            let written = site_root.display(&file.path);
+            match read_text_bounded(&file.path, &written, MAX_SOURCE_BYTES) {
+                Ok(text) => {
+                    by_path.insert(normalize(&file.path), text);
+                }
+                Err(error) => diagnostics.push(error.to_diagnostic(None)),
+            }
+        }
+        Self {
+            by_path,
+            folder: normalize(folder),
+        }
+    }
+}
+
+impl SourceProvider for Stylesheets {
+    type Error = ImportError;
+
+    fn read<'a>(&'a self, file: &Path) -> Result<&'a str, ImportError> {
+        self.by_path
+            .get(&normalize(file))
+            .map(String::as_str)
+            .ok_or_else(|| ImportError(format!("`{}` is not a stylesheet of the theme", file.display())))
+    }
+
+    fn resolve(&self, specifier: &str, originating_file: &Path) -> Result<ResolveResult, ImportError> {
+        let has_scheme = specifier.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if has_scheme || specifier.starts_with("//") {
+            return Err(ImportError(format!(
+                "`@import \"{specifier}\"` loads a stylesheet from another site; download it into the theme's `assets/` and import it from there"
+            )));
+        }
+        if Path::new(specifier).has_root() {
+            return Err(ImportError(format!(
+                "`@import \"{specifier}\"` is an absolute path; import files relative to the importing stylesheet"
+            )));
+        }
+        let resolved = normalize(&originating_file.parent().unwrap_or(Path::new("")).join(specifier));
+        if !resolved.starts_with(&self.folder) {
+            return Err(ImportError(format!(
+                "`@import \"{specifier}\"` leads outside the theme's `assets/` folder; imports must stay inside it"
+            )));
+        }
+        if !self.by_path.contains_key(&resolved) {
+            return Err(ImportError(format!(
+                "`@import \"{specifier}\"`: there is no such stylesheet in the theme's `assets/`"
+            )));
+        }
+        Ok(ResolveResult::File(resolved))
+    }
+}
+
+/// Why an `@import` was refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct ImportError(String);
+
+/// `path` with `.` and `..` removed lexically (the stylesheets' paths were found by a walk that stays
+/// inside the site, so no symlink needs resolving here).
+fn normalize(path: &Path) -> PathBuf {
+    let mut normalized = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !normalized.pop() {
+                    normalized.push("..");
+                }
+            }
+            other => normalized.push(other.as_os_str()),
+        }
+    }
+    normalized
 }
 
 /// `css/main.css` with contents hashing to `1a2b...` -> `css/main.1a2b3c4d5e.css`.
@@ -111,22 +189,27 @@ pub fn fingerprinted_name(name: &str, contents: &[u8]) -> String {
 }
 
 /// Bundles `entry` (following `@import`), appends `extra`, lowers and minifies for `targets`.
-fn bundle_css(root: &Path, entry: &Path, extra: &str, targets: Targets) -> Result<String, Diagnostic> {
-    let relative = |file: &str| {
-        Path::new(file)
-            .strip_prefix(root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| file.into())
-    };
-    let provider = FileProvider::new();
-    let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
-    let stylesheet = bundler.bundle(entry).map_err(|error| {
+fn bundle_css(
+    site_root: &SiteRoot,
+    stylesheets: &Stylesheets,
+    entry: &Path,
+    extra: &str,
+    targets: Targets,
+) -> Result<String, Diagnostic> {
+    let relative = |file: &str| PathBuf::from(site_root.display(Path::new(file)));
+    let mut bundler = Bundler::new(stylesheets, None, ParserOptions::default());
+    let stylesheet = bundler.bundle(&normalize(entry)).map_err(|error| {
         let location = error
             .loc
             .as_ref()
             .map(|loc| Location::new(relative(&loc.filename), loc.line as usize + 1, loc.column as usize));
-        Diagnostic::error(location, format!("CSS error: {}", error.kind))
-            .with_help("fix the stylesheet; `@import` paths are relative to the importing file")
+        let help = match error.kind {
+            BundleErrorKind::ResolverError(_) => {
+                "`@import` paths are relative to the importing file and stay inside the theme's `assets/`"
+            }
+            _ => "fix the stylesheet; `@import` paths are relative to the importing file",
+        };
+        Diagnostic::error(location, format!("CSS error: {}", error.kind)).with_help(help)
     })?;
     let bundled = stylesheet
         .to_css(PrinterOptions::default())
@@ -217,7 +300,7 @@ mod tests {
         let output = MemoryOutput::default();
         let mut diagnostics = Diagnostics::new();
         let inputs = AssetInputs {
-            root: dir.path(),
+            site_root: &SiteRoot::new(dir.path()).unwrap(),
             assets_dir: &assets,
             browsers: Browsers::from_browserslist(["chrome 100"]).unwrap().unwrap(),
             generated_css: ".k{color:var(--hl-k)}",
@@ -239,7 +322,7 @@ mod tests {
         std::fs::write(assets.join("_x.css"), ".a {\n  color: red;\n}\n}\n.b { color: }\n").unwrap();
         let mut diagnostics = Diagnostics::new();
         let inputs = AssetInputs {
-            root: dir.path(),
+            site_root: &SiteRoot::new(dir.path()).unwrap(),
             assets_dir: &assets,
             browsers: Browsers::default(),
             generated_css: "",

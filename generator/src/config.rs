@@ -5,6 +5,7 @@
 //! theme; see [`crate::theme`].
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
+use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
 use crate::toml_input::TomlSource;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,8 @@ fn default_browsers() -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub root: PathBuf,
+    /// The root as a boundary: what the build reads must stay inside it.
+    pub site_root: SiteRoot,
     pub title: String,
     pub description: String,
     /// Without a trailing slash.
@@ -122,11 +125,12 @@ impl SiteConfig {
 /// Reads and validates `site.toml` under `root`.
 pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
-        BuildFailed::single(
-            Diagnostic::error(None, format!("could not read `{}`: {error}", path.display()))
-                .with_help("run edgedocs from the site's root folder, or pass `--root <folder>`"),
-        )
+    let text = read_text_bounded(&path, &path.display().to_string(), MAX_SOURCE_BYTES).map_err(|error| {
+        let help = match error {
+            SitePathError::NotFound { .. } => "run edgedocs from the site's root folder, or pass `--root <folder>`",
+            _ => error.help(),
+        };
+        BuildFailed::single(Diagnostic::error(None, format!("could not read {error}")).with_help(help))
     })?;
     parse(root, &text)
 }
@@ -172,8 +176,33 @@ fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostic
         );
     }
 
+    let site_root = match SiteRoot::new(root) {
+        Ok(site_root) => site_root,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                None,
+                format!("could not open the site root `{}`: {error}", root.display()),
+            ));
+            return None;
+        }
+    };
     let theme_dir = root.join("themes").join(&raw.theme);
-    if !theme_dir.is_dir() {
+    if !is_folder_name(&raw.theme) {
+        diagnostics.push(
+            Diagnostic::error(
+                key_location("theme"),
+                format!(
+                    "`theme` must be the name of a folder under `themes/`, not `{}`",
+                    raw.theme
+                ),
+            )
+            .with_help("write the folder's name alone, e.g. `theme = \"default\"`"),
+        );
+    } else if theme_dir.is_dir()
+        && let Err(error) = site_root.contain(&theme_dir, &format!("themes/{}", raw.theme))
+    {
+        diagnostics.push(Diagnostic::error(key_location("theme"), error.to_string()).with_help(error.help()));
+    } else if !theme_dir.is_dir() {
         let available = available_themes(root);
         let mut diagnostic = Diagnostic::error(
             key_location("theme"),
@@ -220,6 +249,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostic
     }
     Some(SiteConfig {
         root: root.to_path_buf(),
+        site_root,
         title: raw.title,
         description: raw.description,
         base_url,
@@ -253,6 +283,14 @@ fn key_location(text: &str, key: &str) -> Option<Location> {
         offset += line.len();
     }
     None
+}
+
+/// A single folder name: no separators, not `.` or `..`, not hidden.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && !name.chars().any(char::is_control)
 }
 
 fn available_themes(root: &Path) -> Vec<String> {
@@ -330,6 +368,37 @@ mod tests {
             vec![
                 "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"`",
                 "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_theme_must_be_a_folder_inside_the_site() {
+        let dir = site_with_theme();
+        for theme in ["../..", "/etc", "a/b", ".hidden", ""] {
+            let errors = errors(
+                dir.path(),
+                &format!("title = \"D\"\nbase_url = \"https://x.dev\"\ntheme = \"{theme}\"\n"),
+            );
+            assert_eq!(
+                errors,
+                [format!(
+                    "error: site.toml:3:1: `theme` must be the name of a folder under `themes/`, not `{theme}`\n  help: write the folder's name alone, e.g. `theme = \"default\"`"
+                )],
+                "{theme}"
+            );
+        }
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("templates")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("themes/linked")).unwrap();
+        let errors = errors(
+            dir.path(),
+            "title = \"D\"\nbase_url = \"https://x.dev\"\ntheme = \"linked\"\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "error: site.toml:3:1: `themes/linked` is a symlink to a place outside the site root\n  help: the build follows symlinks only within the site root; replace the link with the files themselves"
             ]
         );
     }

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod render;
 pub mod site_files;
+pub mod site_root;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;

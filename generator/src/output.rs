@@ -9,7 +9,25 @@ use std::sync::{Arc, Mutex};
 
 /// Receives the build's files, by path relative to the site's root URL (`storage/kv/index.html`).
 pub trait OutputSink: Sync {
+    /// Writes one file. Fails, writing nothing, unless `path` stays inside the output (see
+    /// [`check_output_path`]).
     fn write(&self, path: &str, contents: &[u8]) -> Result<()>;
+}
+
+/// Whether `path` names a file inside the output folder: relative, `/`-separated segments that are
+/// neither empty nor `.` or `..`, with no `\\` or NUL. Every sink checks it before writing, so no
+/// page, slug or file name can make the build write elsewhere.
+pub fn check_output_path(path: &str) -> Result<()> {
+    let inside = !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path
+            .split('/')
+            .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+    if inside {
+        Ok(())
+    } else {
+        anyhow::bail!("refusing to write `{path}`: the path leads outside the output folder")
+    }
 }
 
 /// A staging folder beside the output folder; [`StagedOutput::commit`] swaps it in.
@@ -84,6 +102,7 @@ impl Drop for StagedOutput {
 
 impl OutputSink for StagedOutput {
     fn write(&self, path: &str, contents: &[u8]) -> Result<()> {
+        check_output_path(path)?;
         crate::files::write(&self.staging.join(path), contents)
     }
 }
@@ -122,6 +141,7 @@ impl MemoryOutput {
 
 impl OutputSink for MemoryOutput {
     fn write(&self, path: &str, contents: &[u8]) -> Result<()> {
+        check_output_path(path)?;
         self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -150,6 +170,37 @@ mod tests {
             1,
             "no staging or previous folder is left behind"
         );
+    }
+
+    #[test]
+    fn no_write_leaves_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site/public");
+        std::fs::create_dir_all(&target).unwrap();
+        let staged = StagedOutput::new(&target).unwrap();
+        let memory = MemoryOutput::default();
+        for path in [
+            "../index.html",
+            "../../index.html",
+            "a/../../index.html",
+            "/etc/x",
+            "",
+            "a//b",
+            "./index.html",
+            "a\\..\\..\\x",
+            "storage/\0",
+        ] {
+            let error = staged.write(path, b"x").unwrap_err().to_string();
+            assert!(error.contains("leads outside the output folder"), "{path}: {error}");
+            assert!(memory.write(path, b"x").is_err(), "{path}");
+        }
+        assert!(memory.paths().is_empty());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("site")).unwrap().count(),
+            2,
+            "only public/ and the staging folder"
+        );
+        staged.write("storage/kv/index.html", b"x").unwrap();
     }
 
     #[test]

@@ -160,7 +160,7 @@ impl Site {
         let config = config::load(root)?;
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
-        let (content_files, tree) = read_content(&config, &mut stages.content)?;
+        let (content_files, tree) = read_content(&config, &mut stages.content);
         // The highlighter compiles the grammars the pages use while assets and templates get ready.
         highlight::warm_up(code_samples(&tree));
         let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
@@ -318,9 +318,7 @@ impl Site {
     /// URLs changed, or the content has errors, it asks for a content reload instead.
     fn update_around(&mut self, sources: &[PathBuf], output: &dyn OutputSink) -> DocumentUpdate {
         let mut content = Diagnostics::new();
-        let Ok((content_files, tree)) = read_content(&self.config, &mut content) else {
-            return DocumentUpdate::NeedsContentReload;
-        };
+        let (content_files, tree) = read_content(&self.config, &mut content);
         let same_documents = !content.has_errors()
             && tree.documents().len() == self.tree.documents().len()
             && tree
@@ -373,8 +371,7 @@ impl Site {
     /// site stays as it was and the errors are returned.
     pub fn reload_content(&mut self, output: &dyn OutputSink) -> Result<(), BuildFailed> {
         let mut content = Diagnostics::new();
-        let (content_files, tree) = read_content(&self.config, &mut content)
-            .map_err(|error| BuildFailed::single(Diagnostic::error(None, format!("{error:#}"))))?;
+        let (content_files, tree) = read_content(&self.config, &mut content);
         if content.has_errors() {
             return Err(failure(content));
         }
@@ -447,17 +444,11 @@ impl Site {
 
     /// Copies the `static/` folders and content files again, and re-checks links to them.
     pub fn recopy_static_files(&mut self, output: &dyn OutputSink) {
-        match discover_content(&self.config) {
-            Ok(files) => {
-                self.content_files = files;
-                self.source_files = index_sources(&self.content_files);
-            }
-            Err(error) => self
-                .stages
-                .static_files
-                .push(Diagnostic::error(None, format!("{error:#}"))),
-        }
+        let mut discovery = Diagnostics::new();
+        self.content_files = discover_content(&self.config, &mut discovery);
+        self.source_files = index_sources(&self.content_files);
         self.copy_static_files(output);
+        self.stages.static_files.extend(discovery.into_vec());
         self.check_links();
     }
 
@@ -499,8 +490,8 @@ impl Site {
     fn copy_static_files(&mut self, output: &dyn OutputSink) {
         let mut diagnostics = Diagnostics::new();
         self.static_files = site_files::copy_static_files(
-            &self.theme.static_dir(),
-            &self.config.static_dir(),
+            &self.config.site_root,
+            [&self.theme.static_dir(), &self.config.static_dir()],
             &self.content_files,
             output,
             &mut diagnostics,
@@ -662,31 +653,28 @@ fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
 }
 
 /// Stage: discover the files under `content/`.
-fn discover_content(config: &SiteConfig) -> Result<Vec<SourceFile>> {
-    let content_dir = config.content_dir();
-    if !content_dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    discover::discover(&content_dir)
-        .map_err(|error| anyhow::anyhow!("could not read `{}`: {error}", content_dir.display()))
+fn discover_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
+    let discovered = discover::discover(&config.site_root, &config.content_dir());
+    diagnostics.extend(discovered.errors.iter().map(|error| error.to_diagnostic(None)));
+    discovered.files
 }
 
 /// Stages: discover content, then read the content tree.
-fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Result<(Vec<SourceFile>, ContentTree)> {
+fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
     if !config.content_dir().is_dir() {
         diagnostics.push(
             Diagnostic::error(None, "the site has no `content/` folder")
                 .with_help("create `content/_index.md` for the home page and a Markdown file per page"),
         );
     }
-    let content_files = discover_content(config)?;
+    let content_files = discover_content(config, diagnostics);
     let tree_options = TreeOptions {
         root: &config.root,
         site_title: &config.title,
         build_drafts: config.build_drafts,
     };
     let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
-    Ok((content_files, tree))
+    (content_files, tree)
 }
 
 /// How many documents the highlighter's warm-up looks through for code samples: enough to find every
@@ -708,7 +696,7 @@ fn build_assets(
 ) -> AssetUrls {
     let generated_css = generated_css(theme);
     let asset_inputs = AssetInputs {
-        root: &config.root,
+        site_root: &config.site_root,
         assets_dir: &theme.assets_dir(),
         browsers: config.browsers,
         generated_css: &generated_css,
@@ -727,7 +715,7 @@ fn load_templates(
         asset_urls: Arc::clone(asset_urls),
         base_url: config.base_url.clone(),
     };
-    Templates::load(&config.root, &theme.templates_dir(), functions, diagnostics)
+    Templates::load(&config.site_root, &theme.templates_dir(), functions, diagnostics)
 }
 
 /// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.

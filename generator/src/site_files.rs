@@ -6,12 +6,11 @@ use crate::config::SiteConfig;
 use crate::content::discover::{SourceFile, SourceKind};
 use crate::content::tree::ContentTree;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::files;
 use crate::output::OutputSink;
+use crate::site_root::{MAX_COPIED_FILE_BYTES, SiteRoot, read_bounded};
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::Path;
-use walkdir::WalkDir;
 
 pub fn sitemap(config: &SiteConfig, tree: &ContentTree) -> String {
     let mut xml = String::from(
@@ -38,51 +37,49 @@ pub fn headers() -> String {
 /// Copies the theme's `static/`, then the site's (which wins), then the non-Markdown files under
 /// `content/`. Returns every path written.
 pub fn copy_static_files(
-    theme_static: &Path,
-    site_static: &Path,
+    site_root: &SiteRoot,
+    static_folders: [&Path; 2],
     content_files: &[SourceFile],
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
 ) -> HashSet<String> {
     let mut written = HashSet::new();
-    for folder in [theme_static, site_static] {
-        if !folder.is_dir() {
-            continue;
-        }
-        for entry in WalkDir::new(folder).sort_by_file_name().into_iter().flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = relative_slash_path(folder, entry.path());
-            copy_one(entry.path(), &relative, output, diagnostics, &mut written);
+    for folder in static_folders {
+        let walk = site_root.walk(folder, false);
+        diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
+        for file in walk.files {
+            copy_one(site_root, &file.path, &file.relative, output, diagnostics, &mut written);
         }
     }
     for file in content_files.iter().filter(|f| f.kind == SourceKind::Asset) {
-        copy_one(&file.absolute, &file.relative, output, diagnostics, &mut written);
+        copy_one(
+            site_root,
+            &file.absolute,
+            &file.relative,
+            output,
+            diagnostics,
+            &mut written,
+        );
     }
     written
 }
 
 fn copy_one(
+    site_root: &SiteRoot,
     from: &Path,
     to: &str,
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
     written: &mut HashSet<String>,
 ) {
-    match files::read(from).and_then(|bytes| output.write(to, &bytes)) {
+    let bytes = match read_bounded(from, &site_root.display(from), MAX_COPIED_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(error) => return diagnostics.push(error.to_diagnostic(None)),
+    };
+    match output.write(to, &bytes) {
         Ok(()) => {
             written.insert(to.to_owned());
         }
         Err(error) => diagnostics.push(Diagnostic::error(None, format!("{error:#}"))),
     }
-}
-
-fn relative_slash_path(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

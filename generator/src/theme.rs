@@ -3,6 +3,7 @@
 //! [`crate::render::templates`].
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location};
+use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
 use crate::toml_input::TomlSource;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -65,11 +66,9 @@ pub fn load(root: &Path, name: &str, dir: &Path) -> Result<Theme, BuildFailed> {
     let relative = manifest_path.strip_prefix(root).unwrap_or(&manifest_path).to_path_buf();
     let mut diagnostics = Diagnostics::new();
     let color_themes = if manifest_path.is_file() {
-        let text = std::fs::read_to_string(&manifest_path).map_err(|error| {
-            BuildFailed::single(Diagnostic::error(
-                None,
-                format!("could not read `{}`: {error}", relative.display()),
-            ))
+        let written = relative.display().to_string();
+        let text = read_text_bounded(&manifest_path, &written, MAX_SOURCE_BYTES).map_err(|error| {
+            BuildFailed::single(Diagnostic::error(None, format!("could not read {error}")).with_help(error.help()))
         })?;
         let source = TomlSource {
             file: &relative,

@@ -110,3 +110,211 @@ fn bad_diagram() {
         "error: content/flow.md:5:21: diagram error: Unterminated node label (missing `]`); close the label with the bracket that opened it, e.g. `id[\"text\"]`, `id(text)`, `id[(text)]`\n  help: see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`\nbuild failed with 1 error\n"
     );
 }
+
+// -- Paths that lead out of the site: a pull request must not be able to publish files from elsewhere on
+// -- the build machine (a CI token in the environment, a secret file) or make the build read without end.
+
+/// A site whose only page is `content/_index.md` with `body`, and a folder beside the site holding a
+/// secret file, `../outside/secret.txt` from the site root.
+fn hostile_site(body: &str) -> (SiteTest, std::path::PathBuf) {
+    let site = SiteTest::new("docs");
+    site.write("content/_index.md", body);
+    let outside = site.beside().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "SECRET-FILE-CONTENTS").unwrap();
+    std::fs::write(outside.join("leak.css"), ".leak { content: \"SECRET-FILE-CONTENTS\" }").unwrap();
+    (site, outside)
+}
+
+/// The build fails with `expected` among its errors, keeps the previous `public/`, and nothing it printed
+/// or wrote holds the secret.
+fn refuses(site: &mut SiteTest, expected: &str) {
+    site.write("public/index.html", "previous build");
+    let stderr = site.build_fails();
+    assert!(stderr.contains(expected), "expected {expected:?} in:\n{stderr}");
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+    assert_eq!(site.output_files(), ["index.html"], "public/ is untouched");
+    assert_eq!(site.file("index.html"), "previous build");
+}
+
+fn symlink(target: &std::path::Path, link: &std::path::Path) {
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[test]
+fn an_include_cannot_climb_out_to_the_build_environment() {
+    let (mut site, _) =
+        hostile_site("# Home\n\n```text include=\"../../../../../../../../../../proc/self/environ\"\n```\n");
+    site.env("EDGEDOCS_TEST_CI_TOKEN", "SECRET-CI-TOKEN");
+    refuses(
+        &mut site,
+        "error: content/_index.md:3:1: cannot include: `../../../../../../../../../../proc/self/environ` leads outside the site root\n  help: the build reads only files inside the site root; copy the file into the site\n",
+    );
+}
+
+#[test]
+fn an_include_cannot_follow_a_symlink_out_of_the_site() {
+    let (mut site, outside) =
+        hostile_site("# Home\n\n```text include=\"notes.txt\"\n```\n\n```text include=\"zero\"\n```\n");
+    symlink(&outside.join("secret.txt"), &site.root().join("notes.txt"));
+    symlink(std::path::Path::new("/dev/zero"), &site.root().join("zero"));
+    refuses(
+        &mut site,
+        "error: content/_index.md:3:1: cannot include: `notes.txt` is a symlink to a place outside the site root\n",
+    );
+    refuses(
+        &mut site,
+        "error: content/_index.md:6:1: cannot include: `zero` is a symlink to a place outside the site root\n",
+    );
+}
+
+#[test]
+fn an_include_of_a_device_or_a_huge_file_is_refused() {
+    let (mut site, _) = hostile_site("# Home\n\n```text include=\"pipe\"\n```\n\n```text include=\"big.txt\"\n```\n");
+    let status = std::process::Command::new("mkfifo")
+        .arg(site.root().join("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let big = std::fs::File::create(site.root().join("big.txt")).unwrap();
+    big.set_len(16 * 1024 * 1024 + 1).unwrap();
+    refuses(
+        &mut site,
+        "error: content/_index.md:3:1: cannot include: `pipe` is not a regular file\n",
+    );
+    refuses(
+        &mut site,
+        "error: content/_index.md:6:1: cannot include: `big.txt` is larger than the limit of 16 MiB\n",
+    );
+}
+
+#[test]
+fn folders_the_build_walks_cannot_be_symlinks_out_of_the_site() {
+    for (link, message) in [
+        (
+            "static",
+            "error: `static` is a symlink to a place outside the site root\n",
+        ),
+        (
+            "content/guides",
+            "error: `content/guides` is a symlink to a place outside the site root\n",
+        ),
+        (
+            "content/guides.md",
+            "error: `content/guides.md` is a symlink to a place outside the site root\n",
+        ),
+        (
+            "themes/default/static",
+            "error: `themes/default/static` is a symlink to a place outside the site root\n",
+        ),
+        (
+            "themes/default/assets/css",
+            "error: `themes/default/assets/css` is a symlink to a place outside the site root\n",
+        ),
+        (
+            "themes/default/templates/partials",
+            "error: `themes/default/templates/partials` is a symlink to a place outside the site root\n",
+        ),
+    ] {
+        let (mut site, outside) = hostile_site("# Home\n");
+        let target = if link.ends_with(".md") {
+            outside.join("secret.txt")
+        } else {
+            outside.clone()
+        };
+        let path = site.root().join(link);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+        symlink(&target, &path);
+        refuses(&mut site, message);
+    }
+}
+
+#[test]
+fn the_whole_content_folder_cannot_be_a_symlink_out_of_the_site() {
+    let (mut site, outside) = hostile_site("# Home\n");
+    std::fs::write(outside.join("_index.md"), "# SECRET\n").unwrap();
+    std::fs::remove_dir_all(site.root().join("content")).unwrap();
+    symlink(&outside, &site.root().join("content"));
+    refuses(
+        &mut site,
+        "error: `content` is a symlink to a place outside the site root\n",
+    );
+}
+
+#[test]
+fn symlinks_within_the_site_are_followed() {
+    let (mut site, _) = hostile_site("# Home\n");
+    std::fs::write(site.root().join("shared.txt"), "shared text").unwrap();
+    symlink(&site.root().join("shared.txt"), &site.root().join("static/shared.txt"));
+    site.build();
+    assert_eq!(site.file("shared.txt"), "shared text");
+}
+
+#[test]
+fn stylesheet_imports_cannot_leave_the_theme() {
+    for (import, message) in [
+        (
+            "../../../../outside/leak.css",
+            "error: themes/default/assets/main.css:1:1: CSS error: `@import \"../../../../outside/leak.css\"` leads outside the theme's `assets/` folder; imports must stay inside it\n",
+        ),
+        (
+            "/etc/ssl/openssl.cnf",
+            "error: themes/default/assets/main.css:1:1: CSS error: `@import \"/etc/ssl/openssl.cnf\"` is an absolute path; import files relative to the importing stylesheet\n",
+        ),
+        (
+            "https://evil.example/x.css",
+            "error: themes/default/assets/main.css:1:1: CSS error: `@import \"https://evil.example/x.css\"` loads a stylesheet from another site",
+        ),
+    ] {
+        let (mut site, _) = hostile_site("# Home\n");
+        site.write(
+            "themes/default/assets/main.css",
+            &format!("@import \"{import}\";\nbody {{ margin: 0; }}\n"),
+        );
+        refuses(&mut site, message);
+    }
+}
+
+#[test]
+fn the_theme_is_a_folder_inside_the_site() {
+    let (mut site, _) = hostile_site("# Home\n");
+    site.write(
+        "site.toml",
+        "title = \"Docs\"\nbase_url = \"https://x.dev\"\ntheme = \"../..\"\n",
+    );
+    refuses(
+        &mut site,
+        "error: site.toml:3:1: `theme` must be the name of a folder under `themes/`, not `../..`\n",
+    );
+}
+
+#[test]
+fn a_slug_cannot_write_above_the_output_folder() {
+    let (mut site, _) = hostile_site("# Home\n");
+    site.write("content/a/_index.md", "+++\ntitle = \"A\"\n+++\n");
+    site.write("content/a/b/_index.md", "+++\ntitle = \"B\"\n+++\n");
+    site.write(
+        "content/a/b/page.md",
+        "+++\ntitle = \"Page\"\nslug = \"..\"\n+++\nText.\n",
+    );
+    site.write("content/top.md", "+++\ntitle = \"Top\"\n\nslug = \"..\"\n+++\nText.\n");
+    refuses(
+        &mut site,
+        "error: content/a/b/page.md:3:1: `slug = \"..\"` is not a valid URL segment\n",
+    );
+    let stderr = site.stderr();
+    assert!(
+        stderr.contains("error: content/top.md:4:1: `slug = \"..\"`"),
+        "{stderr}"
+    );
+    let above: Vec<String> = std::fs::read_dir(site.beside())
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name == "index.html")
+        .collect();
+    assert!(above.is_empty(), "nothing is written above the site");
+}

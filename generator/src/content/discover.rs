@@ -2,8 +2,8 @@
 //! indexes) and the other files that are copied beside them. Reading and parsing them is
 //! [`super::tree`]'s job.
 
+use crate::site_root::{SitePathError, SiteRoot};
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// What a file under `content/` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,40 +27,39 @@ pub struct SourceFile {
     pub absolute: PathBuf,
 }
 
-/// Every file under `content_dir`, in a stable order. Hidden files and folders (`.name`) are skipped.
-pub fn discover(content_dir: &Path) -> std::io::Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
-    let walker = WalkDir::new(content_dir)
-        .sort_by_file_name()
+/// What [`discover`] found: the files, and the paths it refused (symlinks leading out of the site).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub errors: Vec<SitePathError>,
+}
+
+/// Every file under `content_dir`, in a stable order. Hidden files and folders (`.name`) are skipped;
+/// symlinks are followed only while they stay inside the site root.
+pub fn discover(site_root: &SiteRoot, content_dir: &Path) -> Discovered {
+    let walk = site_root.walk(content_dir, true);
+    let files = walk
+        .files
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(std::io::Error::other)?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let absolute = entry.path().to_path_buf();
-        let relative = absolute
-            .strip_prefix(content_dir)
-            .unwrap_or(&absolute)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let name = entry.file_name().to_string_lossy();
-        let kind = match name.as_ref() {
-            "_index.md" => SourceKind::SectionIndex,
-            "index.md" => SourceKind::BundlePage,
-            _ if name.ends_with(".md") => SourceKind::Page,
-            _ => SourceKind::Asset,
-        };
-        files.push(SourceFile {
-            kind,
-            relative,
-            absolute,
-        });
+        .map(|file| {
+            let name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
+            let kind = match name {
+                "_index.md" => SourceKind::SectionIndex,
+                "index.md" => SourceKind::BundlePage,
+                _ if name.ends_with(".md") => SourceKind::Page,
+                _ => SourceKind::Asset,
+            };
+            SourceFile {
+                kind,
+                relative: file.relative,
+                absolute: file.path,
+            }
+        })
+        .collect();
+    Discovered {
+        files,
+        errors: walk.errors,
     }
-    Ok(files)
 }
 
 #[cfg(test)]
@@ -83,8 +82,9 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "").unwrap();
         }
-        let found: Vec<(String, SourceKind)> = discover(dir.path())
-            .unwrap()
+        let root = SiteRoot::new(dir.path()).unwrap();
+        let found: Vec<(String, SourceKind)> = discover(&root, dir.path())
+            .files
             .into_iter()
             .map(|f| (f.relative, f.kind))
             .collect();

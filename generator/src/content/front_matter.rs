@@ -89,18 +89,37 @@ pub fn parse(file: &Path, split: &SplitFile<'_>, diagnostics: &mut Diagnostics) 
     };
     let front_matter: FrontMatter = source.deserialize(diagnostics)?;
     if let Some(slug) = &front_matter.slug
-        && (slug.is_empty() || slug.contains('/') || slug.chars().any(char::is_whitespace))
+        && !is_url_segment(slug)
     {
+        let line = text
+            .lines()
+            .position(|line| {
+                line.trim_start()
+                    .strip_prefix("slug")
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(start.line, |index| start.line + index);
         diagnostics.push(
             Diagnostic::error(
-                Some(Location::new(file, start.line, 1)),
-                format!("`slug = \"{slug}\"` is not a valid URL segment"),
+                Some(Location::new(file, line, 1)),
+                format!("`slug = \"{}\"` is not a valid URL segment", slug.escape_debug()),
             )
-            .with_help("use one segment without `/` or spaces, e.g. `slug = \"key-value\"`"),
+            .with_help("use one segment of letters, digits, `-`, `_` or `.`, without `/`, spaces, `?` or `#`, and not `.` or `..`, e.g. `slug = \"key-value\"`"),
         );
         return None;
     }
     Some(front_matter)
+}
+
+/// Whether `slug` can be one segment of a URL path and one folder of the output: it cannot climb out of
+/// its section (`..`), name it (`.`), hold separators, or change the URL's meaning (`?`, `#`, `%`).
+fn is_url_segment(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug != "."
+        && slug != ".."
+        && !slug
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '%'))
 }
 
 #[cfg(test)]
@@ -131,6 +150,35 @@ mod tests {
         );
         let yaml = split(Path::new("a.md"), "---\ntitle: A\n---\n").unwrap_err();
         assert!(yaml.message.contains("not YAML"));
+    }
+
+    #[test]
+    fn slugs_must_be_one_url_segment() {
+        for slug in [
+            "..", ".", "", "a/b", "a\\\\b", "a b", "a?b", "a#b", "%2e%2e", "a\\u0001",
+        ] {
+            let text = format!("+++\ntitle = \"A\"\nslug = \"{slug}\"\n+++\n");
+            let split = split(Path::new("content/a.md"), &text).unwrap();
+            let mut diagnostics = Diagnostics::new();
+            assert!(
+                parse(Path::new("content/a.md"), &split, &mut diagnostics).is_none(),
+                "{slug}"
+            );
+            let first = diagnostics.iter().next().unwrap().to_string();
+            assert!(
+                first.starts_with("error: content/a.md:3:1: `slug = "),
+                "{slug}: {first}"
+            );
+        }
+        for slug in ["key-value", "v1.2", "größe", "a_b"] {
+            let text = format!("+++\nslug = \"{slug}\"\n+++\n");
+            let split = split(Path::new("content/a.md"), &text).unwrap();
+            let mut diagnostics = Diagnostics::new();
+            assert!(
+                parse(Path::new("content/a.md"), &split, &mut diagnostics).is_some(),
+                "{slug}"
+            );
+        }
     }
 
     #[test]

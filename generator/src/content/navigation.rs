@@ -161,7 +161,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let found = discover(&dir.path().join("content")).unwrap();
+        let site_root = crate::site_root::SiteRoot::new(dir.path()).unwrap();
+        let found = discover(&site_root, &dir.path().join("content")).files;
         let options = TreeOptions {
             root: dir.path(),
             site_title: "Site",

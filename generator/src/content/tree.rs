@@ -4,6 +4,7 @@
 use super::discover::{SourceFile, SourceKind};
 use super::front_matter::{self, FrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, read_text_bounded};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -181,15 +182,16 @@ impl ReadDocument {
 
 fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ReadDocument> {
     let source = Path::new("content").join(&file.relative);
-    let text = match std::fs::read_to_string(&file.absolute) {
+    let text = match read_text_bounded(&file.absolute, &source.display().to_string(), MAX_SOURCE_BYTES) {
         Ok(text) => text,
         Err(error) => {
+            let help = match error {
+                SitePathError::NotText { .. } => "Markdown files must be UTF-8 text",
+                _ => error.help(),
+            };
             diagnostics.push(
-                Diagnostic::error(
-                    Some(Location::new(&source, 1, 1)),
-                    format!("could not read the file: {error}"),
-                )
-                .with_help("Markdown files must be UTF-8 text"),
+                Diagnostic::error(Some(Location::new(&source, 1, 1)), format!("could not read {error}"))
+                    .with_help(help),
             );
             return None;
         }
@@ -442,7 +444,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let found = discover(&dir.path().join("content")).unwrap();
+        let site_root = crate::site_root::SiteRoot::new(dir.path()).unwrap();
+        let found = discover(&site_root, &dir.path().join("content")).files;
         let mut diagnostics = Diagnostics::new();
         let options = TreeOptions {
             root: dir.path(),

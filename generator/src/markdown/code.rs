@@ -127,7 +127,7 @@ fn render_block(
     }
     let included;
     let code = match &info.include {
-        Some(spec) => match read_include(context.root, spec) {
+        Some(spec) => match read_include(context.site_root, spec) {
             Ok(text) => {
                 if !block.code.trim().is_empty() {
                     diagnostics.push(

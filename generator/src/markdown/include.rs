@@ -5,15 +5,13 @@
 //! `// #region handler`, `# #region config`); nested region markers are left out of the result, and the
 //! common indentation is removed.
 
-use std::path::{Component, Path};
+use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot};
 
 /// Why an include could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IncludeError {
-    #[error("cannot include `{0}`: the path must be relative to the site root")]
-    AbsolutePath(String),
-    #[error("cannot include `{path}`: {reason}")]
-    Unreadable { path: String, reason: String },
+    #[error("cannot include: {0}")]
+    Path(SitePathError),
     #[error("`{path}` has no region `{region}`")]
     MissingRegion {
         path: String,
@@ -27,12 +25,10 @@ pub enum IncludeError {
 impl IncludeError {
     pub fn help(&self) -> String {
         match self {
-            IncludeError::AbsolutePath(_) => {
+            IncludeError::Path(SitePathError::Absolute { .. }) => {
                 "write the path from the site root, e.g. `include=\"edge/src/theme.rs#handler\"`".into()
             }
-            IncludeError::Unreadable { .. } => {
-                "check the path: it is relative to the folder that holds site.toml".into()
-            }
+            IncludeError::Path(error) => error.help().into(),
             IncludeError::MissingRegion { region, available, .. } if available.is_empty() => {
                 format!("mark the lines with `// #region {region}` and `// #endregion {region}` in the file")
             }
@@ -44,20 +40,13 @@ impl IncludeError {
     }
 }
 
-/// Reads `spec` (`path` or `path#region`) relative to `root`.
-pub fn read_include(root: &Path, spec: &str) -> Result<String, IncludeError> {
+/// Reads `spec` (`path` or `path#region`), a path inside the site root.
+pub fn read_include(root: &SiteRoot, spec: &str) -> Result<String, IncludeError> {
     let (path, region) = match spec.split_once('#') {
         Some((path, region)) => (path, Some(region)),
         None => (spec, None),
     };
-    let relative = Path::new(path);
-    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
-        return Err(IncludeError::AbsolutePath(path.to_owned()));
-    }
-    let text = std::fs::read_to_string(root.join(relative)).map_err(|error| IncludeError::Unreadable {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    })?;
+    let text = root.read_text(path, MAX_SOURCE_BYTES).map_err(IncludeError::Path)?;
     match region {
         None => Ok(text),
         Some(region) => extract_region(&text, region).map_err(|error| match error {
@@ -172,13 +161,14 @@ mod tests {
     fn reading_a_missing_region_lists_the_available_ones() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("lib.rs"), SOURCE).unwrap();
-        let error = read_include(dir.path(), "lib.rs#handlr").unwrap_err();
+        let root = SiteRoot::new(dir.path()).unwrap();
+        let error = read_include(&root, "lib.rs#handlr").unwrap_err();
         assert_eq!(error.to_string(), "`lib.rs` has no region `handlr`");
         assert_eq!(error.help(), "regions in the file: handler, inner, config");
-        assert!(matches!(
-            read_include(dir.path(), "nope.rs"),
-            Err(IncludeError::Unreadable { .. })
-        ));
-        assert_eq!(read_include(dir.path(), "lib.rs#inner").unwrap(), "work();\n");
+        assert_eq!(
+            read_include(&root, "nope.rs").unwrap_err().to_string(),
+            "cannot include: `nope.rs` does not exist"
+        );
+        assert_eq!(read_include(&root, "lib.rs#inner").unwrap(), "work();\n");
     }
 }

@@ -12,6 +12,7 @@ pub mod include;
 pub mod links;
 
 use crate::diagnostics::{Diagnostic, LineColumn, Location};
+use crate::site_root::SiteRoot;
 use pulldown_cmark::{Event, Options, Parser};
 use std::path::Path;
 
@@ -27,7 +28,7 @@ pub struct MarkdownOptions {
 /// Everything a document's render needs from the rest of the site.
 pub struct RenderContext<'a> {
     /// The site root, for code includes.
-    pub root: &'a Path,
+    pub site_root: &'a SiteRoot,
     pub pages: &'a dyn PageLookup,
     pub options: MarkdownOptions,
 }

@@ -12,7 +12,7 @@ impl PageLookup for Pages {
 }
 
 fn render_markdown(body: &str) -> RenderedMarkdown {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/includes");
+    let root = SiteRoot::new(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/code")).unwrap();
     let source = MarkdownSource {
         file: Path::new("content/storage/guide.md"),
         body,
@@ -21,7 +21,7 @@ fn render_markdown(body: &str) -> RenderedMarkdown {
         id_prefix: "d",
     };
     let context = RenderContext {
-        root: &root,
+        site_root: &root,
         pages: &Pages,
         options: MarkdownOptions {
             smart_punctuation: true,

@@ -91,7 +91,7 @@ impl RenderJob<'_> {
             id_prefix: "d",
         };
         let context = RenderContext {
-            root: &self.config.root,
+            site_root: &self.config.site_root,
             pages: self.tree,
             options: MarkdownOptions {
                 smart_punctuation: self.config.smart_punctuation,

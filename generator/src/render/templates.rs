@@ -2,11 +2,10 @@
 //! into diagnostics that name the template file, line and column.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::files;
+use crate::site_root::{MAX_SOURCE_BYTES, SiteRoot, read_text_bounded};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use walkdir::WalkDir;
 
 /// The templates every theme must have.
 pub const REQUIRED: [&str; 2] = ["page.html", "section.html"];
@@ -29,32 +28,25 @@ pub struct TemplateFunctions {
 impl Templates {
     /// Loads and compiles every `*.html` under `templates_dir`, reporting every syntax error.
     pub fn load(
-        root: &Path,
+        site_root: &SiteRoot,
         templates_dir: &Path,
         functions: TemplateFunctions,
         diagnostics: &mut Diagnostics,
     ) -> Option<Templates> {
-        let dir = templates_dir.strip_prefix(root).unwrap_or(templates_dir).to_path_buf();
+        let dir = PathBuf::from(site_root.display(templates_dir));
         let mut sources = Vec::new();
-        for entry in WalkDir::new(templates_dir).sort_by_file_name().into_iter().flatten() {
-            let path = entry.path();
-            if !entry.file_type().is_file()
-                || path
-                    .extension()
-                    .is_none_or(|ext| ext != "html" && ext != "xml" && ext != "txt")
+        let walk = site_root.walk(templates_dir, false);
+        diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
+        for file in walk.files {
+            if Path::new(&file.relative)
+                .extension()
+                .is_none_or(|ext| ext != "html" && ext != "xml" && ext != "txt")
             {
                 continue;
             }
-            let name = path
-                .strip_prefix(templates_dir)
-                .unwrap_or(path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            match files::read_to_string(path) {
-                Ok(text) => sources.push((name, text)),
-                Err(error) => diagnostics.push(Diagnostic::error(None, format!("{error:#}"))),
+            match read_text_bounded(&file.path, &site_root.display(&file.path), MAX_SOURCE_BYTES) {
+                Ok(text) => sources.push((file.relative, text)),
+                Err(error) => diagnostics.push(error.to_diagnostic(None)),
             }
         }
         let mut tera = tera::Tera::default();
@@ -244,7 +236,8 @@ mod tests {
             base_url: "https://x.dev".into(),
         };
         let mut diagnostics = Diagnostics::new();
-        let templates = Templates::load(root.path(), &dir, functions, &mut diagnostics);
+        let site_root = SiteRoot::new(root.path()).unwrap();
+        let templates = Templates::load(&site_root, &dir, functions, &mut diagnostics);
         (templates, diagnostics)
     }
 

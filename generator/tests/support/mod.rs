@@ -8,8 +8,11 @@ use std::process::{Command, Output};
 
 /// A fixture site copied to a temporary folder.
 pub struct SiteTest {
+    /// Holds the site in `site/`, so a test can put files beside the site, outside its root.
     dir: tempfile::TempDir,
+    root: PathBuf,
     last: Option<Output>,
+    env: Vec<(String, String)>,
 }
 
 fn fixtures() -> PathBuf {
@@ -33,12 +36,23 @@ impl SiteTest {
     /// only the theme files it changes.
     pub fn new(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(&fixtures().join("_theme"), &dir.path().join("themes/default"));
-        copy_tree(&fixtures().join(name), dir.path());
-        Self { dir, last: None }
+        let root = dir.path().join("site");
+        copy_tree(&fixtures().join("_theme"), &root.join("themes/default"));
+        copy_tree(&fixtures().join(name), &root);
+        Self {
+            dir,
+            root,
+            last: None,
+            env: Vec::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temporary folder that holds the site, for files outside its root.
+    pub fn beside(&self) -> &Path {
         self.dir.path()
     }
 
@@ -49,11 +63,18 @@ impl SiteTest {
         self
     }
 
+    /// Sets an environment variable for every later run of the binary.
+    pub fn env(&mut self, name: &str, value: &str) -> &mut Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
     pub fn run(&mut self, args: &[&str]) -> &Output {
         let output = Command::new(env!("CARGO_BIN_EXE_edgedocs"))
             .arg("--root")
             .arg(self.root())
             .args(args)
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
             .output()
             .unwrap();
         self.last = Some(output);
