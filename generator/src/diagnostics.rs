@@ -15,7 +15,7 @@ pub enum Severity {
 }
 
 /// A position in a source file, 1-based, with the path relative to the site root.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
     pub file: PathBuf,
     pub line: usize,
@@ -230,6 +230,28 @@ pub fn closest_match<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a
         .map(|(_, candidate)| candidate)
 }
 
+/// The closest of `candidates` to `unknown` when both are paths (`/storage/kvv/`, `diagram.pgn`): by edit
+/// distance between what follows the folders they share, since a long shared prefix would make every
+/// path in the same folder look close.
+pub fn closest_path<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let score = |candidate: &str| {
+        let shared = unknown
+            .char_indices()
+            .zip(candidate.chars())
+            .take_while(|((_, a), b)| a == b)
+            .filter(|((_, a), _)| *a == '/')
+            .last()
+            .map_or(0, |((index, _), _)| index + 1);
+        strsim::normalized_levenshtein(&unknown[shared..], &candidate[shared..])
+    };
+    candidates
+        .into_iter()
+        .map(|candidate| (score(candidate), candidate))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +279,25 @@ mod tests {
     fn closest_match_finds_typos_only() {
         assert_eq!(closest_match("titel", ["title", "theme", "language"]), Some("title"));
         assert_eq!(closest_match("zzz", ["title", "theme"]), None);
+    }
+
+    #[test]
+    fn closest_path_ignores_shared_prefixes() {
+        let pages = ["content/guide.md", "content/storage/kv.md", "content/storage/_index.md"];
+        assert_eq!(closest_path("content/storage/limits.md", pages), None);
+        assert_eq!(closest_path("content/storage/gone.md", pages), None);
+        assert_eq!(
+            closest_path("/storage/kvv/", ["/storage/", "/storage/kv/"]),
+            Some("/storage/kv/")
+        );
+        assert_eq!(
+            closest_path("content/storage/kvv.md", pages),
+            Some("content/storage/kv.md")
+        );
+        assert_eq!(
+            closest_path("/storage/r2/diagram.pgn", ["/storage/r2/", "/storage/r2/diagram.png"]),
+            Some("/storage/r2/diagram.png")
+        );
     }
 
     #[test]

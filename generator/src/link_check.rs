@@ -2,7 +2,7 @@
 //! build wrote) and, when it names one, an anchor on that page.
 
 use crate::content::tree::ContentTree;
-use crate::diagnostics::{Diagnostic, Diagnostics, closest_match};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest_match, closest_path};
 use crate::render::RenderedDocument;
 use std::collections::{HashMap, HashSet};
 
@@ -22,6 +22,7 @@ pub fn check(
             )
         })
         .collect();
+    let mut candidates: Option<Vec<String>> = None;
     for document in rendered {
         let own_path = tree.get(document.id).path.as_str();
         for (location, link) in &document.internal_links {
@@ -31,15 +32,29 @@ pub fn check(
                 page_path(tree, &link.path)
             };
             let Some(target) = target else {
-                let file = link.path.trim_start_matches('/');
-                if written_files.contains(file) || written_files.contains(&format!("{}index.html", with_slash(file))) {
+                let decoded = percent_decode(&link.path);
+                let file = decoded.trim_start_matches('/');
+                if written_files.contains(file)
+                    || written_files.contains(&format!("{}index.html", with_slash(file)))
+                    || tree.is_unreadable_path(&with_slash(&decoded))
+                {
                     continue;
                 }
-                let what = if link.is_image { "image" } else { "page" };
-                diagnostics.push(
-                    Diagnostic::error(Some(location.clone()), format!("link to a missing {what} `{}`", link.written))
-                        .with_help("no page or file of the site has this path; write the link as a relative `.md` path to let the build resolve it"),
-                );
+                let what = if link.is_image { "image" } else { "page or file" };
+                let mut message = format!("link to a missing {what} `{}`", link.written);
+                if link.written.split(['?', '#']).next() != Some(link.path.as_str()) {
+                    message.push_str(&format!(" (at `{}` on the site)", link.path));
+                }
+                let candidates = candidates.get_or_insert_with(|| targets(tree, written_files));
+                let help = match nearest_target(tree, candidates, &decoded) {
+                    Some(Nearest::PageOfHtml(page)) => format!(
+                        "that page is at `{page}`: link to its Markdown file instead (`{}.md`), and the build writes its URL",
+                        decoded.trim_end_matches(".html").rsplit('/').next().unwrap_or_default()
+                    ),
+                    Some(Nearest::Similar(close)) => format!("did you mean `{close}`?"),
+                    None => "no page or file of the site has this path; relative links are resolved from the Markdown file, so write the path as you see it in the repository".to_owned(),
+                };
+                diagnostics.push(Diagnostic::error(Some(location.clone()), message).with_help(help));
                 continue;
             };
             let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) else {
@@ -75,9 +90,42 @@ pub fn check(
     }
 }
 
+/// Every URL path a link may reach: the pages, then the files the build wrote.
+fn targets(tree: &ContentTree, written_files: &HashSet<String>) -> Vec<String> {
+    let mut targets: Vec<String> = tree.documents().iter().map(|document| document.path.clone()).collect();
+    let mut files: Vec<String> = written_files.iter().map(|file| format!("/{file}")).collect();
+    files.sort_unstable();
+    targets.extend(files);
+    targets
+}
+
+/// What a missing link probably meant.
+enum Nearest<'a> {
+    /// `chapter.html` where the page `chapter/` exists (links written for mdBook's output).
+    PageOfHtml(&'a str),
+    Similar(&'a str),
+}
+
+fn nearest_target<'a>(tree: &'a ContentTree, candidates: &'a [String], missing: &str) -> Option<Nearest<'a>> {
+    if let Some(stem) = missing.strip_suffix(".html")
+        && let Some(page) = tree.by_path(&format!("{stem}/"))
+    {
+        return Some(Nearest::PageOfHtml(&page.path));
+    }
+    closest_path(missing, candidates.iter().map(String::as_str)).map(Nearest::Similar)
+}
+
+/// `%20`-style escapes decoded, as the host maps a URL to a file.
+fn percent_decode(path: &str) -> String {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// The page path a root-relative link reaches (`/storage/kv`, `/storage/kv/`, `/storage/kv/index.html`).
 fn page_path(tree: &ContentTree, path: &str) -> Option<String> {
-    let path = path.strip_suffix("index.html").unwrap_or(path);
+    let path = percent_decode(path);
+    let path = path.strip_suffix("index.html").unwrap_or(&path);
     let normalized = with_slash(path);
     tree.by_path(&normalized).map(|document| document.path.clone())
 }

@@ -168,7 +168,10 @@ impl Site {
         let Some(templates) = templates else {
             return Err(stages.into_failure().into());
         };
-        if stages.all().any(Diagnostic::is_error) {
+        // A theme that does not build stops here (every page would fail the same way); errors in the
+        // content do not: the pages that could be read are rendered and their links checked, so one run
+        // reports every problem.
+        if stages.assets.has_errors() {
             return Err(stages.into_failure().into());
         }
         let site_value = tera::Value::from_serializable(&SiteContext::new(&config, &theme));
@@ -225,7 +228,9 @@ impl Site {
             diagnostics.extend(document.diagnostics.iter().cloned());
         }
         diagnostics.sort();
-        diagnostics
+        let mut merged = Diagnostics::new();
+        merged.extend(crate::render::templates::merge_repeated_errors(diagnostics.into_vec()));
+        merged
     }
 
     /// The warnings when the site has no error, else every diagnostic as [`BuildFailed`].
@@ -508,13 +513,13 @@ impl Site {
     pub fn output_paths(&self) -> HashSet<String> {
         let mut paths = self.written_files();
         paths.extend(self.tree.documents().iter().map(|document| output_file(&document.path)));
-        paths.extend(SITE_FILES.map(str::to_owned));
         paths
     }
 
     /// Every file the build wrote besides the pages, for links to files.
     fn written_files(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
+        written.extend(SITE_FILES.map(str::to_owned));
         written.extend(
             self.asset_urls
                 .values()

@@ -54,8 +54,33 @@ fn relative_markdown_links_become_permalinks() {
     site.check_file("index.html", &["href=\"/storage/kv/\"", "href=\"/guide/#first-steps\""]);
     site.check_file(
         "storage/r2/index.html",
-        &["href=\"/storage/kv/#why-kv-feels-different-1\"", "src=\"diagram.png\""],
+        &[
+            "href=\"/storage/kv/#why-kv-feels-different-1\"",
+            "src=\"/storage/r2/diagram.png\"",
+        ],
     );
+}
+
+#[test]
+fn files_beside_a_page_are_linked_where_they_are_published() {
+    let mut site = SiteTest::new("docs");
+    site.write("content/guides/_index.md", "+++\ntitle = \"Guides\"\n+++\n");
+    site.write(
+        "content/guides/plugins.md",
+        "# Plugins\n\n![A screenshot](shot.png)\n\n[The guides](./) and [the notes](notes/setup%20notes.txt).\n",
+    );
+    site.write("content/guides/shot.png", "PNG");
+    site.write("content/guides/notes/setup notes.txt", "notes");
+    site.build();
+    site.check_file(
+        "guides/plugins/index.html",
+        &[
+            "<img src=\"/guides/shot.png\" alt=\"A screenshot\" />",
+            "<a href=\"/guides/\">The guides</a>",
+            "<a href=\"/guides/notes/setup%20notes.txt\">the notes</a>",
+        ],
+    );
+    assert_eq!(site.file("guides/shot.png"), "PNG");
 }
 
 #[test]

@@ -318,3 +318,59 @@ fn a_slug_cannot_write_above_the_output_folder() {
         .collect();
     assert!(above.is_empty(), "nothing is written above the site");
 }
+
+// -- Every local link and image must reach a file the build writes, and one run reports every problem.
+
+#[test]
+fn every_kind_of_dead_local_link_fails_with_the_nearest_target() {
+    let mut site = SiteTest::new("docs");
+    site.write(
+        "content/guide.md",
+        "+++\ntitle = \"Guide\"\n+++\n![i](missing.png)\n\n[x](nothing/here/) [y](storage/kv.html) [z](/storage/kvv/)\n\n![d](storage/r2/diagram.pgn) [s](../../outside.txt)\n\n## First steps\n",
+    );
+    site.write("public/index.html", "previous build");
+    let stderr = site.build_fails();
+    assert_eq!(
+        stderr,
+        "error: content/guide.md:4:1: link to a missing image `missing.png` (at `/missing.png` on the site)\n  help: no page or file of the site has this path; relative links are resolved from the Markdown file, so write the path as you see it in the repository\n\
+         error: content/guide.md:6:1: link to a missing page or file `nothing/here/` (at `/nothing/here/` on the site)\n  help: no page or file of the site has this path; relative links are resolved from the Markdown file, so write the path as you see it in the repository\n\
+         error: content/guide.md:6:20: link to a missing page or file `storage/kv.html` (at `/storage/kv.html` on the site)\n  help: that page is at `/storage/kv/`: link to its Markdown file instead (`kv.md`), and the build writes its URL\n\
+         error: content/guide.md:6:41: link to a missing page or file `/storage/kvv/`\n  help: did you mean `/storage/kv/`?\n\
+         error: content/guide.md:8:1: link to a missing image `storage/r2/diagram.pgn` (at `/storage/r2/diagram.pgn` on the site)\n  help: did you mean `/storage/r2/diagram.png`?\n\
+         error: content/guide.md:8:30: link `../../outside.txt` leads outside `content/` (to `outside.txt`), where the site has no pages or files\n  help: relative links are resolved from this file; link to a file under `content/`, or use an absolute URL\n\
+         build failed with 6 errors\n"
+    );
+    assert_eq!(site.output_files(), ["index.html"], "public/ is untouched");
+}
+
+#[test]
+fn front_matter_errors_do_not_hide_link_errors() {
+    let mut site = SiteTest::new("docs");
+    site.write("content/storage/kv.md", "+++\ntitle = KV\n+++\nText.\n");
+    site.write(
+        "content/guide.md",
+        "# Guide\n\n[KV](storage/kv.md) [gone](storage/gone.md) [kv](/storage/kv/)\n\n## First steps\n",
+    );
+    let stderr = site.build_fails();
+    assert_eq!(
+        stderr,
+        "error: content/guide.md:3:21: link to a missing page `storage/gone.md` (no file `content/storage/gone.md`)\n  help: fix the path (it is relative to this file), or create the page\n\
+         error: content/storage/kv.md:2:9: front matter: string values must be quoted, expected literal string\n  help: check the TOML syntax: strings need quotes, tables `[name]`, arrays `[a, b]`\n\
+         build failed with 2 errors\n",
+        "the links to the unreadable page are not reported on top of its own error"
+    );
+}
+
+#[test]
+fn a_template_mistake_is_reported_once_for_every_page() {
+    let mut site = SiteTest::new("invalid/undefined_template_variable");
+    site.write("content/a.md", "# A\n");
+    site.write("content/b.md", "# B\n");
+    let stderr = site.build_fails();
+    assert_eq!(stderr.matches("is not defined").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("(while rendering content/a.md and 2 other pages)"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("build failed with 1 error\n"), "{stderr}");
+}

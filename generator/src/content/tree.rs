@@ -6,7 +6,7 @@ use super::front_matter::{self, FrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, read_text_bounded};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Index of a document in [`ContentTree::documents`].
@@ -60,6 +60,8 @@ pub struct ContentTree {
     root: DocumentId,
     by_path: HashMap<String, DocumentId>,
     by_source: HashMap<PathBuf, DocumentId>,
+    /// Sources left out because of an error already reported (unreadable, bad front matter, a URL taken).
+    unreadable: HashSet<PathBuf>,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -89,6 +91,19 @@ impl ContentTree {
     /// The document read from `source` (relative to the site root, e.g. `content/storage/kv.md`).
     pub fn by_source(&self, source: &Path) -> Option<&Document> {
         self.by_source.get(source).map(|id| self.get(*id))
+    }
+
+    /// Whether `source` was left out of the tree because of an error already reported.
+    pub fn is_unreadable(&self, source: &Path) -> bool {
+        self.unreadable.contains(source)
+    }
+
+    /// Whether the URL path `path` (`/storage/kv/`) is where a document left out because of an error
+    /// would be (by its file name; its slug is unknown): links to it are not reported again.
+    pub fn is_unreadable_path(&self, path: &str) -> bool {
+        self.unreadable
+            .iter()
+            .any(|source| default_url_path(source).is_some_and(|default| default == path))
     }
 
     /// The section documents from the root down to `id`'s parent.
@@ -127,12 +142,15 @@ impl ContentTree {
             .collect();
 
         let mut documents: Vec<ReadDocument> = Vec::with_capacity(read.len());
-        for (document, local) in read {
+        let mut unreadable = HashSet::new();
+        for ((document, local), file) in read.into_iter().zip(&markdown) {
             diagnostics.extend(local.into_vec());
-            if let Some(document) = document
-                && (options.build_drafts || !document.front_matter.draft)
-            {
-                documents.push(document);
+            match document {
+                Some(document) if options.build_drafts || !document.front_matter.draft => documents.push(document),
+                Some(_) => {}
+                None => {
+                    unreadable.insert(Path::new("content").join(&file.relative));
+                }
             }
         }
         if !documents
@@ -141,7 +159,9 @@ impl ContentTree {
         {
             documents.insert(0, ReadDocument::virtual_root(options.site_title));
         }
-        assemble(documents, diagnostics)
+        let mut tree = assemble(documents, diagnostics);
+        tree.unreadable.extend(unreadable);
+        tree
     }
 }
 
@@ -250,6 +270,7 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
     let mut documents = Vec::with_capacity(read.len());
     let mut by_path: HashMap<String, DocumentId> = HashMap::new();
     let mut by_source = HashMap::new();
+    let mut unreadable = HashSet::new();
     let mut folder_of: Vec<String> = Vec::with_capacity(read.len());
     for document in read {
         let id = DocumentId(documents.len());
@@ -300,6 +321,7 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
                 )
                 .with_help("rename one of the files, or give one of them a different `slug` in its front matter"),
             );
+            unreadable.insert(document.source);
             continue;
         }
         by_path.insert(path.clone(), id);
@@ -383,7 +405,23 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
         root,
         by_path,
         by_source,
+        unreadable,
     }
+}
+
+/// The URL path a document at `source` (`content/storage/kv.md`) has without slugs: `/storage/kv/`.
+fn default_url_path(source: &Path) -> Option<String> {
+    let relative = source
+        .strip_prefix("content")
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let without = relative
+        .strip_suffix("_index.md")
+        .or_else(|| relative.strip_suffix("index.md"))
+        .map(str::to_owned)
+        .or_else(|| relative.strip_suffix(".md").map(|stem| format!("{stem}/")))?;
+    Some(format!("/{without}"))
 }
 
 fn last_segment(folder: &str) -> &str {

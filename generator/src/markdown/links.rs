@@ -1,5 +1,7 @@
-//! Links: relative `.md` links become permalinks; internal links are recorded so the build can check
-//! that every target page and anchor exists once all pages are rendered.
+//! Links: relative `.md` links become permalinks, and other relative links (an image beside the page,
+//! `../other/`) become root-relative URLs of where the build publishes their target, resolved from the
+//! Markdown file as the author sees it in the repository. Every internal link is recorded so the build
+//! can check, once all pages are rendered, that its page, file and anchor exist.
 
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::ops::Range;
@@ -18,19 +20,36 @@ pub struct InternalLink {
     pub is_image: bool,
 }
 
-/// A `.md` link whose file is not a page of the site.
+/// A relative link that cannot reach a page or file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingPage {
     pub span: Range<usize>,
     pub written: String,
     /// The file it points at, relative to the site root.
     pub resolved: PathBuf,
+    /// The closest source file of a page, relative to the site root, for `.md` links.
+    pub nearest: Option<PathBuf>,
 }
 
-/// Looks up the URL path of the page read from a source file (relative to the site root).
+/// What the links of a document need to know about the site's pages.
 pub trait PageLookup {
+    /// The URL path of the page read from `source` (relative to the site root).
     fn path_of_source(&self, source: &Path) -> Option<String>;
+
+    /// Whether `source` is a page that could not be read: its own error is reported, so a link to it is
+    /// not reported again.
+    fn is_unreadable(&self, _source: &Path) -> bool {
+        false
+    }
+
+    /// The source of a page whose path is closest to `missing`, as a suggestion.
+    fn nearest_source(&self, _missing: &Path) -> Option<PathBuf> {
+        None
+    }
 }
+
+/// Where the build publishes the files under `content/`: at the same path below the site's root URL.
+const CONTENT_FOLDER: &str = "content";
 
 #[derive(Debug, Default)]
 pub struct LinksOutcome {
@@ -68,12 +87,29 @@ pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, page
                 let resolved = resolve_relative(source, file);
                 match pages.path_of_source(&resolved) {
                     Some(path) => {
-                        let mut url = path.clone();
-                        if let Some(anchor) = anchor {
-                            url.push('#');
-                            url.push_str(anchor);
-                        }
-                        *dest_url = CowStr::from(url);
+                        *dest_url = CowStr::from(with_anchor(path.clone(), "", anchor));
+                        outcome.internal.push(InternalLink {
+                            span: span.clone(),
+                            written: written.clone(),
+                            path,
+                            anchor: anchor.map(str::to_owned),
+                            is_image,
+                        });
+                    }
+                    None if pages.is_unreadable(&resolved) => {}
+                    None => outcome.missing.push(MissingPage {
+                        span: span.clone(),
+                        written: written.clone(),
+                        nearest: pages.nearest_source(&resolved),
+                        resolved,
+                    }),
+                }
+            }
+            LinkKind::OtherRelative { file, query, anchor } => {
+                let resolved = resolve_relative(source, file);
+                match published_path(&resolved, file.ends_with('/')) {
+                    Some(path) => {
+                        *dest_url = CowStr::from(with_anchor(path.clone(), query, anchor));
                         outcome.internal.push(InternalLink {
                             span: span.clone(),
                             written: written.clone(),
@@ -86,21 +122,64 @@ pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, page
                         span: span.clone(),
                         written: written.clone(),
                         resolved,
+                        nearest: None,
                     }),
                 }
             }
-            LinkKind::OtherRelative => {}
         }
     }
     outcome
 }
 
+/// `path`, then `?query` and `#anchor` when present.
+fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(query);
+    }
+    if let Some(anchor) = anchor {
+        path.push('#');
+        path.push_str(anchor);
+    }
+    path
+}
+
+/// The root-relative URL where the build publishes `resolved` (a path relative to the site root), when
+/// it is under `content/`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a trailing `/`.
+fn published_path(resolved: &Path, is_folder: bool) -> Option<String> {
+    let below = resolved.strip_prefix(CONTENT_FOLDER).ok()?;
+    let mut path = String::from("/");
+    for component in below.components() {
+        match component {
+            Component::Normal(segment) => {
+                path.push_str(&segment.to_string_lossy());
+                path.push('/');
+            }
+            _ => return None,
+        }
+    }
+    if !is_folder && path.len() > 1 {
+        path.pop();
+    }
+    Some(path)
+}
+
 enum LinkKind<'a> {
     External,
     SamePage(&'a str),
-    RootRelative { path: &'a str, anchor: Option<&'a str> },
-    MarkdownFile { file: &'a str, anchor: Option<&'a str> },
-    OtherRelative,
+    RootRelative {
+        path: &'a str,
+        anchor: Option<&'a str>,
+    },
+    MarkdownFile {
+        file: &'a str,
+        anchor: Option<&'a str>,
+    },
+    OtherRelative {
+        file: &'a str,
+        query: &'a str,
+        anchor: Option<&'a str>,
+    },
 }
 
 fn classify(url: &str) -> LinkKind<'_> {
@@ -113,18 +192,26 @@ fn classify(url: &str) -> LinkKind<'_> {
     if let Some(anchor) = url.strip_prefix('#') {
         return LinkKind::SamePage(anchor);
     }
-    let (without_query, _) = url.split_once('?').unwrap_or((url, ""));
-    let (path, anchor) = match without_query.split_once('#') {
-        Some((path, anchor)) => (path, Some(anchor)),
-        None => (without_query, None),
+    let (without_anchor, anchor) = match url.split_once('#') {
+        Some((before, anchor)) => (before, Some(anchor)),
+        None => (url, None),
     };
+    let (path, query) = without_anchor.split_once('?').unwrap_or((without_anchor, ""));
     if url.starts_with('/') {
         return LinkKind::RootRelative { path, anchor };
     }
     if path.ends_with(".md") {
         return LinkKind::MarkdownFile { file: path, anchor };
     }
-    LinkKind::OtherRelative
+    if path.is_empty() {
+        // `?query` alone: the page itself.
+        return LinkKind::SamePage(anchor.unwrap_or_default());
+    }
+    LinkKind::OtherRelative {
+        file: path,
+        query,
+        anchor,
+    }
 }
 
 /// `file` relative to the folder of `source`, normalised (`..` and `.` removed).
@@ -215,7 +302,7 @@ mod tests {
     #[test]
     fn external_root_relative_and_anchor_links_are_classified() {
         let (urls, outcome) =
-            run("[x](https://a.dev/b.md) [y](/storage/kv/#list) [z](#local) [m](mailto:a@b.c) [i](img.png)");
+            run("[x](https://a.dev/b.md) [y](/storage/kv/#list) [z](#local) [m](mailto:a@b.c) [p](//cdn.dev/x)");
         assert_eq!(
             urls,
             [
@@ -223,7 +310,7 @@ mod tests {
                 "/storage/kv/#list",
                 "#local",
                 "mailto:a@b.c",
-                "img.png"
+                "//cdn.dev/x"
             ]
         );
         let checked: Vec<(&str, Option<&str>)> = outcome
@@ -232,6 +319,41 @@ mod tests {
             .map(|l| (l.path.as_str(), l.anchor.as_deref()))
             .collect();
         assert_eq!(checked, [("/storage/kv/", Some("list")), ("", Some("local"))]);
+    }
+
+    #[test]
+    fn other_relative_links_point_where_their_target_is_published() {
+        // The page is content/storage/guide.md, published at /storage/guide/: a file beside it is
+        // published at /storage/, so the browser must not resolve `img.png` against the page's URL.
+        let (urls, outcome) = run(
+            "[i](img.png) [f](../nothing/here/) [h](chapter.html?x=1#top) [s](./sub/a%20b.txt) [o](../../../etc/passwd)",
+        );
+        assert_eq!(
+            urls,
+            [
+                "/storage/img.png",
+                "/nothing/here/",
+                "/storage/chapter.html?x=1#top",
+                "/storage/sub/a b.txt",
+                "../../../etc/passwd"
+            ]
+        );
+        let checked: Vec<(&str, Option<&str>)> = outcome
+            .internal
+            .iter()
+            .map(|l| (l.path.as_str(), l.anchor.as_deref()))
+            .collect();
+        assert_eq!(
+            checked,
+            [
+                ("/storage/img.png", None),
+                ("/nothing/here/", None),
+                ("/storage/chapter.html", Some("top")),
+                ("/storage/sub/a b.txt", None)
+            ]
+        );
+        assert_eq!(outcome.missing.len(), 1, "a link out of content/ cannot be published");
+        assert_eq!(outcome.missing[0].resolved, PathBuf::from("etc/passwd"));
     }
 
     #[test]

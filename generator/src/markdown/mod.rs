@@ -98,17 +98,37 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
 
     let links = links::process(&mut events, source.file, context.pages);
     for missing in links.missing {
-        rendered.diagnostics.push(
-            Diagnostic::error(
-                Some(source.location(missing.span.start)),
+        let location = Some(source.location(missing.span.start));
+        let diagnostic = if missing.resolved.starts_with("content") {
+            let diagnostic = Diagnostic::error(
+                location,
                 format!(
                     "link to a missing page `{}` (no file `{}`)",
                     missing.written,
                     missing.resolved.display()
                 ),
+            );
+            match &missing.nearest {
+                Some(nearest) => diagnostic.with_help(format!(
+                    "did you mean `{}`? the path is relative to this file",
+                    nearest.display()
+                )),
+                None => diagnostic.with_help("fix the path (it is relative to this file), or create the page"),
+            }
+        } else {
+            Diagnostic::error(
+                location,
+                format!(
+                    "link `{}` leads outside `content/` (to `{}`), where the site has no pages or files",
+                    missing.written,
+                    missing.resolved.display()
+                ),
             )
-            .with_help("fix the path (it is relative to this file), or create the page"),
-        );
+            .with_help(
+                "relative links are resolved from this file; link to a file under `content/`, or use an absolute URL",
+            )
+        };
+        rendered.diagnostics.push(diagnostic);
     }
     rendered.internal_links = links
         .internal

@@ -7,13 +7,13 @@ pub mod templates;
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, closest_path};
 use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
 use crate::output::OutputSink;
 use context::{RenderedBody, document_context};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use templates::Templates;
 
 /// Everything rendering needs, shared by every document.
@@ -60,6 +60,21 @@ pub struct RenderedDocument {
 impl PageLookup for ContentTree {
     fn path_of_source(&self, source: &Path) -> Option<String> {
         self.by_source(source).map(|document| document.path.clone())
+    }
+
+    fn is_unreadable(&self, source: &Path) -> bool {
+        ContentTree::is_unreadable(self, source)
+    }
+
+    fn nearest_source(&self, missing: &Path) -> Option<PathBuf> {
+        let missing = missing.to_string_lossy();
+        let sources: Vec<String> = self
+            .documents()
+            .iter()
+            .filter(|document| !document.is_virtual)
+            .map(|document| document.source.to_string_lossy().into_owned())
+            .collect();
+        closest_path(&missing, sources.iter().map(String::as_str)).map(PathBuf::from)
     }
 }
 

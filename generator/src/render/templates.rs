@@ -168,10 +168,47 @@ fn reports_to_diagnostics(dir: &Path, text: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// How a template error names the page it was rendering.
+const WHILE_RENDERING: &str = " (while rendering ";
+
+/// One template mistake fails every page that uses the template: keeps the first report of each (same
+/// place, same message) and says how many other pages it failed, so the author reads it once.
+pub fn merge_repeated_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut first_of: HashMap<(Option<Location>, String), (usize, usize)> = HashMap::new();
+    for diagnostic in diagnostics {
+        let Some((message, _page)) = diagnostic.message.rsplit_once(WHILE_RENDERING) else {
+            merged.push(diagnostic);
+            continue;
+        };
+        let key = (diagnostic.location.clone(), message.to_owned());
+        match first_of.get_mut(&key) {
+            Some((_, repeats)) => *repeats += 1,
+            None => {
+                first_of.insert(key, (merged.len(), 0));
+                merged.push(diagnostic);
+            }
+        }
+    }
+    for (index, repeats) in first_of.into_values() {
+        if repeats > 0 {
+            let message = &mut merged[index].message;
+            if message.ends_with(')') {
+                message.pop();
+                message.push_str(&format!(
+                    " and {repeats} other page{})",
+                    if repeats == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+    merged
+}
+
 /// A tera error as a diagnostic at the template's file, line and column.
 fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path>) -> Diagnostic {
     let while_rendering = for_source
-        .map(|source| format!(" (while rendering {})", source.display()))
+        .map(|source| format!("{WHILE_RENDERING}{})", source.display()))
         .unwrap_or_default();
     let report = match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
@@ -279,6 +316,34 @@ mod tests {
         assert_eq!(
             error.to_string().lines().next().unwrap(),
             "error: themes/t/templates/page.html:2:12: template error: Field `subtitle` is not defined. Available fields: title (while rendering content/kv.md)"
+        );
+    }
+
+    #[test]
+    fn a_mistake_repeated_on_every_page_is_reported_once() {
+        let at = |line| Some(Location::new("themes/t/templates/page.html", line, 4));
+        let error = |line, page: &str| {
+            Diagnostic::error(
+                at(line),
+                format!("template error: `x` is not defined (while rendering {page})"),
+            )
+        };
+        let other = Diagnostic::error(Some(Location::new("content/a.md", 1, 1)), "link to a missing page");
+        let merged = merge_repeated_errors(vec![
+            error(2, "content/a.md"),
+            error(2, "content/b.md"),
+            error(2, "content/c.md"),
+            error(7, "content/b.md"),
+            other.clone(),
+        ]);
+        let messages: Vec<&str> = merged.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "template error: `x` is not defined (while rendering content/a.md and 2 other pages)",
+                "template error: `x` is not defined (while rendering content/b.md)",
+                "link to a missing page",
+            ]
         );
     }
 
