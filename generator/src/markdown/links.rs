@@ -60,10 +60,18 @@ pub struct LinksOutcome {
 /// Rewrites the destinations of links and images in `events` (with their byte ranges).
 pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, pages: &dyn PageLookup) -> LinksOutcome {
     let mut outcome = LinksOutcome::default();
+    let mut page_path: Option<Option<String>> = None;
     for (event, span) in events.iter_mut() {
         let (dest_url, is_image) = match event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let page = page_path.get_or_insert_with(|| pages.path_of_source(source));
+                if let Some(page) = page {
+                    check_raw_html(html, span, page, &mut outcome);
+                }
+                continue;
+            }
             _ => continue,
         };
         let written = dest_url.to_string();
@@ -129,6 +137,72 @@ pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, page
         }
     }
     outcome
+}
+
+/// Records the `href` and `src` attributes of raw HTML written in the Markdown. They are left as written
+/// and checked as the browser resolves them: relative ones against the page's own URL.
+fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut LinksOutcome) {
+    for (offset, is_image, url) in html_link_attributes(html) {
+        let link_span = span.start + offset..span.start + offset + url.len();
+        let (path, anchor) = match classify(url) {
+            LinkKind::External => continue,
+            LinkKind::SamePage(anchor) => (String::new(), Some(anchor)),
+            LinkKind::RootRelative { path, anchor } => (path.to_owned(), anchor),
+            LinkKind::MarkdownFile { file, anchor } | LinkKind::OtherRelative { file, anchor, .. } => {
+                match published_path(
+                    &resolve_relative(
+                        &Path::new(CONTENT_FOLDER)
+                            .join(page.trim_start_matches('/'))
+                            .join("index.html"),
+                        file,
+                    ),
+                    file.ends_with('/'),
+                ) {
+                    Some(path) => (path, anchor),
+                    None => continue,
+                }
+            }
+        };
+        outcome.internal.push(InternalLink {
+            span: link_span,
+            written: url.to_owned(),
+            path,
+            anchor: anchor.map(str::to_owned),
+            is_image,
+        });
+    }
+}
+
+/// The values of `href="..."` and `src="..."` in `html`, with their byte offsets and whether the
+/// attribute loads an image (`src`).
+fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for (name, is_image) in [("href", false), ("src", true)] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(name).map(|i| from + i) {
+            from = at + name.len();
+            let preceded = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
+            let rest = &html[from..];
+            let after_name = rest.trim_start();
+            let Some(after_equals) = after_name.strip_prefix('=') else {
+                continue;
+            };
+            let value = after_equals.trim_start();
+            let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let Some(end) = value[1..].find(quote) else {
+                continue;
+            };
+            if preceded {
+                let start = html.len() - value.len() + 1;
+                found.push((start, is_image, &html[start..start + end]));
+            }
+        }
+    }
+    found.sort_by_key(|(offset, _, _)| *offset);
+    found
 }
 
 /// `path`, then `?query` and `#anchor` when present.
@@ -259,6 +333,7 @@ mod tests {
     impl PageLookup for Pages {
         fn path_of_source(&self, source: &Path) -> Option<String> {
             match source.to_str()? {
+                "content/storage/guide.md" => Some("/storage/guide/".into()),
                 "content/storage/kv.md" => Some("/storage/kv/".into()),
                 "content/storage/_index.md" => Some("/storage/".into()),
                 _ => None,
@@ -354,6 +429,27 @@ mod tests {
         );
         assert_eq!(outcome.missing.len(), 1, "a link out of content/ cannot be published");
         assert_eq!(outcome.missing[0].resolved, PathBuf::from("etc/passwd"));
+    }
+
+    #[test]
+    fn raw_html_links_are_checked_as_the_browser_resolves_them() {
+        let (_, outcome) = run(
+            "<img src=\"shot.png\" alt=\"x\"> <a HREF='/storage/kv/#list'>a</a> <a href=\"https://x.dev\">b</a>\n\n<p data-src=\"no.png\"><a href=\"../\">up</a></p>\n",
+        );
+        let checked: Vec<(&str, &str, Option<&str>, bool)> = outcome
+            .internal
+            .iter()
+            .map(|l| (l.written.as_str(), l.path.as_str(), l.anchor.as_deref(), l.is_image))
+            .collect();
+        // The page content/storage/guide.md is published at /storage/guide/.
+        assert_eq!(
+            checked,
+            [
+                ("shot.png", "/storage/guide/shot.png", None, true),
+                ("/storage/kv/#list", "/storage/kv/", Some("list"), false),
+                ("../", "/storage/", None, false),
+            ]
+        );
     }
 
     #[test]
