@@ -501,6 +501,21 @@ impl Site {
             output,
             &mut diagnostics,
         );
+        for document in self.tree.documents() {
+            let page_file = output_file(&document.path);
+            if self.static_files.contains(&page_file) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "the file `{page_file}` copied from a `static/` folder or `content/` would replace the page made from `{}`",
+                            document.source.display()
+                        ),
+                    )
+                    .with_help("remove or rename the file; the page is generated at that path"),
+                );
+            }
+        }
         self.stages.static_files = diagnostics;
     }
 

@@ -374,3 +374,14 @@ fn a_template_mistake_is_reported_once_for_every_page() {
     );
     assert!(stderr.ends_with("build failed with 1 error\n"), "{stderr}");
 }
+
+#[test]
+fn a_static_file_cannot_silently_replace_a_page() {
+    let mut site = SiteTest::new("docs");
+    site.write("static/guide/index.html", "<p>not the guide</p>");
+    let stderr = site.build_fails();
+    assert_eq!(
+        stderr,
+        "error: the file `guide/index.html` copied from a `static/` folder or `content/` would replace the page made from `content/guide.md`\n  help: remove or rename the file; the page is generated at that path\nbuild failed with 1 error\n"
+    );
+}
