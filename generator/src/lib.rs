@@ -8,7 +8,6 @@ pub mod content;
 pub mod diagnostics;
 pub mod diagram;
 pub mod files;
-pub mod highlight;
 pub mod link_check;
 pub mod local_kv;
 pub mod markdown;

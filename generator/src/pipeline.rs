@@ -13,12 +13,14 @@ use crate::content::discover::{self, SourceFile};
 use crate::content::navigation::ReadingOrder;
 use crate::content::tree::{ContentTree, Document, DocumentId, DocumentKind, TreeOptions};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
+use crate::markdown::fence_info::parse_fence_info;
 use crate::output::{MemoryOutput, OutputSink, StagedOutput};
 use crate::render::context::SiteContext;
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{EditedDocuments, RenderJob, RenderedDocument, output_file};
-use crate::{diagram, highlight, link_check, site_files, theme};
+use crate::{diagram, link_check, site_files, theme};
 use anyhow::Result;
+use edgedocs_highlight as highlight;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -701,10 +703,14 @@ fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<Sour
 /// language a typical site uses, few enough to cost nothing on a big one.
 const WARM_UP_DOCUMENTS: usize = 200;
 
-/// One code block per language from the first documents, for [`highlight::warm_up`].
-fn code_samples(tree: &ContentTree) -> Vec<crate::markdown::code_samples::CodeSample> {
+/// One code block per language from the first documents, as `(language, code)` for
+/// [`highlight::warm_up`].
+fn code_samples(tree: &ContentTree) -> Vec<(String, String)> {
     let bodies = tree.documents().iter().take(WARM_UP_DOCUMENTS).map(Document::body);
     crate::markdown::code_samples::first_block_per_language(bodies)
+        .into_iter()
+        .filter_map(|(info, code)| Some((parse_fence_info(&info).ok()?.lang?, code)))
+        .collect()
 }
 
 /// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.

@@ -2,11 +2,11 @@
 //! and tab groups (adjacent fences that each carry `tab="Label"`). Highlighting belongs to
 //! [`crate::highlight`], drawing diagrams to [`crate::diagram`], reading included files to [`super::include`].
 
+use super::fence_info::{FenceInfo, parse_fence_info};
 use super::include::read_include;
 use super::{MarkdownSource, RenderContext};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::diagram::{self, DiagramKind, DiagramOptions};
-use crate::highlight::{self, FenceInfo};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
 
@@ -84,7 +84,7 @@ fn render_block(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (String, Option<String>) {
     let fence_location = source.location(block.span.start);
-    let info = match highlight::parse_fence_info(block.info) {
+    let info = match parse_fence_info(block.info) {
         Ok(info) => info,
         Err(error) => {
             let info_start = block.info_offset(source.body);
@@ -149,7 +149,7 @@ fn render_block(
         },
         None => block.code,
     };
-    let rendered = highlight::render_code_frame(&info, code);
+    let rendered = edgedocs_highlight::render_code_frame(&info.frame(), code);
     for warning in rendered.warnings {
         diagnostics.push(Diagnostic::warning(Some(fence_location.clone()), warning.to_string()));
     }

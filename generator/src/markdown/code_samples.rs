@@ -1,5 +1,5 @@
 //! Finds one fenced code block per language in Markdown text, with a line scan rather than a full
-//! parse, so the highlighter can warm up each grammar (see [`crate::highlight::warm_up`]) while the
+//! parse, so the highlighter can warm up each grammar (see `edgedocs_highlight::warm_up`) while the
 //! rest of the build gets ready. A block the scan gets wrong only makes a worse sample: the pages
 //! themselves are rendered from the real parse.
 

@@ -7,6 +7,7 @@
 pub mod admonitions;
 pub mod code;
 pub mod code_samples;
+pub mod fence_info;
 pub mod headings;
 pub mod include;
 pub mod links;

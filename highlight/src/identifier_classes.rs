@@ -1,5 +1,5 @@
 //! Cheaper identifier classes for the TypeScript grammars, applied when the syntax set is built
-//! (`generator/build.rs` includes this file).
+//! (`highlight/build.rs` includes this file).
 //!
 //! The TypeScript and TSX grammars spell an identifier character as `[_$\p{L}\p{N}]`, over a
 //! thousand times each. Oniguruma builds every `\p{L}` from Unicode's tables when it compiles a

@@ -1,11 +1,11 @@
-//! Code highlighting: parses a fence's info string, highlights its code server-side with syntect
-//! (two-face's curated syntaxes) into compact class-based HTML inside the theme's code frame, and
-//! writes the matching stylesheet for every colour theme. It does not read files (`include="..."`
-//! is resolved by the caller) and does not know about Markdown.
+//! Code highlighting for edgedocs: highlights a code block server-side with syntect (two-face's
+//! curated syntaxes) into compact class-based HTML inside the theme's code frame, and writes the
+//! matching stylesheet for every colour theme. It does not read files and does not know about
+//! Markdown: the caller parses the fence and hands over [`FrameOptions`].
 //!
-//! Submodules, in the order a block flows through them:
+//! Modules, in the order a block flows through them:
 //!
-//! - [`fence_info`]: `ts title="..." {3-5} ins={7}` into a typed [`FenceInfo`];
+//! - `line_ranges`: the marked lines of a block ([`LineRanges`]);
 //! - `languages`: the lazily loaded syntax set and the language words (`ts`, `jsonc`...);
 //! - `token_class`: scope stacks to short token classes (`k`, `s`, `c`...);
 //! - `tokenize`: lines into merged `<span class="...">` tokens (`line_cache` remembers parsed lines);
@@ -25,8 +25,6 @@ macro_rules! assert_named_snapshot {
     };
 }
 
-pub mod fence_info;
-
 mod css;
 mod frame;
 mod html;
@@ -34,27 +32,33 @@ mod html;
 mod identifier_classes;
 mod languages;
 mod line_cache;
+mod line_ranges;
 mod palette;
 mod token_class;
 mod tokenize;
 
 pub use css::{ColorThemeRef, highlight_css};
-pub use fence_info::{FenceInfo, FenceInfoError, LineRanges, parse_fence_info};
-pub use frame::{HighlightWarning, LineMarker, Rendered, render_code_frame};
+pub use frame::{FrameOptions, HighlightWarning, LineMarker, Rendered, render_code_frame};
 pub use languages::known_languages;
+pub use line_ranges::LineRanges;
 pub use palette::Appearance;
 
-/// Starts loading the syntax set and highlighting each `(info string, code)` sample on the thread
-/// pool, throwing the output away, and returns at once: a grammar compiles its regexes on first use
+/// Starts loading the syntax set and highlighting each `(language, code)` sample on the thread pool, throwing the output away, and returns at once: a grammar compiles its regexes on first use
 /// (TypeScript's take ~10 ms), so warming them up while the build does other work takes that time off
 /// the pages' critical path. Pages that need a grammar before its warm-up is done share the work
 /// (each regex compiles once; a thread that needs one being compiled waits for it).
 pub fn warm_up(samples: Vec<(String, String)>) {
-    for (info, code) in samples {
+    for (lang, code) in samples {
         rayon::spawn(move || {
-            if let Ok(info) = parse_fence_info(&info) {
-                let _ = render_code_frame(&info, &code);
-            }
+            let no_lines = LineRanges::default();
+            let options = FrameOptions {
+                lang: Some(&lang),
+                title: None,
+                highlighted_lines: &no_lines,
+                inserted_lines: &no_lines,
+                deleted_lines: &no_lines,
+            };
+            let _ = render_code_frame(&options, &code);
         });
     }
 }
@@ -65,7 +69,15 @@ mod tests {
 
     #[test]
     fn blocks_render_the_same_on_parallel_threads() {
-        let info = parse_fence_info("rust {1}").unwrap();
+        let first_line = LineRanges::from_ranges([1..=1]);
+        let none = LineRanges::default();
+        let info = FrameOptions {
+            lang: Some("rust"),
+            title: None,
+            highlighted_lines: &first_line,
+            inserted_lines: &none,
+            deleted_lines: &none,
+        };
         let code = "fn main() {\n    println!(\"{}\", 1 + 2);\n}\n";
         let expected = render_code_frame(&info, code);
         std::thread::scope(|scope| {

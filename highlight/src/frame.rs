@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::fence_info::{FenceInfo, LineRanges};
 use super::html::{push_escaped_attribute, push_escaped_text};
 use super::languages::{Language, find_language, plain_text, similar_languages};
+use super::line_ranges::LineRanges;
 use super::tokenize::LineHighlighter;
 
 /// A rendered code frame and what the author should know about it.
@@ -101,9 +101,22 @@ impl fmt::Display for HighlightWarning {
     }
 }
 
-/// Renders a fenced code block as a code frame: highlighted lines, line marks from the info
-/// string, header with the title and the language's label.
-pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
+/// What a code frame shows besides the code: the language, the title and the marked lines (the
+/// options of a fence that concern highlighting; the caller parses the fence).
+#[derive(Debug, Clone, Copy)]
+pub struct FrameOptions<'a> {
+    /// The language as written (`ts`, `Rust`); `None` for plain text.
+    pub lang: Option<&'a str>,
+    /// Shown in the frame's header, usually a file name.
+    pub title: Option<&'a str>,
+    pub highlighted_lines: &'a LineRanges,
+    pub inserted_lines: &'a LineRanges,
+    pub deleted_lines: &'a LineRanges,
+}
+
+/// Renders a fenced code block as a code frame: highlighted lines, line marks, header with the
+/// title and the language's label.
+pub fn render_code_frame(info: &FrameOptions<'_>, code: &str) -> Rendered {
     // Syntaxes expect `\n` line ends; a CRLF file would otherwise leave `\r` in the last token.
     let code: Cow<'_, str> = if code.contains('\r') {
         Cow::Owned(code.replace("\r\n", "\n"))
@@ -112,7 +125,7 @@ pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
     };
     let code = code.as_ref();
     let mut warnings = Vec::new();
-    let (language, lang_attribute, label) = match info.lang.as_deref() {
+    let (language, lang_attribute, label) = match info.lang {
         None => {
             let language = plain_text();
             (language, "text".to_owned(), language.label().to_owned())
@@ -131,9 +144,9 @@ pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
 
     let line_count = code.split_inclusive('\n').count();
     for (marker, lines) in [
-        (LineMarker::Highlighted, &info.highlighted_lines),
-        (LineMarker::Inserted, &info.inserted_lines),
-        (LineMarker::Deleted, &info.deleted_lines),
+        (LineMarker::Highlighted, info.highlighted_lines),
+        (LineMarker::Inserted, info.inserted_lines),
+        (LineMarker::Deleted, info.deleted_lines),
     ] {
         let past_end = LineRanges::from_ranges(
             lines
@@ -155,7 +168,7 @@ pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
     html.push_str("<figure class=\"code-frame\" data-lang=\"");
     push_escaped_attribute(&mut html, &lang_attribute);
     html.push_str("\">\n  <figcaption class=\"code-frame__header\">\n");
-    if let Some(title) = &info.title {
+    if let Some(title) = info.title {
         html.push_str("    <span class=\"code-frame__title\">");
         push_escaped_text(&mut html, title);
         html.push_str("</span>\n");
@@ -181,7 +194,7 @@ pub fn render_code_frame(info: &FenceInfo, code: &str) -> Rendered {
 
 /// Writes one `<span class="line ...">` per line, separated by newlines.
 fn write_lines(
-    info: &FenceInfo,
+    info: &FrameOptions<'_>,
     code: &str,
     language: Language,
     html: &mut String,
@@ -211,20 +224,61 @@ fn write_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fence_info::parse_fence_info;
     use super::*;
 
-    fn render(info: &str, code: &str) -> Rendered {
-        render_code_frame(&parse_fence_info(info).unwrap(), code)
+    /// A block's frame options, built up in tests.
+    #[derive(Default)]
+    struct Block {
+        lang: Option<&'static str>,
+        title: Option<&'static str>,
+        marks: [LineRanges; 3],
+    }
+
+    fn block(lang: &'static str) -> Block {
+        Block {
+            lang: (!lang.is_empty()).then_some(lang),
+            ..Block::default()
+        }
+    }
+
+    impl Block {
+        fn title(mut self, title: &'static str) -> Self {
+            self.title = Some(title);
+            self
+        }
+
+        /// Marks `lines` as highlighted (0), inserted (1) or deleted (2).
+        fn mark(mut self, which: usize, lines: std::ops::RangeInclusive<u32>) -> Self {
+            self.marks[which].insert(lines);
+            self
+        }
+
+        fn render(&self, code: &str) -> Rendered {
+            let [highlighted_lines, inserted_lines, deleted_lines] = &self.marks;
+            let options = FrameOptions {
+                lang: self.lang,
+                title: self.title,
+                highlighted_lines,
+                inserted_lines,
+                deleted_lines,
+            };
+            render_code_frame(&options, code)
+        }
+    }
+
+    fn render(lang: &'static str, code: &str) -> Rendered {
+        block(lang).render(code)
     }
 
     #[test]
     fn frame_follows_the_theme_contract() {
         const NAME: &str = "code_frame_with_title_and_line_marks";
-        let rendered = render(
-            r#"ts title="src/handlers/kv.ts" {2} ins={3} del={4}"#,
-            "let a = 1;\nlet b = 2;\nlet c = 3;\nlet d = 4;\n",
-        );
+        let rendered = block("ts")
+            .title("src/handlers/kv.ts")
+            .mark(0, 2..=2)
+            .mark(1, 3..=3)
+            .mark(2, 4..=4)
+            .render("let a = 1;\nlet b = 2;\nlet c = 3;\nlet d = 4;\n");
         assert!(rendered.warnings.is_empty());
         assert_named_snapshot!(NAME, &rendered.html);
     }
@@ -239,7 +293,7 @@ mod tests {
 
     #[test]
     fn titles_and_languages_are_escaped() {
-        let rendered = render(r#"x"y title="<img src=x onerror=alert(1)>""#, "a\n");
+        let rendered = block("x\"y").title("<img src=x onerror=alert(1)>").render("a\n");
         assert!(rendered.html.contains("data-lang=\"x&quot;y\""), "{}", rendered.html);
         assert!(
             rendered
@@ -280,7 +334,10 @@ mod tests {
 
     #[test]
     fn marks_past_the_end_warn_and_the_rest_still_apply() {
-        let rendered = render("rust {2-3} ins={9}", "fn a() {}\nfn b() {}\n");
+        let rendered = block("rust")
+            .mark(0, 2..=3)
+            .mark(1, 9..=9)
+            .render("fn a() {}\nfn b() {}\n");
         assert!(rendered.html.contains("<span class=\"line hl\">"));
         assert_eq!(
             rendered.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),

@@ -1,20 +1,20 @@
 //! Builds the syntax set the highlighter loads: two-face's curated syntaxes, with the TypeScript
-//! grammars' identifier classes made cheap to compile (see `src/highlight/identifier_classes.rs`).
-//! The result is a syntect dump in `OUT_DIR`, embedded by `src/highlight/languages.rs`.
+//! grammars' identifier classes made cheap to compile (see `src/identifier_classes.rs`).
+//! The result is a syntect dump in `OUT_DIR`, embedded by `src/languages.rs`.
 
 use std::path::PathBuf;
 
 use syntect::parsing::SyntaxSetBuilder;
 use syntect::parsing::syntax_definition::Pattern;
 
-#[path = "src/highlight/identifier_classes.rs"]
+#[path = "src/identifier_classes.rs"]
 mod identifier_classes;
 
 use identifier_classes::{REWRITTEN_SYNTAXES, rewrite_identifier_classes};
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-changed=src/highlight/identifier_classes.rs");
+    println!("cargo::rerun-if-changed=src/identifier_classes.rs");
     let original = two_face::syntax::extra_newlines().into_builder();
     let mut builder = SyntaxSetBuilder::new();
     let mut rewritten = 0;
