@@ -6,7 +6,6 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod diagram;
 pub mod files;
 pub mod link_check;
 pub mod local_kv;
