@@ -1,6 +1,6 @@
 //! The edgedocs generator: turns `content/`, `themes/` and `site.toml` into a static documentation site.
 //!
-//! [`pipeline::build`] runs the stages in order; each module owns one stage or one concern.
+//! [`site::build`] runs the stages in order; each module owns one stage or one concern.
 
 pub mod assets;
 pub mod config;
@@ -11,9 +11,9 @@ pub mod link_check;
 pub mod local_kv;
 pub mod markdown;
 pub mod output;
-pub mod pipeline;
 pub mod preview;
 pub mod render;
+pub mod site;
 pub mod site_files;
 pub mod site_root;
 #[cfg(test)]
@@ -22,4 +22,4 @@ pub mod theme;
 pub mod toml_input;
 
 pub use diagnostics::BuildFailed;
-pub use pipeline::{BuildSummary, build, build_to_folder};
+pub use site::{BuildSummary, build, build_to_folder};

@@ -11,9 +11,7 @@ pub struct BuildArgs {
 }
 
 pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
-    let output = args
-        .output
-        .unwrap_or_else(|| edgedocs::pipeline::default_output_dir(root));
+    let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
     let summary = edgedocs::build_to_folder(root, &output)?;
     for warning in &summary.warnings {
         eprintln!("{warning}");

@@ -7,7 +7,7 @@ use super::changes::{ChangedPath, SiteLayout, classify};
 use super::plan::{AssetStep, ContentStep, RebuildPlan};
 use crate::diagnostics::{BuildFailed, Diagnostic};
 use crate::output::MemoryOutput;
-use crate::pipeline::{AssetRebuild, DocumentUpdate, Site};
+use crate::site::{AssetRebuild, DocumentUpdate, Site};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -195,7 +195,7 @@ impl Builder {
             None => RebuildPlan::everything(),
             Some(site) => {
                 let theme_dir = relative_to(&self.root, &site.theme().dir);
-                let output_dir = relative_to(&self.root, &crate::pipeline::default_output_dir(&self.root));
+                let output_dir = relative_to(&self.root, &crate::site::default_output_dir(&self.root));
                 let layout = SiteLayout {
                     theme_dir: &theme_dir,
                     output_dir: &output_dir,

@@ -8,7 +8,7 @@
 //!
 //! - [`watcher`] reports batches of file changes under `content/`, `themes/`, `static/` and `site.toml`
 //!   as soon as each save is complete ([`settle`]);
-//! - [`builder`] owns the [`crate::pipeline::Site`]: it [`changes::classify`]s each batch, derives a
+//! - [`builder`] owns the [`crate::site::Site`]: it [`changes::classify`]s each batch, derives a
 //!   [`plan::RebuildPlan`], re-runs those stages into memory and publishes the files, or the errors;
 //! - [`server`] serves the last good files through the edge core ([`edge_driver`]) and tells the open
 //!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error

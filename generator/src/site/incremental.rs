@@ -1,136 +1,20 @@
-//! The build, stage by stage: load config -> load theme -> discover content -> read the content tree ->
-//! build assets -> load templates -> copy static files -> render documents -> check links -> write
-//! site-wide files. Every stage reports into one set of diagnostics; the build fails, with all of them,
-//! if any is an error.
-//!
-//! [`Site`] is a build kept in memory: [`Site::load`] runs every stage once, and the preview server then
-//! re-runs only the stages a change needs (one document, the stylesheet, the templates, the content
-//! tree). [`build`] is `Site::load` plus the verdict, so `build` and `serve` share these stage functions.
+//! The preview's updates of a [`Site`] kept in memory: re-render one edited document, the pages that
+//! show an edited title, reload the content, the templates or the assets, copy the static files again.
+//! Each re-runs only the stages the change needs and must leave the site as a fresh build would
+//! (the tests compare both).
 
-use crate::assets::{self, AssetInputs, AssetUrls};
-use crate::config::{self, SiteConfig};
-use crate::content::discover::{self, SourceFile};
+use super::model::{Site, failure};
+use super::stages::{build_assets, discover_content, index_sources, load_templates, read_content};
 use crate::content::navigation::ReadingOrder;
-use crate::content::tree::{ContentTree, Document, DocumentId, DocumentKind, TreeOptions};
+use crate::content::tree::{ContentTree, Document, DocumentId, TreeOptions};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
-use crate::markdown::fence_info::parse_fence_info;
-use crate::output::{MemoryOutput, OutputSink, StagedOutput};
-use crate::render::context::SiteContext;
-use crate::render::templates::{TemplateFunctions, Templates};
-use crate::render::{EditedDocuments, RenderJob, RenderedDocument, output_file};
-use crate::{link_check, site_files, theme};
-use anyhow::Result;
-use edgedocs_diagram as diagram;
-use edgedocs_highlight as highlight;
+use crate::link_check;
+use crate::output::{MemoryOutput, OutputSink};
+use crate::render::{EditedDocuments, RenderedDocument};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// What a successful build did.
-#[derive(Debug)]
-pub struct BuildSummary {
-    pub pages: usize,
-    pub sections: usize,
-    pub assets: usize,
-    pub elapsed: Duration,
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl BuildSummary {
-    /// One line for the terminal: `Built 3 pages, 2 sections and 4 assets in 41 ms into public/`.
-    pub fn line(&self, output: &Path) -> String {
-        format!(
-            "Built {} page{}, {} section{} and {} asset{} in {} ms into {}",
-            self.pages,
-            plural(self.pages),
-            self.sections,
-            plural(self.sections),
-            self.assets,
-            plural(self.assets),
-            self.elapsed.as_millis(),
-            output.display()
-        )
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// Builds the site at `root` into the folder `output_dir`, replacing it only when the build succeeds.
-pub fn build_to_folder(root: &Path, output_dir: &Path) -> Result<BuildSummary> {
-    let staged = StagedOutput::new(output_dir)?;
-    let summary = build(root, &staged)?;
-    staged.commit()?;
-    Ok(summary)
-}
-
-/// Builds the site at `root` into `output`. Fails with [`BuildFailed`] listing every error found.
-pub fn build(root: &Path, output: &dyn OutputSink) -> Result<BuildSummary> {
-    let started = Instant::now();
-    let site = Site::load(root, output)?;
-    Ok(site.summary(started.elapsed())?)
-}
-
-/// A built site kept in memory, with what re-running one stage needs: the resolved config, the theme,
-/// the content tree, the compiled templates, the asset URLs, and each document's anchors, links and
-/// diagnostics. Its fields are private; it changes only through the stage methods below.
-pub struct Site {
-    config: SiteConfig,
-    theme: theme::Theme,
-    content_files: Vec<SourceFile>,
-    /// `content/storage/kv.md` -> its index in `content_files`.
-    source_files: HashMap<PathBuf, usize>,
-    tree: ContentTree,
-    order: ReadingOrder,
-    asset_urls: Arc<AssetUrls>,
-    templates: Templates,
-    site_value: tera::Value,
-    /// Files copied from `static/` folders and `content/`, by output path.
-    static_files: HashSet<String>,
-    /// By [`DocumentId`]: what rendering each document left (anchors, links, its diagnostics).
-    rendered: Vec<RenderedDocument>,
-    /// Documents re-read since the tree was built, whose changes stay within their own page.
-    edits: EditedDocuments,
-    stages: StageDiagnostics,
-}
-
-/// Diagnostics of each stage, kept apart so re-running a stage replaces only its own.
-#[derive(Default)]
-struct StageDiagnostics {
-    content: Diagnostics,
-    assets: Diagnostics,
-    templates: Diagnostics,
-    document_templates: Diagnostics,
-    static_files: Diagnostics,
-    /// By the document the link is written in, so one document's links can be checked again alone.
-    links: HashMap<PathBuf, Vec<Diagnostic>>,
-    site_files: Diagnostics,
-}
-
-impl StageDiagnostics {
-    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
-        [
-            &self.content,
-            &self.assets,
-            &self.templates,
-            &self.document_templates,
-            &self.static_files,
-            &self.site_files,
-        ]
-        .into_iter()
-        .flat_map(Diagnostics::iter)
-        .chain(self.links.values().flatten())
-    }
-
-    fn into_failure(self) -> BuildFailed {
-        let mut diagnostics = Diagnostics::new();
-        diagnostics.extend(self.all().cloned());
-        failure(diagnostics)
-    }
-}
 
 /// What [`Site::update_documents`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,111 +38,7 @@ pub enum AssetRebuild {
     /// An asset failed to build; the previous ones stay and the site reports the error.
     Failed,
 }
-
 impl Site {
-    /// Runs every stage. Fails early, like `build`, when the config, the theme, the templates, the content
-    /// or the assets have errors; otherwise returns the site even if rendering found errors (see
-    /// [`Site::check`]).
-    pub fn load(root: &Path, output: &dyn OutputSink) -> Result<Site> {
-        let config = config::load(root)?;
-        let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
-        let mut stages = StageDiagnostics::default();
-        let (content_files, tree) = read_content(&config, &mut stages.content);
-        // The highlighter compiles the grammars the pages use while assets and templates get ready.
-        highlight::warm_up(code_samples(&tree));
-        let asset_urls = Arc::new(build_assets(&config, &theme, output, &mut stages.assets));
-        let templates = load_templates(&config, &theme, &asset_urls, &mut stages.templates);
-        let Some(templates) = templates else {
-            return Err(stages.into_failure().into());
-        };
-        // A theme that does not build stops here (every page would fail the same way); errors in the
-        // content do not: the pages that could be read are rendered and their links checked, so one run
-        // reports every problem.
-        if stages.assets.has_errors() {
-            return Err(stages.into_failure().into());
-        }
-        let site_value = tera::Value::from_serializable(&SiteContext::new(&config, &theme));
-        let mut site = Site {
-            source_files: index_sources(&content_files),
-            order: ReadingOrder::new(&tree),
-            config,
-            theme,
-            content_files,
-            tree,
-            asset_urls,
-            templates,
-            site_value,
-            static_files: HashSet::new(),
-            rendered: Vec::new(),
-            edits: EditedDocuments::default(),
-            stages,
-        };
-        site.check_document_templates();
-        site.copy_static_files(output);
-        site.render_all(output);
-        site.check_links();
-        site.write_site_files(output);
-        Ok(site)
-    }
-
-    pub fn config(&self) -> &SiteConfig {
-        &self.config
-    }
-
-    pub fn theme(&self) -> &theme::Theme {
-        &self.theme
-    }
-
-    /// The source of every document in the tree, relative to the site root (`content/storage/kv.md`).
-    pub fn document_sources(&self) -> impl Iterator<Item = &Path> {
-        self.tree
-            .documents()
-            .iter()
-            .filter(|d| !d.is_virtual)
-            .map(|d| d.source.as_path())
-    }
-
-    /// Whether a document of the site was read from `source` (relative to the root).
-    pub fn has_document(&self, source: &Path) -> bool {
-        self.tree.by_source(source).is_some_and(|document| !document.is_virtual)
-    }
-
-    /// Every diagnostic the site has now, sorted.
-    pub fn diagnostics(&self) -> Diagnostics {
-        let mut diagnostics = Diagnostics::new();
-        diagnostics.extend(self.stages.all().cloned());
-        for document in &self.rendered {
-            diagnostics.extend(document.diagnostics.iter().cloned());
-        }
-        diagnostics.sort();
-        let mut merged = Diagnostics::new();
-        merged.extend(crate::render::templates::merge_repeated_errors(diagnostics.into_vec()));
-        merged
-    }
-
-    /// The warnings when the site has no error, else every diagnostic as [`BuildFailed`].
-    pub fn check(&self) -> Result<Vec<Diagnostic>, BuildFailed> {
-        self.diagnostics().into_result()
-    }
-
-    /// What `build` reports: the counts and warnings, or every error.
-    pub fn summary(&self, elapsed: Duration) -> Result<BuildSummary, BuildFailed> {
-        let warnings = self.check()?;
-        let sections = self
-            .tree
-            .documents()
-            .iter()
-            .filter(|d| d.kind == DocumentKind::Section)
-            .count();
-        Ok(BuildSummary {
-            pages: self.tree.documents().len() - sections,
-            sections,
-            assets: self.asset_urls.len(),
-            elapsed,
-            warnings,
-        })
-    }
-
     /// Re-reads the documents at `sources` (relative to the root) and re-renders each whose change stays
     /// within its own page: the body, headings included (the table of contents is the page's own), or
     /// its `template`; then re-checks the links. A change other pages show (title, weight, description,
@@ -460,107 +240,6 @@ impl Site {
         self.check_links();
     }
 
-    // -- stages ---------------------------------------------------------------------------------------
-
-    fn job(&self) -> RenderJob<'_> {
-        RenderJob {
-            config: &self.config,
-            tree: &self.tree,
-            templates: &self.templates,
-            site_value: &self.site_value,
-            order: &self.order,
-            edits: &self.edits,
-        }
-    }
-
-    /// A `template = "..."` in front matter must name a template of the theme.
-    fn check_document_templates(&mut self) {
-        let mut diagnostics = Diagnostics::new();
-        for document in self.tree.documents() {
-            let document = self.edits.get(document.id).unwrap_or(document);
-            if let Some(template) = &document.front_matter.template
-                && !self.templates.has(template)
-            {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Some(crate::diagnostics::Location::new(&document.source, 2, 1)),
-                        format!("front matter asks for the template `{template}`, which the theme does not have"),
-                    )
-                    .with_help(
-                        "remove `template` to use page.html / section.html, or add the file to the theme's templates/",
-                    ),
-                );
-            }
-        }
-        self.stages.document_templates = diagnostics;
-    }
-
-    fn copy_static_files(&mut self, output: &dyn OutputSink) {
-        let mut diagnostics = Diagnostics::new();
-        self.static_files = site_files::copy_static_files(
-            &self.config.site_root,
-            [&self.theme.static_dir(), &self.config.static_dir()],
-            &self.content_files,
-            output,
-            &mut diagnostics,
-        );
-        for document in self.tree.documents() {
-            let page_file = output_file(&document.path);
-            if self.static_files.contains(&page_file) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        None,
-                        format!(
-                            "the file `{page_file}` copied from a `static/` folder or `content/` would replace the page made from `{}`",
-                            document.source.display()
-                        ),
-                    )
-                    .with_help("remove or rename the file; the page is generated at that path"),
-                );
-            }
-        }
-        self.stages.static_files = diagnostics;
-    }
-
-    fn render_all(&mut self, output: &dyn OutputSink) {
-        self.rendered = self.job().render_all(output);
-    }
-
-    /// Every file of the site's output as it stands, relative to the output folder: the pages, the
-    /// assets, the static files and the site files. The preview stops serving what a rebuild left out.
-    pub fn output_paths(&self) -> HashSet<String> {
-        let mut paths = self.written_files();
-        paths.extend(self.tree.documents().iter().map(|document| output_file(&document.path)));
-        paths
-    }
-
-    /// Every file the build wrote besides the pages, for links to files.
-    fn written_files(&self) -> HashSet<String> {
-        let mut written = self.static_files.clone();
-        written.extend(SITE_FILES.map(str::to_owned));
-        written.extend(
-            self.asset_urls
-                .values()
-                .map(|url| url.trim_start_matches('/').to_owned()),
-        );
-        written
-    }
-
-    /// Checks every internal link of every document.
-    fn check_links(&mut self) {
-        let mut diagnostics = Diagnostics::new();
-        link_check::check(&self.tree, &self.rendered, &self.written_files(), &mut diagnostics);
-        self.stages.links.clear();
-        for diagnostic in diagnostics.into_vec() {
-            let file = diagnostic
-                .location
-                .as_ref()
-                .map(|location| location.file.clone())
-                .unwrap_or_default();
-            self.stages.links.entry(file).or_default().push(diagnostic);
-        }
-    }
-
     /// Checks the links written in the document `id` alone, against the anchors of the pages they reach
     /// (when the document's own anchors are unchanged, no other document's links can change verdict).
     fn check_links_of(&mut self, id: DocumentId) {
@@ -590,35 +269,7 @@ impl Site {
         let source = self.tree.get(id).source.clone();
         self.stages.links.insert(source, diagnostics.into_vec());
     }
-
-    fn write_site_files(&mut self, output: &dyn OutputSink) {
-        let mut diagnostics = Diagnostics::new();
-        let not_found = match self.job().render_not_found() {
-            Ok(html) => html,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                String::new()
-            }
-        };
-        let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
-        let files: [(&str, String); 4] = [
-            (not_found_path, not_found),
-            (sitemap_path, site_files::sitemap(&self.config, &self.tree)),
-            (robots_path, site_files::robots(&self.config)),
-            (headers_path, site_files::headers()),
-        ];
-        for (path, contents) in files {
-            if let Err(error) = output.write(path, contents.as_bytes()) {
-                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
-            }
-        }
-        debug_assert_eq!(output_file("/"), "index.html");
-        self.stages.site_files = diagnostics;
-    }
 }
-
-/// The files every build writes besides the pages, the assets and the static files.
-const SITE_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "_headers"];
 
 /// Whether an edit of one document changes what other pages show of it (navigation, listings,
 /// previous/next, breadcrumbs, the sitemap) or where it lives, so that one re-render is not enough.
@@ -659,127 +310,12 @@ fn same_anchors(before: &[String], after: &[String]) -> bool {
     let after: HashSet<&String> = after.iter().collect();
     before == after
 }
-
-fn failure(diagnostics: Diagnostics) -> BuildFailed {
-    match diagnostics.into_result() {
-        Err(failed) => failed,
-        Ok(_) => BuildFailed::single(Diagnostic::error(None, "the build stopped without an error message")),
-    }
-}
-
-fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| (Path::new("content").join(&file.relative), index))
-        .collect()
-}
-
-/// Stage: discover the files under `content/`.
-fn discover_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
-    let discovered = discover::discover(&config.site_root, &config.content_dir());
-    diagnostics.extend(discovered.errors.iter().map(|error| error.to_diagnostic(None)));
-    discovered.files
-}
-
-/// Stages: discover content, then read the content tree.
-fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
-    if !config.content_dir().is_dir() {
-        diagnostics.push(
-            Diagnostic::error(None, "the site has no `content/` folder")
-                .with_help("create `content/_index.md` for the home page and a Markdown file per page"),
-        );
-    }
-    let content_files = discover_content(config, diagnostics);
-    let tree_options = TreeOptions {
-        root: &config.root,
-        site_title: &config.title,
-        build_drafts: config.build_drafts,
-    };
-    let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
-    (content_files, tree)
-}
-
-/// How many documents the highlighter's warm-up looks through for code samples: enough to find every
-/// language a typical site uses, few enough to cost nothing on a big one.
-const WARM_UP_DOCUMENTS: usize = 200;
-
-/// One code block per language from the first documents, as `(language, code)` for
-/// [`highlight::warm_up`].
-fn code_samples(tree: &ContentTree) -> Vec<(String, String)> {
-    let bodies = tree.documents().iter().take(WARM_UP_DOCUMENTS).map(Document::body);
-    crate::markdown::code_samples::first_block_per_language(bodies)
-        .into_iter()
-        .filter_map(|(info, code)| Some((parse_fence_info(&info).ok()?.lang?, code)))
-        .collect()
-}
-
-/// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
-fn build_assets(
-    config: &SiteConfig,
-    theme: &theme::Theme,
-    output: &dyn OutputSink,
-    diagnostics: &mut Diagnostics,
-) -> AssetUrls {
-    let generated_css = generated_css(theme);
-    let asset_inputs = AssetInputs {
-        site_root: &config.site_root,
-        assets_dir: &theme.assets_dir(),
-        browsers: config.browsers,
-        generated_css: &generated_css,
-    };
-    assets::build(&asset_inputs, output, diagnostics)
-}
-
-/// Stage: load the theme's templates, with functions that know the asset URLs.
-fn load_templates(
-    config: &SiteConfig,
-    theme: &theme::Theme,
-    asset_urls: &Arc<AssetUrls>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Templates> {
-    let functions = TemplateFunctions {
-        asset_urls: Arc::clone(asset_urls),
-        base_url: config.base_url.clone(),
-    };
-    Templates::load(&config.site_root, &theme.templates_dir(), functions, diagnostics)
-}
-
-/// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.
-fn generated_css(theme: &theme::Theme) -> String {
-    let color_themes: Vec<highlight::ColorThemeRef<'_>> = theme
-        .color_themes
-        .iter()
-        .map(|color_theme| highlight::ColorThemeRef {
-            name: &color_theme.name,
-            appearance: match color_theme.appearance {
-                theme::Appearance::Light => highlight::Appearance::Light,
-                theme::Appearance::Dark => highlight::Appearance::Dark,
-            },
-        })
-        .collect();
-    let mut css = highlight::highlight_css(&color_themes);
-    css.push_str(diagram::diagram_css());
-    css
-}
-
-/// The output folder of a site: `<root>/public` unless given.
-pub fn default_output_dir(root: &Path) -> PathBuf {
-    root.join("public")
-}
-
-impl From<BuildFailed> for Diagnostics {
-    fn from(failed: BuildFailed) -> Self {
-        let mut diagnostics = Diagnostics::new();
-        diagnostics.extend(failed.diagnostics);
-        diagnostics
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::build;
     use super::*;
     use std::collections::BTreeMap;
+    use std::path::Path;
 
     use crate::test_fixtures::fixture_site;
 

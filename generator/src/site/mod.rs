@@ -1,0 +1,41 @@
+//! The build, stage by stage: load config -> load theme -> discover content -> read the content tree ->
+//! build assets -> load templates -> copy static files -> render documents -> check links -> write
+//! site-wide files. Every stage reports into one set of diagnostics; the build fails, with all of them,
+//! if any is an error.
+//!
+//! [`Site`] is a build kept in memory: [`Site::load`] runs every stage once ([`stages`]), and the
+//! preview server then re-runs only the stages a change needs ([`incremental`]). [`build`] is
+//! `Site::load` plus the verdict, so `build` and `serve` share the same stages.
+
+mod incremental;
+mod model;
+mod stages;
+mod summary;
+
+pub use incremental::{AssetRebuild, DocumentUpdate};
+pub use model::Site;
+pub use summary::BuildSummary;
+
+use crate::output::{OutputSink, StagedOutput};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Builds the site at `root` into the folder `output_dir`, replacing it only when the build succeeds.
+pub fn build_to_folder(root: &Path, output_dir: &Path) -> Result<BuildSummary> {
+    let staged = StagedOutput::new(output_dir)?;
+    let summary = build(root, &staged)?;
+    staged.commit()?;
+    Ok(summary)
+}
+
+/// Builds the site at `root` into `output`. Fails with [`BuildFailed`] listing every error found.
+pub fn build(root: &Path, output: &dyn OutputSink) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let site = Site::load(root, output)?;
+    Ok(site.summary(started.elapsed())?)
+}
+/// The output folder of a site: `<root>/public` unless given.
+pub fn default_output_dir(root: &Path) -> PathBuf {
+    root.join("public")
+}

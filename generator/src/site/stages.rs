@@ -1,0 +1,244 @@
+//! The build's stages, in order: discover content -> read the content tree -> build assets -> load
+//! templates -> copy static files -> render documents -> check links -> write site-wide files. Each
+//! reports into its own diagnostics, so re-running one replaces only its own.
+
+use super::model::Site;
+use crate::assets::{self, AssetInputs, AssetUrls};
+use crate::config::SiteConfig;
+use crate::content::discover::{self, SourceFile};
+use crate::content::tree::{ContentTree, Document, TreeOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::fence_info::parse_fence_info;
+use crate::output::OutputSink;
+use crate::render::templates::{TemplateFunctions, Templates};
+use crate::render::{RenderJob, output_file};
+use crate::{link_check, site_files, theme};
+use edgedocs_diagram as diagram;
+use edgedocs_highlight as highlight;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+impl Site {
+    pub(super) fn job(&self) -> RenderJob<'_> {
+        RenderJob {
+            config: &self.config,
+            tree: &self.tree,
+            templates: &self.templates,
+            site_value: &self.site_value,
+            order: &self.order,
+            edits: &self.edits,
+        }
+    }
+
+    /// A `template = "..."` in front matter must name a template of the theme.
+    pub(super) fn check_document_templates(&mut self) {
+        let mut diagnostics = Diagnostics::new();
+        for document in self.tree.documents() {
+            let document = self.edits.get(document.id).unwrap_or(document);
+            if let Some(template) = &document.front_matter.template
+                && !self.templates.has(template)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(crate::diagnostics::Location::new(&document.source, 2, 1)),
+                        format!("front matter asks for the template `{template}`, which the theme does not have"),
+                    )
+                    .with_help(
+                        "remove `template` to use page.html / section.html, or add the file to the theme's templates/",
+                    ),
+                );
+            }
+        }
+        self.stages.document_templates = diagnostics;
+    }
+
+    pub(super) fn copy_static_files(&mut self, output: &dyn OutputSink) {
+        let mut diagnostics = Diagnostics::new();
+        self.static_files = site_files::copy_static_files(
+            &self.config.site_root,
+            [&self.theme.static_dir(), &self.config.static_dir()],
+            &self.content_files,
+            output,
+            &mut diagnostics,
+        );
+        for document in self.tree.documents() {
+            let page_file = output_file(&document.path);
+            if self.static_files.contains(&page_file) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "the file `{page_file}` copied from a `static/` folder or `content/` would replace the page made from `{}`",
+                            document.source.display()
+                        ),
+                    )
+                    .with_help("remove or rename the file; the page is generated at that path"),
+                );
+            }
+        }
+        self.stages.static_files = diagnostics;
+    }
+
+    pub(super) fn render_all(&mut self, output: &dyn OutputSink) {
+        self.rendered = self.job().render_all(output);
+    }
+
+    /// Every file of the site's output as it stands, relative to the output folder: the pages, the
+    /// assets, the static files and the site files. The preview stops serving what a rebuild left out.
+    pub fn output_paths(&self) -> HashSet<String> {
+        let mut paths = self.written_files();
+        paths.extend(self.tree.documents().iter().map(|document| output_file(&document.path)));
+        paths
+    }
+
+    /// Every file the build wrote besides the pages, for links to files.
+    pub(super) fn written_files(&self) -> HashSet<String> {
+        let mut written = self.static_files.clone();
+        written.extend(SITE_FILES.map(str::to_owned));
+        written.extend(
+            self.asset_urls
+                .values()
+                .map(|url| url.trim_start_matches('/').to_owned()),
+        );
+        written
+    }
+
+    /// Checks every internal link of every document.
+    pub(super) fn check_links(&mut self) {
+        let mut diagnostics = Diagnostics::new();
+        link_check::check(&self.tree, &self.rendered, &self.written_files(), &mut diagnostics);
+        self.stages.links.clear();
+        for diagnostic in diagnostics.into_vec() {
+            let file = diagnostic
+                .location
+                .as_ref()
+                .map(|location| location.file.clone())
+                .unwrap_or_default();
+            self.stages.links.entry(file).or_default().push(diagnostic);
+        }
+    }
+
+    pub(super) fn write_site_files(&mut self, output: &dyn OutputSink) {
+        let mut diagnostics = Diagnostics::new();
+        let not_found = match self.job().render_not_found() {
+            Ok(html) => html,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                String::new()
+            }
+        };
+        let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
+        let files: [(&str, String); 4] = [
+            (not_found_path, not_found),
+            (sitemap_path, site_files::sitemap(&self.config, &self.tree)),
+            (robots_path, site_files::robots(&self.config)),
+            (headers_path, site_files::headers()),
+        ];
+        for (path, contents) in files {
+            if let Err(error) = output.write(path, contents.as_bytes()) {
+                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+            }
+        }
+        debug_assert_eq!(output_file("/"), "index.html");
+        self.stages.site_files = diagnostics;
+    }
+}
+
+/// The files every build writes besides the pages, the assets and the static files.
+const SITE_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "_headers"];
+pub(super) fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| (Path::new("content").join(&file.relative), index))
+        .collect()
+}
+
+/// Stage: discover the files under `content/`.
+pub(super) fn discover_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
+    let discovered = discover::discover(&config.site_root, &config.content_dir());
+    diagnostics.extend(discovered.errors.iter().map(|error| error.to_diagnostic(None)));
+    discovered.files
+}
+
+/// Stages: discover content, then read the content tree.
+pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
+    if !config.content_dir().is_dir() {
+        diagnostics.push(
+            Diagnostic::error(None, "the site has no `content/` folder")
+                .with_help("create `content/_index.md` for the home page and a Markdown file per page"),
+        );
+    }
+    let content_files = discover_content(config, diagnostics);
+    let tree_options = TreeOptions {
+        root: &config.root,
+        site_title: &config.title,
+        build_drafts: config.build_drafts,
+    };
+    let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
+    (content_files, tree)
+}
+
+/// How many documents the highlighter's warm-up looks through for code samples: enough to find every
+/// language a typical site uses, few enough to cost nothing on a big one.
+const WARM_UP_DOCUMENTS: usize = 200;
+
+/// One code block per language from the first documents, as `(language, code)` for
+/// [`highlight::warm_up`].
+pub(super) fn code_samples(tree: &ContentTree) -> Vec<(String, String)> {
+    let bodies = tree.documents().iter().take(WARM_UP_DOCUMENTS).map(Document::body);
+    crate::markdown::code_samples::first_block_per_language(bodies)
+        .into_iter()
+        .filter_map(|(info, code)| Some((parse_fence_info(&info).ok()?.lang?, code)))
+        .collect()
+}
+
+/// Stage: build the theme's assets, with the generated CSS appended to the stylesheet.
+pub(super) fn build_assets(
+    config: &SiteConfig,
+    theme: &theme::Theme,
+    output: &dyn OutputSink,
+    diagnostics: &mut Diagnostics,
+) -> AssetUrls {
+    let generated_css = generated_css(theme);
+    let asset_inputs = AssetInputs {
+        site_root: &config.site_root,
+        assets_dir: &theme.assets_dir(),
+        browsers: config.browsers,
+        generated_css: &generated_css,
+    };
+    assets::build(&asset_inputs, output, diagnostics)
+}
+
+/// Stage: load the theme's templates, with functions that know the asset URLs.
+pub(super) fn load_templates(
+    config: &SiteConfig,
+    theme: &theme::Theme,
+    asset_urls: &Arc<AssetUrls>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Templates> {
+    let functions = TemplateFunctions {
+        asset_urls: Arc::clone(asset_urls),
+        base_url: config.base_url.clone(),
+    };
+    Templates::load(&config.site_root, &theme.templates_dir(), functions, diagnostics)
+}
+
+/// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.
+pub(super) fn generated_css(theme: &theme::Theme) -> String {
+    let color_themes: Vec<highlight::ColorThemeRef<'_>> = theme
+        .color_themes
+        .iter()
+        .map(|color_theme| highlight::ColorThemeRef {
+            name: &color_theme.name,
+            appearance: match color_theme.appearance {
+                theme::Appearance::Light => highlight::Appearance::Light,
+                theme::Appearance::Dark => highlight::Appearance::Dark,
+            },
+        })
+        .collect();
+    let mut css = highlight::highlight_css(&color_themes);
+    css.push_str(diagram::diagram_css());
+    css
+}
