@@ -244,15 +244,47 @@ fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Rea
     })
 }
 
+/// Places the read documents in a tree: their URLs, titles, parents and ordered children.
 fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTree {
-    // Sections by folder, so every document can find its parent and every folder its URL segment.
-    let mut section_slugs: HashMap<String, Option<String>> = HashMap::new();
-    for document in &read {
-        if document.kind == SourceKind::SectionIndex {
-            section_slugs.insert(document.folder.clone(), document.front_matter.slug.clone());
-        }
+    let folders = SectionFolders::new(&read);
+    let placed = place_documents(read, &folders, diagnostics);
+    let Placed {
+        mut documents,
+        folder_of,
+        by_path,
+        by_source,
+        unreadable,
+    } = placed;
+    let root = link_parents(&mut documents, &folder_of);
+    order_children(&mut documents);
+    ContentTree {
+        documents,
+        root,
+        by_path,
+        by_source,
+        unreadable,
     }
-    let folder_path = |folder: &str| -> String {
+}
+
+/// The folders that are sections (they have an `_index.md`) and the URL segment each writes: its
+/// `slug`, or its own name.
+struct SectionFolders {
+    slugs: HashMap<String, Option<String>>,
+}
+
+impl SectionFolders {
+    fn new(read: &[ReadDocument]) -> Self {
+        let slugs = read
+            .iter()
+            .filter(|document| document.kind == SourceKind::SectionIndex)
+            .map(|document| (document.folder.clone(), document.front_matter.slug.clone()))
+            .collect();
+        Self { slugs }
+    }
+
+    /// The URL path of a folder under `content/`: `storage/guides` -> `/storage/guides/`, with each
+    /// section's slug in place of its name.
+    fn url_path(&self, folder: &str) -> String {
         let mut path = String::from("/");
         let mut prefix = String::new();
         for segment in folder.split('/').filter(|s| !s.is_empty()) {
@@ -260,56 +292,82 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
                 prefix.push('/');
             }
             prefix.push_str(segment);
-            let written = section_slugs.get(&prefix).cloned().flatten();
+            let written = self.slugs.get(&prefix).cloned().flatten();
             path.push_str(written.as_deref().unwrap_or(segment));
             path.push('/');
         }
         path
-    };
+    }
+}
 
-    let mut documents = Vec::with_capacity(read.len());
-    let mut by_path: HashMap<String, DocumentId> = HashMap::new();
-    let mut by_source = HashMap::new();
-    let mut unreadable = HashSet::new();
-    let mut folder_of: Vec<String> = Vec::with_capacity(read.len());
-    for document in read {
-        let id = DocumentId(documents.len());
-        let path = match document.kind {
-            SourceKind::SectionIndex => folder_path(&document.folder),
-            SourceKind::BundlePage => match &document.front_matter.slug {
-                Some(slug) => {
-                    let parent = document.folder.rsplit_once('/').map_or("", |(parent, _)| parent);
-                    format!("{}{slug}/", folder_path(parent))
-                }
-                None => folder_path(&document.folder),
-            },
-            _ => {
-                let segment = document
-                    .front_matter
-                    .slug
-                    .clone()
-                    .or_else(|| document.stem.clone())
-                    .unwrap_or_default();
-                format!("{}{segment}/", folder_path(&document.folder))
+/// The URL path of a document: its folder's for a section, its folder's (or its slug) for a bundle
+/// page, its folder's plus its stem (or its slug) for a plain page.
+fn document_path(document: &ReadDocument, folders: &SectionFolders) -> String {
+    match document.kind {
+        SourceKind::SectionIndex => folders.url_path(&document.folder),
+        SourceKind::BundlePage => match &document.front_matter.slug {
+            Some(slug) => {
+                let parent = document.folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+                format!("{}{slug}/", folders.url_path(parent))
             }
-        };
-        let (title, title_from_heading) = match &document.front_matter.title {
-            Some(title) => (title.clone(), false),
-            None => match first_heading(&document.text[document.body_start..]) {
-                Some(heading) => (heading, true),
-                None => (
-                    humanize(
-                        document
-                            .stem
-                            .as_deref()
-                            .unwrap_or_else(|| last_segment(&document.folder)),
-                    ),
-                    false,
-                ),
-            },
-        };
-        if let Some(existing) = by_path.get(&path) {
-            let existing: &Document = &documents[existing.0];
+            None => folders.url_path(&document.folder),
+        },
+        _ => {
+            let segment = document
+                .front_matter
+                .slug
+                .clone()
+                .or_else(|| document.stem.clone())
+                .unwrap_or_default();
+            format!("{}{segment}/", folders.url_path(&document.folder))
+        }
+    }
+}
+
+/// The title from front matter, else the body's first `#` heading (then `true`: the page leaves it
+/// out of its body), else the file or folder name made readable.
+fn document_title(document: &ReadDocument) -> (String, bool) {
+    if let Some(title) = &document.front_matter.title {
+        return (title.clone(), false);
+    }
+    match first_heading(&document.text[document.body_start..]) {
+        Some(heading) => (heading, true),
+        None => (
+            humanize(
+                document
+                    .stem
+                    .as_deref()
+                    .unwrap_or_else(|| last_segment(&document.folder)),
+            ),
+            false,
+        ),
+    }
+}
+
+/// The documents with their URLs and titles, before parents and children are linked.
+struct Placed {
+    documents: Vec<Document>,
+    /// By document: the folder under `content/` it belongs to.
+    folder_of: Vec<String>,
+    by_path: HashMap<String, DocumentId>,
+    by_source: HashMap<PathBuf, DocumentId>,
+    unreadable: HashSet<PathBuf>,
+}
+
+/// Gives every document its URL and title; a document whose URL is taken is reported and left out.
+fn place_documents(read: Vec<ReadDocument>, folders: &SectionFolders, diagnostics: &mut Diagnostics) -> Placed {
+    let mut placed = Placed {
+        documents: Vec::with_capacity(read.len()),
+        folder_of: Vec::with_capacity(read.len()),
+        by_path: HashMap::new(),
+        by_source: HashMap::new(),
+        unreadable: HashSet::new(),
+    };
+    for document in read {
+        let id = DocumentId(placed.documents.len());
+        let path = document_path(&document, folders);
+        if let Some(existing) = placed.by_path.get(&path) {
+            let existing: &Document = &placed.documents[existing.0];
             diagnostics.push(
                 Diagnostic::error(
                     Some(Location::new(&document.source, 1, 1)),
@@ -321,13 +379,14 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
                 )
                 .with_help("rename one of the files, or give one of them a different `slug` in its front matter"),
             );
-            unreadable.insert(document.source);
+            placed.unreadable.insert(document.source);
             continue;
         }
-        by_path.insert(path.clone(), id);
-        by_source.insert(document.source.clone(), id);
-        folder_of.push(document.folder.clone());
-        documents.push(Document {
+        let (title, title_from_heading) = document_title(&document);
+        placed.by_path.insert(path.clone(), id);
+        placed.by_source.insert(document.source.clone(), id);
+        placed.folder_of.push(document.folder.clone());
+        placed.documents.push(Document {
             id,
             kind: if document.kind == SourceKind::SectionIndex {
                 DocumentKind::Section
@@ -347,23 +406,28 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
             is_virtual: document.is_virtual,
         });
     }
+    placed
+}
 
+/// Links every document to its parent section (the nearest folder above with an `_index.md`) and
+/// returns the root section.
+fn link_parents(documents: &mut [Document], folder_of: &[String]) -> DocumentId {
     let section_by_folder: HashMap<&str, DocumentId> = documents
         .iter()
-        .zip(&folder_of)
+        .zip(folder_of)
         .filter(|(document, _)| document.is_section())
         .map(|(document, folder)| (folder.as_str(), document.id))
         .collect();
     let root = section_by_folder[""];
     let parents: Vec<Option<DocumentId>> = documents
         .iter()
-        .zip(&folder_of)
+        .zip(folder_of)
         .map(|(document, folder)| {
             let mut search: Option<&str> = if document.is_section() {
                 if folder.is_empty() {
                     None
                 } else {
-                    Some(folder.rsplit_once('/').map_or("", |(parent, _)| parent))
+                    Some(parent_folder(folder))
                 }
             } else {
                 Some(folder.as_str())
@@ -375,7 +439,7 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
                 search = if candidate.is_empty() {
                     None
                 } else {
-                    Some(candidate.rsplit_once('/').map_or("", |(parent, _)| parent))
+                    Some(parent_folder(candidate))
                 };
             }
             None
@@ -387,6 +451,16 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
             documents[parent.0].children.push(DocumentId(index));
         }
     }
+    root
+}
+
+/// `storage/guides` -> `storage`; `storage` -> ``.
+fn parent_folder(folder: &str) -> &str {
+    folder.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+/// Orders every section's children: by weight (lower first, unweighted last), then by title.
+fn order_children(documents: &mut [Document]) {
     let order_keys: Vec<(bool, i64, String)> = documents
         .iter()
         .map(|d| {
@@ -397,15 +471,8 @@ fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTr
             )
         })
         .collect();
-    for document in &mut documents {
+    for document in documents {
         document.children.sort_by(|a, b| order_keys[a.0].cmp(&order_keys[b.0]));
-    }
-    ContentTree {
-        documents,
-        root,
-        by_path,
-        by_source,
-        unreadable,
     }
 }
 
