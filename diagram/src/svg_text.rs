@@ -1,18 +1,9 @@
 //! Writing SVG text safely: XML escaping for text and attribute values, and compact numbers.
 
-/// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe as element text and in double-quoted attributes.
+/// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe as element text and in quoted attributes.
 pub fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(character),
-        }
-    }
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, text);
     escaped
 }
 

@@ -5,10 +5,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::html::{push_escaped_attribute, push_escaped_text};
 use super::languages::{Language, find_language, plain_text, similar_languages};
 use super::line_ranges::LineRanges;
 use super::tokenize::LineHighlighter;
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 /// A rendered code frame and what the author should know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,15 +166,15 @@ pub fn render_code_frame(info: &FrameOptions<'_>, code: &str) -> Rendered {
 
     let mut html = String::with_capacity(code.len() * 2 + 320);
     html.push_str("<figure class=\"code-frame\" data-lang=\"");
-    push_escaped_attribute(&mut html, &lang_attribute);
+    let _ = escape_html(&mut html, &lang_attribute);
     html.push_str("\">\n  <figcaption class=\"code-frame__header\">\n");
     if let Some(title) = info.title {
         html.push_str("    <span class=\"code-frame__title\">");
-        push_escaped_text(&mut html, title);
+        let _ = escape_html_body_text(&mut html, title);
         html.push_str("</span>\n");
     }
     html.push_str("    <span class=\"code-frame__lang\">");
-    push_escaped_text(&mut html, &label);
+    let _ = escape_html_body_text(&mut html, &label);
     html.push_str(
         "</span>\n    <button type=\"button\" class=\"code-frame__copy\" hidden>Copy</button>\n  \
          </figcaption>\n  <pre class=\"code\"><code>",

@@ -27,7 +27,6 @@ macro_rules! assert_named_snapshot {
 
 mod css;
 mod frame;
-mod html;
 #[cfg(test)]
 mod identifier_classes;
 mod languages;

@@ -11,10 +11,10 @@ use std::rc::Rc;
 
 use syntect::parsing::{ParseState, ParsingError, SyntaxReference, SyntaxSet};
 
-use super::html::push_escaped_text;
 use super::languages::{Language, LanguageMode, syntax_set};
 use super::line_cache::{LineKey, ParsedLine};
 use super::token_class::{ClassStack, TokenClass};
+use pulldown_cmark_escape::escape_html_body_text;
 
 /// A run of one line's text with one class (`None`: plain).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl LineHighlighter {
     pub fn write_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
         match self.mode {
             LanguageMode::PlainText => {
-                push_escaped_text(out, trim_line_ending(line));
+                let _ = escape_html_body_text(&mut *out, trim_line_ending(line));
                 Ok(())
             }
             LanguageMode::Source => self.write_source_line(line, out),
@@ -94,7 +94,7 @@ impl LineHighlighter {
                 self.write_source_line(command, out)
             }
             None => {
-                push_escaped_text(out, content);
+                let _ = escape_html_body_text(&mut *out, content);
                 Ok(())
             }
         }
@@ -191,12 +191,14 @@ fn write_segments(segments: &[Segment], content: &str, out: &mut String) {
     for segment in segments {
         let text = &content[segment.bytes.clone()];
         match segment.class {
-            None => push_escaped_text(out, text),
+            None => {
+                let _ = escape_html_body_text(&mut *out, text);
+            }
             Some(class) => {
                 out.push_str("<span class=\"");
                 out.push_str(class.css_class());
                 out.push_str("\">");
-                push_escaped_text(out, text);
+                let _ = escape_html_body_text(&mut *out, text);
                 out.push_str("</span>");
             }
         }
