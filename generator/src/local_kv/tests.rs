@@ -514,6 +514,53 @@ fn concurrent_writers_on_separate_connections_never_see_database_is_locked() {
     assert_eq!(total, writers * keys_per_writer);
 }
 
+fn sqlite_error(code: i32) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+}
+
+#[test]
+fn busy_attempts_are_retried_until_they_succeed() {
+    let mut calls = 0;
+    let result = retry_while_busy(BUSY_TIMEOUT, || {
+        calls += 1;
+        match calls {
+            1 => Err(sqlite_error(rusqlite::ffi::SQLITE_BUSY)),
+            2 => Err(sqlite_error(rusqlite::ffi::SQLITE_LOCKED)),
+            _ => Ok("switched"),
+        }
+    });
+    assert_eq!(result.unwrap(), "switched");
+    assert_eq!(calls, 3);
+}
+
+#[test]
+fn other_failures_are_not_retried() {
+    let mut calls = 0;
+    let result: rusqlite::Result<()> = retry_while_busy(BUSY_TIMEOUT, || {
+        calls += 1;
+        Err(sqlite_error(rusqlite::ffi::SQLITE_NOTADB))
+    });
+    assert_eq!(
+        result.unwrap_err().sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    );
+    assert_eq!(calls, 1);
+}
+
+#[test]
+fn a_lock_held_past_the_deadline_is_reported_as_busy() {
+    let deadline = Duration::from_millis(30);
+    let started = Instant::now();
+    let mut calls = 0;
+    let result: rusqlite::Result<()> = retry_while_busy(deadline, || {
+        calls += 1;
+        Err(sqlite_error(rusqlite::ffi::SQLITE_BUSY))
+    });
+    assert!(is_busy(&result.unwrap_err()));
+    assert!(started.elapsed() >= deadline, "it waited the whole deadline");
+    assert!(calls > 2, "it tried more than once: {calls}");
+}
+
 #[test]
 fn one_handle_serves_many_threads() {
     let test = TestStore::new();
