@@ -232,6 +232,25 @@ fn refused_inputs_say_what_is_wrong_and_how_to_fix_it() {
             "error: expirationTtl is 59 s; KV needs at least 60 s\n  help: use a TTL of 60 seconds or more\n",
         ),
         (
+            "ttl longer than KV takes",
+            vec!["kv", "put", "k", "v", "--ttl", "2147483648"],
+            "error: expirationTtl is 2147483648 s; KV takes at most 2147483647 s (about 68 years)\n  \
+             help: use a TTL of 2147483647 seconds or less, or none for a key that never expires\n",
+        ),
+        (
+            "ttl that would saturate",
+            vec!["kv", "put", "k", "v", "--ttl", "18446744073709551615"],
+            "error: expirationTtl is 18446744073709551615 s; KV takes at most 2147483647 s (about 68 years)\n  \
+             help: use a TTL of 2147483647 seconds or less, or none for a key that never expires\n",
+        ),
+        (
+            "expiration in milliseconds",
+            vec!["kv", "put", "k", "v", "--expiration", "1900000000000"],
+            "error: the expiration 1900000000000 is later than KV takes: 2147483647 (2038-01-19 03:14:07 UTC)\n  \
+             help: give a Unix time in seconds (not milliseconds) of 2147483647 or earlier, \
+             or none for a key that never expires\n",
+        ),
+        (
             "metadata not JSON",
             vec!["kv", "put", "k", "v", "--metadata", "{author: ana}"],
             "error: --metadata is not valid JSON at column 2: key must be a string\n  {author: ana}\n   ^\n  \

@@ -40,10 +40,11 @@ struct PutArgs {
     /// Read the value from this file (UTF-8 text, up to 25 MiB) instead.
     #[arg(long, value_name = "FILE", conflicts_with = "value")]
     path: Option<PathBuf>,
-    /// Delete the key this many seconds from now (at least 60).
+    /// Delete the key this many seconds from now: 60 to 2147483647 (about 68 years).
     #[arg(long, value_name = "SECONDS", conflicts_with = "expiration")]
     ttl: Option<u64>,
-    /// Delete the key at this time, in seconds since the Unix epoch (at least 60 s from now).
+    /// Delete the key at this time, in seconds since the Unix epoch: at least 60 s from now, at most
+    /// 2147483647 (2038-01-19 03:14:07 UTC).
     #[arg(long, value_name = "UNIX_TIME")]
     expiration: Option<u64>,
     /// Metadata to store with the key, as JSON: --metadata '{"author":"ana"}'.

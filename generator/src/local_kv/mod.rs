@@ -5,14 +5,15 @@
 //!
 //! SQLite runs in WAL mode with a busy timeout: readers never wait and never write, and a writer
 //! waits up to [`BUSY_TIMEOUT`] for another process's write to finish. Processes that open a new
-//! file at the same moment take turns switching it to WAL (`use_write_ahead_log`). Every write is one
-//! `BEGIN IMMEDIATE` transaction, so it either lands whole or not at all. Expired keys are hidden
-//! from reads at once and removed by the next write (`put` or `delete`).
+//! file at the same moment retry its switch to WAL until one of them has made it
+//! (`use_write_ahead_log`). Every write is one `BEGIN IMMEDIATE` transaction, so it either lands
+//! whole or not at all. Expired keys are hidden from reads at once and removed by the next write
+//! (`put` or `delete`).
 
 mod cursor;
 mod error;
 
-pub use error::{BUSY_TIMEOUT, LocalKvError};
+pub use error::{BUSY_TIMEOUT, LocalKvError, MAX_EXPIRATION_SECONDS};
 
 use edgedocs_edge::{
     KvListEntry, KvWrite, MAX_LIST_PAGE_KEYS, MIN_EXPIRATION_TTL_SECONDS, validate_kv_key, validate_kv_write,
@@ -163,15 +164,21 @@ impl LocalKv {
 
     /// [`Self::put`] with an absolute expiration (seconds since the Unix epoch, at least
     /// [`MIN_EXPIRATION_TTL_SECONDS`] ahead), like KV's `expiration` option. A write may have a TTL or
-    /// an expiration, not both.
+    /// an expiration, not both; either is at most [`MAX_EXPIRATION_SECONDS`].
     pub fn put_with_expiration(&self, write: &KvWrite, expiration_unix: Option<u64>) -> Result<(), LocalKvError> {
         validate_kv_write(write)?;
         let now = self.now();
         let expiration = match (write.expiration_ttl, expiration_unix) {
             (Some(_), Some(_)) => return Err(LocalKvError::ConflictingExpiration),
+            (Some(seconds), None) if seconds > MAX_EXPIRATION_SECONDS => {
+                return Err(LocalKvError::ExpirationTtlTooLong { seconds });
+            }
             (Some(ttl), None) => Some(now.saturating_add(ttl)),
             (None, Some(expiration)) if expiration < now.saturating_add(MIN_EXPIRATION_TTL_SECONDS) => {
                 return Err(LocalKvError::ExpirationTooSoon { expiration, now });
+            }
+            (None, Some(expiration)) if expiration > MAX_EXPIRATION_SECONDS => {
+                return Err(LocalKvError::ExpirationTooLate { expiration });
             }
             (None, expiration) => expiration,
         };
