@@ -426,34 +426,67 @@ fn edge_response(response: EdgeResponse) -> Response {
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
     File(String),
-    /// A folder asked for without its trailing slash: redirect to it.
-    AddSlash,
+    /// A folder asked for without its trailing slash: redirect to it. Holds the folder's normalised
+    /// path below the root (`storage/kv`), never empty.
+    AddSlash(String),
     NotFound,
 }
 
+/// Resolves a request path like a static host, after normalising it: `%XX` decoded, `\` read as `/`
+/// (as browsers do), runs of slashes collapsed; `.` and `..` segments find nothing.
 fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
     let Some(decoded) = percent_decode(path) else {
         return Resolved::NotFound;
     };
-    let relative = decoded.trim_start_matches('/');
-    if relative.split('/').any(|segment| segment == ".." || segment == ".") {
+    let segments: Vec<&str> = decoded
+        .split(['/', '\\'])
+        .filter(|segment| !segment.is_empty())
+        .collect();
+    if segments.iter().any(|segment| *segment == ".." || *segment == ".") {
         return Resolved::NotFound;
     }
-    if relative.is_empty() || relative.ends_with('/') {
-        let index = format!("{relative}index.html");
+    let relative = segments.join("/");
+    if relative.is_empty() || decoded.ends_with(['/', '\\']) {
+        let index = match relative.as_str() {
+            "" => "index.html".to_owned(),
+            folder => format!("{folder}/index.html"),
+        };
         return if files.contains_key(&index) {
             Resolved::File(index)
         } else {
             Resolved::NotFound
         };
     }
-    if files.contains_key(relative) {
-        return Resolved::File(relative.to_owned());
+    if files.contains_key(&relative) {
+        return Resolved::File(relative);
     }
     if files.contains_key(&format!("{relative}/index.html")) {
-        return Resolved::AddSlash;
+        return Resolved::AddSlash(relative);
     }
     Resolved::NotFound
+}
+
+/// The `Location` of the redirect to a folder's trailing slash: built from the normalised `folder`,
+/// each segment percent-encoded, so it always starts with one `/` and a segment, never `//` or `/\`
+/// (which a browser would read as another host).
+fn folder_location(folder: &str, query: Option<&str>) -> String {
+    let mut location = String::with_capacity(folder.len() + 2);
+    for segment in folder.split('/') {
+        location.push('/');
+        for byte in segment.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+                location.push(char::from(byte));
+            } else {
+                location.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    location.push('/');
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
 }
 
 /// Decodes `%XX` escapes of a URL path; `None` when they do not make UTF-8.
@@ -498,17 +531,9 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     };
     let (status, name, contents) = match (resolved, file) {
         (Resolved::File(name), Some(contents)) => (StatusCode::OK, name, contents),
-        (Resolved::AddSlash, _) => {
-            let query = request
-                .uri()
-                .query()
-                .map(|query| format!("?{query}"))
-                .unwrap_or_default();
-            return (
-                StatusCode::TEMPORARY_REDIRECT,
-                [(header::LOCATION, format!("{path}/{query}"))],
-            )
-                .into_response();
+        (Resolved::AddSlash(folder), _) => {
+            let location = folder_location(&folder, request.uri().query());
+            return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response();
         }
         _ if !has_site && path_expects_html(&path) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -643,7 +668,15 @@ mod tests {
         let cases = [
             ("/", Resolved::File("index.html".into())),
             ("/storage/kv/", Resolved::File("storage/kv/index.html".into())),
-            ("/storage/kv", Resolved::AddSlash),
+            ("/storage/kv", Resolved::AddSlash("storage/kv".into())),
+            ("//storage", Resolved::AddSlash("storage".into())),
+            ("/\\storage", Resolved::AddSlash("storage".into())),
+            ("/%2F%2Fstorage", Resolved::AddSlash("storage".into())),
+            ("/%5Cstorage", Resolved::AddSlash("storage".into())),
+            ("///storage//kv", Resolved::AddSlash("storage/kv".into())),
+            ("//storage//kv//", Resolved::File("storage/kv/index.html".into())),
+            ("/storage/..\\index.html", Resolved::NotFound),
+            ("/storage/%2E%2E/index.html", Resolved::NotFound),
             ("/storage/kv/index.html", Resolved::File("storage/kv/index.html".into())),
             ("/assets/main.abc.css", Resolved::File("assets/main.abc.css".into())),
             (
@@ -657,6 +690,19 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(resolve(&files, path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn folder_redirects_never_leave_the_site() {
+        for (folder, query, location) in [
+            ("storage", None, "/storage/"),
+            ("storage/kv", Some("tab=rust"), "/storage/kv/?tab=rust"),
+            ("storage/r2 files", None, "/storage/r2%20files/"),
+            ("notes/é", None, "/notes/%C3%A9/"),
+            ("a\\b/c?d#e%f", None, "/a%5Cb/c%3Fd%23e%25f/"),
+        ] {
+            assert_eq!(folder_location(folder, query), location, "{folder}");
         }
     }
 
@@ -896,6 +942,19 @@ mod tests {
         assert_eq!(upgrade(&format!("http://evil.example:{port}")), 403);
         assert_eq!(upgrade("null"), 403);
         assert_eq!(upgrade(&format!("http://127.0.0.1:{port}")), 101);
+    }
+
+    #[test]
+    fn folder_redirects_with_doubled_slashes_stay_on_the_site() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        for path in ["//x", "/\\x", "/%2F%2Fx", "///x", "/%5Cx", "/x", "//x?a=1"] {
+            let answer = site.get(path, &host);
+            assert_eq!(answer.status, 307, "{path}");
+            let location = answer.header("location").unwrap();
+            let expected = if path.ends_with("?a=1") { "/x/?a=1" } else { "/x/" };
+            assert_eq!(location, expected, "{path}");
+        }
     }
 
     #[test]
