@@ -6,9 +6,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use edgedocs::config::CONFIG_FILE;
 use edgedocs::local_kv::LocalKv;
-use edgedocs_edge::{KvListEntry, KvWrite, MAX_LIST_PAGE_KEYS};
+use edgedocs_edge::{KvListEntry, KvWrite, MAX_LIST_PAGE_KEYS, MAX_VALUE_BYTES};
 use serde::Serialize;
-use std::io::Write;
+use std::fs::{File, Metadata};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -36,13 +37,14 @@ struct PutArgs {
     /// The value to store (up to 25 MiB).
     #[arg(required_unless_present = "path")]
     value: Option<String>,
-    /// Read the value from this file (UTF-8 text) instead.
+    /// Read the value from this file (UTF-8 text, up to 25 MiB) instead.
     #[arg(long, value_name = "FILE", conflicts_with = "value")]
     path: Option<PathBuf>,
-    /// Delete the key this many seconds from now (at least 60).
+    /// Delete the key this many seconds from now: 60 to 2147483647 (about 68 years).
     #[arg(long, value_name = "SECONDS", conflicts_with = "expiration")]
     ttl: Option<u64>,
-    /// Delete the key at this time, in seconds since the Unix epoch (at least 60 s from now).
+    /// Delete the key at this time, in seconds since the Unix epoch: at least 60 s from now, at most
+    /// 2147483647 (2038-01-19 03:14:07 UTC).
     #[arg(long, value_name = "UNIX_TIME")]
     expiration: Option<u64>,
     /// Metadata to store with the key, as JSON: --metadata '{"author":"ana"}'.
@@ -76,12 +78,15 @@ struct DeleteArgs {
 }
 
 pub fn execute(root: &Path, args: KvArgs) -> Result<()> {
-    let store = open_site_store(root)?;
     match args.action {
-        KvAction::Put(args) => put(&store, args),
-        KvAction::Get(args) => get(&store, &args),
-        KvAction::List(args) => list(&store, &args),
-        KvAction::Delete(args) => delete(&store, &args.key),
+        KvAction::Put(args) => {
+            // Every argument is read and checked before the store is opened (or created).
+            let put = PreparedPut::from_args(args)?;
+            put.execute(&open_site_store(root)?)
+        }
+        KvAction::Get(args) => get(&open_site_store(root)?, &args),
+        KvAction::List(args) => list(&open_site_store(root)?, &args),
+        KvAction::Delete(args) => delete(&open_site_store(root)?, &args.key),
     }
 }
 
@@ -98,31 +103,45 @@ fn open_site_store(root: &Path) -> Result<LocalKv> {
     Ok(LocalKv::open(root)?)
 }
 
-fn put(store: &LocalKv, args: PutArgs) -> Result<()> {
-    let value = match (args.value, &args.path) {
-        (Some(value), _) => value,
-        (None, Some(path)) => read_value_file(path)?,
-        (None, None) => bail!("give a value, or a file to read it from with --path FILE"),
-    };
-    let metadata = args.metadata.as_deref().map(parse_metadata_flag).transpose()?;
-    let write = KvWrite {
-        key: args.key,
-        value,
-        expiration_ttl: args.ttl,
-        metadata,
-    };
-    store.put_with_expiration(&write, args.expiration)?;
-    let expiry = match (args.ttl, args.expiration) {
-        (Some(ttl), _) => format!(", expires in {ttl} s"),
-        (None, Some(expiration)) => format!(", expires at {expiration}"),
-        (None, None) => String::new(),
-    };
-    println!(
-        "Wrote {:?} ({} bytes{expiry}) to the local KV store.",
-        write.key,
-        write.value.len()
-    );
-    Ok(())
+/// A `put` whose value and metadata have been read and parsed.
+struct PreparedPut {
+    write: KvWrite,
+    expiration: Option<u64>,
+}
+
+impl PreparedPut {
+    fn from_args(args: PutArgs) -> Result<Self> {
+        let value = match (args.value, &args.path) {
+            (Some(value), _) => value,
+            (None, Some(path)) => read_value_file(path)?,
+            (None, None) => bail!("give a value, or a file to read it from with --path FILE"),
+        };
+        let metadata = args.metadata.as_deref().map(parse_metadata_flag).transpose()?;
+        Ok(Self {
+            write: KvWrite {
+                key: args.key,
+                value,
+                expiration_ttl: args.ttl,
+                metadata,
+            },
+            expiration: args.expiration,
+        })
+    }
+
+    fn execute(self, store: &LocalKv) -> Result<()> {
+        let Self { write, expiration } = self;
+        store.put_with_expiration(&write, expiration)?;
+        let expiry = match (write.expiration_ttl, expiration) {
+            (Some(ttl), _) => format!(", expires in {ttl} s"),
+            (None, Some(expiration)) => format!(", expires at {expiration}"),
+            (None, None) => String::new(),
+        };
+        print(&format!(
+            "Wrote {:?} ({} bytes{expiry}) to the local KV store.\n",
+            write.key,
+            write.value.len()
+        ))
+    }
 }
 
 fn get(store: &LocalKv, args: &GetArgs) -> Result<()> {
@@ -132,15 +151,12 @@ fn get(store: &LocalKv, args: &GetArgs) -> Result<()> {
             args.key
         );
     };
-    let mut stdout = std::io::stdout().lock();
     if args.metadata {
         let both = serde_json::json!({ "value": value, "metadata": metadata });
-        writeln!(stdout, "{}", serde_json::to_string_pretty(&both)?)
+        print(&format!("{}\n", serde_json::to_string_pretty(&both)?))
     } else {
-        stdout.write_all(value.as_bytes())
+        print(&value)
     }
-    .and_then(|()| stdout.flush())
-    .context("could not print the value")
 }
 
 /// One listed key as wrangler prints it: absent fields are left out.
@@ -177,27 +193,65 @@ fn list(store: &LocalKv, args: &ListArgs) -> Result<()> {
             metadata: entry.metadata.as_ref(),
         })
         .collect();
-    println!("{}", serde_json::to_string_pretty(&listed)?);
+    print(&format!("{}\n", serde_json::to_string_pretty(&listed)?))?;
     if !complete {
-        eprintln!(
+        note(&format!(
             "note: listed the first {} keys; more match. Raise --limit, or leave it out to list them all.",
             entries.len()
-        );
+        ));
     }
     Ok(())
 }
 
 fn delete(store: &LocalKv, key: &str) -> Result<()> {
     if store.delete(key)? {
-        println!("Deleted {key:?} from the local KV store.");
+        print(&format!("Deleted {key:?} from the local KV store.\n"))
     } else {
-        println!("{key:?} was not in the local KV store; nothing to delete.");
+        print(&format!("{key:?} was not in the local KV store; nothing to delete.\n"))
     }
-    Ok(())
 }
 
+/// Writes `text` to stdout as it is. A reader that has gone away (`edgedocs kv list | head -1`) is
+/// not an error: like other command-line tools, the command stops printing and succeeds quietly.
+fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(error).context("could not print the output"),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a line to stderr; a note that cannot be shown is dropped (the command already did its work).
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Reads a value for `--path`: at most one byte more than KV's limit, so that a file without end
+/// (`/dev/zero`, a pipe that never closes) is refused instead of read until memory runs out.
 fn read_value_file(path: &Path) -> Result<String> {
-    let bytes = edgedocs::files::read(path)?;
+    let could_not_read = || format!("could not read `{}`", path.display());
+    let file = File::open(path).with_context(could_not_read)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(Metadata::is_file)
+        .map(|metadata| metadata.len());
+    let mut bytes = Vec::new();
+    file.take(MAX_VALUE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(could_not_read)?;
+    if bytes.len() > MAX_VALUE_BYTES {
+        let what = match size {
+            Some(size) if size > MAX_VALUE_BYTES as u64 => format!("is {size} bytes"),
+            _ => format!("holds more than {MAX_VALUE_BYTES} bytes"),
+        };
+        bail!(
+            "`{}` {what}; KV values are at most {MAX_VALUE_BYTES} bytes\n  \
+             help: store at most {} MiB under one key, or split the value across several keys",
+            path.display(),
+            MAX_VALUE_BYTES >> 20
+        );
+    }
     String::from_utf8(bytes).map_err(|error| {
         anyhow!(
             "`{}` is not UTF-8 text (byte {} is not valid UTF-8)\n  \

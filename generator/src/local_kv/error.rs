@@ -9,6 +9,13 @@ use edgedocs_edge::{
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The largest `expirationTtl`, and the latest `expiration`, that KV takes: 2^31 - 1 seconds (about
+/// 68 years; as a time, 2038-01-19 03:14:07 UTC). The Workers runtime reads both options as 32-bit
+/// signed integers and throws a `TypeError` ("Value out of range") for anything larger. It also keeps
+/// `now + TTL` far inside every integer that stores an expiration (u64 here, SQLite's i64, the
+/// JavaScript numbers of `list()`).
+pub const MAX_EXPIRATION_SECONDS: u64 = i32::MAX as u64;
+
 /// How long an operation waits for another process (say `edgedocs serve` and `edgedocs kv`) to
 /// release the store's write lock before it fails.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -26,6 +33,19 @@ pub enum LocalKvError {
         earliest = .now.saturating_add(MIN_EXPIRATION_TTL_SECONDS)
     )]
     ExpirationTooSoon { expiration: u64, now: u64 },
+    /// A TTL longer than KV takes.
+    #[error(
+        "expirationTtl is {seconds} s; KV takes at most {MAX_EXPIRATION_SECONDS} s (about 68 years)\n  \
+         help: use a TTL of {MAX_EXPIRATION_SECONDS} seconds or less, or none for a key that never expires"
+    )]
+    ExpirationTtlTooLong { seconds: u64 },
+    /// An absolute expiration later than KV takes (or given in milliseconds).
+    #[error(
+        "the expiration {expiration} is later than KV takes: {MAX_EXPIRATION_SECONDS} (2038-01-19 03:14:07 UTC)\n  \
+         help: give a Unix time in seconds (not milliseconds) of {MAX_EXPIRATION_SECONDS} or earlier, \
+         or none for a key that never expires"
+    )]
+    ExpirationTooLate { expiration: u64 },
     /// A write with both an `expirationTtl` and an absolute expiration.
     #[error("the write has both a TTL and an absolute expiration\n  help: give only one of them")]
     ConflictingExpiration,

@@ -4,22 +4,25 @@
 //! eventual consistency: a write is visible to the next read of any process.
 //!
 //! SQLite runs in WAL mode with a busy timeout: readers never wait and never write, and a writer
-//! waits up to [`BUSY_TIMEOUT`] for another process's write to finish. Every write is one
-//! `BEGIN IMMEDIATE` transaction, so it either lands whole or not at all. Expired keys are hidden
-//! from reads at once and removed by the next write (`put` or `delete`).
+//! waits up to [`BUSY_TIMEOUT`] for another process's write to finish. Processes that open a new
+//! file at the same moment retry its switch to WAL until one of them has made it
+//! (`use_write_ahead_log`). Every write is one `BEGIN IMMEDIATE` transaction, so it either lands
+//! whole or not at all. Expired keys are hidden from reads at once and removed by the next write
+//! (`put` or `delete`).
 
 mod cursor;
 mod error;
 
-pub use error::{BUSY_TIMEOUT, LocalKvError};
+pub use error::{BUSY_TIMEOUT, LocalKvError, MAX_EXPIRATION_SECONDS};
 
 use edgedocs_edge::{
     KvListEntry, KvWrite, MAX_LIST_PAGE_KEYS, MIN_EXPIRATION_TTL_SECONDS, validate_kv_key, validate_kv_write,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The folder under the site's root that holds the preview's local state.
 pub const LOCAL_STATE_FOLDER: &str = ".edgedocs";
@@ -161,15 +164,21 @@ impl LocalKv {
 
     /// [`Self::put`] with an absolute expiration (seconds since the Unix epoch, at least
     /// [`MIN_EXPIRATION_TTL_SECONDS`] ahead), like KV's `expiration` option. A write may have a TTL or
-    /// an expiration, not both.
+    /// an expiration, not both; either is at most [`MAX_EXPIRATION_SECONDS`].
     pub fn put_with_expiration(&self, write: &KvWrite, expiration_unix: Option<u64>) -> Result<(), LocalKvError> {
         validate_kv_write(write)?;
         let now = self.now();
         let expiration = match (write.expiration_ttl, expiration_unix) {
             (Some(_), Some(_)) => return Err(LocalKvError::ConflictingExpiration),
+            (Some(seconds), None) if seconds > MAX_EXPIRATION_SECONDS => {
+                return Err(LocalKvError::ExpirationTtlTooLong { seconds });
+            }
             (Some(ttl), None) => Some(now.saturating_add(ttl)),
             (None, Some(expiration)) if expiration < now.saturating_add(MIN_EXPIRATION_TTL_SECONDS) => {
                 return Err(LocalKvError::ExpirationTooSoon { expiration, now });
+            }
+            (None, Some(expiration)) if expiration > MAX_EXPIRATION_SECONDS => {
+                return Err(LocalKvError::ExpirationTooLate { expiration });
             }
             (None, expiration) => expiration,
         };
@@ -336,13 +345,57 @@ fn sweep_expired(transaction: &rusqlite::Transaction<'_>, now: u64) -> rusqlite:
 }
 
 /// Switches the file to WAL (a setting stored in the file, so only its first opener changes it).
+///
+/// The switch needs the file to itself for a moment. While another connection holds it (several
+/// processes opening a new store at once: `edgedocs kv put` while `edgedocs serve` starts), SQLite
+/// answers "database is locked" at once instead of calling the busy handler, since waiting there
+/// could deadlock (<https://sqlite.org/c3ref/busy_handler.html>). So the switch is retried until
+/// [`BUSY_TIMEOUT`] has passed; once one connection has made it, the others find the file in WAL.
 fn use_write_ahead_log(connection: &Connection) -> rusqlite::Result<()> {
-    let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))?;
-    }
+    retry_while_busy(BUSY_TIMEOUT, || {
+        let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))?;
+        }
+        Ok(())
+    })?;
     // In WAL mode NORMAL loses at most the last writes on a power cut, never consistency.
     connection.pragma_update(None, "synchronous", "NORMAL")
+}
+
+/// The first pause between two attempts of [`retry_while_busy`]; each pause doubles, up to
+/// [`LONGEST_RETRY_PAUSE`].
+const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(1);
+const LONGEST_RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// Runs `attempt` until it succeeds, fails with something other than "busy" or "locked", or
+/// `deadline` has passed. The pauses grow and are jittered, so that processes that collided once
+/// do not collide again in step.
+fn retry_while_busy<T>(deadline: Duration, mut attempt: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = Instant::now();
+    let jitter = RandomState::new();
+    let mut pause = FIRST_RETRY_PAUSE;
+    let mut attempts: u64 = 0;
+    loop {
+        match attempt() {
+            Err(error) if is_busy(&error) && started.elapsed() < deadline => {
+                attempts += 1;
+                // Between half and all of `pause`.
+                let thousandths = jitter.hash_one(attempts) % 1_000;
+                let jittered = pause / 2 + pause * u32::try_from(thousandths).unwrap_or(0) / 2_000;
+                std::thread::sleep(jittered.min(deadline.saturating_sub(started.elapsed())));
+                pause = (pause * 2).min(LONGEST_RETRY_PAUSE);
+            }
+            result => return result,
+        }
+    }
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Creates the table when missing and returns the layout version the file had (0 when new).

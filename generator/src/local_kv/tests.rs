@@ -288,6 +288,72 @@ fn absolute_expirations_must_be_a_minute_ahead() {
 }
 
 #[test]
+fn ttls_and_expirations_past_what_kv_takes_are_refused() {
+    let test = TestStore::new();
+    let now = test.now();
+    let with_ttl = |seconds| KvWrite {
+        expiration_ttl: Some(seconds),
+        ..write("k", "v")
+    };
+    test.store.put(&with_ttl(MAX_EXPIRATION_SECONDS)).unwrap();
+    assert_eq!(
+        test.store.list("k", None, 1).unwrap().keys[0].expiration,
+        Some(now + MAX_EXPIRATION_SECONDS)
+    );
+    test.store
+        .put_with_expiration(&write("k", "v"), Some(MAX_EXPIRATION_SECONDS))
+        .unwrap();
+    assert_eq!(
+        test.store.list("k", None, 1).unwrap().keys[0].expiration,
+        Some(MAX_EXPIRATION_SECONDS)
+    );
+
+    let ttl_message = |seconds: u64| {
+        format!(
+            "expirationTtl is {seconds} s; KV takes at most 2147483647 s (about 68 years)\n  \
+             help: use a TTL of 2147483647 seconds or less, or none for a key that never expires"
+        )
+    };
+    let expiration_message = |expiration: u64| {
+        format!(
+            "the expiration {expiration} is later than KV takes: 2147483647 (2038-01-19 03:14:07 UTC)\n  \
+             help: give a Unix time in seconds (not milliseconds) of 2147483647 or earlier, \
+             or none for a key that never expires"
+        )
+    };
+    let cases = [
+        (
+            "ttl one over",
+            Some(MAX_EXPIRATION_SECONDS + 1),
+            None,
+            ttl_message(2_147_483_648),
+        ),
+        ("ttl that saturated", Some(u64::MAX), None, ttl_message(u64::MAX)),
+        (
+            "expiration one over",
+            None,
+            Some(MAX_EXPIRATION_SECONDS + 1),
+            expiration_message(2_147_483_648),
+        ),
+        (
+            "expiration in milliseconds",
+            None,
+            Some(now * 1_000),
+            expiration_message(now * 1_000),
+        ),
+    ];
+    for (name, ttl, expiration, message) in cases {
+        let refused = KvWrite {
+            expiration_ttl: ttl,
+            ..write("refused", "v")
+        };
+        let error = test.store.put_with_expiration(&refused, expiration).unwrap_err();
+        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(test.store.get("refused").unwrap(), None, "{name}");
+    }
+}
+
+#[test]
 fn a_put_replaces_value_metadata_and_expiration_together() {
     let test = TestStore::new();
     test.store
@@ -512,6 +578,53 @@ fn concurrent_writers_on_separate_connections_never_see_database_is_locked() {
         cursor = page.cursor;
     }
     assert_eq!(total, writers * keys_per_writer);
+}
+
+fn sqlite_error(code: i32) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+}
+
+#[test]
+fn busy_attempts_are_retried_until_they_succeed() {
+    let mut calls = 0;
+    let result = retry_while_busy(BUSY_TIMEOUT, || {
+        calls += 1;
+        match calls {
+            1 => Err(sqlite_error(rusqlite::ffi::SQLITE_BUSY)),
+            2 => Err(sqlite_error(rusqlite::ffi::SQLITE_LOCKED)),
+            _ => Ok("switched"),
+        }
+    });
+    assert_eq!(result.unwrap(), "switched");
+    assert_eq!(calls, 3);
+}
+
+#[test]
+fn other_failures_are_not_retried() {
+    let mut calls = 0;
+    let result: rusqlite::Result<()> = retry_while_busy(BUSY_TIMEOUT, || {
+        calls += 1;
+        Err(sqlite_error(rusqlite::ffi::SQLITE_NOTADB))
+    });
+    assert_eq!(
+        result.unwrap_err().sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    );
+    assert_eq!(calls, 1);
+}
+
+#[test]
+fn a_lock_held_past_the_deadline_is_reported_as_busy() {
+    let deadline = Duration::from_millis(30);
+    let started = Instant::now();
+    let mut calls = 0;
+    let result: rusqlite::Result<()> = retry_while_busy(deadline, || {
+        calls += 1;
+        Err(sqlite_error(rusqlite::ffi::SQLITE_BUSY))
+    });
+    assert!(is_busy(&result.unwrap_err()));
+    assert!(started.elapsed() >= deadline, "it waited the whole deadline");
+    assert!(calls > 2, "it tried more than once: {calls}");
 }
 
 #[test]

@@ -14,6 +14,7 @@
 //!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error
 //!   overlay ([`livereload`]).
 
+pub mod allowed_hosts;
 pub mod builder;
 pub mod changes;
 pub mod edge_driver;
@@ -25,6 +26,7 @@ pub mod swap;
 pub mod watcher;
 
 use crate::local_kv::LocalKv;
+use allowed_hosts::{AllowedHost, HostPolicy};
 use anyhow::{Context, Result};
 use edge_driver::KvStore;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -42,6 +44,9 @@ pub struct ServeOptions {
     /// The address to listen on; loopback unless the author asks otherwise.
     pub bind: IpAddr,
     pub port: u16,
+    /// Further names (and ports) the server answers to, besides its address and, on loopback or
+    /// every interface, `localhost` (see [`allowed_hosts`]).
+    pub allowed_hosts: Vec<AllowedHost>,
     /// Open the site in the default browser once it is built.
     pub open: bool,
 }
@@ -79,13 +84,22 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .build()
         .context("could not start the async runtime")?;
     runtime.block_on(async move {
-        let state = server::ServerState::new(kv, address.to_string());
+        let hosts = HostPolicy::new(address, &options.allowed_hosts);
+        let url = hosts.url();
+        let state = server::ServerState::new(kv, hosts, address.to_string());
         // The first build decides what there is to serve; later ones arrive while serving.
         if let Some(first) = events_out.recv().await {
             state.apply(first);
         }
-        let url = format!("http://{address}/");
-        println!("Serving {} at {url} (Ctrl+C to stop)", root.display());
+        if address.ip().is_unspecified() {
+            say(&format!(
+                "Serving {} at {url} and at this machine's other addresses on port {} (Ctrl+C to stop)",
+                root.display(),
+                address.port()
+            ));
+        } else {
+            say(&format!("Serving {} at {url} (Ctrl+C to stop)", root.display()));
+        }
         if options.open {
             open_in_browser(&url);
         }
@@ -99,15 +113,21 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             .set_nonblocking(true)
             .context("could not configure the listening socket")?;
         let listener = tokio::net::TcpListener::from_std(listener).context("could not listen")?;
-        let app = server::router(state);
+        let app = server::router(state).into_make_service_with_connect_info::<server::LocalAddress>();
         tokio::select! {
             served = axum::serve(listener, app) => served.context("the server stopped"),
             _ = tokio::signal::ctrl_c() => {
-                println!("Stopped.");
+                say("Stopped.");
                 Ok(())
             }
         }
     })
+}
+
+/// Prints a line for the author; a terminal that has gone away does not stop the server.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// Binds `address:port`; a port in use is reported with a free one to use instead.

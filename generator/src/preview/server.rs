@@ -4,6 +4,7 @@
 //! current over a WebSocket ([`super::livereload`]). It learns about builds only from the builder's
 //! channel.
 
+use super::allowed_hosts::{HostPolicy, Refusal};
 use super::builder::{BuildEvent, FailureReport, PageChange, Publication};
 use super::edge_driver::{EdgeDriver, KvStore};
 use super::livereload::{self, ClientMessage};
@@ -11,15 +12,18 @@ use super::swap;
 use crate::render::output_file;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use edgedocs_edge::{
     ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method, Route, path_expects_html,
 };
 use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
@@ -57,12 +61,14 @@ pub struct ServerState {
     edge: RwLock<Arc<EdgeDriver>>,
     kv: Option<Arc<dyn KvStore>>,
     updates: broadcast::Sender<Arc<str>>,
+    /// The hosts and origins requests are answered for.
+    hosts: HostPolicy,
     /// `127.0.0.1:1111`, when a request has no `Host` header.
     default_host: String,
 }
 
 impl ServerState {
-    pub fn new(kv: Option<Arc<dyn KvStore>>, default_host: String) -> Arc<Self> {
+    pub fn new(kv: Option<Arc<dyn KvStore>>, hosts: HostPolicy, default_host: String) -> Arc<Self> {
         let (updates, _) = broadcast::channel(64);
         let started_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -75,6 +81,7 @@ impl ServerState {
             edge: RwLock::new(Arc::new(edge_driver(Vec::new(), kv.clone()))),
             kv,
             updates,
+            hosts,
             default_host,
         })
     }
@@ -234,13 +241,58 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 /// The preview's routes: its own files and socket, then everything else as the edge would see it.
+/// Every request passes [`HostPolicy::check`] first. Serve it with
+/// `into_make_service_with_connect_info::<LocalAddress>()`, so that a server bound to every interface
+/// knows which of this machine's addresses a request came to.
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route(livereload::SOCKET_PATH, get(live_reload_socket))
         .route(livereload::SCRIPT_PATH, get(client_script))
         .route(livereload::STYLESHEET_PATH, get(client_stylesheet))
         .fallback(site_request)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), only_allowed_hosts))
         .with_state(state)
+}
+
+/// The address of this machine that a connection came in on.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalAddress(Option<SocketAddr>);
+
+impl Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for LocalAddress {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Self(stream.io().local_addr().ok())
+    }
+}
+
+/// Answers 421 for a host the preview does not answer to, 403 for a write or a socket from another
+/// origin, before any handler runs.
+async fn only_allowed_hosts(State(state): State<Arc<ServerState>>, request: Request, next: Next) -> Response {
+    let local = request
+        .extensions()
+        .get::<ConnectInfo<LocalAddress>>()
+        .and_then(|ConnectInfo(LocalAddress(local))| *local);
+    match state
+        .hosts
+        .check(request.method(), request.uri(), request.headers(), local)
+    {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => {
+            let status = match refusal {
+                Refusal::MisdirectedHost { .. } => StatusCode::MISDIRECTED_REQUEST,
+                Refusal::ForeignOrigin { .. } => StatusCode::FORBIDDEN,
+            };
+            (
+                status,
+                [
+                    (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-store"),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                ],
+                state.hosts.explain(&refusal),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn client_script() -> Response {
@@ -374,34 +426,67 @@ fn edge_response(response: EdgeResponse) -> Response {
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
     File(String),
-    /// A folder asked for without its trailing slash: redirect to it.
-    AddSlash,
+    /// A folder asked for without its trailing slash: redirect to it. Holds the folder's normalised
+    /// path below the root (`storage/kv`), never empty.
+    AddSlash(String),
     NotFound,
 }
 
+/// Resolves a request path like a static host, after normalising it: `%XX` decoded, `\` read as `/`
+/// (as browsers do), runs of slashes collapsed; `.` and `..` segments find nothing.
 fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
     let Some(decoded) = percent_decode(path) else {
         return Resolved::NotFound;
     };
-    let relative = decoded.trim_start_matches('/');
-    if relative.split('/').any(|segment| segment == ".." || segment == ".") {
+    let segments: Vec<&str> = decoded
+        .split(['/', '\\'])
+        .filter(|segment| !segment.is_empty())
+        .collect();
+    if segments.iter().any(|segment| *segment == ".." || *segment == ".") {
         return Resolved::NotFound;
     }
-    if relative.is_empty() || relative.ends_with('/') {
-        let index = format!("{relative}index.html");
+    let relative = segments.join("/");
+    if relative.is_empty() || decoded.ends_with(['/', '\\']) {
+        let index = match relative.as_str() {
+            "" => "index.html".to_owned(),
+            folder => format!("{folder}/index.html"),
+        };
         return if files.contains_key(&index) {
             Resolved::File(index)
         } else {
             Resolved::NotFound
         };
     }
-    if files.contains_key(relative) {
-        return Resolved::File(relative.to_owned());
+    if files.contains_key(&relative) {
+        return Resolved::File(relative);
     }
     if files.contains_key(&format!("{relative}/index.html")) {
-        return Resolved::AddSlash;
+        return Resolved::AddSlash(relative);
     }
     Resolved::NotFound
+}
+
+/// The `Location` of the redirect to a folder's trailing slash: built from the normalised `folder`,
+/// each segment percent-encoded, so it always starts with one `/` and a segment, never `//` or `/\`
+/// (which a browser would read as another host).
+fn folder_location(folder: &str, query: Option<&str>) -> String {
+    let mut location = String::with_capacity(folder.len() + 2);
+    for segment in folder.split('/') {
+        location.push('/');
+        for byte in segment.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+                location.push(char::from(byte));
+            } else {
+                location.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    location.push('/');
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
 }
 
 /// Decodes `%XX` escapes of a URL path; `None` when they do not make UTF-8.
@@ -446,17 +531,9 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     };
     let (status, name, contents) = match (resolved, file) {
         (Resolved::File(name), Some(contents)) => (StatusCode::OK, name, contents),
-        (Resolved::AddSlash, _) => {
-            let query = request
-                .uri()
-                .query()
-                .map(|query| format!("?{query}"))
-                .unwrap_or_default();
-            return (
-                StatusCode::TEMPORARY_REDIRECT,
-                [(header::LOCATION, format!("{path}/{query}"))],
-            )
-                .into_response();
+        (Resolved::AddSlash(folder), _) => {
+            let location = folder_location(&folder, request.uri().query());
+            return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response();
         }
         _ if !has_site && path_expects_html(&path) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -591,7 +668,15 @@ mod tests {
         let cases = [
             ("/", Resolved::File("index.html".into())),
             ("/storage/kv/", Resolved::File("storage/kv/index.html".into())),
-            ("/storage/kv", Resolved::AddSlash),
+            ("/storage/kv", Resolved::AddSlash("storage/kv".into())),
+            ("//storage", Resolved::AddSlash("storage".into())),
+            ("/\\storage", Resolved::AddSlash("storage".into())),
+            ("/%2F%2Fstorage", Resolved::AddSlash("storage".into())),
+            ("/%5Cstorage", Resolved::AddSlash("storage".into())),
+            ("///storage//kv", Resolved::AddSlash("storage/kv".into())),
+            ("//storage//kv//", Resolved::File("storage/kv/index.html".into())),
+            ("/storage/..\\index.html", Resolved::NotFound),
+            ("/storage/%2E%2E/index.html", Resolved::NotFound),
             ("/storage/kv/index.html", Resolved::File("storage/kv/index.html".into())),
             ("/assets/main.abc.css", Resolved::File("assets/main.abc.css".into())),
             (
@@ -605,6 +690,19 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(resolve(&files, path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn folder_redirects_never_leave_the_site() {
+        for (folder, query, location) in [
+            ("storage", None, "/storage/"),
+            ("storage/kv", Some("tab=rust"), "/storage/kv/?tab=rust"),
+            ("storage/r2 files", None, "/storage/r2%20files/"),
+            ("notes/é", None, "/notes/%C3%A9/"),
+            ("a\\b/c?d#e%f", None, "/a%5Cb/c%3Fd%23e%25f/"),
+        ] {
+            assert_eq!(folder_location(folder, query), location, "{folder}");
         }
     }
 
@@ -669,6 +767,194 @@ mod tests {
             BTreeSet::from(["/b/", "/c/", "/d/"].map(str::to_owned)),
             "the navigation changed, the page is missing, or was not served before"
         );
+    }
+
+    /// The real router on a loopback port, serving a small site, with a local KV store, answering
+    /// raw HTTP/1.1 as a browser (or a script posing as one) sends it.
+    struct ServedSite {
+        address: SocketAddr,
+        kv: Arc<crate::local_kv::LocalKv>,
+        _runtime: tokio::runtime::Runtime,
+        _folder: tempfile::TempDir,
+    }
+
+    /// A response: status, head (lowercased) and body.
+    struct Answer {
+        status: u16,
+        head: String,
+        body: String,
+    }
+
+    impl Answer {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.head
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+        }
+    }
+
+    impl ServedSite {
+        fn start() -> Self {
+            let folder = tempfile::tempdir().unwrap();
+            let kv = Arc::new(crate::local_kv::LocalKv::open(folder.path()).unwrap());
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+            let address = listener.local_addr().unwrap();
+            let store: Arc<dyn KvStore> = kv.clone();
+            let state = ServerState::new(Some(store), HostPolicy::new(address, &[]), address.to_string());
+            let page: Arc<[u8]> = Arc::from(&b"<html><head><title>t</title></head><body>x</body></html>"[..]);
+            state.apply(BuildEvent::Published(Publication {
+                files: HashMap::from([
+                    ("index.html".to_owned(), Arc::clone(&page)),
+                    ("x/index.html".to_owned(), page),
+                ]),
+                replace_all: true,
+                removed: BTreeSet::new(),
+                change: PageChange::Everything,
+                color_themes: vec!["light".into(), "dark".into()],
+            }));
+            let app = router(state).into_make_service_with_connect_info::<LocalAddress>();
+            runtime.spawn(async move { axum::serve(listener, app).await });
+            Self {
+                address,
+                kv,
+                _runtime: runtime,
+                _folder: folder,
+            }
+        }
+
+        fn port(&self) -> u16 {
+            self.address.port()
+        }
+
+        /// Sends `head` (request line and headers, without the blank line) and `body`; reads the
+        /// response head and as much body as `Content-Length` says.
+        fn send(&self, head: &str, body: &str) -> Answer {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(self.address).unwrap();
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+                .unwrap();
+            let request = format!("{head}\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut received = Vec::new();
+            let mut byte = [0_u8; 1];
+            while !received.ends_with(b"\r\n\r\n") {
+                assert_eq!(stream.read(&mut byte).unwrap(), 1, "the connection closed mid-head");
+                received.push(byte[0]);
+            }
+            let head = String::from_utf8(received).unwrap().to_ascii_lowercase();
+            let status = head[9..12].parse().unwrap();
+            let mut answer = Answer {
+                status,
+                head,
+                body: String::new(),
+            };
+            let length: usize = answer
+                .header("content-length")
+                .map_or(0, |length| length.parse().unwrap());
+            let mut body = vec![0; length];
+            stream.read_exact(&mut body).unwrap();
+            answer.body = String::from_utf8(body).unwrap();
+            answer
+        }
+
+        fn get(&self, path: &str, host: &str) -> Answer {
+            self.send(&format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close"), "")
+        }
+
+        fn keys_in_kv(&self) -> usize {
+            self.kv.list("", None, 100).unwrap().keys.len()
+        }
+    }
+
+    #[test]
+    fn a_dns_rebinding_page_cannot_write_the_local_kv() {
+        let site = ServedSite::start();
+        let port = site.port();
+        let post = |host: &str| {
+            site.send(
+                &format!(
+                    "POST /api/kv/flags HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+                     Content-Type: application/json\r\nConnection: close"
+                ),
+                r#"{"tenant":"acme","name":"rebound"}"#,
+            )
+        };
+        let rebound = post(&format!("evil.example:{port}"));
+        assert_eq!(rebound.status, 421, "{}", rebound.body);
+        assert_eq!(
+            rebound.body,
+            format!(
+                "Misdirected request: this edgedocs preview does not answer to the host `evil.example:{port}`.\n\
+                 Open http://127.0.0.1:{port}/ instead, or restart `edgedocs serve` with `--allow-host NAME[:PORT]` \
+                 to answer to that name too.\n"
+            )
+        );
+        assert_eq!(site.keys_in_kv(), 0, "nothing was written");
+
+        let same_site = post(&format!("127.0.0.1:{port}"));
+        assert_eq!(
+            same_site.status, 201,
+            "the same request from the preview's own page writes"
+        );
+        assert_eq!(site.keys_in_kv(), 1);
+    }
+
+    #[test]
+    fn pages_are_served_only_for_the_preview_s_own_hosts() {
+        let site = ServedSite::start();
+        let port = site.port();
+        for (host, status) in [
+            (format!("127.0.0.1:{port}"), 200),
+            (format!("localhost:{port}"), 200),
+            (format!("[::1]:{port}"), 200),
+            (format!("evil.example:{port}"), 421),
+            ("127.0.0.1".to_owned(), 421),
+        ] {
+            let answer = site.get("/", &host);
+            assert_eq!(answer.status, status, "{host}");
+            assert_eq!(answer.body.contains("<title>t</title>"), status == 200, "{host}");
+        }
+        let preview_file = site.get(livereload::STYLESHEET_PATH, &format!("evil.example:{port}"));
+        assert_eq!(preview_file.status, 421, "the preview's own files too");
+    }
+
+    #[test]
+    fn the_live_reload_socket_refuses_pages_of_other_origins() {
+        let site = ServedSite::start();
+        let port = site.port();
+        let upgrade = |origin: &str| {
+            site.send(
+                &format!(
+                    "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\n\
+                     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13",
+                    livereload::SOCKET_PATH
+                ),
+                "",
+            )
+            .status
+        };
+        assert_eq!(upgrade(&format!("http://evil.example:{port}")), 403);
+        assert_eq!(upgrade("null"), 403);
+        assert_eq!(upgrade(&format!("http://127.0.0.1:{port}")), 101);
+    }
+
+    #[test]
+    fn folder_redirects_with_doubled_slashes_stay_on_the_site() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        for path in ["//x", "/\\x", "/%2F%2Fx", "///x", "/%5Cx", "/x", "//x?a=1"] {
+            let answer = site.get(path, &host);
+            assert_eq!(answer.status, 307, "{path}");
+            let location = answer.header("location").unwrap();
+            let expected = if path.ends_with("?a=1") { "/x/?a=1" } else { "/x/" };
+            assert_eq!(location, expected, "{path}");
+        }
     }
 
     #[test]
