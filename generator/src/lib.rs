@@ -6,7 +6,7 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod files;
+pub mod host_files;
 pub mod link_check;
 pub mod local_kv;
 pub mod markdown;
@@ -14,8 +14,8 @@ pub mod output;
 pub mod preview;
 pub mod render;
 pub mod site;
-pub mod site_files;
 pub mod site_root;
+pub mod static_files;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;

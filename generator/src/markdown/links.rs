@@ -292,7 +292,7 @@ fn classify(url: &str) -> LinkKind<'_> {
 fn resolve_relative(source: &Path, file: &str) -> PathBuf {
     let base = source.parent().unwrap_or(Path::new(""));
     let mut resolved = PathBuf::new();
-    for component in base.join(percent_decode(file)).components() {
+    for component in base.join(percent_decode(file).as_ref()).components() {
         match component {
             Component::ParentDir => {
                 resolved.pop();
@@ -305,23 +305,10 @@ fn resolve_relative(source: &Path, file: &str) -> PathBuf {
 }
 
 /// Decodes `%20`-style escapes, which authors use for file names with spaces.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            decoded.push(byte);
-            i += 3;
-            continue;
-        }
-        decoded.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(decoded).unwrap_or_else(|_| text.to_owned())
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .unwrap_or(std::borrow::Cow::Borrowed(text))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::markdown::fence_info::parse_fence_info;
 use crate::output::OutputSink;
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{RenderJob, output_file};
-use crate::{link_check, site_files, theme};
+use crate::{host_files, link_check, static_files, theme};
 use edgedocs_diagram as diagram;
 use edgedocs_highlight as highlight;
 use std::collections::{HashMap, HashSet};
@@ -55,7 +55,7 @@ impl Site {
 
     pub(super) fn copy_static_files(&mut self, output: &dyn OutputSink) {
         let mut diagnostics = Diagnostics::new();
-        self.static_files = site_files::copy_static_files(
+        self.static_files = static_files::copy_static_files(
             &self.config.site_root,
             [&self.theme.static_dir(), &self.config.static_dir()],
             &self.content_files,
@@ -131,9 +131,9 @@ impl Site {
         let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
         let files: [(&str, String); 4] = [
             (not_found_path, not_found),
-            (sitemap_path, site_files::sitemap(&self.config, &self.tree)),
-            (robots_path, site_files::robots(&self.config)),
-            (headers_path, site_files::headers()),
+            (sitemap_path, host_files::sitemap(&self.config, &self.tree)),
+            (robots_path, host_files::robots(&self.config)),
+            (headers_path, host_files::headers()),
         ];
         for (path, contents) in files {
             if let Err(error) = output.write(path, contents.as_bytes()) {

@@ -1,38 +1,12 @@
-//! The site-wide files beside the pages: `sitemap.xml`, `robots.txt`, `_headers` (long caching for
-//! fingerprinted assets on Workers Static Assets), and copies of `static/` folders and content assets.
+//! Copies of the files published as they are: the theme's `static/`, the site's `static/` (which wins),
+//! and the files under `content/` that are not Markdown, each read inside the site root and bounded.
 
-use crate::assets::ASSETS_PREFIX;
-use crate::config::SiteConfig;
 use crate::content::discover::{SourceFile, SourceKind};
-use crate::content::tree::ContentTree;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputSink;
 use crate::site_root::{MAX_COPIED_FILE_BYTES, SiteRoot, read_bounded};
 use std::collections::HashSet;
-use std::fmt::Write;
 use std::path::Path;
-
-pub fn sitemap(config: &SiteConfig, tree: &ContentTree) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for id in tree.reading_order() {
-        let mut loc = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut loc, &config.permalink(&tree.get(id).path));
-        let _ = writeln!(xml, "  <url><loc>{loc}</loc></url>");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-pub fn robots(config: &SiteConfig) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
-}
-
-/// Workers Static Assets' `_headers`: fingerprinted files never change, so they are cached for a year.
-pub fn headers() -> String {
-    format!("{ASSETS_PREFIX}*\n  Cache-Control: public, max-age=31536000, immutable\n")
-}
 
 /// Copies the theme's `static/`, then the site's (which wins), then the non-Markdown files under
 /// `content/`. Returns every path written.
