@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn stylesheet_for_the_default_themes() {
-        assert_named_snapshot!("highlight_css_default_themes", default_theme_css());
+        insta::assert_snapshot!(default_theme_css());
     }
 
     #[test]

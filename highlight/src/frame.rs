@@ -272,7 +272,6 @@ mod tests {
 
     #[test]
     fn frame_follows_the_theme_contract() {
-        const NAME: &str = "code_frame_with_title_and_line_marks";
         let rendered = block("ts")
             .title("src/handlers/kv.ts")
             .mark(0, 2..=2)
@@ -280,15 +279,14 @@ mod tests {
             .mark(2, 4..=4)
             .render("let a = 1;\nlet b = 2;\nlet c = 3;\nlet d = 4;\n");
         assert!(rendered.warnings.is_empty());
-        assert_named_snapshot!(NAME, &rendered.html);
+        insta::assert_snapshot!(&rendered.html);
     }
 
     #[test]
     fn a_bare_fence_is_plain_text_without_title() {
-        const NAME: &str = "code_frame_plain_text";
         let rendered = render("", "<b>&\n");
         assert!(rendered.warnings.is_empty());
-        assert_named_snapshot!(NAME, &rendered.html);
+        insta::assert_snapshot!(&rendered.html);
     }
 
     #[test]

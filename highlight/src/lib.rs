@@ -15,16 +15,6 @@
 //! Everything here is `Sync`: the syntax set is shared and immutable, each call owns its parse
 //! state, so pages can render in parallel.
 
-/// Snapshot assertion whose file name does not depend on the crate that compiles this module.
-#[cfg(test)]
-macro_rules! assert_named_snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
-
 mod css;
 mod frame;
 #[cfg(test)]
