@@ -1,9 +1,7 @@
 //! One tiny site per kind of bad input: the build fails with exactly this message, and the previous
 //! `public/` survives untouched.
 
-mod support;
-
-use support::SiteTest;
+use crate::support::SiteTest;
 
 fn fails_keeping_previous_output(case: &str) -> String {
     let mut site = SiteTest::new(&format!("invalid/{case}"));

@@ -1,14 +1,12 @@
 //! `edgedocs kv` with the real binary: round trips, expirations, metadata, listings across pages,
 //! sharing the store with a running process, and the exact message of each refused input.
 
-mod support;
-
+use crate::support::SiteTest;
 use edgedocs::local_kv::LocalKv;
 use edgedocs_edge::KvWrite;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use support::SiteTest;
 
 fn site() -> SiteTest {
     SiteTest::new("docs")

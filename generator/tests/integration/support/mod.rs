@@ -1,8 +1,6 @@
 //! A fluent harness for integration tests: copy a fixture site to a temporary folder, run the real
 //! `edgedocs` binary on it, and check what it wrote.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

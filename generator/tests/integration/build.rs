@@ -1,9 +1,7 @@
 //! `edgedocs build` on a small real site: output files, permalinks, navigation, Markdown features,
 //! assets and the site-wide files.
 
-mod support;
-
-use support::SiteTest;
+use crate::support::SiteTest;
 
 #[test]
 fn builds_every_page_section_and_site_file() {
