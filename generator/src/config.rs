@@ -6,16 +6,16 @@
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
-use crate::toml_input::TomlSource;
+use crate::toml_input::{TomlSchema, TomlSource};
 use serde::Deserialize;
+use serde_aux::serde_introspection::serde_introspect;
 use std::path::{Path, PathBuf};
 
 /// The file name of the site's configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
 
-/// `site.toml` as written by the author.
+/// `site.toml` as written by the author. Unknown keys are reported by [`TomlSource::deserialize`].
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     /// The site's name, shown in the header and in `<title>`. Required.
     title: String,
@@ -48,7 +48,7 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 struct RawMarkdown {
     /// Turn straight quotes, `--` and `...` into typographic ones. Default: true.
     smart_punctuation: bool,
@@ -63,7 +63,7 @@ impl Default for RawMarkdown {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 struct RawNav {
     /// How many pages of a big section the navigation lists around the current page. Default: 24.
     section_window: usize,
@@ -72,6 +72,16 @@ struct RawNav {
 impl Default for RawNav {
     fn default() -> Self {
         Self { section_window: 24 }
+    }
+}
+
+impl TomlSchema for RawConfig {
+    fn keys_at(path: &[&str]) -> &'static [&'static str] {
+        match path {
+            ["markdown"] => serde_introspect::<RawMarkdown>(),
+            ["nav"] => serde_introspect::<RawNav>(),
+            _ => serde_introspect::<RawConfig>(),
+        }
     }
 }
 

@@ -4,16 +4,26 @@
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location};
 use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
-use crate::toml_input::TomlSource;
+use crate::toml_input::{TomlSchema, TomlSource};
 use serde::{Deserialize, Serialize};
+use serde_aux::serde_introspection::serde_introspect;
 use std::path::{Path, PathBuf};
 
 /// `theme.toml` as written.
 #[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 struct RawManifest {
     /// The colour themes the picker offers and the edge accepts.
     color_themes: Vec<ColorTheme>,
+}
+
+impl TomlSchema for RawManifest {
+    fn keys_at(path: &[&str]) -> &'static [&'static str] {
+        match path {
+            ["color_themes"] => serde_introspect::<ColorTheme>(),
+            _ => serde_introspect::<RawManifest>(),
+        }
+    }
 }
 
 /// Whether a colour theme is light or dark, which picks its code and diagram palette.
@@ -26,7 +36,6 @@ pub enum Appearance {
 
 /// One colour theme: `<html class="theme-{name}">`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ColorTheme {
     pub name: String,
     pub label: String,
@@ -167,6 +176,27 @@ mod tests {
         let theme = load(dir.path(), "t", &theme_dir).unwrap();
         let names: Vec<&str> = theme.color_themes.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["dark", "sepia"]);
+    }
+
+    #[test]
+    fn unknown_keys_in_colour_themes_point_at_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme_dir = dir.path().join("themes/t");
+        std::fs::create_dir_all(theme_dir.join("templates")).unwrap();
+        std::fs::write(
+            theme_dir.join("theme.toml"),
+            "[[color_themes]]\nname = \"dark\"\nlabel = \"Dark\"\nappearance = \"dark\"\n[[color_themes]]\nname = \"sepia\"\nlabl = \"Sepia\"\nappearance = \"light\"\ncolour = 1\n",
+        )
+        .unwrap();
+        let failed = load(dir.path(), "t", &theme_dir).unwrap_err();
+        let messages: Vec<String> = failed.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: themes/t/theme.toml:7:1: unknown key `labl` in theme.toml\n  help: did you mean `label`?",
+                "error: themes/t/theme.toml:9:1: unknown key `colour` in theme.toml\n  help: valid keys here: name, label, appearance",
+            ]
+        );
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Reading author-written TOML (`site.toml`, front matter, `theme.toml`) into typed structs with
 //! diagnostics that point at the exact line and column.
 //!
-//! serde stops at the first unknown field; [`TomlSource::deserialize`] reports all of them, each with the
-//! closest valid key. It owns no schema: the structs it fills decide what is valid.
+//! One deserialization reports every unknown key: `serde_ignored` collects the keys the struct did not
+//! take, the spanned document says where each is written, and the type's [`TomlSchema`] names the
+//! valid keys beside it for a "did you mean" hint. It owns no schema: the structs it fills decide what
+//! is valid.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineColumn, Location, closest_match};
 use serde::de::DeserializeOwned;
 use std::path::Path;
+use toml::de::{DeTable, DeValue};
 
 /// A TOML text and where it sits, for diagnostics.
 pub struct TomlSource<'a> {
@@ -20,65 +23,90 @@ pub struct TomlSource<'a> {
     pub what: &'a str,
 }
 
+/// A struct read from author-written TOML: which keys each of its tables takes. Tables that take any
+/// key (free-form `[extra]`) never have unknown keys, so they need no entry.
+pub trait TomlSchema: DeserializeOwned {
+    /// The keys valid in the table at `path` (`[]` for the top level, `["markdown"]`, array items
+    /// without their index: `["color_themes"]`).
+    fn keys_at(path: &[&str]) -> &'static [&'static str];
+}
+
 impl TomlSource<'_> {
     fn location(&self, offset: usize) -> Location {
         Location::at_offset(self.file, self.text, offset, self.start)
     }
 
     /// Deserializes the text, pushing a diagnostic for every unknown key and for the first other error.
-    ///
-    /// To find every unknown key, the offending key (or whole table) is blanked out with spaces, which keeps
-    /// every other byte offset valid, and deserialization runs again.
-    pub fn deserialize<T: DeserializeOwned>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
-        let mut current = self.text.to_owned();
-        let mut found_unknown = false;
-        let mut suggested: Vec<String> = Vec::new();
-        for _ in 0..64 {
-            let error = match toml::from_str::<T>(&current) {
-                Ok(value) => return if found_unknown { None } else { Some(value) },
-                Err(error) => error,
-            };
-            let span = error.span();
-            let location = span.clone().map(|span| self.location(span.start));
-            let message = error.message().trim_end().to_owned();
-            match (unknown_field(&message), span) {
-                (Some((field, expected)), Some(span)) => {
-                    let written = current[span.clone()].trim().trim_matches(['[', ']', '"']).to_owned();
-                    let key = if written.is_empty() { field.clone() } else { written };
-                    let diagnostic = Diagnostic::error(location, format!("unknown key `{key}` in {}", self.what));
-                    let diagnostic = match closest_match(&field, expected.iter().map(String::as_str)) {
-                        Some(close) => {
-                            suggested.push(close.to_owned());
-                            diagnostic.with_help(format!("did you mean `{close}`?"))
-                        }
-                        None => diagnostic.with_help(format!("valid keys here: {}", expected.join(", "))),
-                    };
-                    diagnostics.push(diagnostic);
-                    found_unknown = true;
-                    blank_out_entry(&mut current, span.start);
-                }
-                _ => {
-                    // `titel` was already reported with "did you mean `title`?": the missing `title` is the same mistake.
-                    if let Some(missing) = message
-                        .strip_prefix("missing field `")
-                        .and_then(|rest| rest.split('`').next())
-                        && suggested.iter().any(|s| s == missing)
-                    {
-                        return None;
+    pub fn deserialize<T: TomlSchema>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
+        let document = match DeTable::parse(self.text) {
+            Ok(document) => document,
+            Err(error) => {
+                self.push_error(&error, &[], diagnostics);
+                return None;
+            }
+        };
+        let mut unknown: Vec<Vec<String>> = Vec::new();
+        let result: Result<T, toml::de::Error> =
+            serde_ignored::deserialize(toml::de::Deserializer::from(document), |path| {
+                unknown.push(path_segments(&path))
+            });
+        let mut suggested = Vec::new();
+        if !unknown.is_empty() {
+            // Parsed again only to find where the unknown keys are written.
+            let spans = DeTable::parse(self.text).ok();
+            for path in &unknown {
+                let span = spans.as_ref().and_then(|document| key_span(document.get_ref(), path));
+                let key = path.last().map_or("", String::as_str);
+                let table: Vec<&str> = path[..path.len().saturating_sub(1)]
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|segment| segment.parse::<usize>().is_err())
+                    .collect();
+                let expected = T::keys_at(&table);
+                let diagnostic = Diagnostic::error(
+                    span.map(|span| self.location(span.start)),
+                    format!("unknown key `{key}` in {}", self.what),
+                );
+                let diagnostic = match closest_match(key, expected.iter().copied()) {
+                    Some(close) => {
+                        suggested.push(close);
+                        diagnostic.with_help(format!("did you mean `{close}`?"))
                     }
-                    let help = if message.starts_with("missing field") {
-                        format!("add the missing key to the {}", self.what)
-                    } else if location.is_some() && span_is_syntax(&message) {
-                        "check the TOML syntax: strings need quotes, tables `[name]`, arrays `[a, b]`".to_owned()
-                    } else {
-                        "see the README for every key and its type".to_owned()
-                    };
-                    diagnostics.push(Diagnostic::error(location, format!("{}: {message}", self.what)).with_help(help));
-                    return None;
-                }
+                    None => diagnostic.with_help(format!("valid keys here: {}", expected.join(", "))),
+                };
+                diagnostics.push(diagnostic);
             }
         }
-        None
+        match result {
+            Ok(value) if unknown.is_empty() => Some(value),
+            Ok(_) => None,
+            Err(error) => {
+                self.push_error(&error, &suggested, diagnostics);
+                None
+            }
+        }
+    }
+
+    /// A syntax or type error as a diagnostic, unless it only repeats an unknown key already reported
+    /// (`titel` with "did you mean `title`?" also leaves `title` missing).
+    fn push_error(&self, error: &toml::de::Error, suggested: &[&str], diagnostics: &mut Diagnostics) {
+        let message = error.message().trim_end().to_owned();
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            && suggested.contains(&missing)
+        {
+            return;
+        }
+        let location = error.span().map(|span| self.location(span.start));
+        let help = if message.starts_with("missing field") {
+            format!("add the missing key to the {}", self.what)
+        } else if location.is_some() && span_is_syntax(&message) {
+            "check the TOML syntax: strings need quotes, tables `[name]`, arrays `[a, b]`".to_owned()
+        } else {
+            "see the README for every key and its type".to_owned()
+        };
+        diagnostics.push(Diagnostic::error(location, format!("{}: {message}", self.what)).with_help(help));
     }
 }
 
@@ -88,41 +116,44 @@ fn span_is_syntax(message: &str) -> bool {
         && !message.starts_with("unknown variant")
 }
 
-/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into the field and the expected names.
-fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, rest) = rest.split_once('`')?;
-    let expected = rest.split('`').skip(1).step_by(2).map(str::to_owned).collect();
-    Some((field.to_owned(), expected))
+/// `markdown.smart_punctuaton` as `["markdown", "smart_punctuaton"]`, `color_themes.0.labl` with `"0"`.
+fn path_segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
+    let mut segments = match path {
+        serde_ignored::Path::Root => return Vec::new(),
+        serde_ignored::Path::Seq { parent, .. }
+        | serde_ignored::Path::Map { parent, .. }
+        | serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => path_segments(parent),
+    };
+    match path {
+        serde_ignored::Path::Seq { index, .. } => segments.push(index.to_string()),
+        serde_ignored::Path::Map { key, .. } => segments.push(key.clone()),
+        _ => {}
+    }
+    segments
 }
 
-/// Replaces the key/value (or the whole `[table]`) that starts on the line of `offset` with spaces.
-fn blank_out_entry(text: &mut String, offset: usize) {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let is_table_header = text[line_start..line_end].trim_start().starts_with('[');
-    let mut end = line_end;
-    if is_table_header {
-        while end < text.len() {
-            let next_end = text[end + 1..].find('\n').map_or(text.len(), |i| end + 1 + i);
-            if text[end + 1..next_end].trim_start().starts_with('[') {
-                break;
-            }
-            end = next_end;
-        }
+/// Where the key at the end of `path` is written in `table`.
+fn key_span(table: &DeTable<'_>, path: &[String]) -> Option<std::ops::Range<usize>> {
+    let (first, rest) = path.split_first()?;
+    let (key, value) = table.iter().find(|(key, _)| key.get_ref() == first)?;
+    if rest.is_empty() {
+        return Some(key.span());
     }
-    // Keep byte offsets: each character becomes as many spaces as it had bytes; newlines stay.
-    let blanked: String = text[line_start..end]
-        .chars()
-        .map(|c| {
-            if c == '\n' {
-                "\n".to_owned()
-            } else {
-                " ".repeat(c.len_utf8())
-            }
-        })
-        .collect();
-    text.replace_range(line_start..end, &blanked);
+    value_key_span(value.get_ref(), rest)
+}
+
+fn value_key_span(value: &DeValue<'_>, path: &[String]) -> Option<std::ops::Range<usize>> {
+    match value {
+        DeValue::Table(table) => key_span(table, path),
+        DeValue::Array(items) => {
+            let (index, rest) = path.split_first()?;
+            let item = items.get(index.parse::<usize>().ok()?)?;
+            value_key_span(item.get_ref(), rest)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -130,10 +161,15 @@ mod tests {
     use super::*;
 
     #[derive(Debug, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct Sample {
         #[allow(dead_code)]
         title: String,
+    }
+
+    impl TomlSchema for Sample {
+        fn keys_at(_: &[&str]) -> &'static [&'static str] {
+            &["title"]
+        }
     }
 
     #[test]

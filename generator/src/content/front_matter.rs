@@ -2,13 +2,14 @@
 //! into [`FrontMatter`]. A file without front matter is valid.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineColumn, Location};
-use crate::toml_input::TomlSource;
+use crate::toml_input::{TomlSchema, TomlSource};
 use serde::Deserialize;
+use serde_aux::serde_introspection::serde_introspect;
 use std::path::Path;
 
 /// The front matter keys an author can write.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct FrontMatter {
     /// The page title. Default: the first `#` heading, else the file name.
     pub title: Option<String>,
@@ -24,6 +25,12 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Free-form values for templates, as `page.extra`.
     pub extra: toml::Table,
+}
+
+impl TomlSchema for FrontMatter {
+    fn keys_at(_: &[&str]) -> &'static [&'static str] {
+        serde_introspect::<FrontMatter>()
+    }
 }
 
 /// A Markdown file split into its front matter and body.
