@@ -59,6 +59,8 @@
 
 mod api;
 mod api_error;
+#[cfg(any(target_arch = "wasm32", test))]
+mod bounded_body;
 mod config;
 mod edge;
 mod flags_api;
@@ -68,7 +70,10 @@ mod injection;
 mod kv;
 #[cfg(any(target_arch = "wasm32", test))]
 mod pages_in_flight;
+mod referer;
 mod session;
+#[cfg(any(target_arch = "wasm32", test))]
+mod session_queue;
 mod theme_api;
 
 #[cfg(target_arch = "wasm32")]
@@ -83,21 +88,23 @@ mod worker_page;
 pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 pub use api_error::ApiError;
 pub use config::{
-    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT, PAGE_THEME_CACHE_TTL_SECONDS,
-    PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
+    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION, MAX_FLAGS_PER_TENANT,
+    PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
+    THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
 pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
 pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
 pub use injection::{
-    CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits, PendingPage, is_html_content_type,
-    page_header_edits, page_response_headers, path_expects_html, security_headers,
+    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits,
+    PendingPage, document_header_edits, is_html_content_type, is_scriptable_document_type, page_header_edits,
+    page_response_headers, path_expects_html, security_headers,
 };
 pub use kv::{
     KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,
     MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS, MIN_EXPIRATION_TTL_SECONDS, metadata_bytes,
     validate_kv_key, validate_kv_write,
 };
-pub use session::{SESSION_COOKIE, SessionId, THEME_HINT_COOKIE};
+pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
 pub use theme_api::theme_key;
