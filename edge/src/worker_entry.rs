@@ -24,7 +24,7 @@ use crate::injection::{PendingPage, page_header_edits, path_expects_html};
 use crate::kv::KvSnapshot;
 use crate::pages_in_flight::PagesInFlight;
 use crate::session::SessionId;
-use crate::session_queue::SessionQueue;
+use crate::session_queue::{Place, SessionQueue};
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
 use crate::worker_page::{self, FetchedAsset, KvValues, PageKeys};
@@ -348,12 +348,24 @@ async fn answer_api(
             BodyRead::CutOff { received } => edge_request.with_body_cut_off(received),
         };
     }
-    let Some(key) = edge.counted_write_key(endpoint, &edge_request) else {
-        return run_api(edge, endpoint, &edge_request, env).await;
-    };
     // The earlier counted writes of this session in this isolate go first (see `session_queue`).
     let queue = SESSION_QUEUE.with(Rc::clone);
-    let place = queue.join(&key);
+    let place = match edge.counted_write_key(endpoint, &edge_request) {
+        Some(key) => match wait_for_turn(&queue, &key).await {
+            Some(place) => Some(place),
+            None => return Outcome::kv_unavailable().response,
+        },
+        None => None,
+    };
+    let response = run_api(edge, endpoint, &edge_request, env).await;
+    drop(place);
+    response
+}
+
+/// Takes a place in `key`'s line and waits, on a timer of this request's own, until it is first;
+/// `None` when that takes longer than the API's KV budget.
+async fn wait_for_turn<'a>(queue: &'a SessionQueue, key: &str) -> Option<Place<'a>> {
+    let place = queue.join(key);
     let waiting_since = Date::now().as_millis();
     while !place.is_first() {
         if Date::now().as_millis().saturating_sub(waiting_since) > API_KV_BUDGET.as_millis() as u64 {
@@ -361,13 +373,11 @@ async fn answer_api(
                 "a flag write waited longer than {} ms for the session's earlier ones",
                 API_KV_BUDGET.as_millis()
             );
-            return Outcome::kv_unavailable().response;
+            return None;
         }
         Delay::from(SESSION_QUEUE_POLL).await;
     }
-    let response = run_api(edge, endpoint, &edge_request, env).await;
-    drop(place);
-    response
+    Some(place)
 }
 
 /// The core's two steps for an API request, its KV reads and then its writes.

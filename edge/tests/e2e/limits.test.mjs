@@ -4,7 +4,16 @@
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { ORIGIN, SESSION_COOKIE, allKeys, postJson, prepareSite, setCookies, startEdge } from "./support/harness.mjs";
+import {
+  ORIGIN,
+  SESSION_COOKIE,
+  allKeys,
+  postJson,
+  prepareSite,
+  readCommentedRateLimits,
+  setCookies,
+  startEdge,
+} from "./support/harness.mjs";
 
 const MIB = 1024 * 1024;
 
@@ -143,13 +152,17 @@ describe("a request body without a Content-Length", () => {
   });
 });
 
-describe("with the rate-limiting binding", () => {
+describe("with the rate-limiting binding of wrangler.jsonc uncommented", () => {
+  // The documented binding, with a lower limit so the test reaches it quickly.
   const LIMIT = 3;
   let edge;
   before(async () => {
+    const [binding] = await readCommentedRateLimits();
+    assert.equal(binding.name, "API_RATE_LIMITER", "the name the Worker looks for");
+    assert.equal(binding.simple.period, 60);
     edge = await startEdge({
       siteDirectory: site.directory,
-      ratelimits: { API_RATE_LIMITER: { simple: { limit: LIMIT, period: 60 } } },
+      ratelimits: { [binding.name]: { simple: { ...binding.simple, limit: LIMIT } } },
     });
   });
   after(async () => {

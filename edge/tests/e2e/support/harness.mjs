@@ -31,6 +31,20 @@ export async function readWranglerConfig() {
   return JSON.parse(json);
 }
 
+/** The `ratelimits` wrangler.jsonc documents but leaves commented out, as wrangler would read them. */
+export async function readCommentedRateLimits() {
+  const lines = (await readFile(path.join(EDGE_DIR, "wrangler.jsonc"), "utf8")).split("\n");
+  const start = lines.findIndex((line) => /^\s*\/\/ "ratelimits": \[/.test(line));
+  const end = lines.findIndex((line, index) => index > start && /^\s*\/\/ \],?$/.test(line));
+  if (start < 0 || end < 0) throw new Error("wrangler.jsonc has no commented-out ratelimits block");
+  const json = lines
+    .slice(start, end + 1)
+    .map((line) => line.replace(/^\s*\/\/ /, ""))
+    .join("\n")
+    .replace(/,\s*$/, "");
+  return JSON.parse(`{${json}}`).ratelimits;
+}
+
 /** Miniflare's assets router options for wrangler's `run_worker_first` patterns. */
 export function routerConfigFor(runWorkerFirst) {
   if (typeof runWorkerFirst === "boolean") {
