@@ -1,5 +1,6 @@
 // HTML pages through the Worker: injection, fail-safe defaults, security and caching headers,
-// streaming of a large page, and non-HTML assets passing through untouched.
+// streaming of a large page, non-HTML assets passing through untouched, and documents that are not
+// pages (SVG, XML) served with the locked-down policy, by _headers or by the Worker.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
