@@ -13,8 +13,8 @@ pub(crate) struct BoundedBody {
 /// What to do with the next chunk of the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NextChunk {
-    /// Keep the first `n` bytes of the chunk (all of it) and read on.
-    Keep(usize),
+    /// Keep the whole chunk and read on.
+    Keep,
     /// The body is longer than the limit: stop reading and cancel the stream. Nothing of this chunk
     /// is kept.
     OverLimit { received: usize },
@@ -38,7 +38,7 @@ impl BoundedBody {
                 received: self.received,
             };
         }
-        NextChunk::Keep(len)
+        NextChunk::Keep
     }
 
     /// Keeps bytes [`Self::next_chunk`] allowed; never more than the limit in all.
@@ -65,7 +65,7 @@ mod tests {
         for &size in chunk_sizes {
             read += 1;
             match body.next_chunk(size) {
-                NextChunk::Keep(n) => body.keep(&vec![b'x'; n]),
+                NextChunk::Keep => body.keep(&vec![b'x'; size]),
                 NextChunk::OverLimit { received } => return (body.into_bytes().len(), Some(received), read),
             }
         }

@@ -289,7 +289,7 @@ async fn read_body_within(request: &web_sys::Request, limit: usize) -> BodyRead 
             return BodyRead::Complete(Vec::new());
         };
         match body.next_chunk(chunk.length() as usize) {
-            NextChunk::Keep(_) => body.keep(&chunk.to_vec()),
+            NextChunk::Keep => body.keep(&chunk.to_vec()),
             NextChunk::OverLimit { received } => {
                 // Tells the runtime to stop receiving the rest; nothing waits for it.
                 let _cancelled = reader.cancel();
