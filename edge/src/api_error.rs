@@ -17,7 +17,9 @@ pub enum ApiError {
     },
     #[error("cross-origin requests may not change anything here")]
     CrossOrigin,
-    #[error("the request body is {bytes} bytes; at most {limit} are accepted")]
+    /// `bytes`: the declared length, or how much of a body without one had arrived when it passed the
+    /// limit (the rest was never read).
+    #[error("the request body is {bytes} bytes or more; at most {limit} are accepted")]
     BodyTooLarge { bytes: usize, limit: usize },
     #[error("the body must be sent as {expected}")]
     UnsupportedMediaType { expected: &'static str },
@@ -35,6 +37,22 @@ pub enum ApiError {
     KvLimit(KvLimitError),
     #[error("this tenant already has {limit} flags, the most allowed; delete one or use another tenant")]
     TooManyFlags { limit: usize },
+    #[error(
+        "writing flags needs a session: send the `{cookie}` cookie that `GET /api/kv/theme` or \
+         `GET /api/kv/flags?tenant=<id>` sets (from a browser, load the page first)"
+    )]
+    SessionRequired { cookie: &'static str },
+    #[error(
+        "this session has made {limit} flag writes in the last 24 hours, the most allowed; a flag expires a \
+         day after its last write, and its writes stop counting then"
+    )]
+    SessionWriteLimit {
+        limit: usize,
+        /// Seconds until the session's oldest flag expires and frees its writes.
+        retry_after_seconds: Option<u64>,
+    },
+    #[error("too many requests from this client in the last minute; try again in a minute")]
+    RateLimited,
     #[error("the key-value store is not answering right now; try again shortly")]
     KvUnavailable,
 }
@@ -59,6 +77,8 @@ impl ApiError {
             Self::MalformedJson { .. } | Self::MalformedForm { .. } | Self::InvalidQuery { .. } => 400,
             Self::InvalidField { .. } | Self::UnknownTheme { .. } | Self::KvLimit(_) => 422,
             Self::TooManyFlags { .. } => 409,
+            Self::SessionRequired { .. } => 403,
+            Self::SessionWriteLimit { .. } | Self::RateLimited => 429,
             Self::KvUnavailable => 503,
         }
     }
@@ -84,11 +104,14 @@ impl ApiError {
                 KvLimitError::ExpirationTtlTooShort { .. } => "expiration_too_short",
             },
             Self::TooManyFlags { .. } => "too_many_flags",
+            Self::SessionRequired { .. } => "session_required",
+            Self::SessionWriteLimit { .. } => "session_write_limit",
+            Self::RateLimited => "rate_limited",
             Self::KvUnavailable => "kv_unavailable",
         }
     }
 
-    /// The JSON error response, with `Allow` on 405 and `Retry-After` on 503.
+    /// The JSON error response, with `Allow` on 405 and `Retry-After` on 429 and 503.
     pub fn to_response(&self) -> EdgeResponse {
         let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
         if let Self::UnknownTheme { allowed, .. } = self {
@@ -100,6 +123,13 @@ impl ApiError {
                 response.headers.push(("allow".into(), allowed_list(allow)));
             }
             Self::KvUnavailable => response.headers.push(("retry-after".into(), "5".into())),
+            Self::RateLimited => response.headers.push(("retry-after".into(), "60".into())),
+            Self::SessionWriteLimit {
+                retry_after_seconds: Some(seconds),
+                ..
+            } => response
+                .headers
+                .push(("retry-after".into(), (*seconds).max(1).to_string())),
             _ => {}
         }
         response
@@ -171,6 +201,22 @@ mod tests {
                 "metadata_too_large",
             ),
             (ApiError::TooManyFlags { limit: 50 }, 409, "too_many_flags"),
+            (
+                ApiError::SessionRequired {
+                    cookie: "__Host-session",
+                },
+                403,
+                "session_required",
+            ),
+            (
+                ApiError::SessionWriteLimit {
+                    limit: 100,
+                    retry_after_seconds: Some(3600),
+                },
+                429,
+                "session_write_limit",
+            ),
+            (ApiError::RateLimited, 429, "rate_limited"),
             (ApiError::KvUnavailable, 503, "kv_unavailable"),
         ];
         for (error, status, code) in cases {
@@ -179,6 +225,37 @@ mod tests {
             let body = response.json_body().expect("error bodies are JSON");
             assert_eq!(body["error"]["code"], code, "{error:?}");
             assert_eq!(body["error"]["message"], error.to_string(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_say_when_to_retry() {
+        let cases = [
+            (ApiError::RateLimited, Some("60")),
+            (
+                ApiError::SessionWriteLimit {
+                    limit: 100,
+                    retry_after_seconds: Some(3600),
+                },
+                Some("3600"),
+            ),
+            (
+                ApiError::SessionWriteLimit {
+                    limit: 100,
+                    retry_after_seconds: Some(0),
+                },
+                Some("1"),
+            ),
+            (
+                ApiError::SessionWriteLimit {
+                    limit: 100,
+                    retry_after_seconds: None,
+                },
+                None,
+            ),
+        ];
+        for (error, retry_after) in cases {
+            assert_eq!(error.to_response().header("retry-after"), retry_after, "{error:?}");
         }
     }
 

@@ -18,6 +18,10 @@ pub const PAGE_THEME_CACHE_TTL_SECONDS: u64 = 60;
 pub const FLAG_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 /// Most flags one tenant may hold.
 pub const MAX_FLAGS_PER_TENANT: usize = 50;
+/// Most flag writes (new flags and changes) one session may make in any 24 hours, across all its
+/// tenants. Counted from the session's keys: each flag's metadata carries how often it was written,
+/// and a flag expires a day after its last write, so the sum over the live keys covers the last day.
+pub const MAX_FLAG_WRITES_PER_SESSION: usize = 100;
 /// Largest API request body accepted, in bytes.
 pub const MAX_API_BODY_BYTES: usize = 8 * 1024;
 
@@ -32,6 +36,14 @@ pub struct EdgeConfig {
     pub secure_cookies: bool,
     /// Most flags one tenant may hold.
     pub max_flags_per_tenant: usize,
+    /// Most flag writes one session may make in any 24 hours ([`MAX_FLAG_WRITES_PER_SESSION`]).
+    pub max_flag_writes_per_session: usize,
+    /// With `Secure` cookies, also accept a session from the plain `session` cookie that visitors
+    /// carry from before the `__Host-` prefix (it is moved to the prefixed name on their next API
+    /// call). On by default; turn it off once those cookies have expired (90 days after the switch):
+    /// until then a sibling subdomain can plant a plain `session` cookie on a visitor who has no
+    /// prefixed one (see README.md, "Sessions and sibling subdomains").
+    pub accept_plain_session_cookie: bool,
     /// Largest API request body accepted, in bytes.
     pub max_api_body_bytes: usize,
 }
@@ -44,6 +56,8 @@ impl EdgeConfig {
             edge_name: edge_name.into(),
             secure_cookies: true,
             max_flags_per_tenant: MAX_FLAGS_PER_TENANT,
+            max_flag_writes_per_session: MAX_FLAG_WRITES_PER_SESSION,
+            accept_plain_session_cookie: true,
             max_api_body_bytes: MAX_API_BODY_BYTES,
         }
     }

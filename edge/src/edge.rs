@@ -48,6 +48,21 @@ impl Edge {
         api::start(endpoint, request, context, &self.config)
     }
 
+    /// The key to count this request under in a rate limiter, for requests that cost KV a write or a
+    /// list (`None` for the rest): the client's address from `cf-connecting-ip` (an IPv6 address by its
+    /// /64), else its session. A runtime with a limiter refuses the request with
+    /// [`Outcome::rate_limited`] when the key is over its limit, before [`Edge::start_api`].
+    pub fn rate_limit_key(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> Option<String> {
+        api::rate_limit_key(endpoint, request, &self.config)
+    }
+
+    /// For a request that counts what its session holds before it writes (a flag `POST`), the key
+    /// under which the runtime should run it one at a time with the others of that key: from
+    /// [`Edge::start_api`] to the end of its writes. `None` for every other request.
+    pub fn counted_write_key(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> Option<String> {
+        api::counted_write_key(endpoint, request, &self.config)
+    }
+
     /// Answers an API request from the KV values read for it. Make `outcome.writes` before sending
     /// `outcome.response`; if a write fails, send [`Outcome::kv_unavailable`] instead.
     pub fn finish_api(&self, pending: PendingApi, snapshot: &KvSnapshot) -> Outcome {

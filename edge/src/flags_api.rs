@@ -1,9 +1,12 @@
 //! `/api/kv/flags`: the keyspace-as-index demo. Flags live under `flag:<sessionId>:<tenant>:<name>`,
 //! so a tenant is scoped to the visitor's session and a listing can reach nothing but that visitor's
-//! flags. GET lists the prefix and answers from key metadata alone (no value is fetched); POST writes
-//! one flag with its metadata, expiring after a day, at most [`crate::MAX_FLAGS_PER_TENANT`] a tenant.
+//! flags. GET lists the prefix and answers from key metadata alone (no value is fetched); it mints the
+//! session when the visitor has none, as the demo page lists on load. POST needs a session (it never
+//! mints one) and writes one flag with its metadata, expiring after a day: at most
+//! [`crate::MAX_FLAGS_PER_TENANT`] a tenant, and at most [`crate::MAX_FLAG_WRITES_PER_SESSION`] writes
+//! a session in any 24 hours across its tenants, counted from one listing of the session's keys.
 
-use crate::api::{self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext};
+use crate::api::{self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext, Visitor, with_set_cookies};
 use crate::api_error::{ApiError, json_response};
 use crate::config::{EdgeConfig, FLAG_LIFETIME_SECONDS};
 use crate::http::{EdgeRequest, Method};
@@ -16,17 +19,28 @@ pub const MAX_TENANT_CHARS: usize = 64;
 /// Longest `createdBy`, in characters.
 pub const MAX_CREATED_BY_CHARS: usize = 64;
 const KNOWN_FIELDS: &[&str] = &["tenant", "name", "enabled", "createdBy", "description"];
+/// The metadata field that counts how often a flag was written since it was created (it expires a
+/// day after its last write). Not part of the flag the API shows.
+const WRITES_FIELD: &str = "writes";
 
 /// The key prefix of one tenant's flags within one session.
 pub fn flag_prefix(session: &SessionId, tenant: &str) -> String {
-    format!("flag:{}:{tenant}:", session.as_str())
+    format!("{}{tenant}:", session_flag_prefix(session))
 }
 
-/// A flags request waiting for the tenant's listing.
+/// The key prefix of all of one session's flags, in every tenant.
+fn session_flag_prefix(session: &SessionId) -> String {
+    format!("flag:{}:", session.as_str())
+}
+
+/// A flags request waiting for its listing.
 #[derive(Debug)]
 pub struct PendingFlags {
-    prefix: String,
+    /// The prefix listed: the tenant's for a GET, the whole session's for a POST.
+    listed: String,
     action: PendingAction,
+    /// `Set-Cookie` lines for the response (the session moved to its prefixed name).
+    set_cookies: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -39,38 +53,43 @@ enum PendingAction {
     Write(FlagWrite),
 }
 
-/// A validated flag write: the KV write, the flag as the response shows it, and the session cookie
-/// to set when the session was minted by this request.
+/// A validated flag write, waiting for the session's listing to be counted.
 #[derive(Debug)]
 struct FlagWrite {
+    tenant_prefix: String,
     name: String,
-    write: KvWrite,
-    flag: serde_json::Value,
-    set_cookie: Option<String>,
+    key: String,
+    /// The flag's metadata without its write count.
+    metadata: serde_json::Value,
+    now_unix_ms: u64,
 }
 
 pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     match request.method {
-        Method::Get => start_list(request),
+        Method::Get => start_list(request, context, config),
         Method::Post => start_write(request, context, config),
         _ => Err(api::method_not_allowed(request, ALLOWED_METHODS)),
     }
 }
 
-fn needs_listing(prefix: String, action: PendingAction) -> ApiStep {
+fn needs_listing(listed: String, action: PendingAction, set_cookies: Vec<String>) -> ApiStep {
     ApiStep::NeedsKv {
         reads: KvReads {
             gets: Vec::new(),
             lists: vec![KvList {
-                prefix: prefix.clone(),
+                prefix: listed.clone(),
                 max_keys: MAX_LIST_PAGE_KEYS,
             }],
         },
-        pending: PendingApi(PendingKind::Flags(PendingFlags { prefix, action })),
+        pending: PendingApi(PendingKind::Flags(PendingFlags {
+            listed,
+            action,
+            set_cookies,
+        })),
     }
 }
 
-fn start_list(request: &EdgeRequest) -> Result<ApiStep, ApiError> {
+fn start_list(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
     let tenant = form_urlencoded::parse(request.query.as_bytes())
         .find(|(name, _)| name == "tenant")
         .map(|(_, value)| value.into_owned())
@@ -79,14 +98,21 @@ fn start_list(request: &EdgeRequest) -> Result<ApiStep, ApiError> {
             reason: "is required".into(),
         })?;
     validate_tenant(&tenant).map_err(|reason| ApiError::InvalidQuery { name: "tenant", reason })?;
-    let Some(session) = session::session_from_cookies(&request.cookie_header()) else {
-        // No session, no flags: nothing to read.
-        return Ok(ApiStep::Done(Outcome::respond(json_response(
-            200,
-            &serde_json::json!({ "flags": [] }),
+    let visitor = Visitor::or_mint(request, context, config);
+    let set_cookies = visitor.set_cookie_lines(false, config);
+    if visitor.source == api::SessionSource::Minted {
+        // A new session has no flags: nothing to read. Minting it here gives the demo page, which
+        // lists on load, the session its first write needs.
+        return Ok(ApiStep::Done(Outcome::respond(with_set_cookies(
+            json_response(200, &serde_json::json!({ "flags": [] })),
+            set_cookies,
         ))));
-    };
-    Ok(needs_listing(flag_prefix(&session, &tenant), PendingAction::List))
+    }
+    Ok(needs_listing(
+        flag_prefix(&visitor.session, &tenant),
+        PendingAction::List,
+        set_cookies,
+    ))
 }
 
 fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
@@ -99,8 +125,10 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     }
     let body = api::parse_json_object(&request.body)?;
     let submitted = FlagSubmission::from_json(&body)?;
+    let visitor = Visitor::from_cookies(request, config).ok_or(ApiError::SessionRequired {
+        cookie: session::session_cookie_name(config),
+    })?;
 
-    let (session, minted) = api::session_or_mint(request, context);
     let mut metadata = serde_json::json!({
         "enabled": submitted.enabled,
         "createdAt": rfc3339_from_unix_ms(context.now_unix_ms),
@@ -111,73 +139,103 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     if let Some(description) = &submitted.description {
         metadata["description"] = description.clone().into();
     }
-    let prefix = flag_prefix(&session, &submitted.tenant);
-    let write = KvWrite {
-        key: format!("{prefix}{}", submitted.name),
-        value: metadata.to_string(),
-        expiration_ttl: Some(FLAG_LIFETIME_SECONDS),
-        metadata: Some(metadata.clone()),
-    };
-    validate_kv_write(&write).map_err(ApiError::KvLimit)?;
-
-    let mut flag = metadata;
-    flag["name"] = submitted.name.clone().into();
-    let set_cookie = minted.then(|| session::session_set_cookie(&session, config));
+    let tenant_prefix = flag_prefix(&visitor.session, &submitted.tenant);
     let flag_write = FlagWrite {
+        key: format!("{tenant_prefix}{}", submitted.name),
+        tenant_prefix,
         name: submitted.name,
-        write,
-        flag,
-        set_cookie,
+        metadata,
+        now_unix_ms: context.now_unix_ms,
     };
-    if minted {
-        // A session minted just now holds no flags: no need to count them.
-        return Ok(ApiStep::Done(written(flag_write, false)));
-    }
-    Ok(needs_listing(prefix, PendingAction::Write(flag_write)))
+    // Checked with the largest write count the flag can carry, so the write made later fits too.
+    validate_kv_write(&flag_write.kv_write(config.max_flag_writes_per_session)).map_err(ApiError::KvLimit)?;
+    Ok(needs_listing(
+        session_flag_prefix(&visitor.session),
+        PendingAction::Write(flag_write),
+        visitor.set_cookie_lines(false, config),
+    ))
 }
 
 pub(crate) fn finish(pending: PendingFlags, snapshot: &KvSnapshot, config: &EdgeConfig) -> Result<Outcome, ApiError> {
-    let listing = snapshot.listing(&pending.prefix);
+    let listing = snapshot.listing(&pending.listed);
     match pending.action {
         PendingAction::List => {
             let flags: Vec<serde_json::Value> = listing
                 .iter()
-                .filter_map(|entry| flag_from_entry(&pending.prefix, entry))
+                .filter_map(|entry| flag_from_entry(&pending.listed, entry))
                 .collect();
-            Ok(Outcome::respond(json_response(
-                200,
-                &serde_json::json!({ "flags": flags }),
+            Ok(Outcome::respond(with_set_cookies(
+                json_response(200, &serde_json::json!({ "flags": flags })),
+                pending.set_cookies,
             )))
         }
         PendingAction::Write(flag_write) => {
-            let replaces = listing
+            let session_writes: usize = listing.iter().map(writes_of).sum();
+            if session_writes >= config.max_flag_writes_per_session {
+                return Err(ApiError::SessionWriteLimit {
+                    limit: config.max_flag_writes_per_session,
+                    retry_after_seconds: seconds_until_first_expiry(listing, flag_write.now_unix_ms),
+                });
+            }
+            let tenant: Vec<&KvListEntry> = listing
                 .iter()
-                .any(|entry| entry.name.strip_prefix(pending.prefix.as_str()) == Some(flag_write.name.as_str()));
-            if !replaces && listing.len() >= config.max_flags_per_tenant {
+                .filter(|entry| entry.name.starts_with(flag_write.tenant_prefix.as_str()))
+                .collect();
+            let replaced = tenant.iter().find(|entry| entry.name == flag_write.key);
+            if replaced.is_none() && tenant.len() >= config.max_flags_per_tenant {
                 return Err(ApiError::TooManyFlags {
                     limit: config.max_flags_per_tenant,
                 });
             }
-            Ok(written(flag_write, replaces))
+            let writes = replaced.map_or(0, |entry| writes_of(entry)) + 1;
+            let write = flag_write.kv_write(writes);
+            let mut flag = flag_write.metadata;
+            flag["name"] = flag_write.name.into();
+            let status = if replaced.is_some() { 200 } else { 201 };
+            Ok(Outcome {
+                response: with_set_cookies(
+                    json_response(status, &serde_json::json!({ "flag": flag })),
+                    pending.set_cookies,
+                ),
+                writes: vec![write],
+            })
         }
     }
 }
 
-fn written(flag_write: FlagWrite, replaces: bool) -> Outcome {
-    let FlagWrite {
-        write,
-        flag,
-        set_cookie,
-        ..
-    } = flag_write;
-    let mut response = json_response(if replaces { 200 } else { 201 }, &serde_json::json!({ "flag": flag }));
-    if let Some(cookie) = set_cookie {
-        response.headers.push(("set-cookie".into(), cookie));
+impl FlagWrite {
+    /// The KV write of this flag as written for the `writes`-th time.
+    fn kv_write(&self, writes: usize) -> KvWrite {
+        let mut metadata = self.metadata.clone();
+        metadata[WRITES_FIELD] = writes.into();
+        KvWrite {
+            key: self.key.clone(),
+            value: metadata.to_string(),
+            expiration_ttl: Some(FLAG_LIFETIME_SECONDS),
+            metadata: Some(metadata),
+        }
     }
-    Outcome {
-        response,
-        writes: vec![write],
-    }
+}
+
+/// How many writes a listed flag stands for: its metadata's count, at least one (flags written before
+/// the count existed, or with metadata someone else wrote, count once).
+fn writes_of(entry: &KvListEntry) -> usize {
+    entry
+        .metadata
+        .as_ref()
+        .and_then(|metadata| metadata.get(WRITES_FIELD))
+        .and_then(serde_json::Value::as_u64)
+        .map_or(1, |writes| usize::try_from(writes).unwrap_or(usize::MAX).max(1))
+}
+
+/// Seconds from now until the first of the listed keys expires (and its writes stop counting).
+fn seconds_until_first_expiry(listing: &[KvListEntry], now_unix_ms: u64) -> Option<u64> {
+    let now_seconds = now_unix_ms / 1000;
+    listing
+        .iter()
+        .filter_map(|entry| entry.expiration)
+        .min()
+        .map(|expiration| expiration.saturating_sub(now_seconds))
 }
 
 /// A flag as the API shows it, built from the key's name and metadata only.
@@ -369,7 +427,7 @@ mod tests {
     fn post(body: &str) -> EdgeRequest {
         EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/flags")
             .with_header("content-type", "application/json")
-            .with_header("cookie", format!("session={VISITOR}"))
+            .with_header("cookie", format!("__Host-session={VISITOR}"))
             .with_body(body.as_bytes().to_vec())
     }
 
@@ -408,7 +466,7 @@ mod tests {
     #[test]
     fn list_reads_only_the_visitors_tenant_prefix_and_answers_from_metadata() {
         let request = EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/flags?tenant=acme")
-            .with_header("cookie", format!("session={VISITOR}"));
+            .with_header("cookie", format!("__Host-session={VISITOR}"));
         let prefix = flag_prefix(&session(VISITOR), "acme");
         let listing = vec![
             entry(
@@ -444,19 +502,33 @@ mod tests {
     #[test]
     fn another_session_lists_another_prefix() {
         let request = EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/flags?tenant=acme")
-            .with_header("cookie", format!("session={OTHER_VISITOR}"));
-        let (reads, _) = run(&request, Vec::new());
+            .with_header("cookie", format!("__Host-session={OTHER_VISITOR}"));
+        let (reads, outcome) = run(&request, Vec::new());
         assert_eq!(
             reads.expect("a listing").lists[0].prefix,
             format!("flag:{OTHER_VISITOR}:acme:")
         );
+        assert!(
+            outcome.response.header("set-cookie").is_none(),
+            "a known session is not set again"
+        );
+    }
+
+    #[test]
+    fn listing_without_a_session_mints_one_and_reads_nothing() {
         let anonymous = EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/flags?tenant=acme");
         let (reads, outcome) = run(&anonymous, Vec::new());
-        assert!(reads.is_none(), "no session: nothing to read");
+        assert!(reads.is_none(), "a new session has nothing to read");
         assert_eq!(
             outcome.response.json_body().expect("JSON"),
             serde_json::json!({ "flags": [] })
         );
+        let cookie = outcome.response.header("set-cookie").expect("minted");
+        assert!(
+            cookie.starts_with(&format!("__Host-session={};", context().fresh_session.as_str())),
+            "{cookie}"
+        );
+        assert!(outcome.writes.is_empty());
     }
 
     #[test]
@@ -465,10 +537,18 @@ mod tests {
             &post(r#"{"tenant":"acme","name":"new-dashboard","enabled":true,"createdBy":"ana"}"#),
             Vec::new(),
         );
-        assert!(reads.is_some(), "an existing session counts its flags first");
+        assert_eq!(
+            reads.expect("an existing session counts its flags first").lists,
+            vec![KvList {
+                prefix: format!("flag:{VISITOR}:"),
+                max_keys: MAX_LIST_PAGE_KEYS
+            }],
+            "one listing of the whole session, for its tenant and its session-wide counts"
+        );
         assert_eq!(outcome.response.status, 201);
-        let metadata =
-            serde_json::json!({ "enabled": true, "createdAt": "2023-11-14T22:13:20.000Z", "createdBy": "ana" });
+        let metadata = serde_json::json!({
+            "enabled": true, "createdAt": "2023-11-14T22:13:20.000Z", "createdBy": "ana", "writes": 1
+        });
         assert_eq!(
             outcome.writes,
             vec![KvWrite {
@@ -478,20 +558,115 @@ mod tests {
                 metadata: Some(metadata),
             }]
         );
+        assert_eq!(
+            outcome.response.json_body().expect("JSON")["flag"],
+            serde_json::json!({
+                "name": "new-dashboard", "enabled": true, "createdAt": "2023-11-14T22:13:20.000Z", "createdBy": "ana"
+            }),
+            "the write count is the edge's, not part of the flag"
+        );
     }
 
     #[test]
-    fn the_flag_limit_counts_only_new_names() {
+    fn the_flag_limit_counts_only_new_names_in_the_tenant() {
         let prefix = flag_prefix(&session(VISITOR), "acme");
-        let full: Vec<_> = (0..50)
+        let other_tenant = flag_prefix(&session(VISITOR), "acme-2");
+        let mut full: Vec<_> = (0..50)
             .map(|index| entry(&prefix, &format!("flag-{index}"), serde_json::json!({})))
             .collect();
         let (_, outcome) = run(&post(r#"{"tenant":"acme","name":"one-more"}"#), full.clone());
         assert_eq!(outcome.response.status, 409);
         assert!(outcome.writes.is_empty());
-        let (_, outcome) = run(&post(r#"{"tenant":"acme","name":"flag-7","enabled":false}"#), full);
+        full.push(entry(&other_tenant, "flag-7", serde_json::json!({ "writes": 4 })));
+        full[7] = entry(&prefix, "flag-7", serde_json::json!({ "writes": 3 }));
+        let (_, outcome) = run(
+            &post(r#"{"tenant":"acme","name":"flag-7","enabled":false}"#),
+            full.clone(),
+        );
         assert_eq!(outcome.response.status, 200, "replacing an existing flag is allowed");
-        assert_eq!(outcome.writes.len(), 1);
+        assert_eq!(
+            outcome.writes[0].metadata.as_ref().expect("metadata")["writes"],
+            4,
+            "a replaced flag's count goes on from its own, not another tenant's"
+        );
+        let (_, outcome) = run(&post(r#"{"tenant":"acme-2","name":"new"}"#), full);
+        assert_eq!(outcome.response.status, 201, "another tenant of the session has room");
+    }
+
+    #[test]
+    fn a_session_makes_at_most_100_flag_writes_a_day_across_its_tenants() {
+        let in_tenant = |tenant: &str, name: &str, writes: Option<u64>, expires_in: u64| KvListEntry {
+            name: format!("{}{name}", flag_prefix(&session(VISITOR), tenant)),
+            expiration: Some(1_700_000_000 + expires_in),
+            metadata: Some(writes.map_or_else(
+                || serde_json::json!({}),
+                |writes| serde_json::json!({ "writes": writes }),
+            )),
+        };
+        // 40 flags in each of two tenants, written once each: 80 writes.
+        let spread: Vec<KvListEntry> = (0..80)
+            .map(|index| in_tenant(if index < 40 { "a" } else { "b" }, &format!("f{index}"), Some(1), 7200))
+            .collect();
+        let with = |extra: Vec<KvListEntry>| spread.iter().cloned().chain(extra).collect::<Vec<_>>();
+        // (name, listing, the post, status, Retry-After)
+        type Case = (&'static str, Vec<KvListEntry>, &'static str, u16, Option<&'static str>);
+        let cases: Vec<Case> = vec![
+            (
+                "80 writes: room left",
+                spread.clone(),
+                r#"{"tenant":"c","name":"x"}"#,
+                201,
+                None,
+            ),
+            (
+                "99 writes: the 100th is allowed",
+                with(vec![in_tenant("c", "busy", Some(19), 600)]),
+                r#"{"tenant":"d","name":"x"}"#,
+                201,
+                None,
+            ),
+            (
+                "100 writes in a third tenant: refused until the first flag expires",
+                with(vec![in_tenant("c", "busy", Some(20), 600)]),
+                r#"{"tenant":"d","name":"x"}"#,
+                429,
+                Some("600"),
+            ),
+            (
+                "100 writes: changing an existing flag is a write too",
+                with(vec![in_tenant("c", "busy", Some(20), 600)]),
+                r#"{"tenant":"c","name":"busy","enabled":false}"#,
+                429,
+                Some("600"),
+            ),
+            (
+                "flags without a count count once",
+                (0..100)
+                    .map(|index| in_tenant("e", &format!("f{index}"), None, 60))
+                    .collect(),
+                r#"{"tenant":"f","name":"x"}"#,
+                429,
+                Some("60"),
+            ),
+        ];
+        for (name, listing, body, status, retry_after) in cases {
+            let (_, outcome) = run(&post(body), listing);
+            assert_eq!(
+                outcome.response.status,
+                status,
+                "{name}: {:?}",
+                outcome.response.json_body()
+            );
+            assert_eq!(outcome.response.header("retry-after"), retry_after, "{name}");
+            if status == 429 {
+                assert!(outcome.writes.is_empty(), "{name}");
+                assert_eq!(
+                    outcome.response.json_body().expect("JSON")["error"]["code"],
+                    "session_write_limit",
+                    "{name}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -614,22 +789,37 @@ mod tests {
     }
 
     #[test]
-    fn post_without_session_mints_one_and_skips_the_count() {
+    fn post_without_session_is_refused_and_mints_nothing() {
         let mut request = post(r#"{"tenant":"acme","name":"x"}"#);
         request.headers.retain(|(header, _)| header != "cookie");
         let (reads, outcome) = run(&request, Vec::new());
-        assert!(reads.is_none());
+        assert!(reads.is_none(), "nothing to read without a session");
+        assert_eq!(outcome.response.status, 403);
+        let body = outcome.response.json_body().expect("JSON");
+        assert_eq!(body["error"]["code"], "session_required");
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("`__Host-session`") && message.contains("GET /api/kv/theme"),
+            "says how to get one: {message}"
+        );
+        assert!(outcome.response.header("set-cookie").is_none());
+        assert!(outcome.writes.is_empty());
+    }
+
+    #[test]
+    fn a_session_in_the_plain_cookie_writes_and_moves_to_the_prefixed_name() {
+        let mut request = post(r#"{"tenant":"acme","name":"x"}"#);
+        request.headers.retain(|(header, _)| header != "cookie");
+        let request = request.with_header("cookie", format!("session={VISITOR}"));
+        let (_, outcome) = run(&request, Vec::new());
         assert_eq!(outcome.response.status, 201);
+        assert_eq!(outcome.writes[0].key, format!("flag:{VISITOR}:acme:x"));
+        let cookies: Vec<&str> = outcome.response.header_values("set-cookie").collect();
+        assert_eq!(cookies.len(), 2, "{cookies:?}");
         assert!(
-            outcome
-                .response
-                .header("set-cookie")
-                .is_some_and(|cookie| cookie.starts_with("session="))
+            cookies[0].starts_with(&format!("__Host-session={VISITOR};")),
+            "{cookies:?}"
         );
-        assert!(
-            outcome.writes[0]
-                .key
-                .starts_with(&format!("flag:{}:acme:", context().fresh_session.as_str()))
-        );
+        assert!(cookies[1].starts_with("session=; Max-Age=0;"), "{cookies:?}");
     }
 }

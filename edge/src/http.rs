@@ -54,6 +54,7 @@ pub const API_REQUEST_HEADERS: &[&str] = &[
     "origin",
     "sec-fetch-site",
     "referer",
+    "cf-connecting-ip",
 ];
 /// The request headers the core consults for a page.
 pub const PAGE_REQUEST_HEADERS: &[&str] = &["cookie"];
@@ -72,7 +73,9 @@ pub struct EdgeRequest {
     /// Header names in any case; repeated headers may appear more than once.
     pub headers: Vec<(String, String)>,
     /// The body bytes. Runtimes may leave it empty when `Content-Length` already exceeds
-    /// [`crate::MAX_API_BODY_BYTES`]: the core rejects such a request from the header alone.
+    /// [`crate::MAX_API_BODY_BYTES`]: the core rejects such a request from the header alone. A body
+    /// without a length (chunked) should be read only until it passes the limit, and the request then
+    /// marked with [`EdgeRequest::with_body_cut_off`].
     pub body: Vec<u8>,
 }
 
@@ -124,6 +127,18 @@ impl EdgeRequest {
     #[must_use]
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
+        self
+    }
+
+    /// Marks a body the runtime stopped reading once `received_bytes` (more than the limit) had
+    /// arrived: the body is dropped and the count stands in for `Content-Length`, so the core refuses
+    /// the request as too large exactly as it refuses one that declared its length (builder style).
+    #[must_use]
+    pub fn with_body_cut_off(mut self, received_bytes: usize) -> Self {
+        self.body = Vec::new();
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-length"));
+        self.headers.push(("content-length".into(), received_bytes.to_string()));
         self
     }
 
@@ -233,6 +248,21 @@ mod tests {
                 .map(|request| (request.origin.as_str(), request.path.as_str(), request.query.as_str()));
             assert_eq!(parts, expected, "{url}");
         }
+    }
+
+    #[test]
+    fn a_body_cut_off_stands_in_for_its_length() {
+        let request = EdgeRequest::new(Method::Post, "https://docs.test", "/api/kv/theme")
+            .with_header("Content-Length", "12")
+            .with_body(vec![b'x'; 12])
+            .with_body_cut_off(65_536);
+        assert!(request.body.is_empty());
+        assert_eq!(request.header("content-length"), Some("65536"));
+        assert_eq!(
+            request.headers.len(),
+            1,
+            "the declared length is replaced, not repeated"
+        );
     }
 
     #[test]

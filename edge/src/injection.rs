@@ -13,7 +13,15 @@ pub const PINNED_MESSAGE_KEY: &str = "pinned_message";
 
 /// The Content-Security-Policy every HTML page is served with (the theme contract's policy).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-img-src 'self' data:; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+frame-ancestors 'none'";
+
+/// The Content-Security-Policy of a document that is not a page, such as an SVG opened on its own: no
+/// script, no fetch, nothing loaded but its own inline styles, and a sandbox (a unique origin) around
+/// it, so a file committed to the site cannot run anything on its origin. The generator's `_headers`
+/// gives it to `*.svg` (which the Worker does not run for), and the Worker to any SVG or XML document
+/// that passes through it.
+pub const DOCUMENT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 /// What to inject into one page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +61,7 @@ pub(crate) fn start_page(request: &EdgeRequest, config: &EdgeConfig) -> PendingP
     let theme_hint = session::theme_hint_from_cookies(&cookies, config);
     let theme_key = match &theme_hint {
         Some(_) => None,
-        None => session::session_from_cookies(&cookies).map(|session| theme_key(&session)),
+        None => session::session_from_cookies(&cookies, config).map(|session| theme_key(&session)),
     };
     let mut gets = vec![KvGet {
         key: PINNED_MESSAGE_KEY.to_owned(),
@@ -103,6 +111,16 @@ pub fn is_html_content_type(content_type: &str) -> bool {
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("text/html"))
 }
 
+/// Whether a `Content-Type` names a document, other than an HTML page, that a browser opened on its
+/// own would run script in: SVG and XML (XHTML, or XML using the XHTML namespace or a stylesheet).
+/// Such a response gets [`DOCUMENT_CONTENT_SECURITY_POLICY`].
+pub fn is_scriptable_document_type(content_type: &str) -> bool {
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    ["image/svg+xml", "application/xhtml+xml", "application/xml", "text/xml"]
+        .iter()
+        .any(|scriptable| media_type.eq_ignore_ascii_case(scriptable))
+}
+
 /// Whether a path most likely serves an HTML page (`/`, `/dir/`, `/page.html`, `/page`), so the
 /// runtime can start the page's KV reads while it fetches the asset.
 pub fn path_expects_html(path: &str) -> bool {
@@ -140,6 +158,21 @@ pub fn page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits {
     PageHeaderEdits {
         remove: DROPPED_HEADERS,
         set,
+    }
+}
+
+/// The edits that give a document that is not a page (see [`is_scriptable_document_type`]) the locked
+/// policy [`DOCUMENT_CONTENT_SECURITY_POLICY`] and `nosniff`; its body and caching stay as they are.
+pub fn document_header_edits() -> PageHeaderEdits {
+    PageHeaderEdits {
+        remove: &[],
+        set: vec![
+            (
+                "content-security-policy".into(),
+                DOCUMENT_CONTENT_SECURITY_POLICY.into(),
+            ),
+            ("x-content-type-options".into(), "nosniff".into()),
+        ],
     }
 }
 
@@ -203,7 +236,7 @@ mod tests {
                 cache_ttl_seconds: Some(60)
             }]
         );
-        let visitor = start_page(&page(Some(&format!("session={VISITOR}"))), &config());
+        let visitor = start_page(&page(Some(&format!("__Host-session={VISITOR}"))), &config());
         assert_eq!(visitor.reads.gets.len(), 2);
         assert_eq!(visitor.reads.gets[1].key, format!("theme:{VISITOR}"));
         assert_eq!(
@@ -211,15 +244,24 @@ mod tests {
             Some(60),
             "both page reads share a cacheTtl, so the Worker can make them one bulk get"
         );
-        let hinted = start_page(&page(Some(&format!("session={VISITOR}; theme_hint=dark"))), &config());
+        let hinted = start_page(
+            &page(Some(&format!("__Host-session={VISITOR}; theme_hint=dark"))),
+            &config(),
+        );
         assert_eq!(hinted.reads.gets.len(), 1, "a trusted hint saves the theme read");
+        let plain = start_page(&page(Some(&format!("session={VISITOR}"))), &config());
+        assert_eq!(
+            plain.reads.gets[1].key,
+            format!("theme:{VISITOR}"),
+            "a visitor's cookie from before the prefix still shows their theme"
+        );
     }
 
     #[test]
     fn plans_for_each_combination_of_cookies_and_kv() {
-        let session_cookie = format!("session={VISITOR}");
-        let hinted_cookie = format!("session={VISITOR}; theme_hint=light");
-        let forged_hint = format!("session={VISITOR}; theme_hint=x%20onload");
+        let session_cookie = format!("__Host-session={VISITOR}");
+        let hinted_cookie = format!("__Host-session={VISITOR}; theme_hint=light");
+        let forged_hint = format!("__Host-session={VISITOR}; theme_hint=x%20onload");
         let kv = KvSnapshot::new()
             .with_value("pinned_message", Some("Maintenance at 10:00"))
             .with_value(format!("theme:{VISITOR}"), Some("dark"));
@@ -312,6 +354,33 @@ mod tests {
         assert_eq!(get("x-content-type-options"), Some("nosniff"));
         assert_eq!(get("referrer-policy"), Some("strict-origin-when-cross-origin"));
         assert_eq!(headers.iter().filter(|(name, _)| name == "cache-control").count(), 1);
+    }
+
+    #[test]
+    fn the_page_policy_allows_no_plugins() {
+        let directives: Vec<&str> = CONTENT_SECURITY_POLICY.split("; ").collect();
+        assert!(directives.contains(&"object-src 'none'"), "{CONTENT_SECURITY_POLICY}");
+        assert!(directives.contains(&"script-src 'self'"), "{CONTENT_SECURITY_POLICY}");
+        let document: Vec<&str> = DOCUMENT_CONTENT_SECURITY_POLICY.split("; ").collect();
+        assert_eq!(document, ["default-src 'none'", "style-src 'unsafe-inline'", "sandbox"]);
+    }
+
+    #[test]
+    fn documents_that_can_run_script_are_recognised() {
+        for (content_type, scriptable) in [
+            ("image/svg+xml", true),
+            ("IMAGE/SVG+XML; charset=utf-8", true),
+            ("application/xhtml+xml", true),
+            ("application/xml", true),
+            ("text/xml; charset=utf-8", true),
+            ("text/html", false),
+            ("image/png", false),
+            ("application/json", false),
+            ("text/css", false),
+            ("image/svg", false),
+        ] {
+            assert_eq!(is_scriptable_document_type(content_type), scriptable, "{content_type}");
+        }
     }
 
     #[test]

@@ -9,9 +9,15 @@
 //! Edge::new(EdgeConfig) -> Edge
 //!   EdgeConfig::new(allowed_themes: Vec<String>, edge_name) -> EdgeConfig   // preview: the site's
 //!                                        //   colour-theme names, "preview"; set secure_cookies = false on http
+//!   (fields: secure_cookies, max_flags_per_tenant, max_flag_writes_per_session,
+//!    accept_plain_session_cookie, max_api_body_bytes)
 //! Edge::route(&self, path: &str) -> Route                                   // Route::Api(ApiEndpoint) | Route::Asset
 //!
 //! // KV demo APIs, two steps:
+//! Edge::rate_limit_key(&self, ApiEndpoint, &EdgeRequest) -> Option<String> // optional: count it in a rate
+//!   Outcome::rate_limited() -> Outcome                                      //   limiter; over the limit, send this
+//! Edge::counted_write_key(&self, ApiEndpoint, &EdgeRequest) -> Option<String>  // run those of one key
+//!                                                                           //   one at a time, start to writes
 //! Edge::start_api(&self, ApiEndpoint, &EdgeRequest, &RequestContext) -> ApiStep
 //!   ApiStep::Done(Outcome) | ApiStep::NeedsKv { reads: KvReads, pending: PendingApi }
 //! Edge::finish_api(&self, PendingApi, &KvSnapshot) -> Outcome
@@ -26,10 +32,13 @@
 //! page_response_headers(&[(String, String)]) -> Vec<(String, String)>      // headers of a rewritten page
 //! page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits { remove, set }  // the same, as edits
 //! is_html_content_type(&str) -> bool;  path_expects_html(&str) -> bool
+//! is_scriptable_document_type(&str) -> bool;  document_header_edits() -> PageHeaderEdits  // SVG, XML:
+//!                                        //   DOCUMENT_CONTENT_SECURITY_POLICY on an asset that is no page
 //!
 //! // Types and the KV model:
 //! EdgeRequest { method: Method, origin, path, query, headers: Vec<(String, String)>, body: Vec<u8> }
 //!   EdgeRequest::from_url(Method, "https://host/path?query") -> Option<EdgeRequest>
+//!   EdgeRequest::with_body_cut_off(received_bytes) -> EdgeRequest  // a chunked body read only past the limit
 //!   API_REQUEST_HEADERS, PAGE_REQUEST_HEADERS   // the only request headers the core consults
 //!   MAX_API_BODY_BYTES                          // a runtime may skip reading a body declared larger
 //! EdgeResponse { status: u16, headers: Vec<(String, String)>, body: Vec<u8> }
@@ -50,8 +59,10 @@
 //! [`page_response_headers`]; anything else passes through untouched.
 //!
 //! # Decisions
-//! - Sessions are minted lazily: only by `GET /api/kv/theme` and by a POST from a visitor without one
-//!   (the demo's first save). Pages never set cookies and never write to KV.
+//! - Sessions are minted lazily: only by `GET /api/kv/theme`, `GET /api/kv/flags` and a theme POST from
+//!   a visitor without one (the demo's first save). Pages never set cookies and never write to KV; a
+//!   flag POST needs a session. Over HTTPS the cookie is `__Host-session`, over plain http `session`.
+//! - A session writes at most 50 flags a tenant and 100 flags a day, counted from its keys.
 //! - After a theme change the `theme_hint` cookie (5 minutes) carries the new theme; the edge trusts it
 //!   only for allow-listed names and prefers it to KV, which may still serve the old value.
 //! - Flags are keyed `flag:<sessionId>:<tenant>:<name>`: tenant ids contain no `:`, so a listing sees
@@ -59,6 +70,8 @@
 
 mod api;
 mod api_error;
+#[cfg(any(target_arch = "wasm32", test))]
+mod bounded_body;
 mod config;
 mod edge;
 mod flags_api;
@@ -68,7 +81,10 @@ mod injection;
 mod kv;
 #[cfg(any(target_arch = "wasm32", test))]
 mod pages_in_flight;
+mod referer;
 mod session;
+#[cfg(any(target_arch = "wasm32", test))]
+mod session_queue;
 mod theme_api;
 
 #[cfg(target_arch = "wasm32")]
@@ -83,21 +99,23 @@ mod worker_page;
 pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 pub use api_error::ApiError;
 pub use config::{
-    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAGS_PER_TENANT, PAGE_THEME_CACHE_TTL_SECONDS,
-    PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
+    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION, MAX_FLAGS_PER_TENANT,
+    PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
+    THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
 pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
 pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
 pub use injection::{
-    CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits, PendingPage, is_html_content_type,
-    page_header_edits, page_response_headers, path_expects_html, security_headers,
+    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits,
+    PendingPage, document_header_edits, is_html_content_type, is_scriptable_document_type, page_header_edits,
+    page_response_headers, path_expects_html, security_headers,
 };
 pub use kv::{
     KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,
     MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS, MIN_EXPIRATION_TTL_SECONDS, metadata_bytes,
     validate_kv_key, validate_kv_write,
 };
-pub use session::{SESSION_COOKIE, SessionId, THEME_HINT_COOKIE};
+pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
 pub use theme_api::theme_key;

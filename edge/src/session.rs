@@ -1,13 +1,22 @@
 //! Visitor sessions and cookies: the session id format (128 random bits as 32 hex digits), parsing the
 //! `Cookie` header, and the `Set-Cookie` lines for the session and the short-lived `theme_hint`.
 //! Randomness comes from the caller ([`SessionId::from_random_bytes`]) or from [`SessionId::generate`].
+//!
+//! Over HTTPS the session cookie is `__Host-session`: browsers accept a cookie of that name only from
+//! this very host, `Secure`, with `Path=/` and no `Domain`, so no sibling subdomain can set or replace
+//! it. The plain-HTTP preview cannot use the prefix and keeps the plain name `session`, which the
+//! Worker still reads while visitors from before the prefix carry it (see
+//! [`EdgeConfig::accept_plain_session_cookie`]).
 
 use std::fmt;
 
 use crate::config::{EdgeConfig, SESSION_LIFETIME_SECONDS, THEME_HINT_LIFETIME_SECONDS};
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "session";
+/// Name of the session cookie over HTTPS (`Secure` cookies).
+pub const SESSION_COOKIE: &str = "__Host-session";
+/// Name of the session cookie without `Secure` (the plain-HTTP preview), and its name over HTTPS before
+/// the `__Host-` prefix.
+pub const PLAIN_SESSION_COOKIE: &str = "session";
 /// Name of the cookie that carries a just-saved theme until KV has propagated it.
 pub const THEME_HINT_COOKIE: &str = "theme_hint";
 /// Random bytes in a session id.
@@ -59,9 +68,50 @@ pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-/// The session named by the request's cookies, when it is well formed.
-pub fn session_from_cookies(cookie_header: &str) -> Option<SessionId> {
-    cookie_value(cookie_header, SESSION_COOKIE).and_then(SessionId::parse)
+/// The name the session cookie is set under: [`SESSION_COOKIE`] when cookies are `Secure`, else
+/// [`PLAIN_SESSION_COOKIE`].
+pub fn session_cookie_name(config: &EdgeConfig) -> &'static str {
+    if config.secure_cookies {
+        SESSION_COOKIE
+    } else {
+        PLAIN_SESSION_COOKIE
+    }
+}
+
+/// A visitor's session as their cookies name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorSession {
+    pub id: SessionId,
+    /// The id came from the plain `session` cookie although cookies are `Secure`: a cookie set before
+    /// the `__Host-` prefix (or by a sibling subdomain), to be set again under the prefixed name.
+    pub from_plain_cookie: bool,
+}
+
+/// The session named by the request's cookies, when it is well formed: the cookie named
+/// [`session_cookie_name`], else (with `Secure` cookies, while
+/// [`EdgeConfig::accept_plain_session_cookie`]) the plain `session` cookie.
+pub fn visitor_session(cookie_header: &str, config: &EdgeConfig) -> Option<VisitorSession> {
+    let name = session_cookie_name(config);
+    if let Some(id) = cookie_value(cookie_header, name).and_then(SessionId::parse) {
+        return Some(VisitorSession {
+            id,
+            from_plain_cookie: false,
+        });
+    }
+    if name == PLAIN_SESSION_COOKIE || !config.accept_plain_session_cookie {
+        return None;
+    }
+    cookie_value(cookie_header, PLAIN_SESSION_COOKIE)
+        .and_then(SessionId::parse)
+        .map(|id| VisitorSession {
+            id,
+            from_plain_cookie: true,
+        })
+}
+
+/// The session id named by the request's cookies (see [`visitor_session`]).
+pub fn session_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Option<SessionId> {
+    visitor_session(cookie_header, config).map(|session| session.id)
 }
 
 /// The `theme_hint` cookie's value, only when it names an allow-listed theme.
@@ -76,9 +126,24 @@ fn cookie_line(name: &str, value: &str, max_age_seconds: u64, config: &EdgeConfi
     format!("{name}={value}; Max-Age={max_age_seconds}; Path=/; HttpOnly{secure}; SameSite=Lax")
 }
 
-/// `Set-Cookie` for the session: 90 days, `HttpOnly; Secure; SameSite=Lax; Path=/`.
+/// `Set-Cookie` for the session: 90 days, `HttpOnly; Secure; SameSite=Lax; Path=/`, no `Domain`,
+/// under [`session_cookie_name`].
 pub fn session_set_cookie(session: &SessionId, config: &EdgeConfig) -> String {
-    cookie_line(SESSION_COOKIE, session.as_str(), SESSION_LIFETIME_SECONDS, config)
+    cookie_line(
+        session_cookie_name(config),
+        session.as_str(),
+        SESSION_LIFETIME_SECONDS,
+        config,
+    )
+}
+
+/// The `Set-Cookie` lines that move a session found in the plain `session` cookie to the prefixed
+/// name: the session under [`SESSION_COOKIE`], and the plain cookie expired.
+pub fn session_moved_from_plain_cookie(session: &SessionId, config: &EdgeConfig) -> [String; 2] {
+    [
+        session_set_cookie(session, config),
+        cookie_line(PLAIN_SESSION_COOKIE, "", 0, config),
+    ]
 }
 
 /// `Set-Cookie` for the theme hint: a few minutes, same attributes as the session.
@@ -108,26 +173,79 @@ mod tests {
     fn session_parsing_rejects_anything_not_minted_here() {
         let cases = [
             ("", None),
-            ("session=", None),
-            ("session=ABABABABABABABABABABABABABABABAB", None),
-            ("session=abab", None),
+            ("__Host-session=", None),
+            ("__Host-session=ABABABABABABABABABABABABABABABAB", None),
+            ("__Host-session=abab", None),
             (
-                "session=abababababababababababababababab; other=1",
+                "__Host-session=abababababababababababababababab; other=1",
                 Some("abababababababababababababababab"),
             ),
             (
-                "other=1; session=0123456789abcdef0123456789abcdef",
+                "other=1; __Host-session=0123456789abcdef0123456789abcdef",
                 Some("0123456789abcdef0123456789abcdef"),
             ),
-            ("xsession=0123456789abcdef0123456789abcdef", None),
-            ("session=0123456789abcdef0123456789abcdef:flag", None),
+            ("x__Host-session=0123456789abcdef0123456789abcdef", None),
+            ("__host-session=0123456789abcdef0123456789abcdef", None),
+            ("__Host-session=0123456789abcdef0123456789abcdef:flag", None),
         ];
         for (header, expected) in cases {
             assert_eq!(
-                session_from_cookies(header).as_ref().map(SessionId::as_str),
+                session_from_cookies(header, &config()).as_ref().map(SessionId::as_str),
                 expected,
                 "{header:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_prefixed_cookie_wins_and_the_plain_one_is_read_only_while_accepted() {
+        const PREFIXED: &str = "0123456789abcdef0123456789abcdef";
+        const PLAIN: &str = "fedcba9876543210fedcba9876543210";
+        let https = config();
+        let mut no_plain = config();
+        no_plain.accept_plain_session_cookie = false;
+        let mut plain_http = config();
+        plain_http.secure_cookies = false;
+        let both = format!("session={PLAIN}; __Host-session={PREFIXED}");
+        let plain_only = format!("session={PLAIN}");
+        let prefixed_only = format!("__Host-session={PREFIXED}");
+        /// (name, header, config, the session found and whether it came from the plain cookie)
+        type Case<'a> = (&'a str, &'a str, &'a EdgeConfig, Option<(&'a str, bool)>);
+        let cases: Vec<Case<'_>> = vec![
+            ("both: the prefixed one wins", &both, &https, Some((PREFIXED, false))),
+            ("only the plain one", &plain_only, &https, Some((PLAIN, true))),
+            (
+                "a malformed prefixed one falls back",
+                "__Host-session=x; session=fedcba9876543210fedcba9876543210",
+                &https,
+                Some((PLAIN, true)),
+            ),
+            ("plain one no longer accepted", &plain_only, &no_plain, None),
+            (
+                "prefixed one without the plain fallback",
+                &prefixed_only,
+                &no_plain,
+                Some((PREFIXED, false)),
+            ),
+            (
+                "plain http reads the plain name",
+                &plain_only,
+                &plain_http,
+                Some((PLAIN, false)),
+            ),
+            (
+                "plain http ignores the prefixed name",
+                &prefixed_only,
+                &plain_http,
+                None,
+            ),
+        ];
+        for (name, header, config, expected) in cases {
+            let found = visitor_session(header, config);
+            let found = found
+                .as_ref()
+                .map(|session| (session.id.as_str(), session.from_plain_cookie));
+            assert_eq!(found, expected, "{name}");
         }
     }
 
@@ -155,12 +273,26 @@ mod tests {
         assert_eq!(
             session_set_cookie(&id, &config()),
             format!(
-                "session={}; Max-Age=7776000; Path=/; HttpOnly; Secure; SameSite=Lax",
+                "__Host-session={}; Max-Age=7776000; Path=/; HttpOnly; Secure; SameSite=Lax",
                 id.as_str()
             )
         );
+        assert_eq!(
+            session_moved_from_plain_cookie(&id, &config()),
+            [
+                session_set_cookie(&id, &config()),
+                "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax".to_owned()
+            ]
+        );
         let mut insecure = config();
         insecure.secure_cookies = false;
+        assert_eq!(
+            session_set_cookie(&id, &insecure),
+            format!(
+                "session={}; Max-Age=7776000; Path=/; HttpOnly; SameSite=Lax",
+                id.as_str()
+            )
+        );
         assert_eq!(
             theme_hint_set_cookie("dark", &insecure),
             "theme_hint=dark; Max-Age=300; Path=/; HttpOnly; SameSite=Lax"

@@ -4,11 +4,14 @@
 //! to the same-origin Referer), writes the key for 90 days and sets the `theme_hint` cookie, so the
 //! next page shows the new theme before KV has propagated the write.
 
-use crate::api::{self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext};
+use crate::api::{
+    self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext, SessionSource, Visitor, with_set_cookies,
+};
 use crate::api_error::{ApiError, json_response};
 use crate::config::{EdgeConfig, SESSION_LIFETIME_SECONDS};
 use crate::http::{EdgeRequest, EdgeResponse, Method};
 use crate::kv::{KvGet, KvReads, KvSnapshot, KvWrite, validate_kv_write};
+use crate::referer;
 use crate::session::{self, SessionId};
 
 const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
@@ -22,6 +25,8 @@ pub fn theme_key(session: &SessionId) -> String {
 #[derive(Debug)]
 pub struct PendingTheme {
     key: String,
+    /// The session's cookie moved to its prefixed name, when it came in under the plain one.
+    set_cookies: Vec<String>,
 }
 
 // #region handler
@@ -34,20 +39,19 @@ pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &Ed
 }
 
 fn start_read(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> ApiStep {
-    let cookies = request.cookie_header();
-    let Some(session) = session::session_from_cookies(&cookies) else {
+    let visitor = Visitor::or_mint(request, context, config);
+    let set_cookies = visitor.set_cookie_lines(false, config);
+    if visitor.source == SessionSource::Minted {
         // First visit: mint the session; a new session has no saved theme to read.
-        let mut response = theme_response(None);
-        response.headers.push((
-            "set-cookie".into(),
-            session::session_set_cookie(&context.fresh_session, config),
-        ));
-        return ApiStep::Done(Outcome::respond(response));
-    };
-    if let Some(hint) = session::theme_hint_from_cookies(&cookies, config) {
-        return ApiStep::Done(Outcome::respond(theme_response(Some(&hint))));
+        return ApiStep::Done(Outcome::respond(with_set_cookies(theme_response(None), set_cookies)));
     }
-    let key = theme_key(&session);
+    if let Some(hint) = session::theme_hint_from_cookies(&request.cookie_header(), config) {
+        return ApiStep::Done(Outcome::respond(with_set_cookies(
+            theme_response(Some(&hint)),
+            set_cookies,
+        )));
+    }
+    let key = theme_key(&visitor.session);
     ApiStep::NeedsKv {
         reads: KvReads {
             gets: vec![KvGet {
@@ -56,7 +60,7 @@ fn start_read(request: &EdgeRequest, context: &RequestContext, config: &EdgeConf
             }],
             lists: Vec::new(),
         },
-        pending: PendingApi(PendingKind::Theme(PendingTheme { key })),
+        pending: PendingApi(PendingKind::Theme(PendingTheme { key, set_cookies })),
     }
 }
 
@@ -64,7 +68,7 @@ pub(crate) fn finish(pending: PendingTheme, snapshot: &KvSnapshot, config: &Edge
     let saved = snapshot
         .value(&pending.key)
         .filter(|name| config.is_allowed_theme(name));
-    Outcome::respond(theme_response(saved))
+    Outcome::respond(with_set_cookies(theme_response(saved), pending.set_cookies))
 }
 // #endregion handler
 
@@ -98,9 +102,9 @@ fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) ->
     }
 
     // #region save
-    let (session, _minted) = api::session_or_mint(request, context);
+    let visitor = Visitor::or_mint(request, context, config);
     let write = KvWrite {
-        key: theme_key(&session),
+        key: theme_key(&visitor.session),
         value: theme.clone(),
         expiration_ttl: Some(SESSION_LIFETIME_SECONDS),
         metadata: None,
@@ -108,14 +112,12 @@ fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) ->
     validate_kv_write(&write).map_err(ApiError::KvLimit)?;
     // #endregion save
 
-    let mut response = match submission {
+    let response = match submission {
         Submission::Json => json_response(200, &serde_json::json!({ "ok": true, "theme": theme })),
         Submission::Form => redirect_back(request),
     };
     // Re-issuing the session cookie keeps it alive as long as the key it names.
-    response
-        .headers
-        .push(("set-cookie".into(), session::session_set_cookie(&session, config)));
+    let mut response = with_set_cookies(response, visitor.set_cookie_lines(true, config));
     response
         .headers
         .push(("set-cookie".into(), session::theme_hint_set_cookie(&theme, config)));
@@ -155,17 +157,17 @@ fn theme_from_form(body: &[u8]) -> Result<String, ApiError> {
         })
 }
 
-/// 303 to the page the form was on, when the Referer is this origin; otherwise to the home page.
+/// 303 to the page the form was on (its path and query, re-serialised), when the Referer is a URL
+/// of this origin; otherwise to the home page.
 fn redirect_back(request: &EdgeRequest) -> EdgeResponse {
     let location = request
         .header("referer")
-        .and_then(|referer| referer.strip_prefix(request.origin.as_str()))
-        .filter(|rest| rest.starts_with('/') && !rest.starts_with("//"))
-        .unwrap_or("/");
+        .and_then(|referer| referer::same_origin_location(referer, &request.origin))
+        .unwrap_or_else(|| "/".to_owned());
     EdgeResponse {
         status: 303,
         headers: vec![
-            ("location".into(), location.to_owned()),
+            ("location".into(), location),
             ("cache-control".into(), "no-store".into()),
         ],
         body: Vec::new(),
@@ -204,7 +206,7 @@ mod tests {
     fn post_json(body: &str) -> EdgeRequest {
         EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/theme")
             .with_header("content-type", "application/json")
-            .with_header("cookie", format!("session={VISITOR}"))
+            .with_header("cookie", format!("__Host-session={VISITOR}"))
             .with_body(body.as_bytes().to_vec())
     }
 
@@ -227,7 +229,7 @@ mod tests {
         );
         let cookie = outcome.response.header("set-cookie").expect("minted");
         assert!(
-            cookie.starts_with(&format!("session={}", context().fresh_session.as_str())),
+            cookie.starts_with(&format!("__Host-session={}", context().fresh_session.as_str())),
             "{cookie}"
         );
         assert!(outcome.writes.is_empty());
@@ -241,7 +243,7 @@ mod tests {
             (None, serde_json::Value::Null),
         ] {
             let ApiStep::NeedsKv { reads, pending } =
-                start(&get(&format!("session={VISITOR}")), &context(), &config()).expect("valid")
+                start(&get(&format!("__Host-session={VISITOR}")), &context(), &config()).expect("valid")
             else {
                 panic!("a known session needs its key read");
             };
@@ -270,7 +272,7 @@ mod tests {
     fn get_trusts_an_allowed_hint_over_kv() {
         let outcome = done(
             start(
-                &get(&format!("session={VISITOR}; theme_hint=sepia")),
+                &get(&format!("__Host-session={VISITOR}; theme_hint=sepia")),
                 &context(),
                 &config(),
             )
@@ -296,7 +298,7 @@ mod tests {
         assert!(
             cookies
                 .iter()
-                .any(|cookie| cookie.starts_with(&format!("session={VISITOR};"))),
+                .any(|cookie| cookie.starts_with(&format!("__Host-session={VISITOR};"))),
             "{cookies:?}"
         );
         assert!(
@@ -309,11 +311,15 @@ mod tests {
 
     #[test]
     fn form_post_redirects_to_a_same_origin_referer_only() {
+        // The Referer tricks themselves are tabled in `referer`; these go through the handler.
         let cases = [
             (Some("https://docs.test/storage/kv/?x=1"), "/storage/kv/?x=1"),
             (Some("https://evil.test/storage/kv/"), "/"),
             (Some("https://docs.test.evil.test/"), "/"),
             (Some("https://docs.test//evil.test/"), "/"),
+            (Some("https://docs.test/\\evil.example"), "/"),
+            (Some("https://docs.test@evil.example/"), "/"),
+            (Some("https://docs.test/%2F%2Fevil.example"), "/%2F%2Fevil.example"),
             (None, "/"),
         ];
         for (referer, location) in cases {
@@ -333,6 +339,42 @@ mod tests {
                 format!("theme:{}", context().fresh_session.as_str())
             );
         }
+    }
+
+    #[test]
+    fn a_session_in_the_plain_cookie_is_read_and_moved_to_the_prefixed_name() {
+        let plain = format!("session={VISITOR}");
+        let ApiStep::NeedsKv { reads, pending } = start(&get(&plain), &context(), &config()).expect("valid") else {
+            panic!("the plain cookie's session is read");
+        };
+        assert_eq!(reads.gets[0].key, format!("theme:{VISITOR}"));
+        let PendingKind::Theme(pending) = pending.0 else {
+            panic!("theme pending")
+        };
+        let outcome = finish(pending, &KvSnapshot::new(), &config());
+        let cookies: Vec<&str> = outcome.response.header_values("set-cookie").collect();
+        assert_eq!(cookies.len(), 2, "{cookies:?}");
+        assert!(
+            cookies[0].starts_with(&format!("__Host-session={VISITOR};")),
+            "{cookies:?}"
+        );
+        assert!(cookies[1].starts_with("session=; Max-Age=0;"), "{cookies:?}");
+
+        let mut post = post_json(r#"{"theme":"dark"}"#);
+        post.headers.retain(|(header, _)| header != "cookie");
+        let outcome = done(start(&post.with_header("cookie", plain), &context(), &config()).expect("valid"));
+        assert_eq!(
+            outcome.writes[0].key,
+            format!("theme:{VISITOR}"),
+            "the same session, not a new one"
+        );
+        let cookies: Vec<&str> = outcome.response.header_values("set-cookie").collect();
+        assert!(
+            cookies[0].starts_with(&format!("__Host-session={VISITOR};")),
+            "{cookies:?}"
+        );
+        assert!(cookies[1].starts_with("session=; Max-Age=0;"), "{cookies:?}");
+        assert!(cookies[2].starts_with("theme_hint=dark;"), "{cookies:?}");
     }
 
     #[test]

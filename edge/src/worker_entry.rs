@@ -6,15 +6,17 @@
 //! the body stream on every page).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures_util::future::join;
 use wasm_bindgen::{JsCast, JsValue, prelude::Closure, prelude::wasm_bindgen};
 use worker::wasm_bindgen_futures::{JsFuture, future_to_promise};
-use worker::{Date, Env, console_error, js_sys, web_sys};
+use worker::{Date, Delay, Env, console_error, js_sys, web_sys};
 
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
+use crate::bounded_body::{BoundedBody, NextChunk};
 use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
@@ -22,6 +24,7 @@ use crate::injection::{PendingPage, page_header_edits, path_expects_html};
 use crate::kv::KvSnapshot;
 use crate::pages_in_flight::PagesInFlight;
 use crate::session::SessionId;
+use crate::session_queue::{Place, SessionQueue};
 use crate::worker_html;
 use crate::worker_kv::{KvDriver, KvUnavailable};
 use crate::worker_page::{self, FetchedAsset, KvValues, PageKeys};
@@ -39,12 +42,26 @@ extern "C" {
     /// The KV namespace (`kv_namespaces[].binding`, also `worker_kv::KV_BINDING`).
     #[wasm_bindgen(method, getter, js_name = KV)]
     fn kv(this: &Bindings) -> JsValue;
+
+    /// The optional rate-limiting binding (`ratelimits[].name`, commented out in `wrangler.jsonc`);
+    /// undefined when it is not configured.
+    #[wasm_bindgen(method, getter, js_name = API_RATE_LIMITER)]
+    fn api_rate_limiter(this: &Bindings) -> JsValue;
+
+    /// The runtime's rate limiter: `limit({ key })` resolves to `{ success }`.
+    type RateLimiter;
+
+    #[wasm_bindgen(method, catch)]
+    fn limit(this: &RateLimiter, options: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// How long a page waits for KV before it is served without KV content.
 const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
-/// How long an API request waits for KV before answering 503.
+/// How long an API request waits for KV before answering 503 (and a counted write for the earlier
+/// ones of its session).
 const API_KV_BUDGET: Duration = Duration::from_millis(5000);
+/// How often a counted write waiting for the earlier ones of its session looks again.
+const SESSION_QUEUE_POLL: Duration = Duration::from_millis(5);
 
 fn edge() -> &'static Edge {
     static EDGE: OnceLock<Edge> = OnceLock::new();
@@ -149,6 +166,8 @@ thread_local! {
         (Closure::new(finish_page), Closure::new(fail_page));
     /// The core's state of each page on the fast path while its asset and KV values are on the way.
     static PAGES_IN_FLIGHT: RefCell<PagesInFlight> = RefCell::default();
+    /// Flag writes of one session, one at a time within this isolate (see `Edge::counted_write_key`).
+    static SESSION_QUEUE: Rc<SessionQueue> = Rc::default();
 }
 
 /// The second half of the fast page path: `worker_page.js` calls it with the page's ticket, the fetched
@@ -194,7 +213,7 @@ fn finish_page_response(
     pending: Option<PendingPage>,
 ) -> worker::Result<web_sys::Response> {
     if !asset.is_html() {
-        return Ok(asset.response);
+        return Ok(worker_page::not_a_page(asset)?);
     }
     let edge = edge();
     // The fast path only takes GET requests. A page forgotten by the table (see `pages_in_flight`)
@@ -237,14 +256,70 @@ fn with_headers(mut edge_request: EdgeRequest, request: &web_sys::Request, names
     edge_request
 }
 
-/// The request body, or nothing when it cannot be read (the core then answers as for an empty body).
-async fn read_body(request: &web_sys::Request) -> Vec<u8> {
-    let Ok(promise) = request.array_buffer() else {
-        return Vec::new();
+/// What reading a request body came to.
+enum BodyRead {
+    /// The whole body, at most the limit (empty when there is none or it cannot be read: the core
+    /// then answers as for an empty body).
+    Complete(Vec<u8>),
+    /// More than the limit arrived: reading stopped there and the stream was cancelled.
+    CutOff { received: usize },
+}
+
+/// Reads the request body chunk by chunk until it ends or passes `limit`; past the limit it cancels
+/// the stream, so a body without a `Content-Length` (chunked) is never read whole. Only chunks within
+/// the limit are copied into the wasm memory.
+async fn read_body_within(request: &web_sys::Request, limit: usize) -> BodyRead {
+    let Some(stream) = request.body() else {
+        return BodyRead::Complete(Vec::new());
     };
-    match JsFuture::from(promise).await {
-        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-        Err(_) => Vec::new(),
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = BoundedBody::new(limit);
+    loop {
+        let Ok(result) = JsFuture::from(reader.read()).await else {
+            return BodyRead::Complete(Vec::new());
+        };
+        let done = js_sys::Reflect::get(&result, &JsValue::from_str("done")).ok();
+        if done.and_then(|done| done.as_bool()).unwrap_or(true) {
+            return BodyRead::Complete(body.into_bytes());
+        }
+        let Some(chunk) = js_sys::Reflect::get(&result, &JsValue::from_str("value"))
+            .ok()
+            .and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok())
+        else {
+            return BodyRead::Complete(Vec::new());
+        };
+        match body.next_chunk(chunk.length() as usize) {
+            NextChunk::Keep => body.keep(&chunk.to_vec()),
+            NextChunk::OverLimit { received } => {
+                // Tells the runtime to stop receiving the rest; nothing waits for it.
+                let _cancelled = reader.cancel();
+                return BodyRead::CutOff { received };
+            }
+        }
+    }
+}
+
+/// Asks the rate-limiting binding, when there is one, whether `key` may go on. A limiter that fails
+/// lets the request through (and says so in the log): the limit is a guard, not a dependency.
+async fn within_rate_limit(bindings: &Bindings, key: String) -> bool {
+    let limiter = bindings.api_rate_limiter();
+    if limiter.is_undefined() || limiter.is_null() {
+        return true;
+    }
+    let options = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("key"), &JsValue::from_str(&key));
+    let limiter: &RateLimiter = limiter.unchecked_ref();
+    let outcome = match limiter.limit(&options) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    match outcome.map(|outcome| js_sys::Reflect::get(&outcome, &JsValue::from_str("success"))) {
+        Ok(Ok(success)) => success.as_bool().unwrap_or(true),
+        Ok(Err(error)) | Err(error) => {
+            console_error!("the rate limiter failed; letting the request through: {error:?}");
+            true
+        }
     }
 }
 
@@ -255,14 +330,58 @@ async fn answer_api(
     request: &web_sys::Request,
     env: &Env,
 ) -> EdgeResponse {
+    let bindings: &Bindings = env.unchecked_ref();
+    if let Some(key) = edge.rate_limit_key(endpoint, &edge_request)
+        && !within_rate_limit(bindings, key).await
+    {
+        return Outcome::rate_limited().response;
+    }
     let declared_length = edge_request
         .header("content-length")
         .and_then(|length| length.trim().parse::<usize>().ok());
     let has_body = matches!(edge_request.method, Method::Post | Method::Put | Method::Patch);
-    // A body declared too large is not read: the core refuses it from the header alone.
+    // A body declared too large is not read: the core refuses it from the header alone. One without
+    // a length is read only until it passes the limit.
     if has_body && declared_length.is_none_or(|length| length <= MAX_API_BODY_BYTES) {
-        edge_request.body = read_body(request).await;
+        edge_request = match read_body_within(request, MAX_API_BODY_BYTES).await {
+            BodyRead::Complete(body) => edge_request.with_body(body),
+            BodyRead::CutOff { received } => edge_request.with_body_cut_off(received),
+        };
     }
+    // The earlier counted writes of this session in this isolate go first (see `session_queue`).
+    let queue = SESSION_QUEUE.with(Rc::clone);
+    let place = match edge.counted_write_key(endpoint, &edge_request) {
+        Some(key) => match wait_for_turn(&queue, &key).await {
+            Some(place) => Some(place),
+            None => return Outcome::kv_unavailable().response,
+        },
+        None => None,
+    };
+    let response = run_api(edge, endpoint, &edge_request, env).await;
+    drop(place);
+    response
+}
+
+/// Takes a place in `key`'s line and waits, on a timer of this request's own, until it is first;
+/// `None` when that takes longer than the API's KV budget.
+async fn wait_for_turn<'a>(queue: &'a SessionQueue, key: &str) -> Option<Place<'a>> {
+    let place = queue.join(key);
+    let waiting_since = Date::now().as_millis();
+    while !place.is_first() {
+        if Date::now().as_millis().saturating_sub(waiting_since) > API_KV_BUDGET.as_millis() as u64 {
+            console_error!(
+                "a flag write waited longer than {} ms for the session's earlier ones",
+                API_KV_BUDGET.as_millis()
+            );
+            return None;
+        }
+        Delay::from(SESSION_QUEUE_POLL).await;
+    }
+    Some(place)
+}
+
+/// The core's two steps for an API request, its KV reads and then its writes.
+async fn run_api(edge: &Edge, endpoint: ApiEndpoint, edge_request: &EdgeRequest, env: &Env) -> EdgeResponse {
     let Ok(fresh_session) = SessionId::generate() else {
         console_error!("no randomness for a session id");
         return Outcome::kv_unavailable().response;
@@ -272,7 +391,7 @@ async fn answer_api(
         fresh_session,
     };
 
-    let outcome = match edge.start_api(endpoint, &edge_request, &context) {
+    let outcome = match edge.start_api(endpoint, edge_request, &context) {
         ApiStep::Done(outcome) => outcome,
         ApiStep::NeedsKv { reads, pending } => match read_kv(env, &reads, API_KV_BUDGET).await {
             Ok(snapshot) => edge.finish_api(pending, &snapshot),
@@ -328,7 +447,7 @@ async fn serve_asset(
     };
     let asset = FetchedAsset::read(response);
     if !asset.is_html() {
-        return Ok(asset.response);
+        return Ok(worker_page::not_a_page(asset)?);
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,

@@ -30,6 +30,7 @@
 //     slot gets the text (escaped: `html: false`) and loses `hidden`. Never buffers the body.
 //   pageWithoutBody(asset, edits) -> Response                 HEAD or a body-less status: headers only
 //   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
+//   withEditedHeaders(asset, edits) -> Response               the asset, body untouched, headers edited
 
 const KV_TEXT = "text";
 // The body of the plain 500, as `respond` in worker_entry.rs words it.
@@ -166,4 +167,8 @@ export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, p
 
 export function pageWithoutBody(asset, edits) {
   return new Response(null, { status: asset.status, headers: pageHeaders(asset, edits) });
+}
+
+export function withEditedHeaders(asset, edits) {
+  return new Response(asset.body, { status: asset.status, statusText: asset.statusText, headers: pageHeaders(asset, edits) });
 }

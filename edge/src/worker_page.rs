@@ -13,7 +13,7 @@ use worker::{js_sys, web_sys};
 
 #[cfg(not(feature = "worker-lol-html"))]
 use crate::injection::InjectionPlan;
-use crate::injection::{PageHeaderEdits, is_html_content_type};
+use crate::injection::{PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type};
 use crate::kv::{KvReads, KvSnapshot};
 
 #[wasm_bindgen(module = "/src/worker_page.js")]
@@ -68,6 +68,9 @@ extern "C" {
         edge_name: &str,
         pinned_selector: &str,
     ) -> Result<web_sys::Response, JsValue>;
+
+    #[wasm_bindgen(js_name = withEditedHeaders, catch)]
+    fn with_edited_headers_js(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue>;
 
     #[wasm_bindgen(js_name = pageWithoutBody, catch)]
     fn page_without_body_js(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue>;
@@ -245,21 +248,35 @@ pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>)
         {
             return value.clone();
         }
-        let edits = edits(asset_vary.as_deref());
-        let remove: js_sys::Array = edits.remove.iter().map(|name| JsValue::from_str(name)).collect();
-        let set: js_sys::Array = edits
-            .set
-            .iter()
-            .map(|(name, value)| JsValue::from(js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value))))
-            .collect();
-        let object = js_sys::Object::new();
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("remove"), &remove);
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("set"), &set);
-        let value: JsValue = object.into();
+        let value = edits_object(&edits(asset_vary.as_deref()));
         *cache = Some((asset_vary, value.clone()));
         value
     })
+}
+
+/// [`PageHeaderEdits`] as the `HeaderEdits` object `worker_page.js` takes.
+fn edits_object(edits: &PageHeaderEdits) -> JsValue {
+    let remove: js_sys::Array = edits.remove.iter().map(|name| JsValue::from_str(name)).collect();
+    let set: js_sys::Array = edits
+        .set
+        .iter()
+        .map(|(name, value)| JsValue::from(js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value))))
+        .collect();
+    let object = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&object, &JsValue::from_str("remove"), &remove);
+    let _ = js_sys::Reflect::set(&object, &JsValue::from_str("set"), &set);
+    object.into()
+}
+
+/// An asset that is not a page, as the visitor gets it: untouched, except that a document that could
+/// run script on the site's origin (an SVG or XML file, see [`is_scriptable_document_type`]) gets the
+/// core's [`document_header_edits`] (its locked-down policy). Its body streams through as it is.
+pub fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsValue> {
+    if !is_scriptable_document_type(asset.content_type.as_deref().unwrap_or_default()) {
+        return Ok(asset.response);
+    }
+    with_edited_headers_js(&asset.response, &edits_object(&document_header_edits()))
 }
 
 /// The asset's body streamed through the runtime's HTMLRewriter applying `plan`, with `edits` applied

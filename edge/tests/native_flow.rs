@@ -150,13 +150,18 @@ fn pinned_message_and_flags_round_trip() {
     let (_, html) = runtime.page(&EdgeRequest::new(Method::Get, ORIGIN, "/"));
     assert!(html.contains(r#"role="status">Read &lt;this&gt;</div>"#), "{html}");
 
-    let created = runtime.api(
-        &EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/flags")
+    let write = || {
+        EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/flags")
             .with_header("content-type", "application/json")
-            .with_body(br#"{"tenant":"acme","name":"beta","enabled":false}"#.to_vec()),
-    );
+            .with_body(br#"{"tenant":"acme","name":"beta","enabled":false}"#.to_vec())
+    };
+    // A write needs a session; the demo page gets one by listing first.
+    assert_eq!(runtime.api(&write()).status, 403);
+    let first_list = runtime.api(&EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/flags?tenant=acme"));
+    let session_cookie = cookie_pairs(&first_list);
+    assert!(session_cookie.starts_with("session="), "{session_cookie}");
+    let created = runtime.api(&write().with_header("cookie", &session_cookie));
     assert_eq!(created.status, 201);
-    let session_cookie = cookie_pairs(&created);
     let listed = runtime.api(
         &EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/flags?tenant=acme").with_header("cookie", &session_cookie),
     );

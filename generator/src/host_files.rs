@@ -4,6 +4,7 @@
 use crate::assets::ASSETS_PREFIX;
 use crate::config::SiteConfig;
 use crate::content::tree::ContentTree;
+use edgedocs_edge::DOCUMENT_CONTENT_SECURITY_POLICY;
 use std::fmt::Write;
 
 pub fn sitemap(config: &SiteConfig, tree: &ContentTree) -> String {
@@ -23,7 +24,100 @@ pub fn robots(config: &SiteConfig) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
 }
 
-/// Workers Static Assets' `_headers`: fingerprinted files never change, so they are cached for a year.
+/// Workers Static Assets' `_headers`. Fingerprinted files never change, so they are cached for a year.
+/// SVG files are served without the Worker (`run_worker_first` leaves them out), so they get the
+/// edge's locked-down policy for documents that are not pages here: an SVG opened on its own can then
+/// run no script on the site's origin. A rule's `*` matches any characters, `/` included, so `/*.svg`
+/// covers every folder; rules match the path case-sensitively, and a `.SVG` (which the Worker does run
+/// for) gets the same policy from the Worker.
 pub fn headers() -> String {
-    format!("{ASSETS_PREFIX}*\n  Cache-Control: public, max-age=31536000, immutable\n")
+    format!(
+        "{ASSETS_PREFIX}*\n  Cache-Control: public, max-age=31536000, immutable\n\
+         /*.svg\n  Content-Security-Policy: {DOCUMENT_CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The headers `_headers` gives a request path, the way Workers Static Assets applies it: every
+    /// rule whose path matches, where `*` matches any characters (`/` included), case-sensitively.
+    fn headers_for(file: &str, path: &str) -> Vec<(String, String)> {
+        let mut applied = Vec::new();
+        let mut matching = false;
+        for line in file.lines() {
+            if let Some(header) = line.strip_prefix("  ") {
+                if matching {
+                    let (name, value) = header.split_once(": ").expect("a header line is `name: value`");
+                    applied.push((name.to_owned(), value.to_owned()));
+                }
+            } else {
+                matching = glob_matches(line, path);
+            }
+        }
+        applied
+    }
+
+    fn glob_matches(pattern: &str, path: &str) -> bool {
+        let parts: Vec<&str> = pattern.split('*').collect();
+        let (first, last) = (parts[0], parts[parts.len() - 1]);
+        if parts.len() == 1 {
+            return pattern == path;
+        }
+        if !path.starts_with(first) || !path[first.len()..].ends_with(last) {
+            return false;
+        }
+        let mut rest = &path[first.len()..path.len() - last.len()];
+        for middle in &parts[1..parts.len() - 1] {
+            match rest.find(middle) {
+                Some(at) => rest = &rest[at + middle.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn svg_files_get_the_locked_down_policy_in_every_folder() {
+        let file = headers();
+        let csp = (
+            "Content-Security-Policy".to_owned(),
+            DOCUMENT_CONTENT_SECURITY_POLICY.to_owned(),
+        );
+        let nosniff = ("X-Content-Type-Options".to_owned(), "nosniff".to_owned());
+        let cache = (
+            "Cache-Control".to_owned(),
+            "public, max-age=31536000, immutable".to_owned(),
+        );
+        // (path, the headers it gets)
+        let cases = [
+            ("/favicon.svg", vec![csp.clone(), nosniff.clone()]),
+            ("/storage/r2/diagram.svg", vec![csp.clone(), nosniff.clone()]),
+            (
+                "/assets/icons.3f2a1b4c5d.svg",
+                vec![cache.clone(), csp.clone(), nosniff.clone()],
+            ),
+            ("/assets/main.3f2a1b4c5d.css", vec![cache.clone()]),
+            ("/storage/kv/", vec![]),
+            ("/robots.txt", vec![]),
+            ("/svg/notes.txt", vec![]),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(headers_for(&file, path), expected, "{path}");
+        }
+        assert_eq!(
+            DOCUMENT_CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        );
+    }
+
+    #[test]
+    fn every_rule_is_a_path_with_indented_headers() {
+        for line in headers().lines() {
+            let is_rule = line.starts_with('/');
+            let is_header = line.starts_with("  ") && line.trim_start().split_once(": ").is_some();
+            assert!(is_rule || is_header, "{line:?}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 // key metadata alone, with every limit refused before anything is written.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { allKeys, postJson, prepareSite, setCookies, startEdge } from "./support/harness.mjs";
+import { SESSION_COOKIE, allKeys, postJson, prepareSite, setCookies, startEdge } from "./support/harness.mjs";
 
 let site;
 let edge;
@@ -21,7 +21,7 @@ after(async () => {
 async function newSession() {
   const response = await edge.fetch("/api/kv/theme");
   await response.arrayBuffer();
-  return setCookies(response).values.session;
+  return setCookies(response).values[SESSION_COOKIE];
 }
 
 async function kvCalls() {
@@ -35,22 +35,23 @@ describe("flags", () => {
       edge,
       "/api/kv/flags",
       { tenant: "acme", name: "new-dashboard", enabled: true, createdBy: "ops@acme.example" },
-      { cookies: { session } },
+      { cookies: { [SESSION_COOKIE]: session } },
     );
     assert.equal(write.status, 201);
     const { flag } = await write.json();
     assert.equal(flag.name, "new-dashboard");
     assert.equal(flag.enabled, true);
     assert.match(flag.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "bulk-export", enabled: false }, { cookies: { session } });
+    await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "bulk-export", enabled: false }, { cookies: { [SESSION_COOKIE]: session } });
 
     const [key] = await allKeys(edge.kv, `flag:${session}:acme:new-dashboard`);
-    assert.deepEqual(key.metadata, { enabled: true, createdAt: flag.createdAt, createdBy: "ops@acme.example" });
+    assert.deepEqual(key.metadata, { enabled: true, createdAt: flag.createdAt, createdBy: "ops@acme.example", writes: 1 });
+    assert.equal(flag.writes, undefined, "the write count is the edge's, not part of the flag");
     const ttl = key.expiration - Date.now() / 1000;
     assert.ok(ttl > 86_000 && ttl <= 86_405, `demo keys expire after a day (${ttl} s)`);
 
     await kvCalls();
-    const list = await edge.fetch("/api/kv/flags?tenant=acme", { cookies: { session } });
+    const list = await edge.fetch("/api/kv/flags?tenant=acme", { cookies: { [SESSION_COOKIE]: session } });
     assert.equal(list.status, 200);
     const { flags } = await list.json();
     assert.deepEqual(
@@ -67,12 +68,12 @@ describe("flags", () => {
   test("another session cannot see or reach a tenant's flags", async () => {
     const owner = await newSession();
     const stranger = await newSession();
-    await postJson(edge, "/api/kv/flags", { tenant: "shared-name", name: "secret-flag" }, { cookies: { session: owner } });
-    const seen = await edge.fetch("/api/kv/flags?tenant=shared-name", { cookies: { session: stranger } });
+    await postJson(edge, "/api/kv/flags", { tenant: "shared-name", name: "secret-flag" }, { cookies: { [SESSION_COOKIE]: owner } });
+    const seen = await edge.fetch("/api/kv/flags?tenant=shared-name", { cookies: { [SESSION_COOKIE]: stranger } });
     assert.deepEqual(await seen.json(), { flags: [] });
     const anonymous = await edge.fetch("/api/kv/flags?tenant=shared-name");
     assert.deepEqual(await anonymous.json(), { flags: [] });
-    const own = await edge.fetch("/api/kv/flags?tenant=shared-name", { cookies: { session: owner } });
+    const own = await edge.fetch("/api/kv/flags?tenant=shared-name", { cookies: { [SESSION_COOKIE]: owner } });
     assert.equal((await own.json()).flags.length, 1);
   });
 
@@ -83,12 +84,76 @@ describe("flags", () => {
         edge.kv.put(`flag:${session}:full:flag-${index}`, "{}", { metadata: { enabled: true }, expirationTtl: 3600 }),
       ),
     );
-    const refused = await postJson(edge, "/api/kv/flags", { tenant: "full", name: "one-more" }, { cookies: { session } });
+    const refused = await postJson(edge, "/api/kv/flags", { tenant: "full", name: "one-more" }, { cookies: { [SESSION_COOKIE]: session } });
     assert.equal(refused.status, 409);
     assert.equal((await refused.json()).error.code, "too_many_flags");
     assert.equal((await allKeys(edge.kv, `flag:${session}:full:`)).length, 50);
-    const replaced = await postJson(edge, "/api/kv/flags", { tenant: "full", name: "flag-3", enabled: false }, { cookies: { session } });
+    const replaced = await postJson(edge, "/api/kv/flags", { tenant: "full", name: "flag-3", enabled: false }, { cookies: { [SESSION_COOKIE]: session } });
     assert.equal(replaced.status, 200, "changing an existing flag is not a new one");
+  });
+});
+
+describe("sessions and what one session can write", () => {
+  test("a write without a session is refused with how to get one, and mints nothing", async () => {
+    const response = await postJson(edge, "/api/kv/flags", { tenant: "no-session", name: "x" });
+    assert.equal(response.status, 403);
+    const { error } = await response.json();
+    assert.equal(error.code, "session_required");
+    assert.match(error.message, /GET \/api\/kv\/theme/);
+    assert.deepEqual(response.headers.getSetCookie(), [], "a flags POST never mints a session");
+    const written = (await allKeys(edge.kv, "flag:")).filter((key) => key.name.includes(":no-session:"));
+    assert.deepEqual(written, []);
+  });
+
+  test("listing without a session mints one, which the next write uses", async () => {
+    const listed = await edge.fetch("/api/kv/flags?tenant=acme");
+    assert.deepEqual(await listed.json(), { flags: [] });
+    const session = setCookies(listed).values[SESSION_COOKIE];
+    assert.match(session, /^[0-9a-f]{32}$/);
+    const written = await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "first" }, { cookies: { [SESSION_COOKIE]: session } });
+    assert.equal(written.status, 201);
+  });
+
+  test("120 concurrent writes to one tenant store no more than its 50 flags", async () => {
+    const session = await newSession();
+    const responses = await Promise.all(
+      Array.from({ length: 120 }, (_, index) =>
+        postJson(edge, "/api/kv/flags", { tenant: "race", name: `flag-${index}` }, { cookies: { [SESSION_COOKIE]: session } }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    await Promise.all(responses.map((response) => response.arrayBuffer()));
+    assert.equal(statuses.filter((status) => status === 201).length, 50, `statuses: ${statuses}`);
+    assert.equal(statuses.filter((status) => status === 409).length, 70);
+    assert.equal((await allKeys(edge.kv, `flag:${session}:race:`)).length, 50);
+  });
+
+  test("120 concurrent writes across tenants stay within the session's 100 writes a day", async () => {
+    const session = await newSession();
+    const responses = await Promise.all(
+      Array.from({ length: 120 }, (_, index) =>
+        postJson(
+          edge,
+          "/api/kv/flags",
+          { tenant: `tenant-${index % 4}`, name: `flag-${index}` },
+          { cookies: { [SESSION_COOKIE]: session } },
+        ),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    const refusals = await Promise.all(
+      responses.filter((response) => response.status !== 201).map((response) => response.json()),
+    );
+    await Promise.all(responses.filter((response) => response.status === 201).map((response) => response.arrayBuffer()));
+    assert.equal(statuses.filter((status) => status === 201).length, 100, `statuses: ${statuses}`);
+    assert.ok(refusals.every(({ error }) => error.code === "session_write_limit"));
+    const retryAfter = Number(responses.find((response) => response.status === 429).headers.get("retry-after"));
+    assert.ok(retryAfter > 86_000 && retryAfter <= 86_400, `retry when the first flag expires: ${retryAfter} s`);
+    assert.equal((await allKeys(edge.kv, `flag:${session}:`)).length, 100);
+    const change = await postJson(edge, "/api/kv/flags", { tenant: "tenant-0", name: "flag-0", enabled: false }, {
+      cookies: { [SESSION_COOKIE]: session },
+    });
+    assert.equal(change.status, 429, "changing a flag is a write too");
   });
 });
 
@@ -107,7 +172,7 @@ describe("refused flag requests write nothing", () => {
   for (const { name, body, headers, status, code } of cases) {
     test(name, async () => {
       const session = await newSession();
-      const response = await postJson(edge, "/api/kv/flags", body, { cookies: { session }, headers });
+      const response = await postJson(edge, "/api/kv/flags", body, { cookies: { [SESSION_COOKIE]: session }, headers });
       assert.equal(response.status, status);
       assert.equal((await response.json()).error.code, code);
       assert.deepEqual(await allKeys(edge.kv, `flag:${session}:`), []);
@@ -117,7 +182,7 @@ describe("refused flag requests write nothing", () => {
   test("a missing or invalid tenant in the query is a 400", async () => {
     const session = await newSession();
     for (const query of ["", "?tenant=", "?tenant=ACME", "?tenant=a%3Ab"]) {
-      const response = await edge.fetch(`/api/kv/flags${query}`, { cookies: { session } });
+      const response = await edge.fetch(`/api/kv/flags${query}`, { cookies: { [SESSION_COOKIE]: session } });
       assert.equal(response.status, 400, query);
       assert.equal((await response.json()).error.code, "invalid_query");
     }

@@ -7,7 +7,7 @@
 // worst that plain 500.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CSP, postJson, prepareSite, startEdge } from "./support/harness.mjs";
+import { CSP, SESSION_COOKIE, postJson, prepareSite, startEdge } from "./support/harness.mjs";
 
 const VISITOR = "0123456789abcdef0123456789abcdef";
 let site;
@@ -32,7 +32,7 @@ for (const kvMode of ["throw", "hang"]) {
 
     test("pages are served without KV content", async () => {
       const started = Date.now();
-      const response = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+      const response = await edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: VISITOR } });
       assert.equal(response.status, 200);
       const html = await response.text();
       const htmlTag = html.match(/<html[^>]*>/)[0];
@@ -46,7 +46,7 @@ for (const kvMode of ["throw", "hang"]) {
     });
 
     test("a theme hint still applies without KV", async () => {
-      const response = await edge.fetch("/", { cookies: { session: VISITOR, theme_hint: "dark" } });
+      const response = await edge.fetch("/", { cookies: { [SESSION_COOKIE]: VISITOR, theme_hint: "dark" } });
       const htmlTag = (await response.text()).match(/<html[^>]*>/)[0];
       assert.match(htmlTag, /\sclass="(?:[^"]*\s)?theme-dark"/);
     });
@@ -54,10 +54,10 @@ for (const kvMode of ["throw", "hang"]) {
     if (kvMode === "throw") {
       test("the APIs answer 503 with a JSON error and no internal detail", async () => {
         const responses = [
-          await edge.fetch("/api/kv/theme", { cookies: { session: VISITOR } }),
-          await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { session: VISITOR } }),
-          await edge.fetch("/api/kv/flags?tenant=acme", { cookies: { session: VISITOR } }),
-          await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "x" }, { cookies: { session: VISITOR } }),
+          await edge.fetch("/api/kv/theme", { cookies: { [SESSION_COOKIE]: VISITOR } }),
+          await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { [SESSION_COOKIE]: VISITOR } }),
+          await edge.fetch("/api/kv/flags?tenant=acme", { cookies: { [SESSION_COOKIE]: VISITOR } }),
+          await postJson(edge, "/api/kv/flags", { tenant: "acme", name: "x" }, { cookies: { [SESSION_COOKIE]: VISITOR } }),
         ];
         for (const response of responses) {
           assert.equal(response.status, 503);
@@ -85,11 +85,11 @@ describe("an assets binding that fails", () => {
   // page, so the asset is fetched first on the general path.
   for (const pathname of ["/storage/kv/", "/robots.txt"]) {
     test(`${pathname} answers a plain 500 with no internal detail`, async () => {
-      const response = await edge.fetch(`/__test/assets-down${pathname}`, { cookies: { session: VISITOR } });
+      const response = await edge.fetch(`/__test/assets-down${pathname}`, { cookies: { [SESSION_COOKIE]: VISITOR } });
       assert.equal(response.status, 500);
       const text = await response.text();
       assert.equal(text, "The server could not answer this request. Please try again later.");
-      const next = await edge.fetch(pathname, { cookies: { session: VISITOR } });
+      const next = await edge.fetch(pathname, { cookies: { [SESSION_COOKIE]: VISITOR } });
       assert.equal(next.status, 200, "the next request with working assets is served");
     });
   }
@@ -111,7 +111,7 @@ describe("an aborted wasm instance", () => {
     assert.equal(typeof before, "number");
     const aborted = await edge.fetch("/__test/abort");
     assert.match(await aborted.text(), /^aborted: /, "the broken call threw out of the wasm");
-    const response = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+    const response = await edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: VISITOR } });
     assert.equal(await instance(), before + 1, "the next request ran in a fresh instance");
     assert.equal(response.status, 200);
     const html = await response.text();
@@ -134,7 +134,7 @@ describe("pages in flight when the wasm instance aborts", () => {
     await edge.kv.put("pinned_message", "Back after a crash.");
     const instance = async () => (await edge.fetch("/__test/instance")).json();
     const before = await instance();
-    const inFlight = [1, 2, 3].map(() => edge.fetch("/storage/kv/", { cookies: { session: VISITOR } }));
+    const inFlight = [1, 2, 3].map(() => edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: VISITOR } }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const aborted = await edge.fetch("/__test/abort");
     assert.match(await aborted.text(), /^aborted: /);
@@ -148,7 +148,7 @@ describe("pages in flight when the wasm instance aborts", () => {
         assert.equal(text, "The server could not answer this request. Please try again later.");
       }
     }
-    const next = await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } });
+    const next = await edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: VISITOR } });
     assert.equal(next.status, 200);
     assert.match(await next.text(), /<div id="pinned-message"[^>]*>Back after a crash\.<\/div>/);
     // One fresh instance: no page on its way ran the old instance's callback in the new one (which

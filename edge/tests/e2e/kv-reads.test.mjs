@@ -3,7 +3,7 @@
 // KV_MODE=slow: 300 ms a call), so reads made one after the other would take twice as long.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { prepareSite, startEdge } from "./support/harness.mjs";
+import { SESSION_COOKIE, prepareSite, startEdge } from "./support/harness.mjs";
 
 const VISITOR = "0123456789abcdef0123456789abcdef";
 let site;
@@ -25,7 +25,7 @@ test("a page reads the pinned message (cacheTtl 60) and the theme concurrently",
   await (await edge.fetch("/__test/kv-calls")).arrayBuffer();
 
   const started = Date.now();
-  const response = await edge.fetch("/", { cookies: { session: VISITOR } });
+  const response = await edge.fetch("/", { cookies: { [SESSION_COOKIE]: VISITOR } });
   const html = await response.text();
   const elapsed = Date.now() - started;
 

@@ -1,10 +1,22 @@
 // HTML pages through the Worker: injection, fail-safe defaults, security and caching headers,
-// streaming of a large page, and non-HTML assets passing through untouched.
+// streaming of a large page, non-HTML assets passing through untouched, and documents that are not
+// pages (SVG, XML) served with the locked-down policy, by _headers or by the Worker.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CSP, FIXTURE_SITE, PLAIN_JSON, largePage, prepareSite, startEdge } from "./support/harness.mjs";
+import {
+  CSP,
+  DOCUMENT_CSP,
+  FIXTURE_SITE,
+  PLAIN_JSON,
+  PLAIN_SESSION_COOKIE,
+  SESSION_COOKIE,
+  XML_FEED,
+  largePage,
+  prepareSite,
+  startEdge,
+} from "./support/harness.mjs";
 
 const VISITOR = "0123456789abcdef0123456789abcdef";
 let site;
@@ -44,6 +56,7 @@ describe("a first visit", () => {
     const response = await edge.fetch("/");
     await response.arrayBuffer();
     assert.equal(response.headers.get("content-security-policy"), CSP);
+    assert.ok(CSP.split("; ").includes("object-src 'none'"), "no plugins on pages");
     assert.equal(response.headers.get("x-content-type-options"), "nosniff");
     assert.equal(response.headers.get("referrer-policy"), "strict-origin-when-cross-origin");
     assert.equal(response.headers.get("cache-control"), "private, no-store");
@@ -81,21 +94,27 @@ describe("the pinned message", () => {
 describe("the visitor's theme", () => {
   test("comes from theme:<sessionId> in KV", async () => {
     await edge.kv.put(`theme:${VISITOR}`, "sepia");
-    const html = await (await edge.fetch("/storage/kv/", { cookies: { session: VISITOR } })).text();
+    const html = await (await edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: VISITOR } })).text();
     assert.match(htmlTag(html), /\sclass="(?:[^"]*\s)?theme-sepia"/);
     assert.match(htmlTag(html), /\sdata-edge="cloudflare"/);
   });
 
   test("is ignored when the stored value is not an allowed theme", async () => {
     await edge.kv.put(`theme:${VISITOR}`, '"><script>alert(1)</script>');
-    const html = await (await edge.fetch("/", { cookies: { session: VISITOR } })).text();
+    const html = await (await edge.fetch("/", { cookies: { [SESSION_COOKIE]: VISITOR } })).text();
     assert.doesNotMatch(htmlTag(html), /theme-/);
     assert.doesNotMatch(html, /<script>alert/);
   });
 
+  test("still comes from a visitor's session cookie from before the __Host- prefix", async () => {
+    await edge.kv.put(`theme:${VISITOR}`, "dark");
+    const html = await (await edge.fetch("/", { cookies: { [PLAIN_SESSION_COOKIE]: VISITOR } })).text();
+    assert.match(htmlTag(html), /\sclass="(?:[^"]*\s)?theme-dark"/);
+  });
+
   test("ignores a theme_hint cookie that names no allowed theme", async () => {
     await edge.kv.delete(`theme:${VISITOR}`);
-    const html = await (await edge.fetch("/", { cookies: { session: VISITOR, theme_hint: "neon" } })).text();
+    const html = await (await edge.fetch("/", { cookies: { [SESSION_COOKIE]: VISITOR, theme_hint: "neon" } })).text();
     assert.doesNotMatch(htmlTag(html), /theme-/);
   });
 });
@@ -129,7 +148,7 @@ describe("other responses", () => {
   });
 
   test("non-HTML files the Worker does run for pass through unchanged", async () => {
-    const response = await edge.fetch("/data/versions.json", { cookies: { session: VISITOR } });
+    const response = await edge.fetch("/data/versions.json", { cookies: { [SESSION_COOKIE]: VISITOR } });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), PLAIN_JSON);
     assert.match(response.headers.get("content-type"), /^application\/json/);
@@ -138,11 +157,47 @@ describe("other responses", () => {
   });
 });
 
+describe("documents that are not pages", () => {
+  test("an SVG skips the Worker and gets the locked-down policy from _headers", async () => {
+    const response = await edge.fetch("/images/diagram.svg", { cookies: { [SESSION_COOKIE]: VISITOR } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type"), /^image\/svg\+xml/);
+    assert.equal(response.headers.get("content-security-policy"), DOCUMENT_CSP);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(response.headers.get("vary"), null, "the Worker did not run: nothing personalised");
+    assert.deepEqual(
+      Buffer.from(await response.arrayBuffer()),
+      await readFile(path.join(site.directory, "images/diagram.svg")),
+    );
+  });
+
+  test("an SVG whose name the _headers rule misses gets the same policy from the Worker", async () => {
+    // Rules and run_worker_first match paths case-sensitively: `.SVG` reaches the Worker.
+    const response = await edge.fetch("/images/DIAGRAM.SVG");
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type"), /^image\/svg\+xml/);
+    assert.equal(response.headers.get("content-security-policy"), DOCUMENT_CSP);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    assert.deepEqual(
+      Buffer.from(await response.arrayBuffer()),
+      await readFile(path.join(site.directory, "images/DIAGRAM.SVG")),
+    );
+  });
+
+  test("an XML file through the Worker gets it too", async () => {
+    const response = await edge.fetch("/data/feed.xml");
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type"), /xml/);
+    assert.equal(response.headers.get("content-security-policy"), DOCUMENT_CSP);
+    assert.equal(await response.text(), XML_FEED);
+  });
+});
+
 describe("a 1 MiB page", () => {
   test("streams through intact, rewritten", async () => {
     await edge.kv.put("pinned_message", "Large page banner");
     await edge.kv.put(`theme:${VISITOR}`, "dark");
-    const response = await edge.fetch("/large/", { cookies: { session: VISITOR } });
+    const response = await edge.fetch("/large/", { cookies: { [SESSION_COOKIE]: VISITOR } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-length"), null, "a rewritten page is streamed, not sized up front");
     const reader = response.body.getReader();

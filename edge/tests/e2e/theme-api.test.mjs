@@ -2,7 +2,7 @@
 // showing it even before KV has propagated, and every refusal writing nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ORIGIN, allKeys, postJson, prepareSite, setCookies, startEdge } from "./support/harness.mjs";
+import { ORIGIN, PLAIN_SESSION_COOKIE, SESSION_COOKIE, allKeys, postJson, prepareSite, setCookies, startEdge } from "./support/harness.mjs";
 
 let site;
 let edge;
@@ -21,7 +21,7 @@ after(async () => {
 async function newSession() {
   const response = await edge.fetch("/api/kv/theme");
   await response.arrayBuffer();
-  return setCookies(response).values.session;
+  return setCookies(response).values[SESSION_COOKIE];
 }
 
 function htmlTag(html) {
@@ -35,31 +35,63 @@ describe("GET /api/kv/theme", () => {
     assert.deepEqual(await response.json(), { theme: null });
     const { lines, values } = setCookies(response);
     assert.equal(lines.length, 1);
-    assert.match(values.session, /^[0-9a-f]{32}$/, "128 random bits");
+    assert.match(values[SESSION_COOKIE], /^[0-9a-f]{32}$/, "128 random bits");
+    assert.ok(lines[0].startsWith("__Host-session="), "the __Host- prefix: only this host can set it");
     for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age=7776000"]) {
       assert.ok(lines[0].split("; ").includes(attribute), `${attribute} in ${lines[0]}`);
     }
-    assert.notEqual(values.session, await newSession(), "every first visit gets its own session");
+    assert.doesNotMatch(lines[0], /domain=/i, "a __Host- cookie has no Domain");
+    assert.notEqual(values[SESSION_COOKIE], await newSession(), "every first visit gets its own session");
   });
 
   test("does not mint again for a known session, and reads its theme", async () => {
     const session = await newSession();
     await edge.kv.put(`theme:${session}`, "dark");
-    const response = await edge.fetch("/api/kv/theme", { cookies: { session } });
+    const response = await edge.fetch("/api/kv/theme", { cookies: { [SESSION_COOKIE]: session } });
     assert.deepEqual(await response.json(), { theme: "dark" });
     assert.deepEqual(response.headers.getSetCookie(), []);
     assert.equal(response.headers.get("cache-control"), "no-store");
   });
 });
 
+describe("a visitor's session cookie from before the __Host- prefix", () => {
+  test("is still their session, and moves to the prefixed name", async () => {
+    const session = "00112233445566778899aabbccddeeff";
+    await edge.kv.put(`theme:${session}`, "sepia");
+    const response = await edge.fetch("/api/kv/theme", { cookies: { [PLAIN_SESSION_COOKIE]: session } });
+    assert.deepEqual(await response.json(), { theme: "sepia" });
+    const { lines, values } = setCookies(response);
+    assert.equal(values[SESSION_COOKIE], session, "the same session under the new name");
+    const expired = lines.find((line) => line.startsWith(`${PLAIN_SESSION_COOKIE}=;`));
+    assert.ok(expired?.includes("Max-Age=0"), `the plain cookie is expired: ${lines}`);
+
+    const saved = await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { [PLAIN_SESSION_COOKIE]: session } });
+    assert.equal(saved.status, 200);
+    assert.equal(await edge.kv.get(`theme:${session}`), "dark", "saved under the same session");
+    assert.equal(setCookies(saved).values[SESSION_COOKIE], session);
+  });
+
+  test("loses to the prefixed cookie when both are sent", async () => {
+    const session = await newSession();
+    await edge.kv.put(`theme:${session}`, "dark");
+    const planted = "ffeeddccbbaa99887766554433221100";
+    await edge.kv.put(`theme:${planted}`, "light");
+    const response = await edge.fetch("/api/kv/theme", {
+      headers: { cookie: `${PLAIN_SESSION_COOKIE}=${planted}; ${SESSION_COOKIE}=${session}` },
+    });
+    assert.deepEqual(await response.json(), { theme: "dark" });
+    assert.deepEqual(response.headers.getSetCookie(), []);
+  });
+});
+
 describe("POST /api/kv/theme", () => {
   test("saves the theme for 90 days and the next page already has it", async () => {
     const session = await newSession();
-    const response = await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { session } });
+    const response = await postJson(edge, "/api/kv/theme", { theme: "dark" }, { cookies: { [SESSION_COOKIE]: session } });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { ok: true, theme: "dark" });
     const { values, lines } = setCookies(response);
-    assert.equal(values.session, session);
+    assert.equal(values[SESSION_COOKIE], session);
     assert.equal(values.theme_hint, "dark");
     assert.ok(lines.find((line) => line.startsWith("theme_hint=")).includes("Max-Age=300"));
 
@@ -69,21 +101,21 @@ describe("POST /api/kv/theme", () => {
     assert.ok(ttl > 89 * 86_400 && ttl <= 90 * 86_400 + 5, `expires in ${ttl} s`);
     assert.equal(await edge.kv.get(`theme:${session}`), "dark");
 
-    const page = await edge.fetch("/", { cookies: { session, theme_hint: values.theme_hint } });
+    const page = await edge.fetch("/", { cookies: { [SESSION_COOKIE]: session, theme_hint: values.theme_hint } });
     assert.match(htmlTag(await page.text()), /\sclass="(?:[^"]*\s)?theme-dark"/);
   });
 
   test("the next page shows the new theme even before KV has the write", async () => {
     const session = await newSession();
     await edge.kv.put(`theme:${session}`, "light");
-    const response = await postJson(edge, "/api/kv/theme", { theme: "sepia" }, { cookies: { session } });
+    const response = await postJson(edge, "/api/kv/theme", { theme: "sepia" }, { cookies: { [SESSION_COOKIE]: session } });
     await response.arrayBuffer();
     // Simulate a KV location that has not seen the write yet: it still answers the old value.
     await edge.kv.put(`theme:${session}`, "light");
     const { values } = setCookies(response);
-    const page = await edge.fetch("/storage/kv/", { cookies: { session, theme_hint: values.theme_hint } });
+    const page = await edge.fetch("/storage/kv/", { cookies: { [SESSION_COOKIE]: session, theme_hint: values.theme_hint } });
     assert.match(htmlTag(await page.text()), /\sclass="(?:[^"]*\s)?theme-sepia"/);
-    const api = await edge.fetch("/api/kv/theme", { cookies: { session, theme_hint: values.theme_hint } });
+    const api = await edge.fetch("/api/kv/theme", { cookies: { [SESSION_COOKIE]: session, theme_hint: values.theme_hint } });
     assert.deepEqual(await api.json(), { theme: "sepia" });
   });
 
@@ -92,7 +124,7 @@ describe("POST /api/kv/theme", () => {
     const post = (referer) =>
       edge.fetch("/api/kv/theme", {
         method: "POST",
-        cookies: { session },
+        cookies: { [SESSION_COOKIE]: session },
         headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, ...(referer ? { referer } : {}) },
         body: "theme=sepia",
       });
@@ -106,12 +138,37 @@ describe("POST /api/kv/theme", () => {
     assert.equal(elsewhere.headers.get("location"), "/");
   });
 
+  test("a Referer trick never sends the visitor to another host", async () => {
+    const session = await newSession();
+    const cases = [
+      [`${ORIGIN}/\\evil.example/`, "/"],
+      [`${ORIGIN}//evil.example/`, "/"],
+      [`${ORIGIN}@evil.example/`, "/"],
+      [`${ORIGIN}:8443/storage/kv/`, "/"],
+      ["https:evil.example", "/"],
+      [`${ORIGIN}/%2F%2Fevil.example`, "/%2F%2Fevil.example"],
+      [`${ORIGIN}/storage/kv/?tab=rust#try-it`, "/storage/kv/?tab=rust"],
+    ];
+    for (const [referer, location] of cases) {
+      const response = await edge.fetch("/api/kv/theme", {
+        method: "POST",
+        cookies: { [SESSION_COOKIE]: session },
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, referer },
+        body: "theme=dark",
+      });
+      assert.equal(response.status, 303, referer);
+      assert.equal(response.headers.get("location"), location, referer);
+      // How a browser reads the Location: always this origin.
+      assert.equal(new URL(response.headers.get("location"), `${ORIGIN}/api/kv/theme`).origin, ORIGIN, referer);
+    }
+  });
+
   test("a post without a session mints one and saves under it", async () => {
     const response = await postJson(edge, "/api/kv/theme", { theme: "light" });
     assert.equal(response.status, 200);
     const { values } = setCookies(response);
-    assert.match(values.session, /^[0-9a-f]{32}$/);
-    assert.equal(await edge.kv.get(`theme:${values.session}`), "light");
+    assert.match(values[SESSION_COOKIE], /^[0-9a-f]{32}$/);
+    assert.equal(await edge.kv.get(`theme:${values[SESSION_COOKIE]}`), "light");
   });
 });
 
@@ -128,7 +185,7 @@ describe("refused theme requests write nothing", () => {
   for (const { name, body, headers, status, code } of cases) {
     test(name, async () => {
       const session = await newSession();
-      const response = await postJson(edge, "/api/kv/theme", body, { cookies: { session }, headers });
+      const response = await postJson(edge, "/api/kv/theme", body, { cookies: { [SESSION_COOKIE]: session }, headers });
       assert.equal(response.status, status);
       assert.match(response.headers.get("content-type"), /^application\/json/);
       const json = await response.json();

@@ -14,7 +14,12 @@ export const FIXTURE_SITE = path.join(EDGE_DIR, "tests/e2e/fixture-site");
 export const BUILD_DIR = process.env.EDGE_E2E_BUILD_DIR || "build";
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/** The policy of a document that is not a page (an SVG or XML file): see DOCUMENT_CONTENT_SECURITY_POLICY. */
+export const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+/** The session cookie's name over HTTPS, and the plain name visitors carry from before the prefix. */
+export const SESSION_COOKIE = "__Host-session";
+export const PLAIN_SESSION_COOKIE = "session";
 
 /** wrangler.jsonc without its comments (only whole-line `//` comments are used in it). */
 export async function readWranglerConfig() {
@@ -24,6 +29,20 @@ export async function readWranglerConfig() {
     .filter((line) => !line.trim().startsWith("//"))
     .join("\n");
   return JSON.parse(json);
+}
+
+/** The `ratelimits` wrangler.jsonc documents but leaves commented out, as wrangler would read them. */
+export async function readCommentedRateLimits() {
+  const lines = (await readFile(path.join(EDGE_DIR, "wrangler.jsonc"), "utf8")).split("\n");
+  const start = lines.findIndex((line) => /^\s*\/\/ "ratelimits": \[/.test(line));
+  const end = lines.findIndex((line, index) => index > start && /^\s*\/\/ \],?$/.test(line));
+  if (start < 0 || end < 0) throw new Error("wrangler.jsonc has no commented-out ratelimits block");
+  const json = lines
+    .slice(start, end + 1)
+    .map((line) => line.replace(/^\s*\/\/ /, ""))
+    .join("\n")
+    .replace(/,\s*$/, "");
+  return JSON.parse(`{${json}}`).ratelimits;
 }
 
 /** Miniflare's assets router options for wrangler's `run_worker_first` patterns. */
@@ -43,6 +62,10 @@ export function routerConfigFor(runWorkerFirst) {
 /** The body of /data/versions.json in the prepared site. */
 export const PLAIN_JSON = '{"versions":["0.1.0"],"note":"<html> in JSON is not a page"}\n';
 
+/** The body of /data/feed.xml in the prepared site: XML that a browser would render with script. */
+export const XML_FEED =
+  '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><script>document.title = "xml"</script></html>\n';
+
 /** A page of at least `bytes` bytes that follows the theme contract. */
 export function largePage(bytes) {
   const head =
@@ -61,7 +84,8 @@ export function largePage(bytes) {
 }
 
 /** The site the Worker serves: EDGE_E2E_ASSETS (a real `edgedocs build` output) or the fixture, copied
- * to a temporary folder with a 1 MiB page added under /large/. */
+ * to a temporary folder with a 1 MiB page added under /large/, a JSON and an XML file under /data/ and
+ * the fixture's SVGs under /images/. */
 export async function prepareSite() {
   const source = process.env.EDGE_E2E_ASSETS ? path.resolve(process.env.EDGE_E2E_ASSETS) : FIXTURE_SITE;
   const directory = await mkdtemp(path.join(tmpdir(), "edgedocs-e2e-site-"));
@@ -71,15 +95,20 @@ export async function prepareSite() {
   // A non-HTML file outside the run_worker_first exclusions: the Worker runs for it and must pass it through.
   await mkdir(path.join(directory, "data"), { recursive: true });
   await writeFile(path.join(directory, "data/versions.json"), PLAIN_JSON);
+  await writeFile(path.join(directory, "data/feed.xml"), XML_FEED);
+  // The fixture's SVGs (one the _headers rule matches, one only the Worker sees), in a real build too.
+  await cp(path.join(FIXTURE_SITE, "images"), path.join(directory, "images"), { recursive: true, force: false });
   return { directory, source, remove: () => rm(directory, { recursive: true, force: true }) };
 }
 
 /**
  * Starts the built Worker. With `kvMode` ("record", "throw" or "hang") miniflare loads the test-only
  * wrapper from support/kv-wrapper-worker.mjs instead, which hands the Worker a KV binding that records
- * its calls, rejects them or never answers them.
+ * its calls, rejects them or never answers them. `ratelimits` adds rate-limiting bindings, in
+ * miniflare's shape (`{ API_RATE_LIMITER: { simple: { limit, period } } }`), as the commented-out
+ * `ratelimits` of wrangler.jsonc would.
  */
-export async function startEdge({ siteDirectory, kvMode } = {}) {
+export async function startEdge({ siteDirectory, kvMode, ratelimits } = {}) {
   const config = await readWranglerConfig();
   let entry = path.join(BUILD_DIR, "entry.js");
   if (kvMode) {
@@ -99,6 +128,7 @@ export async function startEdge({ siteDirectory, kvMode } = {}) {
     compatibilityDate: config.compatibility_date,
     kvNamespaces: config.kv_namespaces.map((namespace) => namespace.binding),
     bindings,
+    ...(ratelimits ? { ratelimits } : {}),
     cf: false,
     assets: {
       directory: siteDirectory,

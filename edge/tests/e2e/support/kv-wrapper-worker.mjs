@@ -1,8 +1,9 @@
 // Test-only entry module, never deployed: runs the built Worker with its KV binding wrapped, so the
 // end-to-end tests can see which KV calls it makes (KV_MODE=record) and how it behaves when KV fails
 // (KV_MODE=throw: every call rejects), never answers (KV_MODE=hang) or answers after 300 ms
-// (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once, and
-// /__test/assets-down/<path> requests <path> with an assets binding that fails. The Worker is
+// (KV_MODE=slow, to show that reads overlap); /__test/abort breaks the wasm instance once,
+// /__test/assets-down/<path> requests <path> with an assets binding that fails, and
+// /__test/streamed-post/<path>?bytes=N posts a body of N bytes without a length to <path>. The Worker is
 // unchanged: it gets a binding with the same methods and cannot tell. The harness copies this file next
 // to the built Worker it tests (edge/build/ or EDGE_E2E_BUILD_DIR), hence the import of ./entry.js,
 // the Worker's own entry module, through which every request goes.
@@ -55,6 +56,35 @@ export default class KvWrapper extends WorkerEntrypoint {
       } catch (error) {
         return new Response(`aborted: ${error?.name}`, { status: 200 });
       }
+    }
+    if (pathname.startsWith("/__test/streamed-post/")) {
+      // POSTs `bytes` bytes to <path> as a body without a length, produced only as the Worker reads
+      // it, and reports the Worker's answer, how much of the body it pulled and whether it cancelled.
+      const target = new URL(pathname.slice("/__test/streamed-post".length), request.url);
+      const total = Number(new URL(request.url).searchParams.get("bytes"));
+      const chunk = new Uint8Array(64 * 1024).fill(0x61);
+      const seen = { pulled: 0, cancelled: false };
+      const body = new ReadableStream(
+        {
+          pull(controller) {
+            if (seen.pulled >= total) {
+              controller.close();
+              return;
+            }
+            const next = chunk.subarray(0, Math.min(chunk.length, total - seen.pulled));
+            controller.enqueue(next);
+            seen.pulled += next.length;
+          },
+          cancel() {
+            seen.cancelled = true;
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      const env = { ...this.env, KV: wrapKv(this.env.KV, this.env.KV_MODE) };
+      const response = await worker.fetch(new Request(target, { method: "POST", headers: request.headers, body }), env, this.ctx);
+      const text = await response.text();
+      return Response.json({ status: response.status, body: text, ...seen });
     }
     if (pathname.startsWith("/__test/assets-down/")) {
       const target = new URL(pathname.slice("/__test/assets-down".length), request.url);
