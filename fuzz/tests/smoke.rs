@@ -22,7 +22,12 @@ fn smoke(name: &str) {
         .filter_map(|path| std::fs::read_to_string(path.with_extension("txt")).ok())
         .collect();
     assert!(report.inputs > 0, "{name}: no input ran");
-    assert!(!report.found_something(), "{name}: {}\n{}", report.summary_line(), saved.join("\n"));
+    assert!(
+        !report.found_something(),
+        "{name}: {}\n{}",
+        report.summary_line(),
+        saved.join("\n")
+    );
 }
 
 #[test]
