@@ -1,6 +1,8 @@
 //! Writing SVG text safely: XML escaping for text and attribute values, and compact numbers.
 
-/// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe as element text and in double-quoted attributes.
+/// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe as element text and in double-quoted attributes,
+/// and replaces the characters XML does not allow (control characters other than tab and line ends,
+/// U+FFFE and U+FFFF) with U+FFFD, so the SVG stays well-formed.
 pub fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
@@ -10,6 +12,8 @@ pub fn escape_text(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&#39;"),
+            '\t' | '\n' | '\r' => escaped.push(character),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => escaped.push('\u{fffd}'),
             _ => escaped.push(character),
         }
     }
@@ -40,6 +44,16 @@ mod tests {
             escape_text(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn characters_xml_forbids_become_replacement_characters() {
+        // A caption with a control character made the figure ill-formed XML (found by fuzzing).
+        assert_eq!(
+            escape_text("a\u{6}b\u{0}\u{fffe}\tc\n"),
+            "a\u{fffd}b\u{fffd}\u{fffd}\tc\n"
+        );
+        assert!(roxmltree::Document::parse(&format!("<t>{}</t>", escape_text("x\u{1b}y"))).is_ok());
     }
 
     #[test]
