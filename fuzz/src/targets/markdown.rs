@@ -823,6 +823,7 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
     };
     let rendered = markdown::render(&source, &context);
     check_heading_ids(split.body, smart_punctuation, &rendered.html);
+    check_heading_tags(&rendered.html);
     diagnostics.extend(rendered.diagnostics);
     let body_offset = text.len() - split.body.len();
     (
@@ -837,8 +838,11 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
 /// Ids the page generated for headings (not the ones an author wrote with `{#id}`) are unique, and
 /// differ from every other id on the page.
 fn check_heading_ids(body: &str, smart_punctuation: bool, html: &str) {
-    let options = markdown::parser_options(MarkdownOptions { smart_punctuation });
-    let explicit: Vec<String> = Parser::new_ext(body, options)
+    let Some(events) = parse(body, smart_punctuation) else {
+        return;
+    };
+    let explicit: Vec<String> = events
+        .iter()
         .filter_map(|event| match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
             _ => None,
@@ -856,6 +860,45 @@ fn check_heading_ids(body: &str, smart_punctuation: bool, html: &str) {
             !explicit.contains(&id) && seen.insert(id.clone()),
             "the generated heading id `{id}` is used twice on the page"
         );
+    }
+}
+
+/// Every heading element the renderer wrote (`<h2 id="..." ...>`) has well-formed attributes: names
+/// of letters, digits, `-`, `_`, `:` and `.`, values in double quotes without a raw `"` or `<`.
+fn check_heading_tags(html: &str) {
+    let mut rest = html;
+    while let Some(start) = rest.find("<h") {
+        rest = &rest[start + 2..];
+        let Some(level) = rest.chars().next() else { break };
+        if !('1'..='6').contains(&level) || !rest[1..].starts_with(" id=\"") {
+            continue;
+        }
+        let mut tag = &rest[1..];
+        loop {
+            tag = tag.trim_start_matches(' ');
+            if tag.starts_with('>') {
+                break;
+            }
+            let name_end = tag.find(['=', ' ', '>']).unwrap_or(tag.len());
+            let name = &tag[..name_end];
+            assert!(
+                !name.is_empty()
+                    && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c)),
+                "a heading has an attribute named `{name}`"
+            );
+            tag = &tag[name_end..];
+            if let Some(value) = tag.strip_prefix("=\"") {
+                let end = value.find('"').expect("an attribute value is closed");
+                assert!(!value[..end].contains('<'), "a heading attribute value holds `<`");
+                tag = &value[end + 1..];
+            }
+            assert!(
+                tag.starts_with([' ', '>']),
+                "a heading tag is malformed: {}",
+                &tag[..tag.len().min(40)]
+            );
+        }
     }
 }
 
@@ -885,13 +928,22 @@ fn heading_ids_in(html: &str) -> Vec<String> {
 
 /// How many `<script` the page's raw HTML holds (as the Markdown parser sees it).
 fn scripts_in_raw_html(body: &str, smart_punctuation: bool) -> usize {
+    parse(body, smart_punctuation).map_or(0, |events| {
+        events
+            .iter()
+            .map(|event| match event {
+                Event::Html(html) | Event::InlineHtml(html) => count_ignoring_case(html, "<script"),
+                _ => 0,
+            })
+            .sum()
+    })
+}
+
+/// The body's events as the renderer's parser sees them; `None` when the parser panics (the render
+/// reports that page as an error).
+fn parse(body: &str, smart_punctuation: bool) -> Option<Vec<Event<'_>>> {
     let options = markdown::parser_options(MarkdownOptions { smart_punctuation });
-    Parser::new_ext(body, options)
-        .map(|event| match event {
-            Event::Html(html) | Event::InlineHtml(html) => count_ignoring_case(&html, "<script"),
-            _ => 0,
-        })
-        .sum()
+    std::panic::catch_unwind(|| Parser::new_ext(body, options).collect()).ok()
 }
 
 pub fn run(bytes: &[u8]) {
