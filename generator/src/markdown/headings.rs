@@ -60,7 +60,7 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
             escape_into(&mut open, &classes.join(" "));
             open.push('"');
         }
-        for (name, value) in attrs {
+        for (name, value) in attrs.iter().filter(|(name, _)| is_attribute_name(name)) {
             let _ = write!(open, " {}", name.as_ref());
             if let Some(value) = value {
                 open.push_str("=\"");
@@ -80,6 +80,15 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
         index = end + 1;
     }
     (output, outcome)
+}
+
+/// Whether `name` can be written as an attribute name as is: pulldown-cmark takes any word of a
+/// heading's `{...}` as a name, including `x"y`, which would break the tag.
+fn is_attribute_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
 }
 
 /// The index of the `End` of a leading h1 (only blank HTML may come before it).
@@ -180,6 +189,19 @@ pub fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_attributes_with_names_that_would_break_the_tag_are_left_out() {
+        // `{x"y=1}` became `<h2 id="b" x"y="1">` (found by fuzzing).
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext("## B {x\"y=1 data-a=b 1x=2 #b}\n", pulldown_cmark::Options::all())
+                .collect();
+        let (events, _) = process(events, false);
+        let Event::Html(open) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(open.as_ref(), "<h2 id=\"b\" data-a=\"b\">");
+    }
 
     #[test]
     fn slugs_are_github_style() {
