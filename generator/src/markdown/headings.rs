@@ -31,6 +31,13 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
     if drop_title_heading && let Some(end) = leading_h1_end(&events) {
         index = end + 1;
     }
+    // Ids the author chose are taken before any is generated, so `## Key` before `# Other {#key}`
+    // becomes `key-1` instead of a second `key`.
+    for event in &events[index..] {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            slugger.reserve(id);
+        }
+    }
     while index < events.len() {
         let Event::Start(Tag::Heading {
             level,
@@ -175,9 +182,14 @@ impl Slugger {
         }
     }
 
+    /// Marks an id the author chose as used before the headings are numbered.
+    fn reserve(&mut self, id: &str) {
+        self.used.entry(id.to_owned()).or_insert(1);
+    }
+
     /// An id the author chose with `{#id}`: kept as written, and reserved.
     fn claim(&mut self, id: &str) -> String {
-        *self.used.entry(id.to_owned()).or_insert(0) += 1;
+        self.reserve(id);
         id.to_owned()
     }
 }
@@ -189,6 +201,15 @@ pub fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generated_id_never_repeats_one_the_author_chose_further_down() {
+        // `## key` then `# {#key}` gave two headings the id `key` (found by fuzzing).
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext("## key\n# {#key}\n## key\n", pulldown_cmark::Options::all()).collect();
+        let (_, outcome) = process(events, false);
+        assert_eq!(outcome.ids, ["key-1", "key", "key-2"]);
+    }
 
     #[test]
     fn heading_attributes_with_names_that_would_break_the_tag_are_left_out() {
