@@ -161,7 +161,11 @@ pub fn slugify(text: &str) -> String {
 /// Hands out unique ids within one page.
 #[derive(Default)]
 struct Slugger {
+    /// For each id handed out: how many headings asked for it as a base, or, once it needed a
+    /// suffix, one more than the last suffix given, so the next search starts there.
     used: HashMap<String, usize>,
+    /// Candidate ids tried, for the test that keeps the search linear.
+    probes: usize,
 }
 
 impl Slugger {
@@ -173,9 +177,12 @@ impl Slugger {
         }
         let mut n = *count - 1;
         loop {
+            self.probes += 1;
             let candidate = format!("{base}-{n}");
             if !self.used.contains_key(&candidate) {
                 self.used.insert(candidate.clone(), 1);
+                // Every suffix below `n` is taken: the next repeat of `base` starts after it.
+                self.used.insert(base.to_owned(), n + 1);
                 return candidate;
             }
             n += 1;
@@ -209,6 +216,22 @@ mod tests {
             pulldown_cmark::Parser::new_ext("## key\n# {#key}\n## key\n", pulldown_cmark::Options::all()).collect();
         let (_, outcome) = process(events, false);
         assert_eq!(outcome.ids, ["key-1", "key", "key-2"]);
+    }
+
+    #[test]
+    fn numbering_repeated_headings_stays_linear_when_their_numbered_ids_are_taken() {
+        // `## a-1` ... `## a-n`, then `## a` n times: each `a` searched from `a-1` again, so a
+        // 500 KB page took 30 s to build (found by bench/pathological.py).
+        let n = 2000;
+        let mut slugger = Slugger::default();
+        for i in 1..=n {
+            assert_eq!(slugger.unique(&format!("a-{i}")), format!("a-{i}"));
+        }
+        assert_eq!(slugger.unique("a"), "a");
+        let repeats: Vec<String> = (0..n).map(|_| slugger.unique("a")).collect();
+        assert_eq!(repeats[0], format!("a-{}", n + 1));
+        assert_eq!(repeats[n - 1], format!("a-{}", 2 * n));
+        assert!(slugger.probes <= 2 * n + 1, "{} probes for {n} repeats", slugger.probes);
     }
 
     #[test]
