@@ -160,7 +160,7 @@ fn redirect_back(request: &EdgeRequest) -> EdgeResponse {
     let location = request
         .header("referer")
         .and_then(|referer| referer.strip_prefix(request.origin.as_str()))
-        .filter(|rest| rest.starts_with('/') && !rest.starts_with("//"))
+        .filter(|rest| is_path_on_this_site(rest))
         .unwrap_or("/");
     EdgeResponse {
         status: 303,
@@ -170,6 +170,16 @@ fn redirect_back(request: &EdgeRequest) -> EdgeResponse {
         ],
         body: Vec::new(),
     }
+}
+
+/// Whether a browser resolves `path` within the current origin: it starts with one `/`, and neither
+/// `//host` nor `/\host` (browsers read `\` as `/`), nor tabs or line breaks (browsers drop them,
+/// so `/\t/host` is `//host`).
+fn is_path_on_this_site(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.bytes().any(|byte| byte.is_ascii_control())
 }
 
 #[cfg(test)]
@@ -314,6 +324,9 @@ mod tests {
             (Some("https://evil.test/storage/kv/"), "/"),
             (Some("https://docs.test.evil.test/"), "/"),
             (Some("https://docs.test//evil.test/"), "/"),
+            // Browsers read `\` as `/` and drop tabs: both were redirects to evil.test (found by fuzzing).
+            (Some("https://docs.test/\\evil.test/"), "/"),
+            (Some("https://docs.test/\t/evil.test/"), "/"),
             (None, "/"),
         ];
         for (referer, location) in cases {
