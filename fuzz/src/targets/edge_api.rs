@@ -22,6 +22,9 @@ const VISITOR: &str = "0123456789abcdef0123456789abcdef";
 
 #[derive(Debug, Arbitrary)]
 struct EdgeInput {
+    /// Makes the method, path and content type agree with the body (a plausible API call), so the
+    /// handlers get past their first checks more often than independent choices would.
+    coherent: bool,
     method: MethodModel,
     path: PathModel,
     query: Many<QueryPair>,
@@ -269,9 +272,26 @@ enum BodyModel {
     ThemeJsonName(ThemeName),
     FlagJson(FlagJson),
     BrokenJson(LineText),
-    Form(Many<(FormKey, Text)>),
+    Form(Many<(FormKey, FormValue)>),
     Bytes(Vec<u8>),
     Large(u16),
+}
+
+#[derive(Debug, Arbitrary)]
+enum FormValue {
+    Theme(ThemeName),
+    Encoded(ThemeName),
+    Text(Text),
+}
+
+impl FormValue {
+    fn text(&self) -> String {
+        match self {
+            Self::Theme(name) => name.0.clone(),
+            Self::Encoded(name) => name.0.bytes().map(|byte| format!("%{byte:02X}")).collect(),
+            Self::Text(text) => text.0.clone(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -520,7 +540,8 @@ impl EdgeInput {
         if let Some(raw) = &self.raw_query {
             query.push(raw.0.clone());
         }
-        let mut request = EdgeRequest::new(self.method.method(), ORIGIN, &self.path.0);
+        let (method, path, content_type) = self.shape();
+        let mut request = EdgeRequest::new(method, ORIGIN, &path);
         request.query = query.join("&");
         if !self.cookies.is_empty() {
             let cookies: Vec<String> = self.cookies.iter().map(cookie_text).collect();
@@ -539,8 +560,8 @@ impl EdgeInput {
             request.headers.push((header_safe(&name), header_safe(&value)));
         }
         request.body = self.body_bytes();
-        if let Some(content_type) = &self.content_type {
-            request.headers.push(("Content-Type".into(), content_type.0.clone()));
+        if let Some(content_type) = content_type {
+            request.headers.push(("Content-Type".into(), content_type));
         }
         if let Some(length) = &self.content_length {
             let value = match length {
@@ -553,6 +574,27 @@ impl EdgeInput {
             request.headers.push(("content-length".into(), value));
         }
         request
+    }
+
+    /// The method, path and content type: as drawn, or matching the body when `coherent`.
+    fn shape(&self) -> (Method, String, Option<String>) {
+        let drawn = (
+            self.method.method(),
+            self.path.0.clone(),
+            self.content_type.as_ref().map(|content_type| content_type.0.clone()),
+        );
+        if !self.coherent {
+            return drawn;
+        }
+        let post = |path: &str, content_type: &str| (Method::Post, path.to_owned(), Some(content_type.to_owned()));
+        match &self.body {
+            BodyModel::Form(_) => post("/api/kv/theme", "application/x-www-form-urlencoded"),
+            BodyModel::Json(_) | BodyModel::ThemeJson(_) | BodyModel::ThemeJsonName(_) | BodyModel::Large(_) => {
+                post("/api/kv/theme", "application/json")
+            }
+            BodyModel::FlagJson(_) | BodyModel::BrokenJson(_) => post("/api/kv/flags", "application/json"),
+            BodyModel::Empty | BodyModel::Bytes(_) => (Method::Get, drawn.1, drawn.2),
+        }
     }
 
     fn body_bytes(&self) -> Vec<u8> {
@@ -584,7 +626,7 @@ impl EdgeInput {
             BodyModel::BrokenJson(text) => format!("{{\"theme\":{}", text.0).into_bytes(),
             BodyModel::Form(pairs) => pairs
                 .iter()
-                .map(|(key, value)| format!("{}={}", key.0, value.0))
+                .map(|(key, value)| format!("{}={}", key.0, value.text()))
                 .collect::<Vec<_>>()
                 .join("&")
                 .into_bytes(),
