@@ -382,12 +382,12 @@ pub fn check_diagram(source: &str, options: &DiagramOptions<'_>) {
                 panic!("the figure is not well-formed XML: {error}");
             }
             let lower = figure.to_ascii_lowercase();
-            for forbidden in ["<script", "<style", " style=", "<foreignobject"] {
+            for forbidden in ["<script", "<style", "<foreignobject"] {
                 assert!(!lower.contains(forbidden), "the figure contains `{forbidden}`");
             }
             assert!(
-                !has_script_attribute(&figure),
-                "the figure has an on...= attribute or a javascript: URL"
+                !has_forbidden_attribute(&figure),
+                "the figure has a style= or on...= attribute or a javascript: URL"
             );
         }
         Err(error) => {
@@ -400,14 +400,17 @@ pub fn check_diagram(source: &str, options: &DiagramOptions<'_>) {
     }
 }
 
-/// Whether any element has an event handler (`onclick`, `onload`...) or a `javascript:` URL.
-fn has_script_attribute(xml: &str) -> bool {
+/// Whether any element has a `style` attribute, an event handler (`onclick`, `onload`...) or a
+/// `javascript:` URL. (Text may say `style=`: labels are the author's words.)
+fn has_forbidden_attribute(xml: &str) -> bool {
     let Ok(document) = roxmltree::Document::parse(xml) else {
         return false;
     };
     document.descendants().any(|node| {
         node.attributes().any(|attribute| {
-            attribute.name().to_ascii_lowercase().starts_with("on")
+            let name = attribute.name().to_ascii_lowercase();
+            name == "style"
+                || name.starts_with("on")
                 || attribute
                     .value()
                     .trim_start()
