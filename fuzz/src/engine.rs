@@ -104,11 +104,12 @@ impl Rng {
 
 /// The length of the next input: mostly small (fast, and most bugs are small), sometimes up to `max`.
 fn input_len(rng: &mut Rng, max: usize) -> usize {
-    match rng.below(10) {
+    let len = match rng.below(10) {
         0..=3 => rng.below(256),
         4..=8 => rng.below(2048),
         _ => rng.below(max + 1),
-    }
+    };
+    len.min(max)
 }
 
 /// The input the worker is running, for the watchdog.
@@ -419,6 +420,106 @@ mod tests {
         let mut bytes = vec![0_u8; 13];
         rng.fill(&mut bytes);
         assert!(bytes[8..].iter().any(|byte| *byte != 0));
+    }
+
+    fn options(artifacts: &Path, seconds: f64, hang_after: Duration) -> RunOptions {
+        RunOptions {
+            duration: Duration::from_secs_f64(seconds),
+            seed: 1,
+            artifacts: artifacts.to_path_buf(),
+            hang_after,
+        }
+    }
+
+    static PANICS_ON_A_ZERO_FIRST_BYTE: Target = Target {
+        name: "test-panics",
+        about: "panics when the first byte is zero",
+        run: |bytes| assert_ne!(bytes.first(), Some(&0), "the first byte is zero"),
+        show: |bytes| format!("{bytes:?}"),
+        max_len: 8,
+        check_text: None,
+    };
+
+    /// A target whose first input sleeps for 2 s (each use of the macro has its own flag).
+    macro_rules! sleeps_once {
+        ($name:literal) => {
+            Target {
+                name: $name,
+                about: "sleeps 2 s on its first input",
+                run: |_| {
+                    static SLEPT: AtomicBool = AtomicBool::new(false);
+                    if !SLEPT.swap(true, Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_secs(2));
+                    }
+                },
+                show: |_| String::new(),
+                max_len: 8,
+                check_text: None,
+            }
+        };
+    }
+
+    static SLEEPS_WITHIN_THE_RUN: Target = sleeps_once!("test-sleeps-within");
+    static SLEEPS_PAST_THE_END: Target = sleeps_once!("test-sleeps-past");
+
+    #[test]
+    fn a_panicking_input_is_counted_saved_once_and_replays() {
+        let artifacts = tempfile::tempdir().expect("a temporary folder");
+        let report = run(
+            &PANICS_ON_A_ZERO_FIRST_BYTE,
+            &options(artifacts.path(), 0.3, Duration::from_secs(30)),
+            false,
+        );
+        assert!(report.panics > 1, "{}", report.summary_line());
+        assert_eq!(report.saved.len(), 1, "one panic location, one artifact");
+        let note = std::fs::read_to_string(report.saved[0].with_extension("txt")).expect("the .txt is written");
+        assert!(note.contains("the first byte is zero"), "{note}");
+        let replayed = replay(&PANICS_ON_A_ZERO_FIRST_BYTE, &report.saved[0]).expect("the artifact reads");
+        assert!(
+            replayed
+                .panic
+                .is_some_and(|message| message.contains("the first byte is zero"))
+        );
+    }
+
+    fn saved_a_hang(report: &Report) -> bool {
+        report.saved.iter().any(|path| {
+            path.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("hang-"))
+        })
+    }
+
+    #[test]
+    fn an_input_over_the_hang_limit_is_a_hang_and_the_run_goes_on() {
+        let artifacts = tempfile::tempdir().expect("a temporary folder");
+        let report = run(
+            &SLEEPS_WITHIN_THE_RUN,
+            &options(artifacts.path(), 3.0, Duration::from_millis(100)),
+            false,
+        );
+        assert_eq!(report.hangs, 1, "{}", report.summary_line());
+        assert!(!report.stuck, "the slow input ended before the run did");
+        assert!(report.slowest >= Duration::from_secs(2));
+        assert!(report.inputs > 1, "inputs ran after the slow one");
+        assert!(saved_a_hang(&report), "{:?}", report.saved);
+    }
+
+    #[test]
+    fn a_run_whose_last_input_does_not_end_reports_it_stuck_instead_of_waiting() {
+        let artifacts = tempfile::tempdir().expect("a temporary folder");
+        let started = Instant::now();
+        let report = run(
+            &SLEEPS_PAST_THE_END,
+            &options(artifacts.path(), 0.5, Duration::from_millis(100)),
+            false,
+        );
+        assert!(report.stuck, "{}", report.summary_line());
+        assert_eq!(report.hangs, 1);
+        assert!(saved_a_hang(&report), "{:?}", report.saved);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the run waited for the input"
+        );
     }
 
     #[test]
