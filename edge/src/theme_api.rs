@@ -320,6 +320,9 @@ mod tests {
             (Some("https://docs.test/\\evil.example"), "/"),
             (Some("https://docs.test@evil.example/"), "/"),
             (Some("https://docs.test/%2F%2Fevil.example"), "/%2F%2Fevil.example"),
+            // Browsers read `\` as `/` and drop tabs: both were redirects to evil.test (found by fuzzing).
+            (Some("https://docs.test/\\evil.test/"), "/"),
+            (Some("https://docs.test/\t/evil.test/"), "/"),
             (None, "/"),
         ];
         for (referer, location) in cases {

@@ -31,6 +31,13 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
     if drop_title_heading && let Some(end) = leading_h1_end(&events) {
         index = end + 1;
     }
+    // Ids the author chose are taken before any is generated, so `## Key` before `# Other {#key}`
+    // becomes `key-1` instead of a second `key`.
+    for event in &events[index..] {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            slugger.reserve(id);
+        }
+    }
     while index < events.len() {
         let Event::Start(Tag::Heading {
             level,
@@ -60,7 +67,7 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
             escape_into(&mut open, &classes.join(" "));
             open.push('"');
         }
-        for (name, value) in attrs {
+        for (name, value) in attrs.iter().filter(|(name, _)| is_attribute_name(name)) {
             let _ = write!(open, " {}", name.as_ref());
             if let Some(value) = value {
                 open.push_str("=\"");
@@ -80,6 +87,15 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
         index = end + 1;
     }
     (output, outcome)
+}
+
+/// Whether `name` can be written as an attribute name as is: pulldown-cmark takes any word of a
+/// heading's `{...}` as a name, including `x"y`, which would break the tag.
+fn is_attribute_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
 }
 
 /// The index of the `End` of a leading h1 (only blank HTML may come before it).
@@ -145,7 +161,11 @@ pub fn slugify(text: &str) -> String {
 /// Hands out unique ids within one page.
 #[derive(Default)]
 struct Slugger {
+    /// For each id handed out: how many headings asked for it as a base, or, once it needed a
+    /// suffix, one more than the last suffix given, so the next search starts there.
     used: HashMap<String, usize>,
+    /// Candidate ids tried, for the test that keeps the search linear.
+    probes: usize,
 }
 
 impl Slugger {
@@ -157,18 +177,26 @@ impl Slugger {
         }
         let mut n = *count - 1;
         loop {
+            self.probes += 1;
             let candidate = format!("{base}-{n}");
             if !self.used.contains_key(&candidate) {
                 self.used.insert(candidate.clone(), 1);
+                // Every suffix below `n` is taken: the next repeat of `base` starts after it.
+                self.used.insert(base.to_owned(), n + 1);
                 return candidate;
             }
             n += 1;
         }
     }
 
+    /// Marks an id the author chose as used before the headings are numbered.
+    fn reserve(&mut self, id: &str) {
+        self.used.entry(id.to_owned()).or_insert(1);
+    }
+
     /// An id the author chose with `{#id}`: kept as written, and reserved.
     fn claim(&mut self, id: &str) -> String {
-        *self.used.entry(id.to_owned()).or_insert(0) += 1;
+        self.reserve(id);
         id.to_owned()
     }
 }
@@ -180,6 +208,44 @@ pub fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generated_id_never_repeats_one_the_author_chose_further_down() {
+        // `## key` then `# {#key}` gave two headings the id `key` (found by fuzzing).
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext("## key\n# {#key}\n## key\n", pulldown_cmark::Options::all()).collect();
+        let (_, outcome) = process(events, false);
+        assert_eq!(outcome.ids, ["key-1", "key", "key-2"]);
+    }
+
+    #[test]
+    fn numbering_repeated_headings_stays_linear_when_their_numbered_ids_are_taken() {
+        // `## a-1` ... `## a-n`, then `## a` n times: each `a` searched from `a-1` again, so a
+        // 500 KB page took 30 s to build (found by bench/pathological.py).
+        let n = 2000;
+        let mut slugger = Slugger::default();
+        for i in 1..=n {
+            assert_eq!(slugger.unique(&format!("a-{i}")), format!("a-{i}"));
+        }
+        assert_eq!(slugger.unique("a"), "a");
+        let repeats: Vec<String> = (0..n).map(|_| slugger.unique("a")).collect();
+        assert_eq!(repeats[0], format!("a-{}", n + 1));
+        assert_eq!(repeats[n - 1], format!("a-{}", 2 * n));
+        assert!(slugger.probes <= 2 * n + 1, "{} probes for {n} repeats", slugger.probes);
+    }
+
+    #[test]
+    fn heading_attributes_with_names_that_would_break_the_tag_are_left_out() {
+        // `{x"y=1}` became `<h2 id="b" x"y="1">` (found by fuzzing).
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext("## B {x\"y=1 data-a=b 1x=2 #b}\n", pulldown_cmark::Options::all())
+                .collect();
+        let (events, _) = process(events, false);
+        let Event::Html(open) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(open.as_ref(), "<h2 id=\"b\" data-a=\"b\">");
+    }
 
     #[test]
     fn slugs_are_github_style() {

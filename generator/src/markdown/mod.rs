@@ -92,10 +92,19 @@ pub fn parser_options(options: MarkdownOptions) -> Options {
 /// Renders `source` to HTML.
 pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> RenderedMarkdown {
     let mut rendered = RenderedMarkdown::default();
-    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(source.body, parser_options(context.options))
-            .into_offset_iter()
-            .collect();
+    let Some(mut events) = parse_events(source.body, context.options) else {
+        rendered.diagnostics.push(
+            Diagnostic::error(
+                Some(source.location(0)),
+                "the Markdown parser failed on this page (a bug in pulldown-cmark, not in the page)",
+            )
+            .with_help(
+                "the known trigger is a heading underlined with `---` or `===` that has `{...}` attributes \
+                 inside a block quote or list: write that heading with `#` instead (`## Title {#id}`)",
+            ),
+        );
+        return rendered;
+    };
 
     let links = links::process(&mut events, source.file, context.pages);
     for missing in links.missing {
@@ -154,6 +163,18 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
     rendered.html.reserve(source.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// The body's events with their byte ranges, or `None` when the parser panics: pulldown-cmark 0.13 can
+/// slice out of bounds on some nested setext headings with attributes, and one page must not stop
+/// the whole build.
+fn parse_events(body: &str, options: MarkdownOptions) -> Option<Vec<(Event<'_>, std::ops::Range<usize>)>> {
+    std::panic::catch_unwind(|| {
+        Parser::new_ext(body, parser_options(options))
+            .into_offset_iter()
+            .collect()
+    })
+    .ok()
 }
 
 fn count_words(events: &[Event<'_>]) -> usize {

@@ -126,3 +126,17 @@ fn raw_html_ids_are_link_targets() {
     assert!(rendered.anchor_ids.contains(&"theme-demo".to_owned()));
     assert!(rendered.anchor_ids.contains(&"inline".to_owned()));
 }
+
+#[test]
+fn a_parser_panic_on_a_nested_setext_heading_with_attributes_is_an_error_not_a_crash() {
+    // pulldown-cmark 0.13.6 slices out of bounds on this page (found by fuzzing).
+    let rendered = render_markdown(">>]\n> {}\n>>-");
+    let messages: Vec<String> = rendered.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("error: content/storage/guide.md:4:1: the Markdown parser failed on this page"),
+        "{}",
+        messages[0]
+    );
+    assert!(rendered.html.is_empty());
+}

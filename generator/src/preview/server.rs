@@ -880,6 +880,7 @@ mod tests {
             site.send(
                 &format!(
                     "POST /api/kv/flags HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+                     Cookie: session=0123456789abcdef0123456789abcdef\r\n\
                      Content-Type: application/json\r\nConnection: close"
                 ),
                 r#"{"tenant":"acme","name":"rebound"}"#,
