@@ -105,8 +105,11 @@ pub struct SiteConfig {
     pub site_root: SiteRoot,
     pub title: String,
     pub description: String,
-    /// Without a trailing slash.
+    /// Without a trailing slash: `https://docs.example.com`, `https://example.github.io/tally`.
     pub base_url: String,
+    /// The path of `base_url` the site lives under, without a trailing slash: `/tally`, or empty for a
+    /// site at the root of its host. Every link the build writes starts with it.
+    pub base_path: String,
     pub language: String,
     pub theme_name: String,
     pub theme_dir: PathBuf,
@@ -126,9 +129,14 @@ impl SiteConfig {
         self.root.join("static")
     }
 
-    /// `path` (starting with `/`) as an absolute URL.
+    /// `path` (a path of the site, starting with `/`) as an absolute URL.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+
+    /// `path` (a path of the site, starting with `/`) as the link a page writes: under the base path.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path)
     }
 }
 
@@ -169,16 +177,19 @@ fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostic
     let errors_before = diagnostics.error_count();
     let key_location = |key: &str| key_location(text, key);
 
-    let base_url = raw.base_url.trim_end_matches('/').to_owned();
-    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || base_url.contains(' ') {
-        diagnostics.push(
-            Diagnostic::error(
-                key_location("base_url"),
-                format!("`base_url` must be an absolute URL, not `{}`", raw.base_url),
-            )
-            .with_help("write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"`"),
-        );
-    }
+    let (base_url, base_path) = match parse_base_url(&raw.base_url) {
+        Some(parsed) => parsed,
+        None => {
+            diagnostics.push(
+                Diagnostic::error(
+                    key_location("base_url"),
+                    format!("`base_url` must be an absolute URL, not `{}`", raw.base_url),
+                )
+                .with_help("write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"` or `\"https://example.github.io/project\"`"),
+            );
+            (String::new(), String::new())
+        }
+    };
     if raw.title.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(key_location("title"), "`title` is empty")
@@ -263,6 +274,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostic
         title: raw.title,
         description: raw.description,
         base_url,
+        base_path,
         language: raw.language,
         theme_name: raw.theme,
         theme_dir,
@@ -293,6 +305,24 @@ fn key_location(text: &str, key: &str) -> Option<Location> {
         offset += line.len();
     }
     None
+}
+
+/// `https://example.github.io/tally/` as (`https://example.github.io/tally`, `/tally`): an http(s) URL
+/// with a host and no query, fragment or credentials.
+fn parse_base_url(written: &str) -> Option<(String, String)> {
+    let url = url::Url::parse(written.trim()).ok()?;
+    let acceptable = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some_and(|host| !host.is_empty())
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !acceptable {
+        return None;
+    }
+    let path = url.path().trim_end_matches('/').to_owned();
+    let base_url = url.as_str().trim_end_matches('/').to_owned();
+    Some((base_url, path))
 }
 
 /// A single folder name: no separators, not `.` or `..`, not hidden.
@@ -345,6 +375,52 @@ mod tests {
     }
 
     #[test]
+    fn a_base_url_with_a_path_gives_the_base_path() {
+        let dir = site_with_theme();
+        for (written, base_url, base_path) in [
+            ("https://x.dev", "https://x.dev", ""),
+            ("https://x.dev/", "https://x.dev", ""),
+            (
+                "https://example.github.io/tally",
+                "https://example.github.io/tally",
+                "/tally",
+            ),
+            (
+                "https://example.github.io/tally/",
+                "https://example.github.io/tally",
+                "/tally",
+            ),
+            ("http://127.0.0.1:1111/a/b/", "http://127.0.0.1:1111/a/b", "/a/b"),
+            ("https://X.dev/Docs%20v2/", "https://x.dev/Docs%20v2", "/Docs%20v2"),
+        ] {
+            let config = parse(dir.path(), &format!("title = \"D\"\nbase_url = \"{written}\"\n")).unwrap();
+            assert_eq!(
+                (config.base_url.as_str(), config.base_path.as_str()),
+                (base_url, base_path),
+                "{written}"
+            );
+            assert_eq!(config.href("/kv/"), format!("{base_path}/kv/"));
+            assert_eq!(config.permalink("/kv/"), format!("{base_url}/kv/"));
+        }
+        for written in [
+            "docs.example.com",
+            "ftp://x.dev",
+            "https://x.dev/?a=1",
+            "https://x.dev/#top",
+            "https://u:p@x.dev",
+            "mailto:a@x.dev",
+        ] {
+            let errors = errors(dir.path(), &format!("title = \"D\"\nbase_url = \"{written}\"\n"));
+            assert_eq!(errors.len(), 1, "{written}: {errors:?}");
+            assert!(
+                errors[0].contains("must be an absolute URL"),
+                "{written}: {}",
+                errors[0]
+            );
+        }
+    }
+
+    #[test]
     fn every_unknown_key_is_reported_with_the_closest_valid_one() {
         let dir = site_with_theme();
         let text =
@@ -376,7 +452,7 @@ mod tests {
         assert_eq!(
             errors(dir.path(), text),
             vec![
-                "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"`",
+                "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"` or `\"https://example.github.io/project\"`",
                 "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
             ]
         );

@@ -821,6 +821,7 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
         site_root: &SITE_ROOT,
         pages: &Pages,
         options: MarkdownOptions { smart_punctuation },
+        base_path: "",
     };
     let rendered = markdown::render(&source, &context);
     check_heading_ids(split.body, smart_punctuation, &rendered.html);

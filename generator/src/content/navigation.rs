@@ -9,6 +9,8 @@ use serde::Serialize;
 pub struct NavEntry {
     pub title: String,
     pub path: String,
+    /// The link to write: `path` under the site's base path.
+    pub href: String,
     pub kind: &'static str,
     pub is_current: bool,
     pub is_open: bool,
@@ -21,6 +23,7 @@ pub struct NavEntry {
 pub struct MoreLink {
     pub count: usize,
     pub path: String,
+    pub href: String,
 }
 
 /// A link to another document.
@@ -28,6 +31,7 @@ pub struct MoreLink {
 pub struct DocumentLink {
     pub title: String,
     pub path: String,
+    pub href: String,
 }
 
 /// Reading-order neighbours of every document, computed once per build.
@@ -62,6 +66,7 @@ pub fn link(tree: &ContentTree, id: DocumentId) -> DocumentLink {
     DocumentLink {
         title: document.title.clone(),
         path: document.path.clone(),
+        href: document.href.clone(),
     }
 }
 
@@ -104,6 +109,7 @@ fn entries(
                 let more = (nested.len() < total).then(|| MoreLink {
                     count: total - nested.len(),
                     path: document.path.clone(),
+                    href: document.href.clone(),
                 });
                 (nested, more)
             } else {
@@ -112,6 +118,7 @@ fn entries(
             NavEntry {
                 title: document.title.clone(),
                 path: document.path.clone(),
+                href: document.href.clone(),
                 kind: if is_section { "section" } else { "page" },
                 is_current: child == current,
                 is_open,
@@ -167,6 +174,7 @@ mod tests {
             root: dir.path(),
             site_title: "Site",
             build_drafts: false,
+            base_path: "",
         };
         ContentTree::build(&found, &options, &mut Diagnostics::new())
     }
@@ -193,7 +201,8 @@ mod tests {
             b.more,
             Some(MoreLink {
                 count: 90,
-                path: "/b/".into()
+                path: "/b/".into(),
+                href: "/b/".into()
             })
         );
         assert_eq!(window_around(100, Some(99), 10), (90, 100));

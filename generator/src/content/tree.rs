@@ -31,8 +31,10 @@ pub struct Document {
     body_start: usize,
     /// The 1-based line of the source file on which the body starts.
     pub body_line: usize,
-    /// The URL path, e.g. `/storage/kv/`.
+    /// The URL path within the site, e.g. `/storage/kv/`: what links and the tree are keyed by.
     pub path: String,
+    /// The link a page writes to it: `path` under the site's base path (`/tally/storage/kv/`).
+    pub href: String,
     pub title: String,
     /// The title came from the body's first `#` heading, which the page then does not repeat.
     pub title_from_heading: bool,
@@ -69,6 +71,8 @@ pub struct TreeOptions<'a> {
     pub root: &'a Path,
     pub site_title: &'a str,
     pub build_drafts: bool,
+    /// The path of the site's base URL (`/tally`, or empty): each document's `href` starts with it.
+    pub base_path: &'a str,
 }
 
 impl ContentTree {
@@ -159,7 +163,7 @@ impl ContentTree {
         {
             documents.insert(0, ReadDocument::virtual_root(options.site_title));
         }
-        let mut tree = assemble(documents, diagnostics);
+        let mut tree = assemble(documents, options.base_path, diagnostics);
         tree.unreadable.extend(unreadable);
         tree
     }
@@ -245,9 +249,9 @@ fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Rea
 }
 
 /// Places the read documents in a tree: their URLs, titles, parents and ordered children.
-fn assemble(read: Vec<ReadDocument>, diagnostics: &mut Diagnostics) -> ContentTree {
+fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnostics) -> ContentTree {
     let folders = SectionFolders::new(&read);
-    let placed = place_documents(read, &folders, diagnostics);
+    let placed = place_documents(read, &folders, base_path, diagnostics);
     let Placed {
         mut documents,
         folder_of,
@@ -355,7 +359,12 @@ struct Placed {
 }
 
 /// Gives every document its URL and title; a document whose URL is taken is reported and left out.
-fn place_documents(read: Vec<ReadDocument>, folders: &SectionFolders, diagnostics: &mut Diagnostics) -> Placed {
+fn place_documents(
+    read: Vec<ReadDocument>,
+    folders: &SectionFolders,
+    base_path: &str,
+    diagnostics: &mut Diagnostics,
+) -> Placed {
     let mut placed = Placed {
         documents: Vec::with_capacity(read.len()),
         folder_of: Vec::with_capacity(read.len()),
@@ -398,6 +407,7 @@ fn place_documents(read: Vec<ReadDocument>, folders: &SectionFolders, diagnostic
             text: document.text,
             body_start: document.body_start,
             body_line: document.body_line,
+            href: format!("{base_path}{path}"),
             path,
             title,
             title_from_heading,
@@ -556,6 +566,7 @@ mod tests {
             root: dir.path(),
             site_title: "Site",
             build_drafts: false,
+            base_path: "",
         };
         (ContentTree::build(&found, &options, &mut diagnostics), diagnostics)
     }

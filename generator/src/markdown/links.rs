@@ -58,7 +58,12 @@ pub struct LinksOutcome {
 }
 
 /// Rewrites the destinations of links and images in `events` (with their byte ranges).
-pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, pages: &dyn PageLookup) -> LinksOutcome {
+pub fn process<'a>(
+    events: &mut [(Event<'a>, Range<usize>)],
+    source: &Path,
+    pages: &dyn PageLookup,
+    base_path: &str,
+) -> LinksOutcome {
     let mut outcome = LinksOutcome::default();
     let mut page_path: Option<Option<String>> = None;
     for (event, span) in events.iter_mut() {
@@ -84,18 +89,23 @@ pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, page
                 anchor: Some(anchor.to_owned()),
                 is_image,
             }),
-            LinkKind::RootRelative { path, anchor } => outcome.internal.push(InternalLink {
-                span: span.clone(),
-                written: written.clone(),
-                path: path.to_owned(),
-                anchor: anchor.map(str::to_owned),
-                is_image,
-            }),
+            LinkKind::RootRelative { path, anchor } => {
+                if !base_path.is_empty() {
+                    *dest_url = CowStr::from(format!("{base_path}{written}"));
+                }
+                outcome.internal.push(InternalLink {
+                    span: span.clone(),
+                    written: written.clone(),
+                    path: path.to_owned(),
+                    anchor: anchor.map(str::to_owned),
+                    is_image,
+                });
+            }
             LinkKind::MarkdownFile { file, anchor } => {
                 let resolved = resolve_relative(source, file);
                 match pages.path_of_source(&resolved) {
                     Some(path) => {
-                        *dest_url = CowStr::from(with_anchor(path.clone(), "", anchor));
+                        *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), "", anchor));
                         outcome.internal.push(InternalLink {
                             span: span.clone(),
                             written: written.clone(),
@@ -117,7 +127,7 @@ pub fn process<'a>(events: &mut [(Event<'a>, Range<usize>)], source: &Path, page
                 let resolved = resolve_relative(source, file);
                 match published_path(&resolved, file.ends_with('/')) {
                     Some(path) => {
-                        *dest_url = CowStr::from(with_anchor(path.clone(), query, anchor));
+                        *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
                         outcome.internal.push(InternalLink {
                             span: span.clone(),
                             written: written.clone(),
@@ -330,7 +340,7 @@ mod tests {
 
     fn run(markdown: &str) -> (Vec<String>, LinksOutcome) {
         let mut events: Vec<_> = Parser::new(markdown).into_offset_iter().collect();
-        let outcome = process(&mut events, Path::new("content/storage/guide.md"), &Pages);
+        let outcome = process(&mut events, Path::new("content/storage/guide.md"), &Pages, "");
         let urls = events
             .into_iter()
             .filter_map(|(event, _)| match event {
@@ -416,6 +426,38 @@ mod tests {
         );
         assert_eq!(outcome.missing.len(), 1, "a link out of content/ cannot be published");
         assert_eq!(outcome.missing[0].resolved, PathBuf::from("etc/passwd"));
+    }
+
+    #[test]
+    fn links_start_with_the_base_path_of_a_project_site() {
+        let mut events: Vec<_> =
+            Parser::new("[a](kv.md#list) [b](/storage/kv/) [c](img.png) [d](https://x.dev/) [e](#top)")
+                .into_offset_iter()
+                .collect();
+        let outcome = process(&mut events, Path::new("content/storage/guide.md"), &Pages, "/tally");
+        let urls: Vec<String> = events
+            .into_iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "/tally/storage/kv/#list",
+                "/tally/storage/kv/",
+                "/tally/storage/img.png",
+                "https://x.dev/",
+                "#top"
+            ]
+        );
+        let checked: Vec<&str> = outcome.internal.iter().map(|link| link.path.as_str()).collect();
+        assert_eq!(
+            checked,
+            ["/storage/kv/", "/storage/kv/", "/storage/img.png", ""],
+            "links are checked as paths of the site"
+        );
     }
 
     #[test]

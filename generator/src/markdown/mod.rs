@@ -32,6 +32,9 @@ pub struct RenderContext<'a> {
     pub site_root: &'a SiteRoot,
     pub pages: &'a dyn PageLookup,
     pub options: MarkdownOptions,
+    /// The path of the site's base URL (`/tally`, or empty): links to the site's pages and files start
+    /// with it.
+    pub base_path: &'a str,
 }
 
 /// One document body to render.
@@ -106,7 +109,7 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
         return rendered;
     };
 
-    let links = links::process(&mut events, source.file, context.pages);
+    let links = links::process(&mut events, source.file, context.pages, context.base_path);
     for missing in links.missing {
         let location = Some(source.location(missing.span.start));
         let diagnostic = if missing.resolved.starts_with("content") {

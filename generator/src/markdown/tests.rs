@@ -26,6 +26,7 @@ fn render_markdown(body: &str) -> RenderedMarkdown {
         options: MarkdownOptions {
             smart_punctuation: true,
         },
+        base_path: "",
     };
     render(&source, &context)
 }

@@ -13,6 +13,8 @@ pub struct SiteContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: &'a str,
+    /// The path of `base_url` (`/tally`, or empty): where the site's links start.
+    pub base_path: &'a str,
     pub language: &'a str,
     pub color_themes: &'a [ColorTheme],
     pub extra: &'a serde_json::Value,
@@ -24,6 +26,7 @@ impl<'a> SiteContext<'a> {
             title: &config.title,
             description: &config.description,
             base_url: &config.base_url,
+            base_path: &config.base_path,
             language: &config.language,
             color_themes: &theme.color_themes,
             extra: &config.extra,
@@ -37,6 +40,8 @@ pub struct DocumentContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub path: &'a str,
+    /// The link to write: `path` under the site's base path.
+    pub href: &'a str,
     pub permalink: String,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
@@ -57,6 +62,7 @@ pub struct DocumentContext<'a> {
 pub struct ListedDocument<'a> {
     pub title: &'a str,
     pub path: &'a str,
+    pub href: &'a str,
     pub description: &'a str,
 }
 
@@ -84,6 +90,7 @@ pub fn document_context<'a>(
             .map(|child| ListedDocument {
                 title: &child.title,
                 path: &child.path,
+                href: &child.href,
                 description: child.front_matter.description.as_deref().unwrap_or(""),
             })
             .collect()
@@ -92,6 +99,7 @@ pub fn document_context<'a>(
         title: &document.title,
         description: document.front_matter.description.as_deref().unwrap_or(""),
         path: &document.path,
+        href: &document.href,
         permalink: config.permalink(&document.path),
         content: body.html,
         toc: body.toc,

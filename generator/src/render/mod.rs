@@ -111,6 +111,7 @@ impl RenderJob<'_> {
             options: MarkdownOptions {
                 smart_punctuation: self.config.smart_punctuation,
             },
+            base_path: &self.config.base_path,
         };
         let rendered = markdown::render(&source, &context);
         let mut diagnostics = rendered.diagnostics;
@@ -128,6 +129,7 @@ impl RenderJob<'_> {
             &navigation::sidebar(self.tree, id, self.config.nav_section_window),
         );
         template_context.insert("current_path", &document.path);
+        template_context.insert("current_href", &document.href);
         template_context.insert("current_url", &self.config.permalink(&document.path));
         template_context.insert(
             "build",
@@ -176,8 +178,8 @@ impl RenderJob<'_> {
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
         if !self.templates.has("404.html") {
             return Ok(format!(
-                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>Page not found</title><h1>Page not found</h1><p><a href=\"/\">Home</a></p></html>\n",
-                self.config.language
+                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>Page not found</title><h1>Page not found</h1><p><a href=\"{}/\">Home</a></p></html>\n",
+                self.config.language, self.config.base_path
             ));
         }
         let mut context = tera::Context::new();
@@ -187,6 +189,7 @@ impl RenderJob<'_> {
             &navigation::sidebar(self.tree, self.tree.root(), self.config.nav_section_window),
         );
         context.insert("current_path", "/404.html");
+        context.insert("current_href", &self.config.href("/404.html"));
         context.insert("current_url", &self.config.permalink("/404.html"));
         context.insert(
             "build",

@@ -23,6 +23,8 @@ pub struct TemplateFunctions {
     /// `main.css` -> `/assets/main.1a2b3c4d.css`.
     pub asset_urls: Arc<HashMap<String, String>>,
     pub base_url: String,
+    /// The path of `base_url` (`/tally`, or empty): asset URLs start with it.
+    pub base_path: String,
 }
 
 impl Templates {
@@ -106,12 +108,13 @@ fn refers_to_another_template(error: &tera::Error) -> bool {
 
 fn register_functions(tera: &mut tera::Tera, functions: &TemplateFunctions) {
     let asset_urls = Arc::clone(&functions.asset_urls);
+    let base_path = functions.base_path.clone();
     tera.register_function(
         "asset_url",
         move |kwargs: tera::Kwargs, _: &tera::State<'_>| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
             match asset_urls.get(path.trim_start_matches('/')) {
-                Some(url) => Ok(url.clone()),
+                Some(url) => Ok(format!("{base_path}{url}")),
                 None => {
                     let mut known: Vec<&str> = asset_urls.keys().map(String::as_str).collect();
                     known.sort_unstable();
@@ -271,6 +274,7 @@ mod tests {
                 "/assets/main.abc.css".to_owned(),
             )])),
             base_url: "https://x.dev".into(),
+            base_path: String::new(),
         };
         let mut diagnostics = Diagnostics::new();
         let site_root = SiteRoot::new(root.path()).unwrap();

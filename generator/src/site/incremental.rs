@@ -58,6 +58,7 @@ impl Site {
                 root: &self.config.root,
                 site_title: &self.config.title,
                 build_drafts: self.config.build_drafts,
+                base_path: &self.config.base_path,
             };
             let mut read_diagnostics = Diagnostics::new();
             let reread = ContentTree::build(
@@ -547,6 +548,7 @@ mod tests {
                 root: dir.path(),
                 site_title: "Fixture docs",
                 build_drafts: false,
+                base_path: "",
             };
             let reread = ContentTree::build(std::slice::from_ref(file), &options, &mut Diagnostics::new());
             let after = reread.by_source(Path::new("content/storage/kv.md")).unwrap();

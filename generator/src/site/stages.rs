@@ -175,6 +175,7 @@ pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -
         root: &config.root,
         site_title: &config.title,
         build_drafts: config.build_drafts,
+        base_path: &config.base_path,
     };
     let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
     (content_files, tree)
@@ -221,6 +222,7 @@ pub(super) fn load_templates(
     let functions = TemplateFunctions {
         asset_urls: Arc::clone(asset_urls),
         base_url: config.base_url.clone(),
+        base_path: config.base_path.clone(),
     };
     Templates::load(&config.site_root, &theme.templates_dir(), functions, diagnostics)
 }

@@ -247,3 +247,56 @@ fn mermaid_fences_become_inline_svg_figures() {
         "no inline styles: the edge's CSP forbids them"
     );
 }
+
+#[test]
+fn a_base_url_with_a_path_is_honoured_in_every_link_asset_and_the_sitemap() {
+    let mut site = SiteTest::new("docs");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    let config: String = config
+        .lines()
+        .map(|line| {
+            if line.starts_with("base_url") {
+                "base_url = \"https://example.github.io/tally/\"".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    site.write("site.toml", &config);
+    site.write(
+        "content/guide.md",
+        "# Guide\n\n[KV](storage/kv.md) [root](/storage/) ![d](storage/r2/diagram.png)\n\n## First steps\n",
+    );
+    site.build();
+    let mut links = 0;
+    for file in site.output_files().iter().filter(|file| file.ends_with(".html")) {
+        let html = site.file(file);
+        for attribute in ["href=\"/", "src=\"/"] {
+            for (at, _) in html.match_indices(attribute) {
+                let value = &html[at + attribute.len() - 1..];
+                let value = &value[..value.find('"').unwrap()];
+                assert!(value.starts_with("/tally/"), "{file}: {attribute}{value}");
+                links += 1;
+            }
+        }
+    }
+    assert!(
+        links > 20,
+        "the pages link to each other and to their assets ({links} links)"
+    );
+    site.check_file(
+        "guide/index.html",
+        &[
+            "href=\"/tally/storage/kv/\"",
+            "href=\"/tally/storage/\"",
+            "src=\"/tally/storage/r2/diagram.png\"",
+            "href=\"/tally/assets/main.",
+        ],
+    );
+    site.check_file(
+        "sitemap.xml",
+        &["<loc>https://example.github.io/tally/storage/kv/</loc>"],
+    );
+    site.check_file("robots.txt", &["Sitemap: https://example.github.io/tally/sitemap.xml"]);
+}
