@@ -140,8 +140,23 @@ impl SiteConfig {
     }
 }
 
+/// Values given on the command line that replace those of `site.toml` for one build (a preview deploy
+/// at another address, drafts on for a review).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--base-url`: replaces `base_url`.
+    pub base_url: Option<String>,
+    /// `--drafts`: replaces `build_drafts`.
+    pub build_drafts: Option<bool>,
+}
+
 /// Reads and validates `site.toml` under `root`.
 pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
+    load_with(root, &Overrides::default())
+}
+
+/// Reads and validates `site.toml` under `root`, with `overrides` applied.
+pub fn load_with(root: &Path, overrides: &Overrides) -> Result<SiteConfig, BuildFailed> {
     let path = root.join(CONFIG_FILE);
     let text = read_text_bounded(&path, &path.display().to_string(), MAX_SOURCE_BYTES).map_err(|error| {
         let help = match error {
@@ -150,11 +165,16 @@ pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
         };
         BuildFailed::single(Diagnostic::error(None, format!("could not read {error}")).with_help(help))
     })?;
-    parse(root, &text)
+    parse_with(root, &text, overrides)
 }
 
 /// Validates the text of `site.toml` for a site at `root`.
 pub fn parse(root: &Path, text: &str) -> Result<SiteConfig, BuildFailed> {
+    parse_with(root, text, &Overrides::default())
+}
+
+/// [`parse`], with `overrides` applied.
+pub fn parse_with(root: &Path, text: &str, overrides: &Overrides) -> Result<SiteConfig, BuildFailed> {
     let mut diagnostics = Diagnostics::new();
     let source = TomlSource {
         file: Path::new(CONFIG_FILE),
@@ -168,24 +188,37 @@ pub fn parse(root: &Path, text: &str) -> Result<SiteConfig, BuildFailed> {
             .into_result()
             .expect_err("a failed parse always reports an error"));
     };
-    let resolved = resolve(root, raw, text, &mut diagnostics);
+    let resolved = resolve(root, raw, text, overrides, &mut diagnostics);
     diagnostics.into_result()?;
     Ok(resolved.expect("resolve returns a config whenever it reports no error"))
 }
 
-fn resolve(root: &Path, raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+fn resolve(
+    root: &Path,
+    mut raw: RawConfig,
+    text: &str,
+    overrides: &Overrides,
+    diagnostics: &mut Diagnostics,
+) -> Option<SiteConfig> {
     let errors_before = diagnostics.error_count();
     let key_location = |key: &str| key_location(text, key);
+    if let Some(drafts) = overrides.build_drafts {
+        raw.build_drafts = drafts;
+    }
 
-    let (base_url, base_path) = match parse_base_url(&raw.base_url) {
+    let (written_base_url, base_url_location, base_url_name) = match &overrides.base_url {
+        Some(base_url) => (base_url.as_str(), None, "--base-url"),
+        None => (raw.base_url.as_str(), key_location("base_url"), "base_url"),
+    };
+    let (base_url, base_path) = match parse_base_url(written_base_url) {
         Some(parsed) => parsed,
         None => {
             diagnostics.push(
                 Diagnostic::error(
-                    key_location("base_url"),
-                    format!("`base_url` must be an absolute URL, not `{}`", raw.base_url),
+                    base_url_location,
+                    format!("`{base_url_name}` must be an absolute URL, not `{written_base_url}`"),
                 )
-                .with_help("write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"` or `\"https://example.github.io/project\"`"),
+                .with_help("write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`"),
             );
             (String::new(), String::new())
         }
@@ -421,6 +454,36 @@ mod tests {
     }
 
     #[test]
+    fn command_line_overrides_replace_base_url_and_drafts() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n";
+        let overrides = Overrides {
+            base_url: Some("https://preview-42.x.dev/docs/".into()),
+            build_drafts: Some(true),
+        };
+        let config = parse_with(dir.path(), text, &overrides).unwrap();
+        assert_eq!(config.base_url, "https://preview-42.x.dev/docs");
+        assert_eq!(config.base_path, "/docs");
+        assert!(config.build_drafts);
+        let overrides = Overrides {
+            base_url: Some("preview".into()),
+            build_drafts: None,
+        };
+        let errors: Vec<String> = parse_with(dir.path(), text, &overrides)
+            .unwrap_err()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "error: `--base-url` must be an absolute URL, not `preview`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`"
+            ]
+        );
+    }
+
+    #[test]
     fn every_unknown_key_is_reported_with_the_closest_valid_one() {
         let dir = site_with_theme();
         let text =
@@ -452,7 +515,7 @@ mod tests {
         assert_eq!(
             errors(dir.path(), text),
             vec![
-                "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `base_url = \"https://docs.example.com\"` or `\"https://example.github.io/project\"`",
+                "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`",
                 "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
             ]
         );

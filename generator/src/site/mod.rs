@@ -16,6 +16,8 @@ pub use incremental::{AssetRebuild, DocumentUpdate};
 pub use model::Site;
 pub use summary::BuildSummary;
 
+pub use crate::config::Overrides;
+
 use crate::output::{OutputSink, StagedOutput};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -23,18 +25,29 @@ use std::time::Instant;
 
 /// Builds the site at `root` into the folder `output_dir`, replacing it only when the build succeeds.
 pub fn build_to_folder(root: &Path, output_dir: &Path) -> Result<BuildSummary> {
+    build_to_folder_with(root, output_dir, &Overrides::default())
+}
+
+/// [`build_to_folder`], with command-line `overrides` of `site.toml`.
+pub fn build_to_folder_with(root: &Path, output_dir: &Path, overrides: &Overrides) -> Result<BuildSummary> {
     let staged = StagedOutput::new(output_dir)?;
-    let summary = build(root, &staged)?;
+    let summary = build_with(root, overrides, &staged)?;
     staged.commit()?;
     Ok(summary)
 }
 
-/// Builds the site at `root` into `output`. Fails with [`BuildFailed`] listing every error found.
+/// Builds the site at `root` into `output`. Fails with [`crate::BuildFailed`] listing every error found.
 pub fn build(root: &Path, output: &dyn OutputSink) -> Result<BuildSummary> {
+    build_with(root, &Overrides::default(), output)
+}
+
+/// [`build`], with command-line `overrides` of `site.toml`.
+pub fn build_with(root: &Path, overrides: &Overrides, output: &dyn OutputSink) -> Result<BuildSummary> {
     let started = Instant::now();
-    let site = Site::load(root, output)?;
+    let site = Site::load_with(root, overrides, output)?;
     Ok(site.summary(started.elapsed())?)
 }
+
 /// The output folder of a site: `<root>/public` unless given.
 pub fn default_output_dir(root: &Path) -> PathBuf {
     root.join("public")

@@ -85,7 +85,12 @@ impl Site {
     /// or the assets have errors; otherwise returns the site even if rendering found errors (see
     /// [`Site::check`]).
     pub fn load(root: &Path, output: &dyn OutputSink) -> Result<Site> {
-        let config = config::load(root)?;
+        Self::load_with(root, &config::Overrides::default(), output)
+    }
+
+    /// [`Site::load`], with command-line `overrides` of `site.toml` (`--base-url`, `--drafts`).
+    pub fn load_with(root: &Path, overrides: &config::Overrides, output: &dyn OutputSink) -> Result<Site> {
+        let config = config::load_with(root, overrides)?;
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
         let (content_files, tree) = read_content(&config, &mut stages.content);
