@@ -8,9 +8,8 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::OutputSink;
-use crate::site_root::{
-    MAX_COPIED_FILE_BYTES, MAX_SOURCE_BYTES, SiteRoot, WalkedFile, read_bounded, read_text_bounded,
-};
+use crate::site_root::{MAX_COPIED_FILE_BYTES, MAX_SOURCE_BYTES, SiteRoot};
+use crate::theme::{FileKind, ThemeFile, ThemeFiles};
 use lightningcss::bundler::{BundleErrorKind, Bundler, ResolveResult, SourceProvider};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::targets::{Browsers, Targets};
@@ -26,7 +25,8 @@ pub type AssetUrls = HashMap<String, String>;
 /// What to build the assets from.
 pub struct AssetInputs<'a> {
     pub site_root: &'a SiteRoot,
-    pub assets_dir: &'a Path,
+    /// The theme's files, with the site's own `assets/` over them.
+    pub files: &'a ThemeFiles,
     pub browsers: Browsers,
     /// CSS the generator makes (highlighting, diagrams), appended to `main.css`.
     pub generated_css: &'a str,
@@ -35,20 +35,20 @@ pub struct AssetInputs<'a> {
 /// Builds every asset and writes it to `output`; returns the URL map for templates.
 pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mut Diagnostics) -> AssetUrls {
     let mut urls = AssetUrls::new();
-    let walk = inputs.site_root.walk(inputs.assets_dir, false);
-    diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
-    let stylesheets = Stylesheets::read(inputs.site_root, inputs.assets_dir, &walk.files, diagnostics);
+    let listing = inputs.files.list(inputs.site_root, FileKind::Assets);
+    diagnostics.extend(listing.errors.iter().map(|error| error.to_diagnostic(None)));
+    let stylesheets = Stylesheets::read(&listing.files, diagnostics);
     let targets = Targets::from(inputs.browsers);
-    for file in &walk.files {
+    for file in &listing.files {
         let name = &file.relative;
         let file_name = name.rsplit('/').next().unwrap_or(name);
         let is_css = file_name.ends_with(".css");
-        if is_css && (file.depth > 1 || file_name.starts_with('_')) {
+        if is_css && (file.depth() > 1 || file_name.starts_with('_')) {
             continue; // a partial, bundled through @import
         }
         let contents = if is_css {
             let extra = if name == "main.css" { inputs.generated_css } else { "" };
-            match bundle_css(inputs.site_root, &stylesheets, &file.path, extra, targets) {
+            match bundle_css(&stylesheets, name, extra, targets) {
                 Ok(css) => css.into_bytes(),
                 Err(diagnostic) => {
                     diagnostics.push(diagnostic);
@@ -56,9 +56,8 @@ pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mu
                 }
             }
         } else {
-            let written = inputs.site_root.display(&file.path);
-            match read_bounded(&file.path, &written, MAX_COPIED_FILE_BYTES) {
-                Ok(bytes) => bytes,
+            match file.read(MAX_COPIED_FILE_BYTES) {
+                Ok(bytes) => bytes.into_owned(),
                 Err(error) => {
                     diagnostics.push(error.to_diagnostic(None));
                     continue;
@@ -84,32 +83,48 @@ pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mu
     urls
 }
 
-/// Every stylesheet of the theme's `assets/`, read once: the only files an `@import` can reach, so the
-/// bundle cannot take in a file from outside the theme (`@import "../../../../x.css"`, an absolute path,
-/// a symlink out of the site).
+/// Every stylesheet of the theme's `assets/` (the site's own over the theme's), read once: the only files
+/// an `@import` can reach, so the bundle cannot take in a file from outside the theme
+/// (`@import "../../../../x.css"`, an absolute path, a symlink out of the site). Each has a virtual path
+/// under [`VIRTUAL_ASSETS`], so that an import resolves by its path within `assets/` whichever layer the
+/// importing file and the imported one come from.
 struct Stylesheets {
     by_path: HashMap<PathBuf, String>,
-    /// The folder `@import`s must stay in.
-    folder: PathBuf,
+    /// The virtual path -> where the file was read from, for diagnostics.
+    display: HashMap<PathBuf, String>,
 }
 
+/// The folder stylesheets live in for the bundler.
+const VIRTUAL_ASSETS: &str = "/assets";
+
 impl Stylesheets {
-    fn read(site_root: &SiteRoot, folder: &Path, files: &[WalkedFile], diagnostics: &mut Diagnostics) -> Self {
+    fn read(files: &[ThemeFile], diagnostics: &mut Diagnostics) -> Self {
         let mut by_path = HashMap::new();
+        let mut display = HashMap::new();
         for file in files.iter().filter(|file| file.relative.ends_with(".css")) {
-            let written = site_root.display(&file.path);
-            match read_text_bounded(&file.path, &written, MAX_SOURCE_BYTES) {
+            match file.read_text(MAX_SOURCE_BYTES) {
                 Ok(text) => {
-                    by_path.insert(normalize(&file.path), text);
+                    let path = virtual_path(&file.relative);
+                    display.insert(path.clone(), file.display.clone());
+                    by_path.insert(path, text);
                 }
                 Err(error) => diagnostics.push(error.to_diagnostic(None)),
             }
         }
-        Self {
-            by_path,
-            folder: normalize(folder),
+        Self { by_path, display }
+    }
+
+    /// Where the file at a virtual path was read from.
+    fn display_of(&self, path: &str) -> PathBuf {
+        match self.display.get(Path::new(path)) {
+            Some(display) => PathBuf::from(display),
+            None => PathBuf::from(path.trim_start_matches('/')),
         }
     }
+}
+
+fn virtual_path(relative: &str) -> PathBuf {
+    Path::new(VIRTUAL_ASSETS).join(relative)
 }
 
 impl SourceProvider for Stylesheets {
@@ -137,7 +152,7 @@ impl SourceProvider for Stylesheets {
             )));
         }
         let resolved = normalize(&originating_file.parent().unwrap_or(Path::new("")).join(specifier));
-        if !resolved.starts_with(&self.folder) {
+        if !resolved.starts_with(VIRTUAL_ASSETS) {
             return Err(ImportError(format!(
                 "`@import \"{specifier}\"` leads outside the theme's `assets/` folder; imports must stay inside it"
             )));
@@ -156,8 +171,8 @@ impl SourceProvider for Stylesheets {
 #[error("{0}")]
 struct ImportError(String);
 
-/// `path` with `.` and `..` removed lexically (the stylesheets' paths were found by a walk that stays
-/// inside the site, so no symlink needs resolving here).
+/// `path` with `.` and `..` removed lexically (the stylesheets are virtual paths; nothing on disk is
+/// resolved here).
 fn normalize(path: &Path) -> PathBuf {
     let mut normalized = PathBuf::new();
     for component in path.components() {
@@ -188,17 +203,13 @@ pub fn fingerprinted_name(name: &str, contents: &[u8]) -> String {
     }
 }
 
-/// Bundles `entry` (following `@import`), appends `extra`, lowers and minifies for `targets`.
-fn bundle_css(
-    site_root: &SiteRoot,
-    stylesheets: &Stylesheets,
-    entry: &Path,
-    extra: &str,
-    targets: Targets,
-) -> Result<String, Diagnostic> {
-    let relative = |file: &str| PathBuf::from(site_root.display(Path::new(file)));
+/// Bundles the stylesheet `name` (following `@import`), appends `extra`, lowers and minifies for
+/// `targets`.
+fn bundle_css(stylesheets: &Stylesheets, name: &str, extra: &str, targets: Targets) -> Result<String, Diagnostic> {
+    let entry = virtual_path(name);
+    let relative = |file: &str| stylesheets.display_of(file);
     let mut bundler = Bundler::new(stylesheets, None, ParserOptions::default());
-    let stylesheet = bundler.bundle(&normalize(entry)).map_err(|error| {
+    let stylesheet = bundler.bundle(&entry).map_err(|error| {
         let location = error
             .loc
             .as_ref()
@@ -272,6 +283,7 @@ fn bundle_css(
 mod tests {
     use super::*;
     use crate::output::MemoryOutput;
+    use crate::theme::Layer;
 
     #[test]
     fn fingerprints_keep_folder_and_extension() {
@@ -299,9 +311,10 @@ mod tests {
         std::fs::write(assets.join("site.js"), "console.log(1)").unwrap();
         let output = MemoryOutput::default();
         let mut diagnostics = Diagnostics::new();
+        let files = ThemeFiles::new(vec![Layer::Folder(dir.path().to_path_buf())]);
         let inputs = AssetInputs {
             site_root: &SiteRoot::new(dir.path()).unwrap(),
-            assets_dir: &assets,
+            files: &files,
             browsers: Browsers::from_browserslist(["chrome 100"]).unwrap().unwrap(),
             generated_css: ".k{color:var(--hl-k)}",
         };
@@ -321,9 +334,10 @@ mod tests {
         std::fs::write(assets.join("main.css"), "@import \"_x.css\";\n").unwrap();
         std::fs::write(assets.join("_x.css"), ".a {\n  color: red;\n}\n}\n.b { color: }\n").unwrap();
         let mut diagnostics = Diagnostics::new();
+        let files = ThemeFiles::new(vec![Layer::Folder(dir.path().to_path_buf())]);
         let inputs = AssetInputs {
             site_root: &SiteRoot::new(dir.path()).unwrap(),
-            assets_dir: &assets,
+            files: &files,
             browsers: Browsers::default(),
             generated_css: "",
         };

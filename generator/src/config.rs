@@ -256,7 +256,7 @@ fn resolve(
         && let Err(error) = site_root.contain(&theme_dir, &format!("themes/{}", raw.theme))
     {
         diagnostics.push(Diagnostic::error(key_location("theme"), error.to_string()).with_help(error.help()));
-    } else if !theme_dir.is_dir() {
+    } else if !theme_dir.is_dir() && raw.theme != crate::theme::BUILTIN_THEME {
         let available = available_themes(root);
         let mut diagnostic = Diagnostic::error(
             key_location("theme"),
@@ -267,9 +267,9 @@ fn resolve(
         );
         diagnostic = match closest_match(&raw.theme, available.iter().map(String::as_str)) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-            None if available.is_empty() => {
-                diagnostic.with_help("create `themes/<name>/templates/` or copy the default theme")
-            }
+            None if available.is_empty() => diagnostic.with_help(
+                "remove `theme` to use the built-in theme, or create `themes/<name>/` with a `templates/` folder",
+            ),
             None => diagnostic.with_help(format!("available themes: {}", available.join(", "))),
         };
         diagnostics.push(diagnostic);

@@ -1,56 +1,56 @@
-//! Copies of the files published as they are: the theme's `static/`, the site's `static/` (which wins),
-//! and the files under `content/` that are not Markdown, each read inside the site root and bounded.
+//! Copies of the files published as they are: the theme's `static/` with the site's own `static/` over
+//! it, and the files under `content/` that are not Markdown, each read inside the site root and bounded.
 
 use crate::content::discover::{SourceFile, SourceKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputSink;
 use crate::site_root::{MAX_COPIED_FILE_BYTES, SiteRoot, read_bounded};
+use crate::theme::{FileKind, ThemeFiles};
 use std::collections::HashSet;
-use std::path::Path;
 
-/// Copies the theme's `static/`, then the site's (which wins), then the non-Markdown files under
-/// `content/`. Returns every path written.
+/// Copies the theme's `static/` (the site's own files replacing the theme's at the same path), then the
+/// non-Markdown files under `content/`. Returns every path written.
 pub fn copy_static_files(
     site_root: &SiteRoot,
-    static_folders: [&Path; 2],
+    theme_files: &ThemeFiles,
     content_files: &[SourceFile],
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
 ) -> HashSet<String> {
     let mut written = HashSet::new();
-    for folder in static_folders {
-        let walk = site_root.walk(folder, false);
-        diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
-        for file in walk.files {
-            copy_one(site_root, &file.path, &file.relative, output, diagnostics, &mut written);
-        }
+    let listing = theme_files.list(site_root, FileKind::Static);
+    diagnostics.extend(listing.errors.iter().map(|error| error.to_diagnostic(None)));
+    for file in listing.files {
+        let bytes = match file.read(MAX_COPIED_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                diagnostics.push(error.to_diagnostic(None));
+                continue;
+            }
+        };
+        write_one(&file.relative, &bytes, output, diagnostics, &mut written);
     }
     for file in content_files.iter().filter(|f| f.kind == SourceKind::Asset) {
-        copy_one(
-            site_root,
+        match read_bounded(
             &file.absolute,
-            &file.relative,
-            output,
-            diagnostics,
-            &mut written,
-        );
+            &site_root.display(&file.absolute),
+            MAX_COPIED_FILE_BYTES,
+        ) {
+            Ok(bytes) => write_one(&file.relative, &bytes, output, diagnostics, &mut written),
+            Err(error) => diagnostics.push(error.to_diagnostic(None)),
+        }
     }
     written
 }
 
-fn copy_one(
-    site_root: &SiteRoot,
-    from: &Path,
+fn write_one(
     to: &str,
+    bytes: &[u8],
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
     written: &mut HashSet<String>,
 ) {
-    let bytes = match read_bounded(from, &site_root.display(from), MAX_COPIED_FILE_BYTES) {
-        Ok(bytes) => bytes,
-        Err(error) => return diagnostics.push(error.to_diagnostic(None)),
-    };
-    match output.write(to, &bytes) {
+    match output.write(to, bytes) {
         Ok(()) => {
             written.insert(to.to_owned());
         }

@@ -3,6 +3,7 @@
 mod build;
 mod kv;
 mod serve;
+mod theme;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ enum Command {
     Kv(kv::KvArgs),
     /// Serve the site with live reload and the edge's behaviour, rebuilding on every change.
     Serve(serve::ServeArgs),
+    /// Work with the site's theme.
+    Theme(theme::ThemeArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -33,5 +36,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::execute(&cli.root, args),
         Command::Kv(args) => kv::execute(&cli.root, args),
         Command::Serve(args) => serve::execute(&cli.root, args),
+        Command::Theme(args) => theme::execute(&cli.root, args),
     }
 }

@@ -2,7 +2,8 @@
 //! into diagnostics that name the template file, line and column.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::site_root::{MAX_SOURCE_BYTES, SiteRoot, read_text_bounded};
+use crate::site_root::{MAX_SOURCE_BYTES, SiteRoot};
+use crate::theme::{FileKind, ThemeFiles};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,8 +15,24 @@ pub const REQUIRED: [&str; 2] = ["page.html", "section.html"];
 pub struct Templates {
     tera: tera::Tera,
     names: std::collections::HashSet<String>,
-    /// The templates folder relative to the site root, for diagnostics.
-    dir: PathBuf,
+    paths: TemplatePaths,
+}
+
+/// Where each template was read from, for diagnostics: `page.html` -> `templates/page.html` (the site's
+/// own), `themes/default/templates/page.html`, or `(built-in theme default)/templates/page.html`.
+#[derive(Default)]
+struct TemplatePaths {
+    by_name: HashMap<String, String>,
+}
+
+impl TemplatePaths {
+    /// Where `name` was read from; a template that does not exist yet belongs in the site's `templates/`.
+    fn of(&self, name: &str) -> PathBuf {
+        match self.by_name.get(name) {
+            Some(display) => PathBuf::from(display),
+            None => Path::new("templates").join(name),
+        }
+    }
 }
 
 /// What template functions need to know about the site.
@@ -28,26 +45,30 @@ pub struct TemplateFunctions {
 }
 
 impl Templates {
-    /// Loads and compiles every `*.html` under `templates_dir`, reporting every syntax error.
+    /// Loads and compiles every `*.html`, `*.xml` and `*.txt` template of the theme (the site's own
+    /// replacing the theme's at the same path), reporting every syntax error.
     pub fn load(
         site_root: &SiteRoot,
-        templates_dir: &Path,
+        files: &ThemeFiles,
         functions: TemplateFunctions,
         diagnostics: &mut Diagnostics,
     ) -> Option<Templates> {
-        let dir = PathBuf::from(site_root.display(templates_dir));
         let mut sources = Vec::new();
-        let walk = site_root.walk(templates_dir, false);
-        diagnostics.extend(walk.errors.iter().map(|error| error.to_diagnostic(None)));
-        for file in walk.files {
+        let mut paths = TemplatePaths::default();
+        let listing = files.list(site_root, FileKind::Templates);
+        diagnostics.extend(listing.errors.iter().map(|error| error.to_diagnostic(None)));
+        for file in listing.files {
             if Path::new(&file.relative)
                 .extension()
                 .is_none_or(|ext| ext != "html" && ext != "xml" && ext != "txt")
             {
                 continue;
             }
-            match read_text_bounded(&file.path, &site_root.display(&file.path), MAX_SOURCE_BYTES) {
-                Ok(text) => sources.push((file.relative, text)),
+            match file.read_text(MAX_SOURCE_BYTES) {
+                Ok(text) => {
+                    paths.by_name.insert(file.relative.clone(), file.display.clone());
+                    sources.push((file.relative, text));
+                }
                 Err(error) => diagnostics.push(error.to_diagnostic(None)),
             }
         }
@@ -62,7 +83,7 @@ impl Templates {
             if let Err(error) = single.add_raw_template(name, text)
                 && !refers_to_another_template(&error)
             {
-                diagnostics.push(template_diagnostic(&dir, &error, None));
+                diagnostics.push(template_diagnostic(&paths, &error, None));
             }
         }
         if diagnostics.error_count() > errors_before {
@@ -70,18 +91,18 @@ impl Templates {
         }
         if let Err(error) = tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), text.as_str()))) {
             match error.kind() {
-                tera::ErrorKind::Msg(reports) => diagnostics.extend(reports_to_diagnostics(&dir, reports)),
-                _ => diagnostics.push(template_diagnostic(&dir, &error, None)),
+                tera::ErrorKind::Msg(reports) => diagnostics.extend(reports_to_diagnostics(&paths, reports)),
+                _ => diagnostics.push(template_diagnostic(&paths, &error, None)),
             }
             return None;
         }
         let names = sources.iter().map(|(name, _)| name.clone()).collect();
-        let templates = Templates { tera, names, dir };
+        let templates = Templates { tera, names, paths };
         for required in REQUIRED {
             if !templates.has(required) {
                 diagnostics.push(
                     Diagnostic::error(None, format!("the theme has no `{required}` template"))
-                        .with_help(format!("create `{}/{required}`", templates.dir.display())),
+                        .with_help(format!("create `{}`", templates.paths.of(required).display())),
                 );
             }
         }
@@ -96,7 +117,7 @@ impl Templates {
     pub fn render(&self, name: &str, context: &tera::Context, for_source: &Path) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
-            .map_err(|error| template_diagnostic(&self.dir, &error, Some(for_source)))
+            .map_err(|error| template_diagnostic(&self.paths, &error, Some(for_source)))
     }
 }
 
@@ -146,7 +167,7 @@ fn register_functions(tera: &mut tera::Tera, functions: &TemplateFunctions) {
 
 /// tera reports unknown templates, components, functions and filters as one text of `error: ...` reports,
 /// each with a `--> name:line:col` line: one diagnostic each.
-fn reports_to_diagnostics(dir: &Path, text: &str) -> Vec<Diagnostic> {
+fn reports_to_diagnostics(paths: &TemplatePaths, text: &str) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for report in text.split("error: ").map(str::trim).filter(|r| !r.is_empty()) {
         let mut lines = report.lines();
@@ -157,7 +178,7 @@ fn reports_to_diagnostics(dir: &Path, text: &str) -> Vec<Diagnostic> {
                 let mut parts = position.rsplitn(3, ':');
                 let column = parts.next()?.parse().ok()?;
                 let line = parts.next()?.parse().ok()?;
-                Some(Location::new(dir.join(parts.next()?), line, column))
+                Some(Location::new(paths.of(parts.next()?), line, column))
             });
         let help = if message.starts_with("Unknown component") {
             "define the component with `{% component name(...) %}` in a template of the theme"
@@ -209,7 +230,7 @@ pub fn merge_repeated_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// A tera error as a diagnostic at the template's file, line and column.
-fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path>) -> Diagnostic {
+fn template_diagnostic(paths: &TemplatePaths, error: &tera::Error, for_source: Option<&Path>) -> Diagnostic {
     let while_rendering = for_source
         .map(|source| format!("{WHILE_RENDERING}{})", source.display()))
         .unwrap_or_default();
@@ -227,7 +248,7 @@ fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path
     match report {
         Some(report) => {
             let span = report.span();
-            let location = Location::new(dir.join(report.filename()), span.start_line, span.start_col + 1);
+            let location = Location::new(paths.of(report.filename()), span.start_line, span.start_col + 1);
             let mut message = report.message().to_owned();
             if !cause.is_empty() && !message.contains(&cause) {
                 message = format!("{message}: {cause}");
@@ -252,7 +273,7 @@ fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path
                     }
                 ),
             )
-            .with_help(format!("check the templates in `{}`", dir.display()))
+            .with_help("check the theme's templates")
         }
     }
 }
@@ -260,6 +281,7 @@ fn template_diagnostic(dir: &Path, error: &tera::Error, for_source: Option<&Path
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::theme::Layer;
 
     fn load(templates: &[(&str, &str)]) -> (Option<Templates>, Diagnostics) {
         let root = tempfile::tempdir().unwrap();
@@ -278,7 +300,8 @@ mod tests {
         };
         let mut diagnostics = Diagnostics::new();
         let site_root = SiteRoot::new(root.path()).unwrap();
-        let templates = Templates::load(&site_root, &dir, functions, &mut diagnostics);
+        let files = ThemeFiles::new(vec![Layer::Folder(root.path().join("themes/t"))]);
+        let templates = Templates::load(&site_root, &files, functions, &mut diagnostics);
         (templates, diagnostics)
     }
 

@@ -57,7 +57,7 @@ impl Site {
         let mut diagnostics = Diagnostics::new();
         self.static_files = static_files::copy_static_files(
             &self.config.site_root,
-            [&self.theme.static_dir(), &self.config.static_dir()],
+            &self.theme.files,
             &self.content_files,
             output,
             &mut diagnostics,
@@ -205,7 +205,7 @@ pub(super) fn build_assets(
     let generated_css = generated_css(theme);
     let asset_inputs = AssetInputs {
         site_root: &config.site_root,
-        assets_dir: &theme.assets_dir(),
+        files: &theme.files,
         browsers: config.browsers,
         generated_css: &generated_css,
     };
@@ -224,7 +224,7 @@ pub(super) fn load_templates(
         base_url: config.base_url.clone(),
         base_path: config.base_path.clone(),
     };
-    Templates::load(&config.site_root, &theme.templates_dir(), functions, diagnostics)
+    Templates::load(&config.site_root, &theme.files, functions, diagnostics)
 }
 
 /// CSS the generator makes for the theme: code highlighting for every colour theme, and diagrams.

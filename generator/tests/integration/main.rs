@@ -5,3 +5,4 @@ mod build;
 mod invalid_input;
 mod kv_cli;
 mod support;
+mod theme;

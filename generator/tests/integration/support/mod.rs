@@ -33,9 +33,17 @@ impl SiteTest {
     /// Copies the test theme as `themes/default`, then `tests/fixtures/<name>` over it, so a fixture holds
     /// only the theme files it changes.
     pub fn new(name: &str) -> Self {
+        let site = Self::without_theme(name);
+        copy_tree(&fixtures().join("_theme"), &site.root.join("themes/default"));
+        copy_tree(&fixtures().join(name), &site.root);
+        site
+    }
+
+    /// Copies only `tests/fixtures/<name>`: a site with no `themes/` folder, built with the theme built
+    /// into the binary (and whatever of its files the fixture overrides).
+    pub fn without_theme(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        copy_tree(&fixtures().join("_theme"), &root.join("themes/default"));
         copy_tree(&fixtures().join(name), &root);
         Self {
             dir,

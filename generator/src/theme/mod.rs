@@ -1,13 +1,26 @@
-//! The theme: its manifest (`theme.toml`, the single source of truth for colour themes), and where its
-//! templates, assets and static files live. Loading the templates themselves belongs to
-//! [`crate::render::templates`].
+//! The theme: its manifest (`theme.toml`, the single source of truth for colour themes), and its files:
+//! the built-in theme (embedded in the binary) or a folder `themes/<name>/`, with the site's own
+//! `templates/`, `assets/` and `static/` files over it ([`files`]). Loading the templates themselves
+//! belongs to [`crate::render::templates`].
+
+pub mod eject;
+pub mod files;
+
+pub use files::{FileKind, Layer, Listing, ThemeFile, ThemeFiles};
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location};
 use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
 use crate::toml_input::{TomlSchema, TomlSource};
+use include_dir::Dir;
 use serde::{Deserialize, Serialize};
 use serde_aux::serde_introspection::serde_introspect;
 use std::path::{Path, PathBuf};
+
+/// The name of the theme built into the binary: what a site without a `themes/` folder gets.
+pub const BUILTIN_THEME: &str = "default";
+
+/// The built-in theme's files: this repository's `themes/default/`.
+pub static BUILTIN_THEME_FILES: Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../themes/default");
 
 /// `theme.toml` as written.
 #[derive(Debug, Deserialize, Default)]
@@ -46,67 +59,74 @@ pub struct ColorTheme {
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub name: String,
+    /// `themes/<name>/` under the site root, whether or not it exists (the built-in theme has none).
     pub dir: PathBuf,
     pub color_themes: Vec<ColorTheme>,
+    /// Its files, with the site's own over them.
+    pub files: ThemeFiles,
 }
 
-impl Theme {
-    pub fn templates_dir(&self) -> PathBuf {
-        self.dir.join("templates")
-    }
-
-    pub fn assets_dir(&self) -> PathBuf {
-        self.dir.join("assets")
-    }
-
-    pub fn static_dir(&self) -> PathBuf {
-        self.dir.join("static")
-    }
-
-    /// The theme's files relative to the site root, for diagnostics.
-    pub fn relative(&self, root: &Path, path: &Path) -> PathBuf {
-        path.strip_prefix(root).unwrap_or(path).to_path_buf()
-    }
-}
-
-/// Loads `themes/<name>/theme.toml` (optional: a theme without one has `light` and `dark`).
+/// Loads the theme `name` of the site at `root`: the folder `dir` (`themes/<name>/`) when it exists,
+/// else the built-in theme when `name` is [`BUILTIN_THEME`]. Its `theme.toml` is optional (a theme
+/// without one has `light` and `dark`). The site's own `templates/`, `assets/` and `static/` files lie
+/// over the theme's.
 pub fn load(root: &Path, name: &str, dir: &Path) -> Result<Theme, BuildFailed> {
-    let manifest_path = dir.join("theme.toml");
-    let relative = manifest_path.strip_prefix(root).unwrap_or(&manifest_path).to_path_buf();
-    let mut diagnostics = Diagnostics::new();
-    let color_themes = if manifest_path.is_file() {
-        let written = relative.display().to_string();
-        let text = read_text_bounded(&manifest_path, &written, MAX_SOURCE_BYTES).map_err(|error| {
-            BuildFailed::single(Diagnostic::error(None, format!("could not read {error}")).with_help(error.help()))
-        })?;
-        let source = TomlSource {
-            file: &relative,
-            text: &text,
-            start: LineColumn::START,
-            what: "theme.toml",
+    let (theme_layer, manifest) = if dir.is_dir() {
+        let manifest_path = dir.join("theme.toml");
+        let relative = manifest_path.strip_prefix(root).unwrap_or(&manifest_path).to_path_buf();
+        let text = if manifest_path.is_file() {
+            let written = relative.display().to_string();
+            Some(
+                read_text_bounded(&manifest_path, &written, MAX_SOURCE_BYTES).map_err(|error| {
+                    BuildFailed::single(
+                        Diagnostic::error(None, format!("could not read {error}")).with_help(error.help()),
+                    )
+                })?,
+            )
+        } else {
+            None
         };
-        match source.deserialize::<RawManifest>(&mut diagnostics) {
-            Some(raw) => raw.color_themes,
-            None => Vec::new(),
-        }
+        (Layer::Folder(dir.to_path_buf()), text.map(|text| (relative, text)))
     } else {
-        default_color_themes()
+        let label = format!("(built-in theme {BUILTIN_THEME})");
+        let text = BUILTIN_THEME_FILES
+            .get_file("theme.toml")
+            .and_then(|file| file.contents_utf8())
+            .map(|text| (PathBuf::from(format!("{label}/theme.toml")), text.to_owned()));
+        (
+            Layer::Builtin {
+                label,
+                dir: &BUILTIN_THEME_FILES,
+            },
+            text,
+        )
     };
-    if !diagnostics.has_errors() {
-        validate_color_themes(&color_themes, &relative, &mut diagnostics);
-    }
-    if !dir.join("templates").is_dir() {
-        diagnostics.push(
-            Diagnostic::error(None, format!("theme `{name}` has no `templates` folder")).with_help(format!(
-                "create `themes/{name}/templates/` with at least `page.html` and `section.html`"
-            )),
-        );
-    }
+    let mut diagnostics = Diagnostics::new();
+    let color_themes = match &manifest {
+        Some((relative, text)) => {
+            let source = TomlSource {
+                file: relative,
+                text,
+                start: LineColumn::START,
+                what: "theme.toml",
+            };
+            let color_themes = match source.deserialize::<RawManifest>(&mut diagnostics) {
+                Some(raw) => raw.color_themes,
+                None => Vec::new(),
+            };
+            if !diagnostics.has_errors() {
+                validate_color_themes(&color_themes, relative, &mut diagnostics);
+            }
+            color_themes
+        }
+        None => default_color_themes(),
+    };
     diagnostics.into_result()?;
     Ok(Theme {
         name: name.to_owned(),
         dir: dir.to_path_buf(),
         color_themes,
+        files: ThemeFiles::new(vec![theme_layer, Layer::Folder(root.to_path_buf())]),
     })
 }
 

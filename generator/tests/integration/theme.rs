@@ -1,0 +1,99 @@
+//! The built-in theme and the site's overrides of single files: a site needs no theme folder, and a file
+//! at the same path in the site's `templates/`, `assets/` or `static/` replaces the theme's.
+
+use crate::support::SiteTest;
+
+#[test]
+fn a_site_without_a_theme_folder_builds_with_the_built_in_theme() {
+    let mut site = SiteTest::without_theme("docs");
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &[
+            "<a class=\"skip-link\" href=\"#content\">",
+            "class=\"site-header\"",
+            "/assets/main.",
+        ],
+    );
+    assert!(site.exists("favicon.svg"), "the theme's static files are published");
+    assert!(site.stdout().starts_with("Built 3 pages"), "{}", site.stdout());
+}
+
+#[test]
+fn a_site_file_replaces_one_file_of_the_built_in_theme() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer class=\"mine\">Made by us</footer>\n",
+    );
+    site.write(
+        "assets/css/print.css",
+        "@media print { .custom-print { color: red; } }\n",
+    );
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>ours</title></svg>",
+    );
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &["<footer class=\"mine\">Made by us</footer>", "class=\"site-header\""],
+    );
+    let stylesheet = site
+        .output_files()
+        .into_iter()
+        .find(|file| file.starts_with("assets/main.") && file.ends_with(".css"))
+        .unwrap();
+    let css = site.file(&stylesheet);
+    assert!(
+        css.contains(".custom-print{color:red}"),
+        "the site's partial is bundled"
+    );
+    assert!(css.contains(".site-header"), "the theme's other partials still are");
+    assert!(site.file("favicon.svg").contains("<title>ours</title>"));
+}
+
+#[test]
+fn a_mistake_in_an_overriding_template_names_the_site_file() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write("templates/partials/footer.html", "<footer>{{ site.titel }}</footer>\n");
+    let stderr = site.build_fails();
+    assert!(
+        stderr.starts_with("error: templates/partials/footer.html:1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("and 5 other pages"), "reported once: {stderr}");
+}
+
+#[test]
+fn a_theme_that_does_not_exist_is_still_an_error() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write(
+        "site.toml",
+        "title = \"Docs\"\nbase_url = \"https://x.dev\"\ntheme = \"fancy\"\n",
+    );
+    let stderr = site.build_fails();
+    assert!(
+        stderr.contains("error: site.toml:3:1: theme `fancy` not found: there is no folder `themes/fancy`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_ejected_theme_is_the_sites_own() {
+    let mut site = SiteTest::without_theme("docs");
+    let said = site.run_ok(&["theme", "eject"]);
+    assert!(said.starts_with("Wrote "), "{said}");
+    assert!(
+        said.ends_with(" files into themes/default/; the site now builds with this copy of the theme.\n"),
+        "{said}"
+    );
+    site.write(
+        "themes/default/templates/partials/footer.html",
+        "<footer>ejected and edited</footer>\n",
+    );
+    site.build();
+    site.check_file("storage/kv/index.html", &["<footer>ejected and edited</footer>"]);
+    let again = site.run_fails(&["theme", "eject"]);
+    assert!(again.contains("`themes/default` already exists"), "{again}");
+}
