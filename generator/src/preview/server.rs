@@ -548,7 +548,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     let content_type = content_type_of(&name);
     if content_type.starts_with("text/html") {
         let edge_request = edge_request(&request, &state.default_host);
-        let asset_headers = vec![("content-type".to_owned(), content_type.to_owned())];
+        let asset_headers = vec![("content-type".to_owned(), content_type)];
         let page = edge.page(&edge_request, &contents, &asset_headers).await;
         let body = livereload::with_client_script(&with_asset_versions(page.body, &rewritten), generation);
         let mut builder = Response::builder().status(status);
@@ -585,7 +585,7 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
 /// A file other than a page, and how to send it.
 struct StaticFile {
     status: StatusCode,
-    content_type: &'static str,
+    content_type: String,
     caching: &'static str,
     contents: Arc<[u8]>,
 }
@@ -595,7 +595,10 @@ fn static_file(request_headers: &HeaderMap, method: &HttpMethod, file: StaticFil
     let etag = format!("\"{}\"", &blake3::hash(&file.contents).to_hex().as_str()[..16]);
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
     let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        ),
         (header::CACHE_CONTROL, HeaderValue::from_static(file.caching)),
         (header::ETAG, etag_value),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
@@ -615,33 +618,36 @@ fn static_file(request_headers: &HeaderMap, method: &HttpMethod, file: StaticFil
     (file.status, headers, body).into_response()
 }
 
-/// The `Content-Type` of an output file, by its extension.
-fn content_type_of(name: &str) -> &'static str {
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("html" | "htm") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json" | "map") => "application/json",
-        Some("xml") => "application/xml",
-        Some("txt" | "md") => "text/plain; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("avif") => "image/avif",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        Some("woff") => "font/woff",
-        Some("ttf") => "font/ttf",
-        Some("otf") => "font/otf",
-        Some("pdf") => "application/pdf",
-        Some("wasm") => "application/wasm",
-        _ if name == "_headers" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
+/// Extensions whose type in `mime_guess` is not the one the standards register today (RFC 7303 for XML,
+/// RFC 9239 for JavaScript modules, RFC 8081 for fonts) or, for source maps, not what the file holds.
+const PREFERRED_TYPES: [(&str, &str); 5] = [
+    ("xml", "application/xml"),
+    ("mjs", "text/javascript"),
+    ("map", "application/json"),
+    ("woff", "font/woff"),
+    ("otf", "font/otf"),
+];
+
+/// The `Content-Type` of an output file, by its extension; text is always UTF-8.
+fn content_type_of(name: &str) -> String {
+    let extension = name.rsplit_once('.').map(|(_, extension)| extension);
+    let essence = extension
+        .and_then(|extension| {
+            PREFERRED_TYPES
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(extension))
+                .map(|(_, essence)| *essence)
+                .or_else(|| mime_guess::from_ext(extension).first_raw())
+        })
+        .unwrap_or(if name == "_headers" {
+            "text/plain"
+        } else {
+            "application/octet-stream"
+        });
+    if essence.starts_with("text/") {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_owned()
     }
 }
 
@@ -968,6 +974,18 @@ mod tests {
             ("robots.txt", "text/plain; charset=utf-8"),
             ("fonts/inter.woff2", "font/woff2"),
             ("archive.bin", "application/octet-stream"),
+            ("INDEX.HTM", "text/html; charset=utf-8"),
+            ("assets/module.abc.mjs", "text/javascript; charset=utf-8"),
+            ("assets/site.abc.js.map", "application/json"),
+            ("search.json", "application/json"),
+            ("fonts/inter.woff", "font/woff"),
+            ("fonts/inter.otf", "font/otf"),
+            ("fonts/inter.ttf", "font/ttf"),
+            ("notes.md", "text/markdown; charset=utf-8"),
+            ("site.webmanifest", "application/manifest+json"),
+            ("photo.JPG", "image/jpeg"),
+            ("_headers", "text/plain; charset=utf-8"),
+            ("assets/LICENSE.0123456789", "application/octet-stream"),
         ] {
             assert_eq!(content_type_of(name), expected, "{name}");
         }
