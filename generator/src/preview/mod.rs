@@ -152,16 +152,10 @@ fn free_port_near(address: IpAddr, port: u16) -> Option<u16> {
         .find(|candidate| TcpListener::bind(SocketAddr::new(address, *candidate)).is_ok())
 }
 
+/// Hands `url` to the system's opener; the server runs on whether or not a browser comes up.
 fn open_in_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if let Err(error) = std::process::Command::new(opener).arg(url).spawn() {
-        eprintln!("warning: could not open a browser with `{opener}`: {error}");
+    if let Err(error) = open::that_detached(url) {
+        eprintln!("warning: could not open a browser: {error}\n  help: open {url} yourself");
     }
 }
 
