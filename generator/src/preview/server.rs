@@ -22,6 +22,7 @@ use axum::routing::get;
 use edgedocs_edge::{
     ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method, Route, path_expects_html,
 };
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -435,7 +436,7 @@ enum Resolved {
 /// Resolves a request path like a static host, after normalising it: `%XX` decoded, `\` read as `/`
 /// (as browsers do), runs of slashes collapsed; `.` and `..` segments find nothing.
 fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
-    let Some(decoded) = percent_decode(path) else {
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
         return Resolved::NotFound;
     };
     let segments: Vec<&str> = decoded
@@ -466,6 +467,27 @@ fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
     Resolved::NotFound
 }
 
+/// What a path segment keeps unescaped in a `Location`: RFC 3986's `pchar` (unreserved characters,
+/// sub-delimiters, `:` and `@`); everything else, `/`, `\`, `?`, `#` and `%` included, is escaped.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 /// The `Location` of the redirect to a folder's trailing slash: built from the normalised `folder`,
 /// each segment percent-encoded, so it always starts with one `/` and a segment, never `//` or `/\`
 /// (which a browser would read as another host).
@@ -473,13 +495,7 @@ fn folder_location(folder: &str, query: Option<&str>) -> String {
     let mut location = String::with_capacity(folder.len() + 2);
     for segment in folder.split('/') {
         location.push('/');
-        for byte in segment.bytes() {
-            if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-                location.push(char::from(byte));
-            } else {
-                location.push_str(&format!("%{byte:02X}"));
-            }
-        }
+        location.extend(utf8_percent_encode(segment, PATH_SEGMENT));
     }
     location.push('/');
     if let Some(query) = query {
@@ -487,24 +503,6 @@ fn folder_location(folder: &str, query: Option<&str>) -> String {
         location.push_str(query);
     }
     location
-}
-
-/// Decodes `%XX` escapes of a URL path; `None` when they do not make UTF-8.
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
 }
 
 async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) -> Response {
@@ -670,6 +668,7 @@ mod tests {
             "storage/kv/index.html",
             "assets/main.abc.css",
             "storage/r2/diagram png.png",
+            "été/index.html",
         ]);
         let cases = [
             ("/", Resolved::File("index.html".into())),
@@ -693,6 +692,10 @@ mod tests {
             ("/missing", Resolved::NotFound),
             ("/storage/../index.html", Resolved::NotFound),
             ("/%ff", Resolved::NotFound),
+            ("/%C3%A9t%C3%A9/", Resolved::File("été/index.html".into())),
+            ("/%E9t%E9/", Resolved::NotFound),
+            ("/storage%2Fkv/", Resolved::File("storage/kv/index.html".into())),
+            ("/%zz", Resolved::NotFound),
         ];
         for (path, expected) in cases {
             assert_eq!(resolve(&files, path), expected, "{path}");
