@@ -13,14 +13,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long a page waits for KV before it is served without KV content (the Worker's budget).
-pub const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
+pub(super) const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
 /// How long an API request waits for KV before answering 503 (the Worker's budget).
-pub const API_KV_BUDGET: Duration = Duration::from_millis(5000);
+pub(super) const API_KV_BUDGET: Duration = Duration::from_millis(5000);
 /// Pages go through the injector in chunks of this size, as a streamed body would.
 const INJECTION_CHUNK_BYTES: usize = 16 * 1024;
 
 /// The KV operations the edge needs; [`LocalKv`] in the server, a failing or in-memory store in tests.
-pub trait KvStore: Send + Sync + 'static {
+pub(super) trait KvStore: Send + Sync + 'static {
     fn get(&self, key: &str) -> Result<Option<String>, String>;
     /// One page of keys with `prefix`, after `cursor`: the keys, the next cursor, whether it was the last.
     fn list_page(&self, prefix: &str, cursor: Option<&str>, limit: usize) -> Result<ListedPage, String>;
@@ -28,10 +28,10 @@ pub trait KvStore: Send + Sync + 'static {
 }
 
 /// One page of a listing.
-pub struct ListedPage {
-    pub keys: Vec<KvListEntry>,
-    pub cursor: Option<String>,
-    pub list_complete: bool,
+pub(super) struct ListedPage {
+    pub(super) keys: Vec<KvListEntry>,
+    pub(super) cursor: Option<String>,
+    pub(super) list_complete: bool,
 }
 
 impl KvStore for LocalKv {
@@ -55,29 +55,34 @@ impl KvStore for LocalKv {
 
 /// KV failed or did not answer in time; the details went to the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KvUnavailable;
+pub(super) struct KvUnavailable;
 
 /// The edge core plus the store it reads, shared by every request.
-pub struct EdgeDriver {
-    pub edge: Edge,
+pub(super) struct EdgeDriver {
+    pub(super) edge: Edge,
     kv: Option<Arc<dyn KvStore>>,
 }
 
 /// A page after the edge: the response headers and the rewritten body.
-pub struct EdgePage {
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(super) struct EdgePage {
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Vec<u8>,
 }
 
 impl EdgeDriver {
     /// `kv` is `None` when the local store could not be opened: every read then fails open.
-    pub fn new(edge: Edge, kv: Option<Arc<dyn KvStore>>) -> Self {
+    pub(super) fn new(edge: Edge, kv: Option<Arc<dyn KvStore>>) -> Self {
         Self { edge, kv }
     }
 
     /// Runs the page steps on `html`, the page as the build wrote it, with `asset_headers` as a static
     /// host would send them.
-    pub async fn page(&self, request: &EdgeRequest, html: &[u8], asset_headers: &[(String, String)]) -> EdgePage {
+    pub(super) async fn page(
+        &self,
+        request: &EdgeRequest,
+        html: &[u8],
+        asset_headers: &[(String, String)],
+    ) -> EdgePage {
         let pending = self.edge.start_page(request);
         let snapshot = self.read(&pending.reads, PAGE_KV_BUDGET).await.ok();
         let plan = self.edge.finish_page(pending, snapshot.as_ref());
@@ -88,7 +93,7 @@ impl EdgeDriver {
     }
 
     /// Answers a KV demo API request.
-    pub async fn api(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> EdgeResponse {
+    pub(super) async fn api(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> EdgeResponse {
         let Ok(fresh_session) = SessionId::generate() else {
             eprintln!("edge: no randomness for a session id");
             return Outcome::kv_unavailable().response;

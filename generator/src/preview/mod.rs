@@ -14,19 +14,25 @@
 //!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error
 //!   overlay ([`livereload`]).
 
-pub mod allowed_hosts;
-pub mod builder;
-pub mod changes;
-pub mod edge_driver;
-pub mod livereload;
-pub mod plan;
-pub mod server;
-pub mod settle;
-pub mod swap;
-pub mod watcher;
+mod allowed_hosts;
+mod build_events;
+mod builder;
+mod changes;
+mod edge_driver;
+mod edge_http;
+mod livereload;
+mod plan;
+mod published;
+mod server;
+mod settle;
+mod static_host;
+mod swap;
+mod watcher;
+
+pub use allowed_hosts::AllowedHost;
 
 use crate::local_kv::LocalKv;
-use allowed_hosts::{AllowedHost, HostPolicy};
+use allowed_hosts::HostPolicy;
 use anyhow::{Context, Result};
 use edge_driver::KvStore;
 use std::net::{IpAddr, SocketAddr, TcpListener};

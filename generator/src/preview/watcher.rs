@@ -18,12 +18,12 @@ use std::time::Instant;
 const INPUT_FOLDERS: [&str; 3] = ["content", "themes", "static"];
 
 /// A running watch; dropping it stops watching (and the batching thread with it).
-pub struct Watch {
+pub(super) struct Watch {
     _watcher: Arc<Mutex<RecommendedWatcher>>,
 }
 
 /// Starts watching the site at `root` (an absolute, canonical path); batches go to `batches`.
-pub fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
+pub(super) fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
     let (events_in, events_out) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events_in)?;
     // The root itself, not recursively: `site.toml`, and input folders appearing later.
