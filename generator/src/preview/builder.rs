@@ -9,6 +9,7 @@ use super::plan::{AssetStep, ContentStep, RebuildPlan};
 use crate::diagnostics::BuildFailed;
 use crate::output::MemoryOutput;
 use crate::site::{AssetRebuild, DocumentUpdate, Site};
+use crate::terminal::{note, say};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -126,11 +127,11 @@ impl Builder {
         };
         match verdict {
             Ok(what) => {
-                println!("{what} in {elapsed} ms");
+                say(&format!("{what} in {elapsed} ms"));
                 self.publish();
             }
             Err(failure) => {
-                eprintln!("{}", failure.text);
+                note(&failure.text);
                 let _ = self.events.send(BuildEvent::Failed(failure));
             }
         }
@@ -146,7 +147,7 @@ impl Builder {
                 self.unpublished.add(output, true, PageChange::Everything);
                 if let Ok(summary) = summary {
                     for warning in &summary.warnings {
-                        eprintln!("{warning}");
+                        note(&warning.to_string());
                     }
                 }
                 Ok(format!("Built {documents} documents"))

@@ -5,6 +5,7 @@
 //! for pages and answers 503 for APIs, as the edge specifies. It reads KV on every request, no cache.
 
 use crate::local_kv::LocalKv;
+use crate::terminal::note;
 use edgedocs_edge::{
     ApiEndpoint, ApiStep, Edge, EdgeRequest, EdgeResponse, HtmlInjector, InjectionPlan, KvListEntry, KvReads,
     KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS, Outcome, RequestContext, SessionId, page_response_headers,
@@ -95,7 +96,7 @@ impl EdgeDriver {
     /// Answers a KV demo API request.
     pub(super) async fn api(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> EdgeResponse {
         let Ok(fresh_session) = SessionId::generate() else {
-            eprintln!("edge: no randomness for a session id");
+            note("edge: no randomness for a session id");
             return Outcome::kv_unavailable().response;
         };
         let context = RequestContext {
@@ -131,18 +132,18 @@ impl EdgeDriver {
         match tokio::time::timeout(budget, work).await {
             Ok(Ok(Ok(snapshot))) => Ok(snapshot),
             Ok(Ok(Err(error))) => {
-                eprintln!("edge: KV read failed: {error}");
+                note(&format!("edge: KV read failed: {error}"));
                 Err(KvUnavailable)
             }
             Ok(Err(join_error)) => {
-                eprintln!("edge: KV read failed: {join_error}");
+                note(&format!("edge: KV read failed: {join_error}"));
                 Err(KvUnavailable)
             }
             Err(_) => {
-                eprintln!(
+                note(&format!(
                     "edge: KV reads took longer than {} ms; going on without them",
                     budget.as_millis()
-                );
+                ));
                 Err(KvUnavailable)
             }
         }
@@ -156,15 +157,15 @@ impl EdgeDriver {
         match tokio::time::timeout(budget, work).await {
             Ok(Ok(Ok(()))) => Ok(()),
             Ok(Ok(Err(error))) => {
-                eprintln!("edge: KV write failed: {error}");
+                note(&format!("edge: KV write failed: {error}"));
                 Err(KvUnavailable)
             }
             Ok(Err(join_error)) => {
-                eprintln!("edge: KV write failed: {join_error}");
+                note(&format!("edge: KV write failed: {join_error}"));
                 Err(KvUnavailable)
             }
             Err(_) => {
-                eprintln!("edge: KV writes took longer than {} ms", budget.as_millis());
+                note(&format!("edge: KV writes took longer than {} ms", budget.as_millis()));
                 Err(KvUnavailable)
             }
         }
@@ -210,7 +211,7 @@ fn inject(plan: &InjectionPlan, html: &[u8]) -> Vec<u8> {
     match written {
         Ok(()) => output,
         Err(error) => {
-            eprintln!("edge: {error}; serving the page without the edge's changes");
+            note(&format!("edge: {error}; serving the page without the edge's changes"));
             html.to_vec()
         }
     }

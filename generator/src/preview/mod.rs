@@ -32,6 +32,7 @@ mod watcher;
 pub use allowed_hosts::AllowedHost;
 
 use crate::local_kv::LocalKv;
+use crate::terminal::{note, say};
 use allowed_hosts::HostPolicy;
 use anyhow::{Context, Result};
 use edge_driver::KvStore;
@@ -69,9 +70,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let kv: Option<Arc<dyn KvStore>> = match LocalKv::open(&root) {
         Ok(kv) => Some(Arc::new(kv)),
         Err(error) => {
-            eprintln!(
+            note(&format!(
                 "warning: {error:#}\n  the edge runs without KV: pages are served without KV content and /api/kv/* answers 503"
-            );
+            ));
             None
         }
     };
@@ -130,12 +131,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     })
 }
 
-/// Prints a line for the author; a terminal that has gone away does not stop the server.
-fn say(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
-}
-
 /// Binds `address:port`; a port in use is reported with a free one to use instead.
 fn bind(address: IpAddr, port: u16) -> Result<TcpListener> {
     match TcpListener::bind(SocketAddr::new(address, port)) {
@@ -161,7 +156,9 @@ fn free_port_near(address: IpAddr, port: u16) -> Option<u16> {
 /// Hands `url` to the system's opener; the server runs on whether or not a browser comes up.
 fn open_in_browser(url: &str) {
     if let Err(error) = open::that_detached(url) {
-        eprintln!("warning: could not open a browser: {error}\n  help: open {url} yourself");
+        note(&format!(
+            "warning: could not open a browser: {error}\n  help: open {url} yourself"
+        ));
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::changes::{ChangedPath, is_ignored};
 use super::settle::{Pending, Signal};
+use crate::terminal::note;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ pub(super) fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::R
                 if let Some(watcher) = gatherer.upgrade() {
                     let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
                     if let Err(error) = watcher.watch(folder, RecursiveMode::Recursive) {
-                        eprintln!("warning: watching {}: {error}", folder.display());
+                        note(&format!("warning: watching {}: {error}", folder.display()));
                     }
                 }
             };
@@ -76,7 +77,7 @@ fn gather(
                 }
                 add_event(root, &mut pending, event);
             }
-            Ok(Err(error)) => eprintln!("warning: watching files: {error}"),
+            Ok(Err(error)) => note(&format!("warning: watching files: {error}")),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
