@@ -1,6 +1,7 @@
 //! Live reload: the messages the server sends open pages over the WebSocket, the client script and the
 //! overlay stylesheet served under `/__edgedocs/`, and the `<script>` tag added to every HTML response.
-//! That tag is the preview's only addition to a page; `build` never writes it.
+//! Besides the versions of assets rewritten in place ([`super::published`]), that tag is the preview's
+//! only addition to a page; `build` never writes it.
 
 use super::build_events::FailureReport;
 use super::swap::find_ignoring_case;

@@ -1,18 +1,35 @@
 //! `edgedocs serve`: the live-reload preview, with the production edge running locally.
 //!
-//! Three parts that talk only over channels:
+//! [`serve`] starts three parts that talk only over channels: the watcher's thread, the builder's
+//! thread, and the server on an async runtime.
 //!
 //! ```text
-//! watcher --(batches of changed paths)--> builder --(BuildEvent)--> server --(WebSocket)--> pages
+//! watcher --(changed paths)--> builder --(BuildEvent)--> server --(HTTP, WebSocket)--> open pages
 //! ```
 //!
-//! - [`watcher`] reports batches of file changes under `content/`, `themes/`, `static/` and `site.toml`
-//!   as soon as each save is complete ([`settle`]);
-//! - [`builder`] owns the [`crate::site::Site`]: it [`changes::classify`]s each batch, derives a
-//!   [`plan::RebuildPlan`], re-runs those stages into memory and publishes the files, or the errors;
-//! - [`server`] serves the last good files through the edge core ([`edge_driver`]) and tells the open
-//!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error
-//!   overlay ([`livereload`]).
+//! 1. `watcher.rs` reports batches of changes under `content/`, `themes/`, `static/` and `site.toml`,
+//!    each as soon as the save is complete (`settle.rs` holds the timing rules).
+//! 2. `builder.rs` owns the [`Site`](crate::site::Site). It sorts each batch into kinds of change
+//!    (`changes.rs`), turns the kinds into the stages to re-run (`plan.rs`), runs them into memory
+//!    and sends the server a `BuildEvent` (`build_events.rs`): the files to publish and what the open
+//!    pages should do, or the errors while the last good version stays.
+//! 3. `server.rs` holds the state the request handlers share, the routes and the live-reload
+//!    WebSocket. On each `BuildEvent`, `published.rs` updates the files served and words the message
+//!    to the open pages: swap the stylesheets, replace pages in place (`swap.rs` says which can be),
+//!    reload, or show the error overlay. The client side (script, overlay, the `<script>` tag added
+//!    to pages) is `livereload.rs`.
+//!
+//! A request, in order:
+//! - `allowed_hosts.rs` checks its `Host` and `Origin` (the defence against DNS rebinding): 421 or
+//!   403 before anything runs;
+//! - the preview's own files and socket under `/__edgedocs/` are answered by `server.rs`;
+//! - an `/api/kv/*` request goes to the edge: `edge_http.rs` turns it into the edge core's request
+//!   and the answer back into a response, and `edge_driver.rs` runs the core's steps against the
+//!   local KV store (`.edgedocs/kv.sqlite3`);
+//! - anything else is a file of the published site, found as a static host would (`static_host.rs`:
+//!   paths, content types, caching, `ETag`/304, `HEAD`); a page goes through the edge too
+//!   (`edge_http.rs`), then gets the versions of assets rewritten in place (`published.rs`) and the
+//!   live-reload script.
 
 mod allowed_hosts;
 mod build_events;
@@ -52,7 +69,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub port: u16,
     /// Further names (and ports) the server answers to, besides its address and, on loopback or
-    /// every interface, `localhost` (see [`allowed_hosts`]).
+    /// every interface, `localhost` (see `allowed_hosts.rs`).
     pub allowed_hosts: Vec<AllowedHost>,
     /// Open the site in the default browser once it is built.
     pub open: bool,
