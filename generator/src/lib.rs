@@ -16,6 +16,7 @@ pub mod render;
 pub mod site;
 pub mod site_root;
 pub mod static_files;
+pub mod terminal;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;

@@ -3,6 +3,8 @@
 mod cmd;
 
 use clap::Parser;
+use edgedocs::terminal;
+use std::fmt::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,14 +12,17 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            let mut message = String::new();
             if let Some(failed) = error.downcast_ref::<edgedocs::BuildFailed>() {
-                eprintln!("{failed}");
+                let _ = write!(message, "{failed}");
             } else {
-                eprintln!("error: {error}");
+                let _ = write!(message, "error: {error}");
                 for cause in error.chain().skip(1) {
-                    eprintln!("  caused by: {cause}");
+                    let _ = write!(message, "\n  caused by: {cause}");
                 }
             }
+            // A stderr that is gone cannot show it; the exit status still says it failed.
+            terminal::note(&message);
             ExitCode::FAILURE
         }
     }

@@ -1,6 +1,7 @@
 //! `edgedocs build`: render the whole site into `public/` (or `--output`).
 
 use clap::Args;
+use edgedocs::terminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -14,8 +15,11 @@ pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
     let summary = edgedocs::build_to_folder(root, &output)?;
     for warning in &summary.warnings {
-        eprintln!("{warning}");
+        terminal::note(&warning.to_string());
     }
-    println!("{}", summary.line(output.strip_prefix(".").unwrap_or(&output)));
-    Ok(())
+    // Printed last: a reader that is gone by then (`edgedocs build | head -0`) changes nothing.
+    terminal::print(&format!(
+        "{}\n",
+        summary.line(output.strip_prefix(".").unwrap_or(&output))
+    ))
 }

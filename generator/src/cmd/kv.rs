@@ -6,10 +6,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use edgedocs::config::CONFIG_FILE;
 use edgedocs::local_kv::LocalKv;
+use edgedocs::terminal::{note, print};
 use edgedocs_edge::{KvListEntry, KvWrite, MAX_LIST_PAGE_KEYS, MAX_VALUE_BYTES};
 use serde::Serialize;
 use std::fs::{File, Metadata};
-use std::io::{ErrorKind, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -209,21 +210,6 @@ fn delete(store: &LocalKv, key: &str) -> Result<()> {
     } else {
         print(&format!("{key:?} was not in the local KV store; nothing to delete.\n"))
     }
-}
-
-/// Writes `text` to stdout as it is. A reader that has gone away (`edgedocs kv list | head -1`) is
-/// not an error: like other command-line tools, the command stops printing and succeeds quietly.
-fn print(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(error).context("could not print the output"),
-        _ => Ok(()),
-    }
-}
-
-/// Writes a line to stderr; a note that cannot be shown is dropped (the command already did its work).
-fn note(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Reads a value for `--path`: at most one byte more than KV's limit, so that a file without end

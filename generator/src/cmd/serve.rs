@@ -1,8 +1,7 @@
 //! `edgedocs serve`: build the site into memory, serve it with the edge's behaviour, rebuild on change.
 
 use clap::Args;
-use edgedocs::preview::allowed_hosts::AllowedHost;
-use edgedocs::preview::{self, ServeOptions};
+use edgedocs::preview::{self, AllowedHost, ServeOptions};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 

@@ -123,7 +123,7 @@ impl FromStr for AllowedHost {
 
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(super) enum Refusal {
     /// `Host` is missing or names a host the server does not answer to: 421.
     MisdirectedHost { host: Option<String> },
     /// A write or a socket asked for by a page of another origin: 403.
@@ -132,7 +132,7 @@ pub enum Refusal {
 
 /// The hosts the server answers to, from the address it listens on and `--allow-host`.
 #[derive(Debug, Clone)]
-pub struct HostPolicy {
+pub(super) struct HostPolicy {
     bound: SocketAddr,
     /// Hosts allowed whatever connection the request came on.
     fixed: Vec<(HostName, u16)>,
@@ -140,7 +140,7 @@ pub struct HostPolicy {
 
 impl HostPolicy {
     /// The policy of a server listening on `bound` (its real port, once bound).
-    pub fn new(bound: SocketAddr, allowed: &[AllowedHost]) -> Self {
+    pub(super) fn new(bound: SocketAddr, allowed: &[AllowedHost]) -> Self {
         let port = bound.port();
         let address = bound.ip().to_canonical();
         let mut fixed = Vec::new();
@@ -159,7 +159,7 @@ impl HostPolicy {
     }
 
     /// The URL to open the site at: the bound address, or `localhost` when bound to every interface.
-    pub fn url(&self) -> String {
+    pub(super) fn url(&self) -> String {
         let address = self.bound.ip().to_canonical();
         let host = if address.is_unspecified() {
             HostName::Name("localhost".into())
@@ -172,7 +172,7 @@ impl HostPolicy {
     /// Checks a request: `Host` (and the request target's authority, when it has one) must be an
     /// allowed host; a write or a protocol upgrade must carry no `Origin`, or the origin `Host` names.
     /// `local` is the address of this machine that the connection came in on.
-    pub fn check(
+    pub(super) fn check(
         &self,
         method: &Method,
         uri: &Uri,
@@ -220,7 +220,7 @@ impl HostPolicy {
     }
 
     /// What a refused request is told (plain text): what happened and how to get in.
-    pub fn explain(&self, refusal: &Refusal) -> String {
+    pub(super) fn explain(&self, refusal: &Refusal) -> String {
         match refusal {
             Refusal::MisdirectedHost { host } => {
                 let named = host

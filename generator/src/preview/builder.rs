@@ -3,122 +3,19 @@
 //! to publish, or that the site has errors and the last good version stays. It talks to the watcher and
 //! the server only over channels.
 
+use super::build_events::{BuildEvent, FailureReport, PageChange, Publication};
 use super::changes::{ChangedPath, SiteLayout, classify};
 use super::plan::{AssetStep, ContentStep, RebuildPlan};
-use crate::diagnostics::{BuildFailed, Diagnostic};
+use crate::diagnostics::BuildFailed;
 use crate::output::MemoryOutput;
 use crate::site::{AssetRebuild, DocumentUpdate, Site};
-use serde::Serialize;
+use crate::terminal::{note, say};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// What the builder tells the server.
-#[derive(Debug)]
-pub enum BuildEvent {
-    /// A good build: new files to serve and what the open pages should do.
-    Published(Publication),
-    /// The site has errors; the server keeps serving the last good files and shows these.
-    Failed(FailureReport),
-}
-
-/// Files of a good build, to serve from now on.
-#[derive(Debug)]
-pub struct Publication {
-    /// Output paths (`storage/kv/index.html`) and their contents.
-    pub files: HashMap<String, Arc<[u8]>>,
-    /// The files are the whole site: drop every file served before.
-    pub replace_all: bool,
-    /// Output paths the site no longer has (a deleted page or static file): stop serving them.
-    pub removed: BTreeSet<String>,
-    pub change: PageChange,
-    /// The colour-theme names of the site's theme: the edge's allow-list.
-    pub color_themes: Vec<String>,
-}
-
-/// What changed for the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageChange {
-    /// Only stylesheets: swap them, no reload.
-    Stylesheets,
-    /// These pages (URL paths) changed; others stay as they are.
-    Pages(BTreeSet<String>),
-    /// Anything may have changed: reload every page.
-    Everything,
-}
-
-impl PageChange {
-    fn merge(self, other: PageChange) -> PageChange {
-        match (self, other) {
-            (PageChange::Everything, _) | (_, PageChange::Everything) => PageChange::Everything,
-            (PageChange::Stylesheets, PageChange::Stylesheets) => PageChange::Stylesheets,
-            (PageChange::Pages(mut a), PageChange::Pages(b)) => {
-                a.extend(b);
-                PageChange::Pages(a)
-            }
-            // Pages and stylesheets: the pages reload, which brings the new stylesheet; others swap.
-            _ => PageChange::Everything,
-        }
-    }
-}
-
-/// A failed build, for the terminal and the page overlay.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FailureReport {
-    /// What `edgedocs build` prints for the same errors.
-    pub text: String,
-    pub diagnostics: Vec<DiagnosticReport>,
-}
-
-/// One diagnostic, as the overlay shows it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DiagnosticReport {
-    pub severity: &'static str,
-    /// `content/storage/kv.md:3:1`, when the diagnostic has a place.
-    pub location: Option<String>,
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl FailureReport {
-    pub fn from_failed(failed: &BuildFailed) -> Self {
-        Self {
-            text: failed.to_string(),
-            diagnostics: failed.diagnostics.iter().map(DiagnosticReport::from).collect(),
-        }
-    }
-
-    /// An error that is not a list of diagnostics (an I/O error, say), with its causes.
-    pub fn from_error(error: &anyhow::Error) -> Self {
-        if let Some(failed) = error.downcast_ref::<BuildFailed>() {
-            return Self::from_failed(failed);
-        }
-        let message = format!("{error:#}");
-        Self {
-            text: format!("error: {message}"),
-            diagnostics: vec![DiagnosticReport {
-                severity: "error",
-                location: None,
-                message,
-                help: None,
-            }],
-        }
-    }
-}
-
-impl From<&Diagnostic> for DiagnosticReport {
-    fn from(diagnostic: &Diagnostic) -> Self {
-        Self {
-            severity: if diagnostic.is_error() { "error" } else { "warning" },
-            location: diagnostic.location.as_ref().map(ToString::to_string),
-            message: diagnostic.message.clone(),
-            help: diagnostic.help.clone(),
-        }
-    }
-}
 
 /// Files built but not yet published, because the site had errors when they were built.
 #[derive(Default)]
@@ -157,7 +54,7 @@ impl Unpublished {
 }
 
 /// The builder's state between batches.
-pub struct Builder {
+pub(super) struct Builder {
     root: PathBuf,
     site: Option<Site>,
     unpublished: Unpublished,
@@ -167,7 +64,7 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(root: &Path, events: UnboundedSender<BuildEvent>) -> Self {
+    pub(super) fn new(root: &Path, events: UnboundedSender<BuildEvent>) -> Self {
         Self {
             root: root.to_path_buf(),
             site: None,
@@ -178,7 +75,7 @@ impl Builder {
     }
 
     /// Builds the site once, then rebuilds for every batch of changes until the watcher stops.
-    pub fn run(mut self, batches: &Receiver<Vec<ChangedPath>>) {
+    pub(super) fn run(mut self, batches: &Receiver<Vec<ChangedPath>>) {
         self.rebuild(RebuildPlan::everything());
         while let Ok(mut batch) = batches.recv() {
             // Batches that queued up while the last build ran are handled together.
@@ -190,7 +87,7 @@ impl Builder {
     }
 
     /// Classifies a batch, plans and rebuilds.
-    pub fn apply(&mut self, batch: &[ChangedPath]) {
+    pub(super) fn apply(&mut self, batch: &[ChangedPath]) {
         let plan = match &self.site {
             None => RebuildPlan::everything(),
             Some(site) => {
@@ -209,7 +106,7 @@ impl Builder {
     }
 
     /// Runs `plan` (with whatever failed last time), then publishes or reports.
-    pub fn rebuild(&mut self, plan: RebuildPlan) {
+    pub(super) fn rebuild(&mut self, plan: RebuildPlan) {
         let plan = plan.merge(std::mem::take(&mut self.retry));
         if plan.is_empty() {
             return;
@@ -230,11 +127,11 @@ impl Builder {
         };
         match verdict {
             Ok(what) => {
-                println!("{what} in {elapsed} ms");
+                say(&format!("{what} in {elapsed} ms"));
                 self.publish();
             }
             Err(failure) => {
-                eprintln!("{}", failure.text);
+                note(&failure.text);
                 let _ = self.events.send(BuildEvent::Failed(failure));
             }
         }
@@ -250,7 +147,7 @@ impl Builder {
                 self.unpublished.add(output, true, PageChange::Everything);
                 if let Ok(summary) = summary {
                     for warning in &summary.warnings {
-                        eprintln!("{warning}");
+                        note(&warning.to_string());
                     }
                 }
                 Ok(format!("Built {documents} documents"))

@@ -9,16 +9,18 @@ use std::path::{Component, Path, PathBuf};
 
 /// One path the watcher saw change, relative to the site root, and what is there now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangedPath {
-    pub path: PathBuf,
+pub(super) struct ChangedPath {
+    pub(super) path: PathBuf,
     /// Something exists at the path after the change (created, modified, the target of a rename).
-    pub exists: bool,
+    pub(super) exists: bool,
     /// What exists there is a folder.
-    pub is_dir: bool,
+    pub(super) is_dir: bool,
 }
 
+/// Shorthands for the tests' batches.
+#[cfg(test)]
 impl ChangedPath {
-    pub fn file(path: impl Into<PathBuf>) -> Self {
+    pub(super) fn file(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
             exists: true,
@@ -26,7 +28,7 @@ impl ChangedPath {
         }
     }
 
-    pub fn folder(path: impl Into<PathBuf>) -> Self {
+    pub(super) fn folder(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
             exists: true,
@@ -34,7 +36,7 @@ impl ChangedPath {
         }
     }
 
-    pub fn removed(path: impl Into<PathBuf>) -> Self {
+    pub(super) fn removed(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
             exists: false,
@@ -44,20 +46,20 @@ impl ChangedPath {
 }
 
 /// Where the site's inputs live, relative to the root, and which documents it has.
-pub struct SiteLayout<'a> {
+pub(super) struct SiteLayout<'a> {
     /// The active theme's folder, e.g. `themes/default`.
-    pub theme_dir: &'a Path,
+    pub(super) theme_dir: &'a Path,
     /// The output folder of `build`, never an input (`public`).
-    pub output_dir: &'a Path,
+    pub(super) output_dir: &'a Path,
     /// Whether the site has a document read from this source (`content/storage/kv.md`).
-    pub is_document: &'a dyn Fn(&Path) -> bool,
+    pub(super) is_document: &'a dyn Fn(&Path) -> bool,
     /// Whether the site has a document somewhere under this folder (`content/storage`).
-    pub has_documents_under: &'a dyn Fn(&Path) -> bool,
+    pub(super) has_documents_under: &'a dyn Fn(&Path) -> bool,
 }
 
 /// What kind of input changed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChangeKind {
+pub(super) enum ChangeKind {
     /// The text of a document the site has, e.g. `content/storage/kv.md`.
     DocumentText(PathBuf),
     /// A document or a folder under `content/` was added, removed or renamed.
@@ -75,7 +77,7 @@ pub enum ChangeKind {
 }
 
 /// The kinds of input a batch of changes touched, without repeats, in a stable order.
-pub fn classify(changes: &[ChangedPath], layout: &SiteLayout<'_>) -> Vec<ChangeKind> {
+pub(super) fn classify(changes: &[ChangedPath], layout: &SiteLayout<'_>) -> Vec<ChangeKind> {
     let kinds: BTreeSet<ChangeKind> = changes
         .iter()
         .filter_map(|change| classify_one(change, layout))
@@ -142,7 +144,7 @@ fn classify_content(change: &ChangedPath, inside: &Path, layout: &SiteLayout<'_>
 /// Hidden files and folders (`.edgedocs/`, `.git/`, `.kv.md.swp`) and the files editors write beside
 /// the one being saved: backups (`kv.md~`, `kv.md.bak`, `kv.md.orig`), swap and lock files, Emacs's
 /// `#kv.md#`, vim's `4913` write test, and temporary files (`kv.md.tmp`, `kv.md.tmp.123`).
-pub fn is_ignored(path: &Path) -> bool {
+pub(super) fn is_ignored(path: &Path) -> bool {
     let hidden = path.components().any(|component| match component {
         Component::Normal(name) => name.to_string_lossy().starts_with('.'),
         _ => false,

@@ -5,6 +5,7 @@
 //! for pages and answers 503 for APIs, as the edge specifies. It reads KV on every request, no cache.
 
 use crate::local_kv::LocalKv;
+use crate::terminal::note;
 use edgedocs_edge::{
     ApiEndpoint, ApiStep, Edge, EdgeRequest, EdgeResponse, HtmlInjector, InjectionPlan, KvListEntry, KvReads,
     KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS, Outcome, RequestContext, SessionId, page_response_headers,
@@ -13,14 +14,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long a page waits for KV before it is served without KV content (the Worker's budget).
-pub const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
+pub(super) const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
 /// How long an API request waits for KV before answering 503 (the Worker's budget).
-pub const API_KV_BUDGET: Duration = Duration::from_millis(5000);
+pub(super) const API_KV_BUDGET: Duration = Duration::from_millis(5000);
 /// Pages go through the injector in chunks of this size, as a streamed body would.
 const INJECTION_CHUNK_BYTES: usize = 16 * 1024;
 
 /// The KV operations the edge needs; [`LocalKv`] in the server, a failing or in-memory store in tests.
-pub trait KvStore: Send + Sync + 'static {
+pub(super) trait KvStore: Send + Sync + 'static {
     fn get(&self, key: &str) -> Result<Option<String>, String>;
     /// One page of keys with `prefix`, after `cursor`: the keys, the next cursor, whether it was the last.
     fn list_page(&self, prefix: &str, cursor: Option<&str>, limit: usize) -> Result<ListedPage, String>;
@@ -28,10 +29,10 @@ pub trait KvStore: Send + Sync + 'static {
 }
 
 /// One page of a listing.
-pub struct ListedPage {
-    pub keys: Vec<KvListEntry>,
-    pub cursor: Option<String>,
-    pub list_complete: bool,
+pub(super) struct ListedPage {
+    pub(super) keys: Vec<KvListEntry>,
+    pub(super) cursor: Option<String>,
+    pub(super) list_complete: bool,
 }
 
 impl KvStore for LocalKv {
@@ -55,29 +56,34 @@ impl KvStore for LocalKv {
 
 /// KV failed or did not answer in time; the details went to the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KvUnavailable;
+pub(super) struct KvUnavailable;
 
 /// The edge core plus the store it reads, shared by every request.
-pub struct EdgeDriver {
-    pub edge: Edge,
+pub(super) struct EdgeDriver {
+    pub(super) edge: Edge,
     kv: Option<Arc<dyn KvStore>>,
 }
 
 /// A page after the edge: the response headers and the rewritten body.
-pub struct EdgePage {
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(super) struct EdgePage {
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Vec<u8>,
 }
 
 impl EdgeDriver {
     /// `kv` is `None` when the local store could not be opened: every read then fails open.
-    pub fn new(edge: Edge, kv: Option<Arc<dyn KvStore>>) -> Self {
+    pub(super) fn new(edge: Edge, kv: Option<Arc<dyn KvStore>>) -> Self {
         Self { edge, kv }
     }
 
     /// Runs the page steps on `html`, the page as the build wrote it, with `asset_headers` as a static
     /// host would send them.
-    pub async fn page(&self, request: &EdgeRequest, html: &[u8], asset_headers: &[(String, String)]) -> EdgePage {
+    pub(super) async fn page(
+        &self,
+        request: &EdgeRequest,
+        html: &[u8],
+        asset_headers: &[(String, String)],
+    ) -> EdgePage {
         let pending = self.edge.start_page(request);
         let snapshot = self.read(&pending.reads, PAGE_KV_BUDGET).await.ok();
         let plan = self.edge.finish_page(pending, snapshot.as_ref());
@@ -88,9 +94,9 @@ impl EdgeDriver {
     }
 
     /// Answers a KV demo API request.
-    pub async fn api(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> EdgeResponse {
+    pub(super) async fn api(&self, endpoint: ApiEndpoint, request: &EdgeRequest) -> EdgeResponse {
         let Ok(fresh_session) = SessionId::generate() else {
-            eprintln!("edge: no randomness for a session id");
+            note("edge: no randomness for a session id");
             return Outcome::kv_unavailable().response;
         };
         let context = RequestContext {
@@ -126,18 +132,18 @@ impl EdgeDriver {
         match tokio::time::timeout(budget, work).await {
             Ok(Ok(Ok(snapshot))) => Ok(snapshot),
             Ok(Ok(Err(error))) => {
-                eprintln!("edge: KV read failed: {error}");
+                note(&format!("edge: KV read failed: {error}"));
                 Err(KvUnavailable)
             }
             Ok(Err(join_error)) => {
-                eprintln!("edge: KV read failed: {join_error}");
+                note(&format!("edge: KV read failed: {join_error}"));
                 Err(KvUnavailable)
             }
             Err(_) => {
-                eprintln!(
+                note(&format!(
                     "edge: KV reads took longer than {} ms; going on without them",
                     budget.as_millis()
-                );
+                ));
                 Err(KvUnavailable)
             }
         }
@@ -151,15 +157,15 @@ impl EdgeDriver {
         match tokio::time::timeout(budget, work).await {
             Ok(Ok(Ok(()))) => Ok(()),
             Ok(Ok(Err(error))) => {
-                eprintln!("edge: KV write failed: {error}");
+                note(&format!("edge: KV write failed: {error}"));
                 Err(KvUnavailable)
             }
             Ok(Err(join_error)) => {
-                eprintln!("edge: KV write failed: {join_error}");
+                note(&format!("edge: KV write failed: {join_error}"));
                 Err(KvUnavailable)
             }
             Err(_) => {
-                eprintln!("edge: KV writes took longer than {} ms", budget.as_millis());
+                note(&format!("edge: KV writes took longer than {} ms", budget.as_millis()));
                 Err(KvUnavailable)
             }
         }
@@ -205,7 +211,7 @@ fn inject(plan: &InjectionPlan, html: &[u8]) -> Vec<u8> {
     match written {
         Ok(()) => output,
         Err(error) => {
-            eprintln!("edge: {error}; serving the page without the edge's changes");
+            note(&format!("edge: {error}; serving the page without the edge's changes"));
             html.to_vec()
         }
     }

@@ -1,23 +1,23 @@
 //! Live reload: the messages the server sends open pages over the WebSocket, the client script and the
 //! overlay stylesheet served under `/__edgedocs/`, and the `<script>` tag added to every HTML response.
-//! That tag is the preview's only addition to a page; `build` never writes it.
+//! Besides the versions of assets rewritten in place ([`super::published`]), that tag is the preview's
+//! only addition to a page; `build` never writes it.
 
-use super::builder::FailureReport;
+use super::build_events::FailureReport;
 use super::swap::find_ignoring_case;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-/// Everything the preview serves itself lives under this path.
-pub const PREVIEW_PREFIX: &str = "/__edgedocs/";
-pub const SCRIPT_PATH: &str = "/__edgedocs/livereload.js";
-pub const STYLESHEET_PATH: &str = "/__edgedocs/livereload.css";
-pub const SOCKET_PATH: &str = "/__edgedocs/socket";
+/// The preview's own URLs, all under `/__edgedocs/`.
+pub(super) const SCRIPT_PATH: &str = "/__edgedocs/livereload.js";
+pub(super) const STYLESHEET_PATH: &str = "/__edgedocs/livereload.css";
+pub(super) const SOCKET_PATH: &str = "/__edgedocs/socket";
 
 /// The client: reconnecting WebSocket, reloads, stylesheet swaps and the error overlay.
-pub const SCRIPT: &str = include_str!("livereload.js");
+pub(super) const SCRIPT: &str = include_str!("livereload.js");
 /// The overlay's stylesheet (an external file: the edge's CSP allows no inline styles).
-pub const STYLESHEET: &str = include_str!("livereload.css");
+pub(super) const STYLESHEET: &str = include_str!("livereload.css");
 
 /// The script's URL with a version from its contents, so browsers cache it until the binary changes.
 static SCRIPT_URL: LazyLock<String> = LazyLock::new(|| {
@@ -30,7 +30,7 @@ static SCRIPT_URL: LazyLock<String> = LazyLock::new(|| {
 /// A message to the open pages.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ClientMessage<'a> {
+pub(super) enum ClientMessage<'a> {
     /// Sent on connect: the site's generation and the error that stands, if any.
     Hello {
         generation: u64,
@@ -53,14 +53,14 @@ pub enum ClientMessage<'a> {
 }
 
 impl ClientMessage<'_> {
-    pub fn to_json(&self) -> String {
+    pub(super) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{\"type\":\"reload\",\"generation\":0}".into())
     }
 }
 
 /// `html` with the client script added at the end of `<head>` (or of the document, without one).
 /// `generation` is the build the page comes from.
-pub fn with_client_script(html: &[u8], generation: u64) -> Vec<u8> {
+pub(super) fn with_client_script(html: &[u8], generation: u64) -> Vec<u8> {
     // Deferred: it never holds up parsing (a blocking script in <head> would wait for the stylesheet).
     let tag = format!(
         "<script src=\"{}\" data-generation=\"{generation}\" defer></script>",

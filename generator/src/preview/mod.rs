@@ -1,32 +1,56 @@
 //! `edgedocs serve`: the live-reload preview, with the production edge running locally.
 //!
-//! Three parts that talk only over channels:
+//! [`serve`] starts three parts that talk only over channels: the watcher's thread, the builder's
+//! thread, and the server on an async runtime.
 //!
 //! ```text
-//! watcher --(batches of changed paths)--> builder --(BuildEvent)--> server --(WebSocket)--> pages
+//! watcher --(changed paths)--> builder --(BuildEvent)--> server --(HTTP, WebSocket)--> open pages
 //! ```
 //!
-//! - [`watcher`] reports batches of file changes under `content/`, `themes/`, `static/` and `site.toml`
-//!   as soon as each save is complete ([`settle`]);
-//! - [`builder`] owns the [`crate::site::Site`]: it [`changes::classify`]s each batch, derives a
-//!   [`plan::RebuildPlan`], re-runs those stages into memory and publishes the files, or the errors;
-//! - [`server`] serves the last good files through the edge core ([`edge_driver`]) and tells the open
-//!   pages to swap stylesheets, replace their content in place ([`swap`]), reload, or show the error
-//!   overlay ([`livereload`]).
+//! 1. `watcher.rs` reports batches of changes under `content/`, `themes/`, `static/` and `site.toml`,
+//!    each as soon as the save is complete (`settle.rs` holds the timing rules).
+//! 2. `builder.rs` owns the [`Site`](crate::site::Site). It sorts each batch into kinds of change
+//!    (`changes.rs`), turns the kinds into the stages to re-run (`plan.rs`), runs them into memory
+//!    and sends the server a `BuildEvent` (`build_events.rs`): the files to publish and what the open
+//!    pages should do, or the errors while the last good version stays.
+//! 3. `server.rs` holds the state the request handlers share, the routes and the live-reload
+//!    WebSocket. On each `BuildEvent`, `published.rs` updates the files served and words the message
+//!    to the open pages: swap the stylesheets, replace pages in place (`swap.rs` says which can be),
+//!    reload, or show the error overlay. The client side (script, overlay, the `<script>` tag added
+//!    to pages) is `livereload.rs`.
+//!
+//! A request, in order:
+//! - `allowed_hosts.rs` checks its `Host` and `Origin` (the defence against DNS rebinding): 421 or
+//!   403 before anything runs;
+//! - the preview's own files and socket under `/__edgedocs/` are answered by `server.rs`;
+//! - an `/api/kv/*` request goes to the edge: `edge_http.rs` turns it into the edge core's request
+//!   and the answer back into a response, and `edge_driver.rs` runs the core's steps against the
+//!   local KV store (`.edgedocs/kv.sqlite3`);
+//! - anything else is a file of the published site, found as a static host would (`static_host.rs`:
+//!   paths, content types, caching, `ETag`/304, `HEAD`); a page goes through the edge too
+//!   (`edge_http.rs`), then gets the versions of assets rewritten in place (`published.rs`) and the
+//!   live-reload script.
 
-pub mod allowed_hosts;
-pub mod builder;
-pub mod changes;
-pub mod edge_driver;
-pub mod livereload;
-pub mod plan;
-pub mod server;
-pub mod settle;
-pub mod swap;
-pub mod watcher;
+mod allowed_hosts;
+mod build_events;
+mod builder;
+mod changes;
+mod edge_driver;
+mod edge_http;
+mod livereload;
+mod plan;
+mod published;
+mod server;
+mod settle;
+mod static_host;
+mod swap;
+mod watcher;
+
+pub use allowed_hosts::AllowedHost;
 
 use crate::local_kv::LocalKv;
-use allowed_hosts::{AllowedHost, HostPolicy};
+use crate::terminal::{note, say};
+use allowed_hosts::HostPolicy;
 use anyhow::{Context, Result};
 use edge_driver::KvStore;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -45,7 +69,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub port: u16,
     /// Further names (and ports) the server answers to, besides its address and, on loopback or
-    /// every interface, `localhost` (see [`allowed_hosts`]).
+    /// every interface, `localhost` (see `allowed_hosts.rs`).
     pub allowed_hosts: Vec<AllowedHost>,
     /// Open the site in the default browser once it is built.
     pub open: bool,
@@ -63,9 +87,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let kv: Option<Arc<dyn KvStore>> = match LocalKv::open(&root) {
         Ok(kv) => Some(Arc::new(kv)),
         Err(error) => {
-            eprintln!(
+            note(&format!(
                 "warning: {error:#}\n  the edge runs without KV: pages are served without KV content and /api/kv/* answers 503"
-            );
+            ));
             None
         }
     };
@@ -124,12 +148,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     })
 }
 
-/// Prints a line for the author; a terminal that has gone away does not stop the server.
-fn say(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
-}
-
 /// Binds `address:port`; a port in use is reported with a free one to use instead.
 fn bind(address: IpAddr, port: u16) -> Result<TcpListener> {
     match TcpListener::bind(SocketAddr::new(address, port)) {
@@ -152,16 +170,12 @@ fn free_port_near(address: IpAddr, port: u16) -> Option<u16> {
         .find(|candidate| TcpListener::bind(SocketAddr::new(address, *candidate)).is_ok())
 }
 
+/// Hands `url` to the system's opener; the server runs on whether or not a browser comes up.
 fn open_in_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if let Err(error) = std::process::Command::new(opener).arg(url).spawn() {
-        eprintln!("warning: could not open a browser with `{opener}`: {error}");
+    if let Err(error) = open::that_detached(url) {
+        note(&format!(
+            "warning: could not open a browser: {error}\n  help: open {url} yourself"
+        ));
     }
 }
 

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 /// What to do with the content.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum ContentStep {
+pub(super) enum ContentStep {
     #[default]
     Unchanged,
     /// Re-read and re-render these documents (sources relative to the root).
@@ -28,7 +28,7 @@ pub enum ContentStep {
 
 /// What to do with the theme's assets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
-pub enum AssetStep {
+pub(super) enum AssetStep {
     #[default]
     Unchanged,
     /// Only stylesheets changed.
@@ -39,18 +39,18 @@ pub enum AssetStep {
 
 /// The stages to re-run for a batch of changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RebuildPlan {
+pub(super) struct RebuildPlan {
     /// Load the whole site again, from the config on; everything else is implied.
-    pub full: bool,
-    pub assets: AssetStep,
-    pub templates: bool,
-    pub content: ContentStep,
-    pub static_files: bool,
+    pub(super) full: bool,
+    pub(super) assets: AssetStep,
+    pub(super) templates: bool,
+    pub(super) content: ContentStep,
+    pub(super) static_files: bool,
 }
 
 impl RebuildPlan {
     /// The plan for `kinds`: each kind's step, merged.
-    pub fn for_changes(kinds: &[ChangeKind]) -> Self {
+    pub(super) fn for_changes(kinds: &[ChangeKind]) -> Self {
         kinds.iter().map(Self::for_change).fold(Self::default(), Self::merge)
     }
 
@@ -71,7 +71,7 @@ impl RebuildPlan {
     }
 
     /// The plan that does both: the union of the steps, with the wider step winning.
-    pub fn merge(self, other: Self) -> Self {
+    pub(super) fn merge(self, other: Self) -> Self {
         if self.full || other.full {
             return Self::everything();
         }
@@ -95,20 +95,15 @@ impl RebuildPlan {
     }
 
     /// Loading the site again from scratch.
-    pub fn everything() -> Self {
+    pub(super) fn everything() -> Self {
         Self {
             full: true,
             ..Self::default()
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         *self == Self::default()
-    }
-
-    /// Whether every page is rendered again: no point re-rendering single documents first.
-    pub fn renders_every_page(&self) -> bool {
-        self.full || self.templates || self.content == ContentStep::Reload
     }
 }
 
@@ -214,8 +209,6 @@ mod tests {
             "merging is symmetric"
         );
         assert_eq!(page.clone().merge(structure.clone()).content, ContentStep::Reload);
-        assert!(!page.renders_every_page() && !css.renders_every_page());
-        assert!(structure.renders_every_page());
         assert!(RebuildPlan::default().is_empty() && !page.is_empty());
         assert_eq!(css.clone().merge(RebuildPlan::everything()), RebuildPlan::everything());
     }

@@ -15,15 +15,15 @@ use std::time::{Duration, Instant};
 
 /// How long a batch of settled paths waits for more events of the same save (an editor's chmod after
 /// the write, the removal of its backup file).
-pub const QUIET: Duration = Duration::from_millis(3);
+pub(super) const QUIET: Duration = Duration::from_millis(3);
 /// How long a batch that is not settled waits after its last event.
-pub const SETTLE: Duration = Duration::from_millis(30);
+pub(super) const SETTLE: Duration = Duration::from_millis(30);
 /// The longest a batch waits after its first event, even while events keep coming.
-pub const MAX_WAIT: Duration = Duration::from_millis(500);
+pub(super) const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// What an event says about a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
+pub(super) enum Signal {
     /// Written to (or created): a writer may still have it open.
     Writing,
     /// A writer closed it: what was written is complete.
@@ -36,7 +36,7 @@ pub enum Signal {
 
 /// The paths seen since the last batch went out.
 #[derive(Debug, Default)]
-pub struct Pending {
+pub(super) struct Pending {
     /// Each path, and whether a writer may still have it open.
     paths: BTreeMap<PathBuf, bool>,
     first: Option<Instant>,
@@ -44,7 +44,7 @@ pub struct Pending {
 }
 
 impl Pending {
-    pub fn add(&mut self, path: PathBuf, signal: Signal, now: Instant) {
+    pub(super) fn add(&mut self, path: PathBuf, signal: Signal, now: Instant) {
         let writing = self.paths.entry(path).or_insert(false);
         match signal {
             Signal::Writing => *writing = true,
@@ -55,13 +55,14 @@ impl Pending {
         self.last = Some(now);
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.paths.is_empty()
     }
 
     /// Whether the batch should go out at `now`; `settled(path, writing)` says whether a path is
     /// complete (it is asked only once the batch has been quiet for [`QUIET`]).
-    pub fn is_due(&self, now: Instant, settled: impl Fn(&Path, bool) -> bool) -> bool {
+    pub(super) fn is_due(&self, now: Instant, settled: impl Fn(&Path, bool) -> bool) -> bool {
         let (Some(first), Some(last)) = (self.first, self.last) else {
             return false;
         };
@@ -72,7 +73,7 @@ impl Pending {
     }
 
     /// When to look again if no event comes before: `None` when there is nothing pending.
-    pub fn next_check(&self, now: Instant) -> Option<Instant> {
+    pub(super) fn next_check(&self, now: Instant) -> Option<Instant> {
         let (first, last) = (self.first?, self.last?);
         let quiet_at = last + QUIET;
         if now < quiet_at {
@@ -82,7 +83,7 @@ impl Pending {
     }
 
     /// The batch's paths, leaving nothing pending.
-    pub fn take(&mut self) -> Vec<PathBuf> {
+    pub(super) fn take(&mut self) -> Vec<PathBuf> {
         self.first = None;
         self.last = None;
         std::mem::take(&mut self.paths).into_keys().collect()

@@ -5,7 +5,7 @@
 //! head) means a reload. Works on the bytes the build wrote, before the edge or the preview add anything.
 
 /// Whether `new` differs from `old` only inside `<main>`, in the title or in the description.
-pub fn is_swappable(old: &[u8], new: &[u8]) -> bool {
+pub(super) fn is_swappable(old: &[u8], new: &[u8]) -> bool {
     match (Frame::of(old), Frame::of(new)) {
         (Some(old), Some(new)) => old == new,
         _ => false,

@@ -7,6 +7,7 @@
 
 use super::changes::{ChangedPath, is_ignored};
 use super::settle::{Pending, Signal};
+use crate::terminal::note;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -18,12 +19,12 @@ use std::time::Instant;
 const INPUT_FOLDERS: [&str; 3] = ["content", "themes", "static"];
 
 /// A running watch; dropping it stops watching (and the batching thread with it).
-pub struct Watch {
+pub(super) struct Watch {
     _watcher: Arc<Mutex<RecommendedWatcher>>,
 }
 
 /// Starts watching the site at `root` (an absolute, canonical path); batches go to `batches`.
-pub fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
+pub(super) fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
     let (events_in, events_out) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events_in)?;
     // The root itself, not recursively: `site.toml`, and input folders appearing later.
@@ -45,7 +46,7 @@ pub fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<W
                 if let Some(watcher) = gatherer.upgrade() {
                     let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
                     if let Err(error) = watcher.watch(folder, RecursiveMode::Recursive) {
-                        eprintln!("warning: watching {}: {error}", folder.display());
+                        note(&format!("warning: watching {}: {error}", folder.display()));
                     }
                 }
             };
@@ -76,7 +77,7 @@ fn gather(
                 }
                 add_event(root, &mut pending, event);
             }
-            Ok(Err(error)) => eprintln!("warning: watching files: {error}"),
+            Ok(Err(error)) => note(&format!("warning: watching files: {error}")),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }

@@ -2,6 +2,7 @@
 //! fixture sites (`tests/fixtures/`) through the shared harness in [`support`].
 
 mod build;
+mod closed_output;
 mod invalid_input;
 mod kv_cli;
 mod support;
