@@ -9,11 +9,34 @@ pub struct BuildArgs {
     /// Where to write the site. Default: `public/` in the site's root.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: OverrideArgs,
+}
+
+/// What `build` and `serve` may change of `site.toml` for one run.
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    /// Build for this address instead of `base_url` (a preview deploy); a path in it is honoured in
+    /// every link, e.g. `https://example.github.io/project`.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Build pages with `draft = true` too.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl From<OverrideArgs> for edgedocs::site::Overrides {
+    fn from(args: OverrideArgs) -> Self {
+        Self {
+            base_url: args.base_url,
+            build_drafts: args.drafts.then_some(true),
+        }
+    }
 }
 
 pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
-    let summary = edgedocs::build_to_folder(root, &output)?;
+    let summary = edgedocs::site::build_to_folder_with(root, &output, &args.overrides.into())?;
     for warning in &summary.warnings {
         terminal::note(&warning.to_string());
     }

@@ -21,6 +21,8 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    #[command(flatten)]
+    overrides: super::build::OverrideArgs,
 }
 
 pub fn execute(root: &Path, args: ServeArgs) -> anyhow::Result<()> {
@@ -30,5 +32,6 @@ pub fn execute(root: &Path, args: ServeArgs) -> anyhow::Result<()> {
         port: args.port,
         allowed_hosts: args.allowed_hosts,
         open: args.open,
+        overrides: args.overrides.into(),
     })
 }

@@ -29,6 +29,8 @@ pub(super) struct Publication {
     pub(super) change: PageChange,
     /// The colour-theme names of the site's theme: the edge's allow-list.
     pub(super) color_themes: Vec<String>,
+    /// The path of the site's base URL (`/tally`, or empty): the site is served under it.
+    pub(super) base_path: String,
 }
 
 /// What changed for the browser.

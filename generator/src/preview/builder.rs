@@ -8,7 +8,7 @@ use super::changes::{ChangedPath, SiteLayout, classify};
 use super::plan::{AssetStep, ContentStep, RebuildPlan};
 use crate::diagnostics::BuildFailed;
 use crate::output::MemoryOutput;
-use crate::site::{AssetRebuild, DocumentUpdate, Site};
+use crate::site::{AssetRebuild, DocumentUpdate, Overrides, Site};
 use crate::terminal::{note, say};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -58,15 +58,18 @@ pub(super) struct Builder {
     root: PathBuf,
     site: Option<Site>,
     unpublished: Unpublished,
+    /// `--base-url` and `--drafts`, applied to every build.
+    overrides: Overrides,
     /// The steps that failed last time, run again with the next batch.
     retry: RebuildPlan,
     events: UnboundedSender<BuildEvent>,
 }
 
 impl Builder {
-    pub(super) fn new(root: &Path, events: UnboundedSender<BuildEvent>) -> Self {
+    pub(super) fn new(root: &Path, overrides: Overrides, events: UnboundedSender<BuildEvent>) -> Self {
         Self {
             root: root.to_path_buf(),
+            overrides,
             site: None,
             unpublished: Unpublished::default(),
             retry: RebuildPlan::default(),
@@ -139,7 +142,7 @@ impl Builder {
 
     fn load(&mut self) -> Result<String, FailureReport> {
         let output = MemoryOutput::default();
-        match Site::load(&self.root, &output) {
+        match Site::load_with(&self.root, &self.overrides, &output) {
             Ok(site) => {
                 let summary = site.summary(std::time::Duration::ZERO);
                 let documents = site.document_sources().count();
@@ -258,12 +261,18 @@ impl Builder {
                     .collect()
             })
             .unwrap_or_default();
+        let base_path = self
+            .site
+            .as_ref()
+            .map(|site| site.config().base_path.clone())
+            .unwrap_or_default();
         let _ = self.events.send(BuildEvent::Published(Publication {
             files: unpublished.files,
             replace_all: unpublished.replace_all,
             removed: unpublished.removed,
             change: unpublished.change.unwrap_or(PageChange::Pages(BTreeSet::new())),
             color_themes,
+            base_path,
         }));
     }
 }
@@ -302,7 +311,7 @@ mod tests {
     fn first_build() -> (tempfile::TempDir, Builder, UnboundedReceiver<BuildEvent>, Publication) {
         let dir = fixture_site();
         let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
-        let mut builder = Builder::new(dir.path(), sender);
+        let mut builder = Builder::new(dir.path(), Overrides::default(), sender);
         builder.rebuild(RebuildPlan::everything());
         let BuildEvent::Published(first) = next(&mut events) else {
             panic!("the first build publishes");

@@ -64,11 +64,11 @@ pub(super) enum ChangeKind {
     DocumentText(PathBuf),
     /// A document or a folder under `content/` was added, removed or renamed.
     ContentStructure,
-    /// A file under the theme's `templates/`.
+    /// A file under the theme's or the site's `templates/`.
     Template,
-    /// A stylesheet under the theme's `assets/`.
+    /// A stylesheet under the theme's or the site's `assets/`.
     Style,
-    /// Any other file under the theme's `assets/` (scripts, fonts, images).
+    /// Any other file under the theme's or the site's `assets/` (scripts, fonts, images).
     ThemeAsset,
     /// A file copied as is: `static/`, the theme's `static/`, a non-Markdown file under `content/`.
     StaticFile,
@@ -96,11 +96,12 @@ fn classify_one(change: &ChangedPath, layout: &SiteLayout<'_>) -> Option<ChangeK
     if let Ok(inside) = path.strip_prefix("content") {
         return classify_content(change, inside, layout);
     }
-    if path.starts_with("static") {
-        return Some(ChangeKind::StaticFile);
-    }
-    let inside = path.strip_prefix(layout.theme_dir).ok()?;
-    if inside == Path::new("theme.toml") {
+    // The site's own `templates/`, `assets/` and `static/` lie over the theme's: the same kinds.
+    let inside = match path.strip_prefix(layout.theme_dir) {
+        Ok(inside) => inside,
+        Err(_) => path,
+    };
+    if inside == Path::new("theme.toml") && path != inside {
         return Some(ChangeKind::Config);
     }
     if inside.starts_with("templates") {
@@ -286,6 +287,26 @@ mod tests {
                 "the site's static files",
                 vec![ChangedPath::file("static/robots.txt")],
                 vec![StaticFile],
+            ),
+            (
+                "the site's own partial over the theme's",
+                vec![ChangedPath::file("templates/partials/footer.html")],
+                vec![Template],
+            ),
+            (
+                "the site's own stylesheet partial",
+                vec![ChangedPath::file("assets/css/print.css")],
+                vec![Style],
+            ),
+            (
+                "the site's own script",
+                vec![ChangedPath::file("assets/extra.js")],
+                vec![ThemeAsset],
+            ),
+            (
+                "a theme.toml at the site root is not the theme's",
+                vec![ChangedPath::file("theme.toml")],
+                vec![],
             ),
             ("site.toml", vec![ChangedPath::file("site.toml")], vec![Config]),
             (

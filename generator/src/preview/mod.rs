@@ -73,6 +73,8 @@ pub struct ServeOptions {
     pub allowed_hosts: Vec<AllowedHost>,
     /// Open the site in the default browser once it is built.
     pub open: bool,
+    /// `--base-url` and `--drafts`.
+    pub overrides: crate::site::Overrides,
 }
 
 /// Builds the site, serves it, and rebuilds on every change until interrupted.
@@ -97,7 +99,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let (batches_in, batches_out) = std::sync::mpsc::channel();
     let _watch = watcher::watch(&root, batches_in)?;
     let (events_in, mut events_out) = tokio::sync::mpsc::unbounded_channel();
-    let builder = builder::Builder::new(&root, events_in);
+    let builder = builder::Builder::new(&root, options.overrides.clone(), events_in);
     std::thread::Builder::new()
         .name("edgedocs builder".into())
         .spawn(move || builder.run(&batches_out))

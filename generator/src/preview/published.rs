@@ -25,6 +25,8 @@ pub(super) struct PublishedSite {
     /// The error that stands since the last good build.
     error: Option<FailureReport>,
     color_themes: Vec<String>,
+    /// The path of the site's base URL (`/tally`, or empty): the files are served under it.
+    base_path: String,
 }
 
 /// What publishing a build changed, for the server to pass on.
@@ -45,6 +47,7 @@ impl PublishedSite {
             rewritten_assets: RewrittenAssets::default(),
             error: None,
             color_themes: Vec::new(),
+            base_path: String::new(),
         }
     }
 
@@ -66,6 +69,7 @@ impl PublishedSite {
             self.files.extend(publication.files);
         }
         self.rewritten_assets = RewrittenAssets::in_files(&self.files);
+        self.base_path = publication.base_path;
         self.generation += 1;
         self.built = true;
         self.error = None;
@@ -109,6 +113,10 @@ impl PublishedSite {
     /// Output paths (`storage/kv/index.html`) and their contents.
     pub(super) fn files(&self) -> &HashMap<String, Arc<[u8]>> {
         &self.files
+    }
+
+    pub(super) fn base_path(&self) -> &str {
+        &self.base_path
     }
 
     pub(super) fn generation(&self) -> u64 {

@@ -208,10 +208,16 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return static_host::method_not_allowed();
     }
-    let path = request.uri().path().to_owned();
-    let (resolved, file, not_found_page, generation, has_site, rewritten) = {
+    let requested = request.uri().path().to_owned();
+    let (resolved, file, not_found_page, generation, has_site, rewritten, base_path) = {
         let site = read(&state.site);
-        let resolved = static_host::resolve(site.files(), &path);
+        let base_path = site.base_path().to_owned();
+        let resolved = match static_host::within_base_path(&base_path, &requested) {
+            Some(path) => static_host::resolve(site.files(), path),
+            // The site lives under its base path: its root redirects there.
+            None if requested == "/" => Resolved::AddSlash(String::new()),
+            None => Resolved::NotFound,
+        };
         let file = match &resolved {
             Resolved::File(name) => site.files().get(name).cloned(),
             _ => None,
@@ -223,12 +229,14 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
             site.generation(),
             site.is_built(),
             site.rewritten_assets().clone(),
+            base_path,
         )
     };
+    let path = requested;
     let (status, name, contents) = match (resolved, file) {
         (Resolved::File(name), Some(contents)) => (StatusCode::OK, name, contents),
         (Resolved::AddSlash(folder), _) => {
-            return static_host::redirect_to_folder(&folder, request.uri().query());
+            return static_host::redirect_to_folder(&base_path, &folder, request.uri().query());
         }
         _ if !has_site && path_expects_html(&path) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -325,6 +333,7 @@ mod tests {
                 removed: BTreeSet::new(),
                 change: PageChange::Everything,
                 color_themes: vec!["light".into(), "dark".into()],
+                base_path: String::new(),
             }));
             let app = router(state).into_make_service_with_connect_info::<LocalAddress>();
             runtime.spawn(async move { axum::serve(listener, app).await });

@@ -26,6 +26,20 @@ pub(super) enum Resolved {
 
 /// Resolves a request path like a static host, after normalising it: `%XX` decoded, `\` read as `/`
 /// (as browsers do), runs of slashes collapsed; `.` and `..` segments find nothing.
+/// The part of a request path below the site's base path (`/tally/kv/` under `/tally` is `/kv/`), or
+/// `None` when the request is not for the site. Without a base path, every path is the site's.
+pub(super) fn within_base_path<'a>(base_path: &str, path: &'a str) -> Option<&'a str> {
+    if base_path.is_empty() {
+        return Some(path);
+    }
+    let below = path.strip_prefix(base_path)?;
+    match below {
+        "" => Some("/"),
+        _ if below.starts_with('/') => Some(below),
+        _ => None,
+    }
+}
+
 pub(super) fn resolve(files: &HashMap<String, Arc<[u8]>>, path: &str) -> Resolved {
     let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
         return Resolved::NotFound;
@@ -70,8 +84,9 @@ pub(super) fn not_found() -> Response {
 
 /// The redirect from a folder asked for without its trailing slash (`storage/kv`) to the folder,
 /// keeping the query.
-pub(super) fn redirect_to_folder(folder: &str, query: Option<&str>) -> Response {
-    let location = folder_location(folder, query);
+/// The redirect to `folder`'s trailing slash, under the site's `base_path` (`/tally`, or empty).
+pub(super) fn redirect_to_folder(base_path: &str, folder: &str, query: Option<&str>) -> Response {
+    let location = format!("{base_path}{}", folder_location(folder, query));
     (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response()
 }
 
@@ -245,6 +260,17 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(resolve(&files, path), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn a_site_with_a_base_path_is_served_under_it() {
+        assert_eq!(within_base_path("", "/kv/"), Some("/kv/"));
+        assert_eq!(within_base_path("/tally", "/tally/kv/"), Some("/kv/"));
+        assert_eq!(within_base_path("/tally", "/tally"), Some("/"));
+        assert_eq!(within_base_path("/tally", "/tally/"), Some("/"));
+        assert_eq!(within_base_path("/tally", "/tallyho/"), None);
+        assert_eq!(within_base_path("/tally", "/kv/"), None);
+        assert_eq!(within_base_path("/tally", "/"), None);
     }
 
     #[test]

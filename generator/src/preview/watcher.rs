@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 /// The folders under the root whose whole tree is an input.
-const INPUT_FOLDERS: [&str; 3] = ["content", "themes", "static"];
+const INPUT_FOLDERS: [&str; 5] = ["content", "themes", "static", "templates", "assets"];
 
 /// A running watch; dropping it stops watching (and the batching thread with it).
 pub(super) struct Watch {

@@ -300,3 +300,20 @@ fn a_base_url_with_a_path_is_honoured_in_every_link_asset_and_the_sitemap() {
     );
     site.check_file("robots.txt", &["Sitemap: https://example.github.io/tally/sitemap.xml"]);
 }
+
+#[test]
+fn base_url_and_drafts_can_be_given_for_one_build() {
+    let mut site = SiteTest::new("docs");
+    site.run_ok(&["build", "--base-url", "https://preview-7.docs.dev/pr/7/", "--drafts"]);
+    assert!(site.exists("draft/index.html"), "--drafts builds drafts");
+    site.check_file("index.html", &["href=\"/pr/7/storage/kv/\""]);
+    site.check_file(
+        "sitemap.xml",
+        &["<loc>https://preview-7.docs.dev/pr/7/storage/kv/</loc>"],
+    );
+    let stderr = site.run_fails(&["build", "--base-url", "preview"]);
+    assert_eq!(
+        stderr,
+        "error: `--base-url` must be an absolute URL, not `preview`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`\nbuild failed with 1 error\n"
+    );
+}
