@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod preview;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod site_root;
 pub mod static_files;

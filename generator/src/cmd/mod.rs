@@ -1,6 +1,7 @@
 //! Subcommands of the `edgedocs` binary, one module each.
 
 mod build;
+mod init;
 mod kv;
 mod serve;
 mod theme;
@@ -23,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Build the site into a folder of static files.
     Build(build::BuildArgs),
+    /// Start a new site: site.toml, a few pages to edit, .gitignore.
+    Init(init::InitArgs),
     /// Read and write the preview's local KV store, like `wrangler kv key` does the real one.
     Kv(kv::KvArgs),
     /// Serve the site with live reload and the edge's behaviour, rebuilding on every change.
@@ -34,6 +37,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::execute(&cli.root, args),
+        Command::Init(args) => init::execute(args),
         Command::Kv(args) => kv::execute(&cli.root, args),
         Command::Serve(args) => serve::execute(&cli.root, args),
         Command::Theme(args) => theme::execute(&cli.root, args),

@@ -3,6 +3,7 @@
 
 mod build;
 mod closed_output;
+mod init;
 mod invalid_input;
 mod kv_cli;
 mod support;
