@@ -2,7 +2,7 @@
 
 use clap::Args;
 use edgedocs::terminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -19,7 +19,7 @@ pub fn execute(args: InitArgs) -> anyhow::Result<()> {
     for kept in &done.kept {
         terminal::note(&format!("kept the existing {}", kept.display()));
     }
-    let cd = if args.dir == PathBuf::from(".") {
+    let cd = if args.dir == Path::new(".") {
         String::new()
     } else {
         format!("  cd {}\n", args.dir.display())
