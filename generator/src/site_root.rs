@@ -274,7 +274,8 @@ fn lexically_escapes(relative: &Path) -> bool {
     false
 }
 
-fn slash_path(path: &Path) -> String {
+/// `path` with `/` between its components, whatever the platform writes.
+pub fn slash_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -7,7 +7,7 @@
 //!
 //! Reads from folders go through [`SiteRoot`]: confined to the site and bounded.
 
-use crate::site_root::{SitePathError, SiteRoot, read_bounded};
+use crate::site_root::{SitePathError, SiteRoot, read_bounded, slash_path};
 use include_dir::Dir;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -168,13 +168,6 @@ fn collect_builtin(dir: &'static Dir<'static>, kind: &str, label: &str, winners:
     for sub in dir.dirs() {
         collect_builtin(sub, kind, label, winners);
     }
-}
-
-fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]
