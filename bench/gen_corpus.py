@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import math
+import os
 import posixpath
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -477,6 +480,175 @@ def code_bash(rng: random.Random, target: int) -> tuple[str, list[str]]:
 CODE_GENERATORS = {"ts": code_ts, "rust": code_rust, "json": code_json, "toml": code_toml, "bash": code_bash}
 
 
+# ---------------------------------------------------------------------------------------------
+# Real code: windows of 10-40 lines cut from source files found on the machine, from a fixed set of
+# sources so that the corpus is the same wherever the same dependencies are installed: the crates
+# Cargo.lock names (Rust, and their Cargo.toml for TOML), the npm packages the package-lock.json files
+# name (TypeScript declarations and sources, JSON), and shell scripts from both and from this repository.
+# ---------------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+MAX_LINE = 160  # longer lines are minified or generated code: a window with one is skipped
+FRESH_SHARE = 0.25  # a window whose lines the corpus already has more than this share of is skipped
+
+
+def _cargo_crate_dirs() -> list[Path]:
+    lock = (REPO / "Cargo.lock").read_text()
+    locked = re.findall(r'\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"\nsource = "registry', lock)
+    cargo_home = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo"))
+    registries = sorted((cargo_home / "registry" / "src").glob("*"))
+    dirs = []
+    for name, version in sorted(locked):
+        for registry in registries:
+            candidate = registry / f"{name}-{version}"
+            if candidate.is_dir():
+                dirs.append(candidate)
+                break
+    return dirs
+
+
+def _npm_package_dirs() -> list[Path]:
+    dirs = set()
+    for lock_path in sorted(REPO.glob("**/package-lock.json")):
+        if "node_modules" in lock_path.parts:
+            continue
+        packages = json.loads(lock_path.read_text()).get("packages", {})
+        for key in packages:
+            if key.startswith("node_modules/") and (lock_path.parent / key).is_dir():
+                dirs.add(lock_path.parent / key)
+    return sorted(dirs)
+
+
+def _files(roots: list[Path], suffixes: tuple[str, ...], skip_nested_node_modules: bool = True) -> list[tuple[str, Path]]:
+    """(stable name, path) of every file under `roots` ending with one of `suffixes`, sorted by name."""
+    found = []
+    for root in roots:
+        for path in root.rglob("*"):
+            if not path.is_file() or not path.name.endswith(suffixes):
+                continue
+            relative = path.relative_to(root)
+            if skip_nested_node_modules and "node_modules" in relative.parts:
+                continue
+            found.append((f"{root.name}/{relative.as_posix()}", path))
+    found.sort()
+    return found
+
+
+def _system_files(suffixes: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """Files of the operating system's packages under /usr/share and /usr/lib ending with `suffixes`,
+    under 64 KB."""
+    found = []
+    for folder in ("/usr/share", "/usr/lib"):
+        for path in Path(folder).rglob("*"):
+            try:
+                if path.name.endswith(suffixes) and not path.is_symlink() and path.is_file() \
+                        and path.stat().st_size <= 65_536:
+                    found.append((f"system{path.as_posix()}", path))
+            except OSError:
+                continue
+    found.sort()
+    return found
+
+
+def _system_shell_scripts() -> list[tuple[str, Path]]:
+    """Shell scripts of the operating system's packages (`#!/bin/sh` or bash in /usr), under 64 KB."""
+    found = []
+    for folder in ("/usr/bin", "/usr/sbin", "/usr/lib", "/usr/share"):
+        for path in Path(folder).rglob("*"):
+            try:
+                if path.is_symlink() or not path.is_file() or path.stat().st_size > 65_536:
+                    continue
+                with path.open("rb") as file:
+                    head = file.readline(64)
+            except OSError:
+                continue
+            if head.startswith((b"#!/bin/sh", b"#!/bin/bash", b"#!/usr/bin/env bash", b"#! /bin/sh")):
+                found.append((f"system{path.as_posix()}", path))
+    found.sort()
+    return found
+
+
+class RealCode:
+    """Windows of real source files, per fence language."""
+
+    def __init__(self) -> None:
+        crates = _cargo_crate_dirs()
+        npm = _npm_package_dirs()
+        toml_files = []
+        for crate in crates:
+            original = crate / "Cargo.toml.orig"
+            toml_files.append((f"{crate.name}/Cargo.toml", original if original.is_file() else crate / "Cargo.toml"))
+        repo_scripts = [(f"edgedocs/{p.relative_to(REPO).as_posix()}", p) for p in sorted(REPO.glob("**/*.sh"))
+                        if "node_modules" not in p.parts and ".corpus" not in p.parts and ".work" not in p.parts]
+        self.sources: dict[str, list[tuple[str, Path]]] = {
+            "rust": _files(crates, (".rs",)),
+            "ts": _files(npm, (".ts", ".mts", ".cts")),
+            "json": sorted([f for f in _files(npm, (".json",)) if not f[0].endswith("package-lock.json")]
+                           + _system_files((".json",))),
+            "toml": sorted(toml_files + [f for f in _files(crates, (".toml",)) if not f[0].endswith("Cargo.toml")]),
+            "bash": sorted(_files(crates + npm, (".sh", ".bash")) + repo_scripts + _system_shell_scripts()),
+        }
+        self._lines: dict[Path, list[str] | None] = {}
+        self._used: dict[Path, list[tuple[int, int]]] = {}
+        self._seen: dict[str, set[str]] = {}
+        missing = [lang for lang, files in self.sources.items() if not files]
+        if missing:
+            sys.exit(f"no source files for {', '.join(missing)}: run `cargo fetch --locked` and the npm installs "
+                     "first (see bench/README.md)")
+
+    def counts(self) -> dict[str, int]:
+        return {lang: len(files) for lang, files in self.sources.items()}
+
+    def lines_of(self, path: Path) -> list[str] | None:
+        if path not in self._lines:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                text = None
+            self._lines[path] = None if text is None else [line.rstrip() for line in text.splitlines()]
+        return self._lines[path]
+
+    def window(self, rng: random.Random, lang: str, target: int) -> tuple[str, list[str]]:
+        """A window of about `target` lines from a random file of `lang`, overlapping no window taken
+        before while untouched text remains (real docs rarely show the same lines twice)."""
+        files = self.sources[lang]
+        for attempt in range(400):
+            name, path = files[rng.randrange(len(files))]
+            lines = self.lines_of(path)
+            if not lines or len(lines) < 10:
+                continue
+            length = min(target, len(lines))
+            start = rng.randrange(len(lines) - length + 1)
+            used = self._used.setdefault(path, [])
+            if attempt < 300 and any(start < end and begin < start + length for begin, end in used):
+                continue
+            window = lines[start:start + length]
+            while window and not window[0].strip():
+                window.pop(0)
+            while window and not window[-1].strip():
+                window.pop()
+            text = "\n".join(window)
+            usable = (
+                len(window) >= 8
+                and sum(1 for line in window if line.strip()) >= len(window) * 0.6
+                and all(len(line) <= MAX_LINE for line in window)
+                and "```" not in text and "~~~" not in text and "{{<" not in text and "{{%" not in text
+            )
+            seen = self._seen.setdefault(lang, set())
+            content = [line.strip() for line in window if line.strip()]
+            # Real docs rarely repeat a snippet: prefer windows whose lines are mostly new to the corpus.
+            fresh = attempt >= 300 or sum(1 for line in content if line in seen) <= len(content) * FRESH_SHARE
+            if usable and fresh:
+                used.append((start, start + length))
+                seen.update(content)
+                return text, [name]
+        raise SystemExit(f"could not find a usable {lang} window in 400 tries")
+
+
+def real_code_generators(real: RealCode) -> dict:
+    return {lang: (lambda rng, target, lang=lang: real.window(rng, lang, target)) for lang in CODE_GENERATORS}
+
+
 @dataclass
 class Fence:
     lang: str
@@ -504,9 +676,13 @@ class Fence:
         return f"```{info}\n{self.code}\n```"
 
 
+GENERATORS = CODE_GENERATORS  # replaced by real_code_generators() in the real-code mode
+TARGET_LINES = (10, 30)        # (10, 40) in the real-code mode
+
+
 def make_fence(rng: random.Random, lang: str) -> Fence:
-    target = rng.randint(10, 30)
-    code, titles = CODE_GENERATORS[lang](rng, target)
+    target = rng.randint(*TARGET_LINES)
+    code, titles = GENERATORS[lang](rng, target)
     title = rng.choice(titles) if rng.random() < 0.6 else None
     n_lines = code.count("\n") + 1
     highlight = None
@@ -717,8 +893,14 @@ pages and highlighted code blocks in several languages.
 """
 
 
-def generator_fingerprint() -> str:
+def generator_fingerprint(code: str = "real") -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(code.encode())
+    if code == "real":
+        # The real-code corpus is cut from the locked dependencies: a new lock file is a new corpus.
+        for lock in [REPO / "Cargo.lock", *sorted(REPO.glob("**/package-lock.json"))]:
+            if "node_modules" not in lock.parts and lock.is_file():
+                digest.update(lock.read_bytes())
     for path in sorted(HUGO_SITE.rglob("*")):
         if path.is_file():
             digest.update(str(path.relative_to(HUGO_SITE)).encode())
@@ -734,11 +916,18 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--words", type=int, default=720, help="target prose words per page")
     ap.add_argument("--pages-per-folder", type=int, default=50,
                     help="split a section into subsections above this many pages")
+    ap.add_argument("--code", choices=["real", "synthetic"], default="real",
+                    help="code blocks cut from real source files (default) or generated from word lists")
     ap.add_argument("--fingerprint", action="store_true", help="print the generator's fingerprint and exit")
     args = ap.parse_args(argv)
     if args.fingerprint:
-        print(f"v{GENERATOR_VERSION}-{generator_fingerprint()}")
+        print(f"v{GENERATOR_VERSION}-{args.code}-{generator_fingerprint(args.code)}")
         return 0
+    global GENERATORS, TARGET_LINES
+    if args.code == "real":
+        real = RealCode()
+        GENERATORS = real_code_generators(real)
+        TARGET_LINES = (10, 40)
     if args.pages is None or args.out is None:
         ap.error("--pages and --out are required")
     if args.pages < len(SECTIONS):
@@ -760,19 +949,45 @@ def main(argv: list[str]) -> int:
 
     total_words = 0
     fences = 0
+    code_lines: dict[str, list[str]] = {}
     for i, page in enumerate(sections + pages):
         rng = random.Random(args.seed * 1_000_003 + i)
         parts = page_body(rng, page, linker, args.words)
         fences += sum(isinstance(p, Fence) for p in parts)
+        for part in parts:
+            if isinstance(part, Fence):
+                code_lines.setdefault(part.lang, []).extend(part.code.split("\n"))
         total_words += sum(words(p) for p in parts[1:] if isinstance(p, str))
         for root, flavour in ((ed_root, "edgedocs"), (hugo_root, "hugo")):
             path = root / "content" / page.rel_path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render(parts, flavour))
+    stats = code_statistics(code_lines)
+    stats["code"] = args.code
+    if args.code == "real":
+        stats["source_files"] = real.counts()
+    (out / "corpus-stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     print(f"wrote {len(pages)} pages and {len(sections) + 1} section pages "
           f"({total_words // max(1, len(pages) + len(sections))} prose words and "
           f"{fences / max(1, len(pages)):.1f} code blocks per page on average) to {out}")
+    print(f"{args.code} code: " + ", ".join(
+        f"{lang} {s['lines']} lines, {s['repeated'] * 100:.0f}% repeated" for lang, s in stats["languages"].items()))
     return 0
+
+
+def code_statistics(code_lines: dict[str, list[str]]) -> dict:
+    """Per language: non-blank code lines, and the share of them that repeat a line seen before (the
+    work a cache of highlighted lines could skip)."""
+    languages = {}
+    for lang in sorted(code_lines):
+        lines = [line.strip() for line in code_lines[lang] if line.strip()]
+        distinct = len(set(lines))
+        languages[lang] = {
+            "lines": len(lines),
+            "distinct": distinct,
+            "repeated": round(1 - distinct / len(lines), 4) if lines else 0.0,
+        }
+    return {"languages": languages}
 
 
 if __name__ == "__main__":
