@@ -8,7 +8,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-site_dir="$repo/target/test-site"
+target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+site_dir="$target_dir/test-site"
+# The binary `cargo test --workspace` builds for the integration tests. Later steps use it rather than
+# `cargo run`/`cargo build -p edgedocs`, which unify features over fewer packages and would compile the
+# dependencies a second time (minutes, and gigabytes of target/ on a small CI disk).
+edgedocs_bin="$target_dir/debug/edgedocs"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -16,7 +21,7 @@ step "Rust: unit, snapshot and integration tests"
 cargo test --workspace --locked
 
 step "Build the showcase site into target/test-site"
-cargo run --locked -q -- build --output "$site_dir"
+"$edgedocs_bin" build --output "$site_dir"
 
 step "Edge: install the Worker toolchain (skips what is present)"
 bash edge/scripts/install-tools.sh
@@ -32,7 +37,7 @@ BROWSER_SITE_DIR="$site_dir" bash tests/browser/run.sh
 
 if [ -f tests/preview/run.sh ]; then
   step "Preview: live-reload browser tests in headless Chromium"
-  bash tests/preview/run.sh
+  EDGEDOCS_BIN="$edgedocs_bin" bash tests/preview/run.sh
 fi
 
 step "All tests passed"

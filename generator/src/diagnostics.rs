@@ -65,15 +65,28 @@ pub struct LineColumn {
 impl LineColumn {
     pub const START: Self = Self { line: 1, column: 1 };
 
-    /// The line and column of byte `offset` in `text` (clamped to the text).
+    /// The line and column of byte `offset` in `text` (clamped to the text). Lines end as Markdown's
+    /// do: at `\n`, `\r\n` or a lone `\r`.
     pub fn of_offset(text: &str, offset: usize) -> Self {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
+        // The `\n` of a `\r\n` is the same line end as its `\r`.
+        if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
+            offset -= 1;
+        }
         let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let bytes = before.as_bytes();
+        let mut line = 1;
+        let mut line_start = 0;
+        for (index, byte) in bytes.iter().enumerate() {
+            let ends_line = *byte == b'\n' || (*byte == b'\r' && text.as_bytes().get(index + 1) != Some(&b'\n'));
+            if ends_line {
+                line += 1;
+                line_start = index + 1;
+            }
+        }
         let column = before[line_start..].chars().count() + 1;
         Self { line, column }
     }
@@ -264,6 +277,33 @@ mod tests {
         assert_eq!(
             LineColumn::of_offset(text, "ab\nçé ".len()),
             LineColumn { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr_as_in_markdown() {
+        let text = "a\r\nb\rc\nd";
+        assert_eq!(
+            LineColumn::of_offset(text, text.find('b').unwrap()),
+            LineColumn { line: 2, column: 1 }
+        );
+        assert_eq!(
+            LineColumn::of_offset(text, text.find('c').unwrap()),
+            LineColumn { line: 3, column: 1 }
+        );
+        assert_eq!(
+            LineColumn::of_offset(text, text.find('d').unwrap()),
+            LineColumn { line: 4, column: 1 }
+        );
+        assert_eq!(
+            LineColumn::of_offset(text, 1),
+            LineColumn { line: 1, column: 2 },
+            "before the CR of a CRLF"
+        );
+        assert_eq!(
+            LineColumn::of_offset(text, 2),
+            LineColumn { line: 1, column: 2 },
+            "the LF of a CRLF is the same line end"
         );
     }
 

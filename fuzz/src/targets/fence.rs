@@ -12,7 +12,7 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use edgedocs::markdown::fence_info::{FenceInfo, parse_fence_info};
 use edgedocs_highlight::render_code_frame;
 
-use super::{assert_position_in, input};
+use super::{assert_column_in, input};
 use crate::pieces::{LineText, PUNCTUATION, UNICODE, WORDS, Word, choose, line_number, raw_string};
 
 /// Language words a fence may name: the curated ones plus other syntect syntaxes and near misses.
@@ -396,7 +396,7 @@ pub fn check_info_string(info_string: &str) {
             );
         }
         Err(error) => {
-            assert_position_in(info_string, 1, error.column, "fence info error");
+            assert_column_in(info_string, error.column, "fence info error");
             assert!(!error.message.is_empty(), "an info string error without a message");
         }
     }

@@ -109,7 +109,9 @@ pub fn assert_position_in(text: &str, line: usize, column: usize, what: &str) {
         line >= 1 && column >= 1,
         "{what}: line {line}, column {column} is not 1-based"
     );
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Lines end as Markdown's do: `\n`, `\r\n` or a lone `\r`.
+    let normalized = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = normalized.split(['\n', '\r']).collect();
     assert!(
         line <= lines.len(),
         "{what}: line {line} is past the end of the text ({} lines)",
@@ -119,6 +121,16 @@ pub fn assert_position_in(text: &str, line: usize, column: usize, what: &str) {
     assert!(
         column <= characters + 1,
         "{what}: column {column} is past the end of line {line} ({characters} characters)"
+    );
+}
+
+/// Checks that a 1-based column points into a one-line `text` (or just past its end), whatever
+/// characters the line holds.
+pub fn assert_column_in(text: &str, column: usize, what: &str) {
+    let characters = text.chars().count();
+    assert!(
+        (1..=characters + 1).contains(&column),
+        "{what}: column {column} is outside the line ({characters} characters)"
     );
 }
 

@@ -114,8 +114,13 @@ fn render_block(
         return match diagram::render_diagram_figure(kind, block.code, &options) {
             Ok(html) => (html, info.tab.clone()),
             Err(error) => {
-                // The fence's content starts on the line after the fence.
-                let location = Location::new(&fence_location.file, fence_location.line + error.line, error.column);
+                // The fence's content starts on the line after the fence; an error past its last line (an
+                // empty or unclosed fence) is reported at the fence itself.
+                let location = if error.line <= block.code.lines().count() {
+                    Location::new(&fence_location.file, fence_location.line + error.line, error.column)
+                } else {
+                    fence_location.clone()
+                };
                 diagnostics.push(
                     Diagnostic::error(Some(location), format!("diagram error: {}", error.message)).with_help(
                         "see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`",

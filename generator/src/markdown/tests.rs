@@ -141,3 +141,20 @@ fn a_parser_panic_on_a_nested_setext_heading_with_attributes_is_an_error_not_a_c
     );
     assert!(rendered.html.is_empty());
 }
+
+#[test]
+fn an_empty_unclosed_diagram_fence_at_the_end_reports_the_fence_line() {
+    // Found by fuzzing: the error pointed at a line past the end of the file.
+    let rendered = render_markdown("> [!TIP]\n> ```mermaid");
+    let locations: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(
+        locations,
+        ["content/storage/guide.md:5:3"],
+        "{:?}",
+        rendered.diagnostics
+    );
+}
