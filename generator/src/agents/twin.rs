@@ -57,9 +57,17 @@ impl MarkdownTwin {
         Self { markdown, title_len: 0 }
     }
 
+    /// `markdown` ending in one newline, of which the first `title_len` bytes are the title heading.
+    fn new(markdown: &str, title_len: usize) -> Self {
+        let markdown = ensure_newline(markdown);
+        // Trimming the end may have cut into the blank line after a title with no body.
+        let title_len = title_len.min(markdown.len());
+        Self { markdown, title_len }
+    }
+
     /// The twin without its title heading, for listings that write the title themselves.
     pub fn body(&self) -> &str {
-        &self.markdown[self.title_len..]
+        self.markdown.get(self.title_len..).unwrap_or_default()
     }
 }
 
@@ -80,16 +88,10 @@ pub fn markdown_twin(source: &TwinSource<'_>, context: &TwinContext<'_>) -> Mark
         Some(h1) if source.title_from_heading => {
             let skipped = converted.len() - trimmed.len();
             let h1_len = title_heading_len(trimmed, h1.start.saturating_sub(skipped));
-            MarkdownTwin {
-                markdown: ensure_newline(trimmed),
-                title_len: h1_len,
-            }
+            MarkdownTwin::new(trimmed, h1_len)
         }
         // An H1 of the body's own after a front matter title: the page shows both.
-        Some(_) => MarkdownTwin {
-            markdown: ensure_newline(trimmed),
-            title_len: 0,
-        },
+        Some(_) => MarkdownTwin::new(trimmed, 0),
         None => with_title(source.title, trimmed),
     }
 }
@@ -98,12 +100,7 @@ pub fn markdown_twin(source: &TwinSource<'_>, context: &TwinContext<'_>) -> Mark
 fn with_title(title: &str, body: &str) -> MarkdownTwin {
     let heading = format!("# {}\n\n", title_text(title));
     let title_len = heading.len();
-    let mut markdown = heading;
-    markdown.push_str(body);
-    MarkdownTwin {
-        markdown: ensure_newline(&markdown),
-        title_len,
-    }
+    MarkdownTwin::new(&(heading + body), title_len)
 }
 
 /// A title as the text of an ATX heading: one line, with the characters that would end or change
@@ -430,6 +427,16 @@ mod tests {
         let twin = site.twin("# Another heading\n\nText.\n", "Front matter title", false);
         assert_eq!(twin.markdown, "# Another heading\n\nText.\n");
         assert_eq!(twin.body(), twin.markdown, "the body's own H1 is content");
+    }
+
+    #[test]
+    fn a_page_with_nothing_but_its_title_has_an_empty_body() {
+        let site = Site::new();
+        for (body, title_from_heading) in [("", false), ("\n\n", false), ("# Guides\n\n", true)] {
+            let twin = site.twin(body, "Guides", title_from_heading);
+            assert_eq!(twin.markdown, "# Guides\n", "{body:?}");
+            assert_eq!(twin.body(), "", "{body:?}");
+        }
     }
 
     #[test]
