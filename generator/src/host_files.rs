@@ -1,6 +1,7 @@
 //! The files hosts and crawlers read beside the pages: `sitemap.xml`, `robots.txt`, and `_headers`
-//! (long caching for fingerprinted assets on Workers Static Assets).
+//! (long caching for fingerprinted assets on Workers Static Assets, the types of the Markdown files).
 
+use crate::agents::llms::{LLMS_FULL_TXT, LLMS_TXT};
 use crate::assets::ASSETS_PREFIX;
 use crate::config::SiteConfig;
 use crate::content::tree::ContentTree;
@@ -29,11 +30,15 @@ pub fn robots(config: &SiteConfig) -> String {
 /// edge's locked-down policy for documents that are not pages here: an SVG opened on its own can then
 /// run no script on the site's origin. A rule's `*` matches any characters, `/` included, so `/*.svg`
 /// covers every folder; rules match the path case-sensitively, and a `.SVG` (which the Worker does run
-/// for) gets the same policy from the Worker.
+/// for) gets the same policy from the Worker. The pages' Markdown twins are `text/markdown` and
+/// `llms.txt` / `llms-full.txt` `text/plain`, both UTF-8, whatever type the upload guessed.
 pub fn headers() -> String {
     format!(
         "{ASSETS_PREFIX}*\n  Cache-Control: public, max-age=31536000, immutable\n\
-         /*.svg\n  Content-Security-Policy: {DOCUMENT_CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n"
+         /*.svg\n  Content-Security-Policy: {DOCUMENT_CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n\
+         /*.md\n  Content-Type: text/markdown; charset=utf-8\n  X-Content-Type-Options: nosniff\n\
+         /{LLMS_TXT}\n  Content-Type: text/plain; charset=utf-8\n\
+         /{LLMS_FULL_TXT}\n  Content-Type: text/plain; charset=utf-8\n"
     )
 }
 
@@ -79,13 +84,15 @@ mod tests {
     }
 
     #[test]
-    fn svg_files_get_the_locked_down_policy_in_every_folder() {
+    fn svg_files_get_the_locked_down_policy_and_markdown_files_their_type() {
         let file = headers();
         let csp = (
             "Content-Security-Policy".to_owned(),
             DOCUMENT_CONTENT_SECURITY_POLICY.to_owned(),
         );
         let nosniff = ("X-Content-Type-Options".to_owned(), "nosniff".to_owned());
+        let markdown = ("Content-Type".to_owned(), "text/markdown; charset=utf-8".to_owned());
+        let plain = ("Content-Type".to_owned(), "text/plain; charset=utf-8".to_owned());
         let cache = (
             "Cache-Control".to_owned(),
             "public, max-age=31536000, immutable".to_owned(),
@@ -102,6 +109,12 @@ mod tests {
             ("/storage/kv/", vec![]),
             ("/robots.txt", vec![]),
             ("/svg/notes.txt", vec![]),
+            ("/storage/kv/index.md", vec![markdown.clone(), nosniff.clone()]),
+            ("/index.md", vec![markdown.clone(), nosniff.clone()]),
+            ("/llms.txt", vec![plain.clone()]),
+            ("/llms-full.txt", vec![plain.clone()]),
+            ("/storage/llms.txt", vec![]),
+            ("/storage/kv/index.mdx", vec![]),
         ];
         for (path, expected) in cases {
             assert_eq!(headers_for(&file, path), expected, "{path}");

@@ -2,6 +2,7 @@
 //!
 //! [`site::build`] runs the stages in order; each module owns one stage or one concern.
 
+pub mod agents;
 pub mod assets;
 pub mod config;
 pub mod content;

@@ -8,7 +8,7 @@ use serde_aux::serde_introspection::serde_introspect;
 use std::path::Path;
 
 /// The front matter keys an author can write.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct FrontMatter {
     /// The page title. Default: the first `#` heading, else the file name.
@@ -25,6 +25,23 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Free-form values for templates, as `page.extra`.
     pub extra: toml::Table,
+    /// Whether the page is listed for search and in `llms.txt` / `llms-full.txt`. Default: true.
+    pub search: bool,
+}
+
+impl Default for FrontMatter {
+    fn default() -> Self {
+        Self {
+            title: None,
+            description: None,
+            weight: None,
+            draft: false,
+            slug: None,
+            template: None,
+            extra: toml::Table::new(),
+            search: true,
+        }
+    }
 }
 
 impl TomlSchema for FrontMatter {
@@ -186,6 +203,17 @@ mod tests {
                 "{slug}"
             );
         }
+    }
+
+    #[test]
+    fn pages_are_searchable_unless_they_say_otherwise() {
+        let parsed = |text: &str| {
+            let split = split(Path::new("a.md"), text).unwrap();
+            parse(Path::new("a.md"), &split, &mut Diagnostics::new()).unwrap()
+        };
+        assert!(parsed("# No front matter\n").search);
+        assert!(parsed("+++\ntitle = \"A\"\n+++\n").search);
+        assert!(!parsed("+++\nsearch = false\n+++\n").search);
     }
 
     #[test]

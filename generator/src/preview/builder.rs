@@ -341,27 +341,33 @@ mod tests {
             page.change,
             PageChange::Pages(BTreeSet::from(["/storage/kv/".to_owned()]))
         );
-        assert_eq!(page.files.keys().collect::<Vec<_>>(), ["storage/kv/index.html"]);
+        let mut published: Vec<&String> = page.files.keys().collect();
+        published.sort();
+        assert_eq!(
+            published,
+            ["llms-full.txt", "storage/kv/index.html", "storage/kv/index.md"]
+        );
 
         // A static file and a page that come and go: once deleted, they are no longer served.
-        for (source, output) in [
-            ("static/notes.txt", "notes.txt"),
-            ("content/notes.md", "notes/index.html"),
+        for (source, outputs) in [
+            ("static/notes.txt", &["notes.txt"][..]),
+            ("content/notes.md", &["notes/index.html", "notes/index.md"][..]),
         ] {
             std::fs::write(dir.path().join(source), "# Notes\n").unwrap();
             builder.apply(&[ChangedPath::file(source)]);
             let BuildEvent::Published(added) = next(&mut events) else {
                 panic!("adding {source} publishes");
             };
-            assert!(added.files.contains_key(output) && added.removed.is_empty());
+            assert!(outputs.iter().all(|output| added.files.contains_key(*output)) && added.removed.is_empty());
             std::fs::remove_file(dir.path().join(source)).unwrap();
             builder.apply(&[ChangedPath::removed(source)]);
             let removed = match next(&mut events) {
                 BuildEvent::Published(removed) => removed,
                 BuildEvent::Failed(failure) => panic!("removing {source}: {}", failure.text),
             };
-            assert_eq!(removed.removed, BTreeSet::from([output.to_owned()]));
-            assert!(!removed.files.contains_key(output));
+            let expected: BTreeSet<String> = outputs.iter().map(|output| (*output).to_owned()).collect();
+            assert_eq!(removed.removed, expected);
+            assert!(outputs.iter().all(|output| !removed.files.contains_key(*output)));
         }
 
         // Broken front matter: an error, nothing published.
@@ -396,7 +402,16 @@ mod tests {
         };
         let mut paths: Vec<&String> = fixed.files.keys().collect();
         paths.sort();
-        assert_eq!(paths, ["guide/index.html", "storage/kv/index.html"]);
+        assert_eq!(
+            paths,
+            [
+                "guide/index.html",
+                "guide/index.md",
+                "llms-full.txt",
+                "storage/kv/index.html",
+                "storage/kv/index.md"
+            ]
+        );
         assert_eq!(
             fixed.change,
             PageChange::Pages(BTreeSet::from(["/guide/".to_owned(), "/storage/kv/".to_owned()]))

@@ -42,6 +42,8 @@ pub struct DocumentContext<'a> {
     pub path: &'a str,
     /// The link to write: `path` under the site's base path.
     pub href: &'a str,
+    /// The link to the page as Markdown: `href` + `index.md`.
+    pub markdown_href: String,
     pub permalink: String,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
@@ -100,6 +102,7 @@ pub fn document_context<'a>(
         description: document.front_matter.description.as_deref().unwrap_or(""),
         path: &document.path,
         href: &document.href,
+        markdown_href: format!("{}index.md", document.href),
         permalink: config.permalink(&document.path),
         content: body.html,
         toc: body.toc,

@@ -1,9 +1,11 @@
-//! Rendering documents: Markdown body, then the theme's template, then the output file. Runs in parallel
-//! over every document, or for one document at a time, and returns what the link check needs.
+//! Rendering documents: Markdown body, then the theme's template, then the output file, and the page's
+//! Markdown twin beside it ([`crate::agents::twin`]). Runs in parallel over every document, or for one
+//! document at a time, and returns what the link check and `llms-full.txt` need.
 
 pub mod context;
 pub mod templates;
 
+use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId};
@@ -49,12 +51,14 @@ impl EditedDocuments {
     }
 }
 
-/// What rendering one document left for the link check.
+/// What rendering one document left for the link check and `llms-full.txt`.
 pub struct RenderedDocument {
     pub id: DocumentId,
     pub anchor_ids: Vec<String>,
     pub internal_links: Vec<(Location, InternalLink)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The page as Markdown, as written to its twin file.
+    pub twin: MarkdownTwin,
 }
 
 impl PageLookup for ContentTree {
@@ -115,6 +119,7 @@ impl RenderJob<'_> {
         };
         let rendered = markdown::render(&source, &context);
         let mut diagnostics = rendered.diagnostics;
+        let twin = self.write_twin(id, output, &mut diagnostics);
 
         let body = RenderedBody {
             html: &rendered.html,
@@ -151,7 +156,35 @@ impl RenderJob<'_> {
             anchor_ids: rendered.anchor_ids,
             internal_links: rendered.internal_links,
             diagnostics,
+            twin,
         }
+    }
+
+    /// Converts the document to its Markdown twin and writes it beside the page.
+    fn write_twin(&self, id: DocumentId, output: &dyn OutputSink, diagnostics: &mut Vec<Diagnostic>) -> MarkdownTwin {
+        let document = self.tree.get(id);
+        let text = self.document(id);
+        let page_url = self.config.permalink(&document.path);
+        let source = TwinSource {
+            file: &document.source,
+            body: text.body(),
+            title: &document.title,
+            title_from_heading: text.title_from_heading,
+            page_url: &page_url,
+        };
+        let context = TwinContext {
+            site_root: &self.config.site_root,
+            pages: self.tree,
+            options: MarkdownOptions {
+                smart_punctuation: self.config.smart_punctuation,
+            },
+            base_url: &self.config.base_url,
+        };
+        let twin = twin::markdown_twin(&source, &context);
+        if let Err(error) = output.write(&twin::twin_file(&document.path), twin.markdown.as_bytes()) {
+            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        }
+        twin
     }
 
     /// The document as rendered: its newer read when there is one.

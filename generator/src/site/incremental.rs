@@ -87,6 +87,10 @@ impl Site {
             rendered_paths.push(self.tree.get(id).path.clone());
         }
         if !rendered.is_empty() {
+            // `llms-full.txt` holds every page's Markdown; `llms.txt` shows only what reaches other pages.
+            let mut written = Diagnostics::new();
+            self.write_llms_full(output, &mut written);
+            self.stages.site_files.extend(written.into_vec());
             self.check_document_templates();
             if anchors_changed {
                 // Links from any page may point at the anchors that came or went.
@@ -250,6 +254,7 @@ impl Site {
             anchor_ids: document.anchor_ids.clone(),
             internal_links: document.internal_links.clone(),
             diagnostics: Vec::new(),
+            twin: Default::default(),
         }];
         let mut targets: Vec<DocumentId> = document
             .internal_links
@@ -264,6 +269,7 @@ impl Site {
             anchor_ids: self.rendered[target.0].anchor_ids.clone(),
             internal_links: Vec::new(),
             diagnostics: Vec::new(),
+            twin: Default::default(),
         }));
         let mut diagnostics = Diagnostics::new();
         link_check::check(&self.tree, &subset, &self.written_files(), &mut diagnostics);
@@ -283,6 +289,7 @@ fn edit_reaches_other_pages(before: &Document, after: &Document) -> bool {
         || old.slug != new.slug
         || old.description != new.description
         || old.extra != new.extra
+        || old.search != new.search
 }
 
 /// The page a root-relative link reaches (`/storage/kv`, `/storage/kv/`, `/storage/kv/index.html`), the
@@ -376,8 +383,14 @@ mod tests {
         let update = site.update_documents(&[PathBuf::from("content/storage/kv.md")], &changed);
         assert_eq!(update, DocumentUpdate::Rendered(vec!["/storage/kv/".into()]));
         let changed = files(changed);
-        assert_eq!(changed.keys().collect::<Vec<_>>(), ["storage/kv/index.html"]);
+        assert_eq!(
+            changed.keys().collect::<Vec<_>>(),
+            ["llms-full.txt", "storage/kv/index.html", "storage/kv/index.md"],
+            "the page, its Markdown and the file with every page's Markdown"
+        );
         assert!(text(&changed, "storage/kv/index.html").contains("consistent in the end"));
+        assert!(text(&changed, "storage/kv/index.md").contains("consistent in the end"));
+        assert!(text(&changed, "llms-full.txt").contains("consistent in the end"));
         assert!(site.check().is_ok());
 
         served.extend(changed);

@@ -1,8 +1,11 @@
 //! The build's stages, in order: discover content -> read the content tree -> build assets -> load
-//! templates -> copy static files -> render documents -> check links -> write site-wide files. Each
-//! reports into its own diagnostics, so re-running one replaces only its own.
+//! templates -> copy static files -> render documents (and their Markdown twins) -> check links ->
+//! write site-wide files (`llms.txt` and `llms-full.txt` among them). Each reports into its own
+//! diagnostics, so re-running one replaces only its own.
 
 use super::model::Site;
+use crate::agents::llms::{self, LLMS_FULL_TXT, LLMS_TXT, SiteSummary};
+use crate::agents::twin::twin_file;
 use crate::assets::{self, AssetInputs, AssetUrls};
 use crate::config::SiteConfig;
 use crate::content::discover::{self, SourceFile};
@@ -63,17 +66,34 @@ impl Site {
             &mut diagnostics,
         );
         for document in self.tree.documents() {
-            let page_file = output_file(&document.path);
-            if self.static_files.contains(&page_file) {
+            for (page_file, what) in [
+                (output_file(&document.path), "the page"),
+                (twin_file(&document.path), "the Markdown version of the page"),
+            ] {
+                if self.static_files.contains(&page_file) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            None,
+                            format!(
+                                "the file `{page_file}` copied from a `static/` folder or `content/` would replace {what} made from `{}`",
+                                document.source.display()
+                            ),
+                        )
+                        .with_help("remove or rename the file; the build generates that path"),
+                    );
+                }
+            }
+        }
+        for agent_file in [LLMS_TXT, LLMS_FULL_TXT] {
+            if self.static_files.contains(agent_file) {
                 diagnostics.push(
                     Diagnostic::error(
                         None,
-                        format!(
-                            "the file `{page_file}` copied from a `static/` folder or `content/` would replace the page made from `{}`",
-                            document.source.display()
-                        ),
+                        format!("the file `{agent_file}` copied from a `static/` folder or `content/` would replace the one the build writes"),
                     )
-                    .with_help("remove or rename the file; the page is generated at that path"),
+                    .with_help(
+                        "remove the file: the build writes it from the pages' titles, descriptions and Markdown (`search = false` in a page's front matter leaves the page out)",
+                    ),
                 );
             }
         }
@@ -92,10 +112,13 @@ impl Site {
         paths
     }
 
-    /// Every file the build wrote besides the pages, for links to files.
+    /// Every file the build wrote besides the pages (their Markdown twins included), for links to
+    /// files.
     pub(super) fn written_files(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
         written.extend(SITE_FILES.map(str::to_owned));
+        written.extend([LLMS_TXT, LLMS_FULL_TXT].map(str::to_owned));
+        written.extend(self.tree.documents().iter().map(|document| twin_file(&document.path)));
         written.extend(
             self.asset_urls
                 .values()
@@ -141,7 +164,33 @@ impl Site {
             }
         }
         debug_assert_eq!(output_file("/"), "index.html");
+        self.write_agent_files(output, &mut diagnostics);
         self.stages.site_files = diagnostics;
+    }
+
+    /// Writes `llms.txt` and `llms-full.txt` from the tree and the twins rendering left.
+    fn write_agent_files(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
+        let index = llms::llms_txt(&self.site_summary(), &self.tree);
+        if let Err(error) = output.write(LLMS_TXT, index.as_bytes()) {
+            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        }
+        self.write_llms_full(output, diagnostics);
+    }
+
+    /// Writes `llms-full.txt`, which every page's body is part of.
+    pub(super) fn write_llms_full(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
+        let full = llms::llms_full_txt(&self.site_summary(), &self.tree, |id| &self.rendered[id.0].twin);
+        if let Err(error) = output.write(LLMS_FULL_TXT, full.as_bytes()) {
+            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        }
+    }
+
+    fn site_summary(&self) -> SiteSummary<'_> {
+        SiteSummary {
+            title: &self.config.title,
+            description: &self.config.description,
+            base_url: &self.config.base_url,
+        }
     }
 }
 

@@ -73,7 +73,7 @@ fn broken_anchor() {
 fn undefined_template_variable() {
     assert_eq!(
         fails_keeping_previous_output("undefined_template_variable"),
-        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, extra, href, next, path, permalink, previous, reading_time, title, toc, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
+        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, extra, href, markdown_href, next, path, permalink, previous, reading_time, title, toc, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
     );
 }
 
@@ -380,6 +380,6 @@ fn a_static_file_cannot_silently_replace_a_page() {
     let stderr = site.build_fails();
     assert_eq!(
         stderr,
-        "error: the file `guide/index.html` copied from a `static/` folder or `content/` would replace the page made from `content/guide.md`\n  help: remove or rename the file; the page is generated at that path\nbuild failed with 1 error\n"
+        "error: the file `guide/index.html` copied from a `static/` folder or `content/` would replace the page made from `content/guide.md`\n  help: remove or rename the file; the build generates that path\nbuild failed with 1 error\n"
     );
 }

@@ -1,6 +1,7 @@
 //! The generator's integration tests, one binary: each module runs the real `edgedocs` binary on small
 //! fixture sites (`tests/fixtures/`) through the shared harness in [`support`].
 
+mod agents;
 mod build;
 mod closed_output;
 mod init;

@@ -47,6 +47,50 @@ describe("code frames", () => {
     });
   });
 
+  test("Copy page as Markdown works from the keyboard, copies the twin and announces it", async () => {
+    await withPage({}, async ({ context, page, url }) => {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url("/")).origin });
+      await page.goto(url(KV_PATH));
+      const button = page.locator("[data-copy-markdown]");
+      const status = page.locator("[data-copy-markdown-status]");
+      assert.ok(await button.isVisible(), "the script un-hides the button");
+      const href = await button.getAttribute("data-copy-markdown");
+      assert.equal(href, `${KV_PATH}index.md`);
+      assert.equal(await page.locator('link[rel="alternate"][type="text/markdown"]').getAttribute("href"), href);
+      assert.equal(await page.getByRole("link", { name: "View as Markdown" }).getAttribute("href"), href);
+      assert.equal(await status.textContent(), "", "nothing announced before the copy");
+
+      await button.focus();
+      await page.keyboard.press("Enter");
+      await button.filter({ hasText: /^\s*Copied\s*$/ }).waitFor();
+      assert.equal(await status.textContent(), "Copied", "the status line announces the copy");
+      assert.equal(await status.getAttribute("aria-live"), "polite");
+      assert.ok(await button.evaluate((element) => element === document.activeElement), "focus stays on the button");
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const twin = await page.evaluate(async (markdownHref) => (await fetch(markdownHref)).text(), href);
+      assert.equal(copied, twin);
+      assert.ok(copied.startsWith("# KV\n"), copied.slice(0, 80));
+      assert.ok(!copied.includes("+++"), "no front matter");
+
+      await button.filter({ hasText: /^\s*Copy page as Markdown\s*$/ }).waitFor();
+      assert.equal(await status.textContent(), "", "the announcement clears with the label");
+      await page.keyboard.press("Space");
+      await button.filter({ hasText: /^\s*Copied\s*$/ }).waitFor();
+    });
+  });
+
+  test("without JavaScript the Markdown is a plain link and the copy button stays hidden", async () => {
+    await withPage({ javaScriptEnabled: false }, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      assert.ok(await page.locator("[data-copy-markdown]").isHidden());
+      const link = page.getByRole("link", { name: "View as Markdown" });
+      assert.ok(await link.isVisible());
+      const response = await page.request.get(url(await link.getAttribute("href")));
+      assert.equal(response.status(), 200);
+      assert.match(response.headers()["content-type"], /^text\/markdown/);
+    });
+  });
+
   test("tab groups build a tablist, follow the arrow keys and remember the choice", async () => {
     await withPage({}, async ({ page, url }) => {
       await page.goto(url(KV_PATH));

@@ -1,7 +1,7 @@
-// Progressive enhancement for every page: the navigation drawer, copy buttons on code frames, tab
-// groups that remember the reader's choice, and the table of contents that follows the scroll.
-// Without this file the page still works: the drawer opens through #site-nav:target, tab panels
-// show one after the other and the copy buttons stay hidden.
+// Progressive enhancement for every page: the navigation drawer, copy buttons on code frames, "Copy page
+// as Markdown", tab groups that remember the reader's choice, and the table of contents that follows
+// the scroll. Without this file the page still works: the drawer opens through #site-nav:target, tab
+// panels show one after the other, the copy buttons stay hidden and "View as Markdown" is a link.
 //
 // What lives in the page's content (copy buttons, tab groups, wide diagrams, the table of contents) is
 // set up again, idempotently, whenever an `edgedocs:content` event bubbles up from new content: the
@@ -153,6 +153,61 @@
     selection?.addRange(range);
   }
 
+  // --- Copy page as Markdown ---------------------------------------------------------------------
+  // Fetches the page's Markdown twin and copies it. The fetch goes into a ClipboardItem as a promise
+  // where the browser supports it, so the write still counts as part of the click (Safari requires
+  // that). Where no clipboard can be written, the Markdown opens instead.
+  async function copyMarkdown(href) {
+    const text = fetch(href, { headers: { Accept: "text/markdown, text/plain" } }).then((response) => {
+      if (!response.ok) throw new Error(`${href}: ${response.status}`);
+      return response.text();
+    });
+    if (window.isSecureContext && navigator.clipboard?.write && "ClipboardItem" in window) {
+      try {
+        const blob = text.then((markdown) => new Blob([markdown], { type: "text/plain" }));
+        await navigator.clipboard.write([new ClipboardItem({ "text/plain": blob })]);
+        return;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith(href)) throw error;
+        // Some browsers take no promise in a ClipboardItem: try the plain write below.
+      }
+    }
+    await writeClipboard(await text);
+  }
+
+  function setUpMarkdownCopy(scope) {
+    for (const button of scope.querySelectorAll("[data-copy-markdown]")) {
+      if (!button.hidden) continue; // set up already
+      const status = button.parentElement?.querySelector("[data-copy-markdown-status]");
+      const label = button.textContent;
+      let timer;
+      let busy = false;
+      button.addEventListener("click", async () => {
+        if (busy) return;
+        busy = true;
+        const href = button.dataset.copyMarkdown;
+        try {
+          await copyMarkdown(href);
+        } catch {
+          window.location.assign(href);
+          return;
+        } finally {
+          busy = false;
+        }
+        button.textContent = "Copied";
+        button.dataset.copied = "";
+        if (status) status.textContent = "Copied";
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          button.textContent = label;
+          delete button.dataset.copied;
+          if (status) status.textContent = "";
+        }, 2000);
+      });
+      button.hidden = false;
+    }
+  }
+
   // --- Tab groups ----------------------------------------------------------------------------------
   // Every group on the page follows the reader's last choice ("TypeScript" or "Rust"), which is also
   // kept in localStorage for the next page.
@@ -284,6 +339,7 @@
   function setUpContent(scope) {
     setUpScrollableDiagrams(scope);
     setUpCopyButtons(scope);
+    setUpMarkdownCopy(scope);
     setUpTabs(scope);
     setUpTocHighlight();
   }
