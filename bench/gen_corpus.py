@@ -483,8 +483,8 @@ CODE_GENERATORS = {"ts": code_ts, "rust": code_rust, "json": code_json, "toml": 
 # ---------------------------------------------------------------------------------------------
 # Real code: windows of 10-40 lines cut from source files found on the machine, from a fixed set of
 # sources so that the corpus is the same wherever the same dependencies are installed: the crates
-# Cargo.lock names (Rust, and their Cargo.toml for TOML), the npm packages the package-lock.json files
-# name (TypeScript declarations and sources, JSON), and shell scripts from both and from this repository.
+# Cargo.lock names (Rust, and their Cargo.toml for TOML), the npm packages the root package-lock.json
+# names (TypeScript declarations and sources, JSON), and shell scripts from both and from this repository.
 # ---------------------------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parent.parent
@@ -593,8 +593,8 @@ class RealCode:
         self._seen: dict[str, set[str]] = {}
         missing = [lang for lang, files in self.sources.items() if not files]
         if missing:
-            sys.exit(f"no source files for {', '.join(missing)}: run `cargo fetch --locked` and the npm installs "
-                     "first (see bench/README.md)")
+            sys.exit(f"no source files for {', '.join(missing)}: run `cargo fetch --locked` and "
+                     "scripts/install-node-packages.sh first (see bench/README.md)")
 
     def counts(self) -> dict[str, int]:
         return {lang: len(files) for lang, files in self.sources.items()}

@@ -18,9 +18,7 @@ echo "building edgedocs (release)..."
 bin="${CARGO_TARGET_DIR:-$repo_root/target}/release/edgedocs"
 case "$bin" in /*) ;; *) bin="$repo_root/$bin" ;; esac
 
-if [ ! -f "$repo_root/tests/preview/node_modules/playwright-core/package.json" ]; then
-  (cd "$repo_root/tests/preview" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+bash "$repo_root/scripts/install-node-packages.sh"
 
 corpus="$bench_dir/.corpus/n$pages-$(python3 "$bench_dir/gen_corpus.py" --fingerprint)"
 if [ ! -d "$corpus/edgedocs/content" ]; then

@@ -23,21 +23,19 @@ cargo test --workspace --locked
 step "Build the showcase site into target/test-site"
 "$edgedocs_bin" build --output "$site_dir"
 
-step "Edge: install the Worker toolchain (skips what is present)"
-bash edge/scripts/install-tools.sh
+step "Edge: install the Worker toolchain and the npm packages (skips what is present)"
+bash scripts/install-edge-tools.sh
 
 step "Edge: build the Worker"
-bash edge/scripts/build-worker.sh
+bash scripts/build-worker.sh
 
 step "Edge: end-to-end tests in workerd (miniflare)"
-EDGE_E2E_ASSETS="$site_dir" bash edge/scripts/test-e2e.sh
+EDGE_E2E_ASSETS="$site_dir" EDGE_E2E_SKIP_BUILD=1 bash scripts/test-edge-e2e.sh
 
 step "Theme: browser tests in headless Chromium"
-BROWSER_SITE_DIR="$site_dir" bash tests/browser/run.sh
+BROWSER_SITE_DIR="$site_dir" bash scripts/test-browser.sh
 
-if [ -f tests/preview/run.sh ]; then
-  step "Preview: live-reload browser tests in headless Chromium"
-  EDGEDOCS_BIN="$edgedocs_bin" bash tests/preview/run.sh
-fi
+step "Preview: live-reload browser tests in headless Chromium"
+EDGEDOCS_BIN="$edgedocs_bin" bash scripts/test-preview.sh
 
 step "All tests passed"

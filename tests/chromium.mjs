@@ -1,7 +1,7 @@
 // How the browser suites (browser/ and preview/) launch the system's Chromium through playwright-core.
-// Never `npx playwright install`: the tests use Debian's chromium (see ensure-chromium.sh), and these
-// flags keep it from reaching for the network on an offline machine. No imports, so each suite can use
-// it with its own node_modules.
+// Never `npx playwright install`: the tests use Debian's chromium (see scripts/ensure-chromium.sh), and
+// these flags keep it from reaching for the network on an offline machine. No imports: each suite imports
+// playwright-core itself (from the repository's root node_modules/).
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 

@@ -145,7 +145,7 @@ async function main() {
   const names = options.only.split(",").filter((name) => VARIANTS[name]);
   for (const name of names) {
     if (!existsSync(path.join(EDGE_DIR, VARIANTS[name].entry))) {
-      console.error(`bench: ${VARIANTS[name].entry} is missing: build the Worker first (bash scripts/build-worker.sh)`);
+      console.error(`bench: ${VARIANTS[name].entry} is missing: build the Worker first (bash scripts/build-worker.sh at the repository root)`);
       process.exit(2);
     }
   }

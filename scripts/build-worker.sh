@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Worker into edge/build/ (entry.js, the entry module, over index.js + index_bg.wasm, worker-build's
 # output) without downloading anything: worker-build is pointed at the locally installed wasm-bindgen, at
-# the esbuild that wrangler brings and at the wasm-opt of npm's binaryen package (all pinned).
+# the esbuild that wrangler brings and at the wasm-opt of npm's binaryen package (all pinned, in the root
+# node_modules/). Install them first with scripts/install-edge-tools.sh.
 #
 #   EDGE_WORKER_FEATURES=worker-lol-html   build the lol_html-in-wasm applier instead of the runtime's
 #   EDGE_BUILD_DIR=build-lol               output directory, relative to edge/ (default: build)
@@ -9,26 +10,27 @@
 #   EDGE_WASM_OPT=0                         skip wasm-opt (a quicker build for local iterations)
 set -euo pipefail
 
-edge_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$edge_dir"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+node_bin="$repo/node_modules/.bin"
+cd "$repo/edge"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 for tool in worker-build wasm-bindgen; do
-  command -v "$tool" >/dev/null || { echo "build-worker: $tool is missing; run scripts/install-tools.sh" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "build-worker: $tool is missing; run scripts/install-edge-tools.sh" >&2; exit 1; }
 done
 for tool in esbuild wasm-opt; do
-  [ -x "node_modules/.bin/$tool" ] || { echo "build-worker: node_modules/.bin/$tool is missing; run scripts/install-tools.sh" >&2; exit 1; }
+  [ -x "$node_bin/$tool" ] || { echo "build-worker: node_modules/.bin/$tool is missing; run scripts/install-edge-tools.sh" >&2; exit 1; }
 done
 
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
-export ESBUILD_BIN="${ESBUILD_BIN:-$edge_dir/node_modules/.bin/esbuild}"
+export ESBUILD_BIN="${ESBUILD_BIN:-$node_bin/esbuild}"
 
 build_args=(--profile worker --out-dir "${EDGE_BUILD_DIR:-build}")
-# wasm-opt -O: a smaller module (436 -> 366 KiB) that starts faster (see README.md, "Benchmark").
+# wasm-opt -O: a smaller module (436 -> 366 KiB) that starts faster (see edge/README.md, "Benchmark").
 if [ "${EDGE_WASM_OPT:-1}" = 0 ]; then
   build_args+=(--no-opt)
 else
-  export WASM_OPT_BIN="${WASM_OPT_BIN:-$edge_dir/node_modules/.bin/wasm-opt}"
+  export WASM_OPT_BIN="${WASM_OPT_BIN:-$node_bin/wasm-opt}"
 fi
 cargo_args=()
 if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then

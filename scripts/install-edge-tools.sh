@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs what building and testing the Worker needs, skipping whatever is already there:
-# the wasm32 target, worker-build and wasm-bindgen-cli at the pinned versions, and the npm packages.
+# the wasm32 target, worker-build and wasm-bindgen-cli at the pinned versions, and the root npm packages
+# (wrangler's esbuild and binaryen's wasm-opt build the Worker; miniflare runs it) through
+# install-node-packages.sh.
 set -euo pipefail
 
-# Keep these in step with edge/Cargo.toml (worker, wasm-bindgen) and edge/package.json.
+# Keep these in step with edge/Cargo.toml (worker, wasm-bindgen).
 WORKER_BUILD_VERSION="0.8.7"
 WASM_BINDGEN_VERSION="0.2.130"
 
-edge_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$cargo_bin:$PATH"
 
-log() { printf 'install-tools: %s\n' "$*"; }
+log() { printf 'install-edge-tools: %s\n' "$*"; }
 
 if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "wasm32-unknown-unknown target present"
@@ -44,13 +46,5 @@ else
   cargo install --debug --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-cd "$edge_dir"
-stamp=node_modules/.edgedocs-install-stamp
-if [ -f "$stamp" ] && [ "$stamp" -nt package-lock.json ] && [ "$stamp" -nt package.json ]; then
-  log "node_modules is up to date with package-lock.json"
-else
-  log "npm ci"
-  npm ci --no-audit --no-fund
-  touch "$stamp"
-fi
+bash "$scripts_dir/install-node-packages.sh"
 log "done"

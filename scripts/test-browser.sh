@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Runs the browser tests against a built site: installs Debian's chromium and the npm packages when they
-# are missing, then runs `node --test`. The tests serve the site themselves (serve.mjs) on 127.0.0.1.
+# Browser tests of the default theme (tests/browser/) against a built site: installs Debian's chromium and
+# the npm packages when they are missing, then runs `node --test`. The tests serve the site themselves
+# (tests/browser/serve.mjs) on 127.0.0.1.
 #
-#   BROWSER_SITE_DIR   the built site to test (default: public/, built with `cargo run -- build` if absent)
+#   BROWSER_SITE_DIR   the built site to test (default: public/, built with `cargo run -- build` if absent;
+#                      a relative path is taken from the repository root)
 #   CHROMIUM_PATH      the browser (default: /usr/bin/chromium)
 #
 # Screenshots go to test-artifacts/browser/ (git-ignored).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$scripts_dir/.." && pwd)"
 site="${BROWSER_SITE_DIR:-public}"
 case "$site" in
   /*) ;;
@@ -17,14 +19,11 @@ case "$site" in
 esac
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
-# shellcheck source=../ensure-chromium.sh
-source "$here/../ensure-chromium.sh"
+# shellcheck source-path=SCRIPTDIR source=ensure-chromium.sh
+source "$scripts_dir/ensure-chromium.sh"
 ensure_chromium "$chromium_path"
 
-if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
-  echo "installing npm packages (playwright-core, pinned in package-lock.json)..."
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+bash "$scripts_dir/install-node-packages.sh"
 
 if [ ! -f "$site/storage/kv/index.html" ]; then
   if [ -z "${BROWSER_SITE_DIR:-}" ]; then
@@ -37,6 +36,6 @@ if [ ! -f "$site/storage/kv/index.html" ]; then
 fi
 
 mkdir -p "$repo/test-artifacts/browser"
-cd "$here"
+cd "$repo/tests/browser"
 BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
   node --test --test-concurrency=1 tests/
