@@ -21,6 +21,7 @@ pub mod terminal;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;
+pub mod theme_options;
 pub mod toml_input;
 
 pub use diagnostics::BuildFailed;

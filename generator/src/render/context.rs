@@ -2,9 +2,11 @@
 
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, DocumentLink, ReadingOrder};
-use crate::content::tree::{ContentTree, DocumentId};
+use crate::content::tree::{ContentTree, Document, DocumentId};
 use crate::markdown::TocEntry;
+use crate::site_root::slash_path;
 use crate::theme::{ColorTheme, Theme};
+use crate::theme_options::ThemeOptions;
 use serde::Serialize;
 
 /// `site`: the same for every page.
@@ -17,6 +19,8 @@ pub struct SiteContext<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub color_themes: &'a [ColorTheme],
+    /// The `[theme_options]` knobs of `site.toml`.
+    pub theme: &'a ThemeOptions,
     pub extra: &'a serde_json::Value,
 }
 
@@ -29,6 +33,7 @@ impl<'a> SiteContext<'a> {
             base_path: &config.base_path,
             language: &config.language,
             color_themes: &theme.color_themes,
+            theme: &config.theme_options,
             extra: &config.extra,
         }
     }
@@ -51,6 +56,8 @@ pub struct DocumentContext<'a> {
     pub previous: Option<DocumentLink>,
     pub next: Option<DocumentLink>,
     pub ancestors: Vec<DocumentLink>,
+    /// The "Edit this page" URL, when `theme_options.edit_url` is set and the document has a file.
+    pub edit_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<ListedDocument<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +78,15 @@ pub struct RenderedBody<'a> {
     pub html: &'a str,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
+}
+
+/// The "Edit this page" URL of `document`'s file; none for a document without one.
+fn edit_url(config: &SiteConfig, document: &Document) -> Option<String> {
+    if document.is_virtual {
+        return None;
+    }
+    let relative = document.source.strip_prefix("content").ok()?;
+    config.theme_options.edit_url_for(&slash_path(relative))
 }
 
 pub fn document_context<'a>(
@@ -109,6 +125,7 @@ pub fn document_context<'a>(
         previous: order.previous(tree, id),
         next: order.next(tree, id),
         ancestors: navigation::breadcrumbs(tree, id),
+        edit_url: edit_url(config, document),
         pages: document.is_section().then(|| listed(false)),
         subsections: document.is_section().then(|| listed(true)),
     }

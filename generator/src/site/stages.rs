@@ -133,7 +133,7 @@ impl Site {
             (not_found_path, not_found),
             (sitemap_path, host_files::sitemap(&self.config, &self.tree)),
             (robots_path, host_files::robots(&self.config)),
-            (headers_path, host_files::headers()),
+            (headers_path, host_files::headers(&self.config)),
         ];
         for (path, contents) in files {
             if let Err(error) = output.write(path, contents.as_bytes()) {
@@ -202,7 +202,8 @@ pub(super) fn build_assets(
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
 ) -> AssetUrls {
-    let generated_css = generated_css(theme);
+    let mut generated_css = generated_css(theme);
+    generated_css.push_str(&config.theme_options.accent_css());
     let asset_inputs = AssetInputs {
         site_root: &config.site_root,
         files: &theme.files,

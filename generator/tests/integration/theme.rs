@@ -97,3 +97,46 @@ fn an_ejected_theme_is_the_sites_own() {
     let again = site.run_fails(&["theme", "eject"]);
     assert!(again.contains("`themes/default` already exists"), "{again}");
 }
+
+#[test]
+fn theme_options_set_the_logo_links_accent_footer_edit_links_and_csp() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write("static/brand/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "site.toml",
+        "title = \"Docs\"\nbase_url = \"https://x.dev/docs/\"\n\
+         [theme_options]\nlogo = \"brand/logo.svg\"\naccent = \"oklch(55% 0.2 260)\"\nfooter = \"Apache-2.0 · Example team\"\n\
+         edit_url = \"https://github.com/o/r/edit/main/content/{path}\"\n\
+         csp = { img = [\"https://img.shields.io\"], frame = [\"https://www.youtube-nocookie.com\"] }\n\
+         [[theme_options.links]]\nlabel = \"GitHub\"\nurl = \"https://github.com/o/r\"\n",
+    );
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &[
+            "<img class=\"site-title__logo\" src=\"/docs/brand/logo.svg\" alt=\"\" height=\"28\">",
+            "<a class=\"header-link\" href=\"https://github.com/o/r\" rel=\"noopener\">GitHub</a>",
+            "<p class=\"site-footer__text\">Apache-2.0 · Example team</p>",
+            "href=\"https://github.com/o/r/edit/main/content/storage/kv.md\"",
+        ],
+    );
+    site.check_file_lacks("storage/kv/index.html", &["site-title__mark", "served from the edge"]);
+    let stylesheet = site
+        .output_files()
+        .into_iter()
+        .find(|file| file.starts_with("assets/main.") && file.ends_with(".css"))
+        .unwrap();
+    assert!(
+        site.file(&stylesheet).contains(":root:root{--c-accent:#1c69e3;"),
+        "the accent is in the stylesheet"
+    );
+    let headers = site.file("_headers");
+    assert!(
+        headers.contains("img-src 'self' data: https://img.shields.io;"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("frame-src 'self' https://www.youtube-nocookie.com"),
+        "{headers}"
+    );
+}
