@@ -140,3 +140,46 @@ fn theme_options_set_the_logo_links_accent_footer_edit_links_and_csp() {
         "{headers}"
     );
 }
+
+#[test]
+fn a_site_post_processes_its_content_and_adds_head_tags_through_the_hooks() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write(
+        "templates/partials/content.html",
+        "{%- set content = doc.content | safe %}{% set box %}<p class=\"box\">boxed</p>{% endset %}{{ content | replace(from='<div data-box></div>', to=box) }}\n",
+    );
+    site.write(
+        "templates/partials/head.html",
+        "{%- if page is defined and 'data-box' in page.content %}<script src=\"{{ asset_url(path='box.js') }}\" defer></script>{% endif %}\n",
+    );
+    site.write("assets/box.js", "document.title += '!';\n");
+    site.write("assets/css/site.css", ".box { color: rebeccapurple; }\n");
+    site.write(
+        "content/boxed.md",
+        "+++\ntitle = \"Boxed\"\n+++\n\n<div data-box></div>\n",
+    );
+    site.build();
+    site.check_file(
+        "boxed/index.html",
+        &["<p class=\"box\">boxed</p>", "<script src=\"/assets/box."],
+    );
+    site.check_file_lacks("storage/kv/index.html", &["/assets/box.", "data-box"]);
+    site.check_file_lacks("404.html", &["/assets/box."]);
+    let stylesheet = site
+        .output_files()
+        .into_iter()
+        .find(|file| file.starts_with("assets/main.") && file.ends_with(".css"))
+        .unwrap();
+    assert!(
+        site.file(&stylesheet).contains(".box{color:#639}"),
+        "the site's styles are bundled"
+    );
+}
+
+#[test]
+fn listing_cards_name_no_kind_for_pages() {
+    let mut site = SiteTest::without_theme("docs");
+    site.build();
+    site.check_file("storage/index.html", &["<span class=\"card__title\">KV</span>"]);
+    site.check_file_lacks("storage/index.html", &["card__kind\">Guide"]);
+}
