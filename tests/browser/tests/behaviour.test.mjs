@@ -141,6 +141,30 @@ describe("colour themes", () => {
 });
 
 describe("small screens", () => {
+  test("at 375 px a wide table scrolls sideways instead of breaking inline code a letter per line", async () => {
+    await withPage({ viewport: NARROW }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      await page.evaluate(() => {
+        const table = document.createElement("table");
+        table.id = "wide-table";
+        const row = (cells) => `<tr>${cells.map((cell) => `<td><code>${cell}</code></td>`).join("")}</tr>`;
+        table.innerHTML = `<tbody>${row(["CLOUDFLARE_ACCOUNT_IDENTIFIER", "namespace_binding_name", "application/x-www-form-urlencoded"])}</tbody>`;
+        const prose = document.querySelector(".prose");
+        prose.append(table);
+        prose.dispatchEvent(new CustomEvent("edgedocs:content", { bubbles: true }));
+      });
+      const table = page.locator("#wide-table");
+      const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      assert.ok(scrollWidth > clientWidth, "the table scrolls");
+      const code = table.locator("code").first();
+      const lineHeight = await code.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20);
+      assert.ok((await code.boundingBox()).height < lineHeight * 1.8, "the identifier stays on one line");
+      await page.waitForFunction(() => document.getElementById("wide-table").tabIndex === 0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
+    });
+  });
+
   test("no page scrolls sideways at 360 px", async () => {
     // The browser logs the 404 page's own status as a failed load.
     await withPage({ viewport: { width: 360, height: 740 }, expectedConsoleErrors: /status of 404/ }, async ({ page, url }) => {

@@ -355,24 +355,24 @@
     headings.forEach((heading) => tocObserver.observe(heading));
   }
 
-  // --- Diagrams wider than a phone scroll sideways: let the keyboard scroll them too --------------
+  // --- Diagrams and tables wider than a phone scroll sideways: let the keyboard scroll them too -----
   let diagramObserver = null;
 
-  function setUpScrollableDiagrams(scope) {
-    const figures = scope.querySelectorAll(".diagram");
+  function setUpSideScrollers(scope) {
+    const figures = scope.querySelectorAll(".diagram, .prose table");
     if (figures.length === 0 || !("ResizeObserver" in window)) return;
     const update = (figure) => {
       if (figure.scrollWidth > figure.clientWidth + 1) figure.tabIndex = 0;
       else figure.removeAttribute("tabindex");
     };
-    // Observing a figure twice is a no-op; figures removed from the page stop reporting.
+    // Observing an element twice is a no-op; elements removed from the page stop reporting.
     diagramObserver ||= new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
     figures.forEach((figure) => diagramObserver.observe(figure));
   }
 
   /** Sets up what lives in `scope` (the document, or content that replaced part of it). */
   function setUpContent(scope) {
-    setUpScrollableDiagrams(scope);
+    setUpSideScrollers(scope);
     setUpCopyButtons(scope);
     setUpTabs(scope);
     setUpTocHighlight();
