@@ -5,17 +5,26 @@
 use crate::assets::ASSETS_PREFIX;
 use crate::config::SiteConfig;
 use crate::content::tree::ContentTree;
+use crate::git_dates::GitDates;
 use edgedocs_edge::{CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY};
 use std::fmt::Write;
 
-pub fn sitemap(config: &SiteConfig, tree: &ContentTree) -> String {
+/// `sitemap.xml`: every document in reading order, with `<lastmod>` where git knows when its file
+/// last changed.
+pub fn sitemap(config: &SiteConfig, tree: &ContentTree, git_dates: &GitDates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for id in tree.reading_order() {
+        let document = tree.get(id);
         let mut loc = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut loc, &config.permalink(&tree.get(id).path));
-        let _ = writeln!(xml, "  <url><loc>{loc}</loc></url>");
+        let _ = pulldown_cmark_escape::escape_html(&mut loc, &config.permalink(&document.path));
+        let lastmod = match git_dates.get(&document.source).filter(|_| !document.is_virtual) {
+            // A checked ISO 8601 timestamp: nothing in it needs escaping.
+            Some(updated) => format!("<lastmod>{}</lastmod>", updated.datetime),
+            None => String::new(),
+        };
+        let _ = writeln!(xml, "  <url><loc>{loc}</loc>{lastmod}</url>");
     }
     xml.push_str("</urlset>\n");
     xml

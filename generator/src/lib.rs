@@ -6,6 +6,7 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod git_dates;
 pub mod host_files;
 pub mod link_check;
 pub mod local_kv;

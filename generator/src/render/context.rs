@@ -3,6 +3,7 @@
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, DocumentLink, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId};
+use crate::git_dates::{GitDates, Updated};
 use crate::markdown::TocEntry;
 use crate::site_root::slash_path;
 use crate::theme::{ColorTheme, Theme};
@@ -58,6 +59,8 @@ pub struct DocumentContext<'a> {
     pub ancestors: Vec<DocumentLink>,
     /// The "Edit this page" URL, when `theme_options.edit_url` is set and the document has a file.
     pub edit_url: Option<String>,
+    /// When the document's file was last committed (`{ datetime, date }`), when `last_updated` is on.
+    pub updated: Option<Updated>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<ListedDocument<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,6 +98,7 @@ pub fn document_context<'a>(
     order: &ReadingOrder,
     id: DocumentId,
     body: RenderedBody<'a>,
+    git_dates: &GitDates,
 ) -> DocumentContext<'a> {
     let document = tree.get(id);
     let listed = |filter_sections: bool| {
@@ -126,6 +130,9 @@ pub fn document_context<'a>(
         next: order.next(tree, id),
         ancestors: navigation::breadcrumbs(tree, id),
         edit_url: edit_url(config, document),
+        updated: (!document.is_virtual)
+            .then(|| git_dates.get(&document.source).cloned())
+            .flatten(),
         pages: document.is_section().then(|| listed(false)),
         subsections: document.is_section().then(|| listed(true)),
     }

@@ -28,6 +28,7 @@ impl Site {
             site_value: &self.site_value,
             order: &self.order,
             edits: &self.edits,
+            git_dates: &self.git_dates,
         }
     }
 
@@ -131,7 +132,10 @@ impl Site {
         let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
         let files: [(&str, String); 4] = [
             (not_found_path, not_found),
-            (sitemap_path, host_files::sitemap(&self.config, &self.tree)),
+            (
+                sitemap_path,
+                host_files::sitemap(&self.config, &self.tree, &self.git_dates),
+            ),
             (robots_path, host_files::robots(&self.config)),
             (headers_path, host_files::headers(&self.config)),
         ];

@@ -84,7 +84,7 @@ fn broken_anchor() {
 fn undefined_template_variable() {
     assert_eq!(
         fails_keeping_previous_output("undefined_template_variable"),
-        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, edit_url, extra, href, next, path, permalink, previous, reading_time, title, toc, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
+        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, edit_url, extra, href, next, path, permalink, previous, reading_time, title, toc, updated, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
     );
 }
 

@@ -183,3 +183,72 @@ fn listing_cards_name_no_kind_for_pages() {
     site.check_file("storage/index.html", &["<span class=\"card__title\">KV</span>"]);
     site.check_file_lacks("storage/index.html", &["card__kind\">Guide"]);
 }
+
+/// Runs git in `root` with fixed dates and identity; false when git is not installed.
+fn git(root: &std::path::Path, args: &[&str], date: &str) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_AUTHOR_NAME", "Docs")
+        .env("GIT_AUTHOR_EMAIL", "docs@example.com")
+        .env("GIT_COMMITTER_NAME", "Docs")
+        .env("GIT_COMMITTER_EMAIL", "docs@example.com")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+#[test]
+fn pages_show_when_git_last_changed_them_and_the_sitemap_has_lastmod() {
+    let mut site = SiteTest::without_theme("docs");
+    site.build();
+    site.check_file_lacks("storage/kv/index.html", &["Last updated"]);
+    assert!(!site.file("sitemap.xml").contains("<lastmod>"), "no git, no dates");
+
+    if !git(site.root(), &["init", "-q"], "2026-01-05T10:00:00Z") {
+        return; // no git on this machine
+    }
+    assert!(git(site.root(), &["add", "content"], "2026-01-05T10:00:00Z"));
+    assert!(git(
+        site.root(),
+        &["commit", "-q", "-m", "first"],
+        "2026-01-05T10:00:00Z"
+    ));
+    site.write(
+        "content/storage/kv.md",
+        &format!(
+            "{}\nMore.\n",
+            std::fs::read_to_string(site.root().join("content/storage/kv.md")).unwrap()
+        ),
+    );
+    assert!(git(
+        site.root(),
+        &["commit", "-q", "-am", "kv"],
+        "2026-02-10T09:30:00+01:00"
+    ));
+    site.build();
+    site.check_file(
+        "storage/kv/index.html",
+        &["Last updated <time datetime=\"2026-02-10T09:30:00+01:00\">2026-02-10</time>"],
+    );
+    site.check_file(
+        "guide/index.html",
+        &["<time datetime=\"2026-01-05T10:00:00Z\">2026-01-05</time>"],
+    );
+    let sitemap = site.file("sitemap.xml");
+    assert!(
+        sitemap.contains("/storage/kv/</loc><lastmod>2026-02-10T09:30:00+01:00</lastmod></url>"),
+        "{sitemap}"
+    );
+
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &format!("{config}\n[theme_options]\nlast_updated = false\n"),
+    );
+    site.build();
+    site.check_file_lacks("storage/kv/index.html", &["Last updated"]);
+    assert!(!site.file("sitemap.xml").contains("<lastmod>"));
+}
