@@ -6,6 +6,7 @@ use crate::assets::ASSETS_PREFIX;
 use crate::config::SiteConfig;
 use crate::content::tree::ContentTree;
 use crate::git_dates::GitDates;
+use crate::render::context::last_updated;
 use edgedocs_edge::{CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY};
 use std::fmt::Write;
 
@@ -19,7 +20,7 @@ pub fn sitemap(config: &SiteConfig, tree: &ContentTree, git_dates: &GitDates) ->
         let document = tree.get(id);
         let mut loc = String::new();
         let _ = pulldown_cmark_escape::escape_html(&mut loc, &config.permalink(&document.path));
-        let lastmod = match git_dates.get(&document.source).filter(|_| !document.is_virtual) {
+        let lastmod = match last_updated(config, document, git_dates) {
             // A checked ISO 8601 timestamp: nothing in it needs escaping.
             Some(updated) => format!("<lastmod>{}</lastmod>", updated.datetime),
             None => String::new(),

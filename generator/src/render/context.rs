@@ -59,7 +59,7 @@ pub struct DocumentContext<'a> {
     pub ancestors: Vec<DocumentLink>,
     /// The "Edit this page" URL, when `theme_options.edit_url` is set and the document has a file.
     pub edit_url: Option<String>,
-    /// When the document's file was last committed (`{ datetime, date }`), when `last_updated` is on.
+    /// When the document last changed (`{ datetime, date }`), see [`last_updated`].
     pub updated: Option<Updated>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<ListedDocument<'a>>>,
@@ -81,6 +81,18 @@ pub struct RenderedBody<'a> {
     pub html: &'a str,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
+}
+
+/// When `document` last changed: its front matter's `updated`, else the date of its file's last commit;
+/// none when `theme_options.last_updated` is off or neither is known.
+pub fn last_updated(config: &SiteConfig, document: &Document, git_dates: &GitDates) -> Option<Updated> {
+    if !config.theme_options.last_updated || document.is_virtual {
+        return None;
+    }
+    match &document.front_matter.updated {
+        Some(written) => Updated::parse(&written.to_string()),
+        None => git_dates.get(&document.source).cloned(),
+    }
 }
 
 /// The "Edit this page" URL of `document`'s file; none for a document without one.
@@ -130,9 +142,7 @@ pub fn document_context<'a>(
         next: order.next(tree, id),
         ancestors: navigation::breadcrumbs(tree, id),
         edit_url: edit_url(config, document),
-        updated: (!document.is_virtual)
-            .then(|| git_dates.get(&document.source).cloned())
-            .flatten(),
+        updated: last_updated(config, document, git_dates),
         pages: document.is_section().then(|| listed(false)),
         subsections: document.is_section().then(|| listed(true)),
     }

@@ -340,5 +340,8 @@ fn a_folder_without_an_index_gets_a_generated_section_page() {
         "getting-started/install/index.html",
         &["<li><a href=\"/getting-started/\">Getting started</a></li>"],
     );
-    assert!(site.file("sitemap.xml").contains("<loc>https://docs.example.com/getting-started/</loc>"));
+    assert!(
+        site.file("sitemap.xml")
+            .contains("<loc>https://docs.example.com/getting-started/</loc>")
+    );
 }

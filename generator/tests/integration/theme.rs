@@ -243,6 +243,16 @@ fn pages_show_when_git_last_changed_them_and_the_sitemap_has_lastmod() {
         "{sitemap}"
     );
 
+    // Front matter wins over git.
+    let guide = std::fs::read_to_string(site.root().join("content/guide.md")).unwrap();
+    site.write("content/guide.md", &format!("+++\nupdated = 2025-12-24\n+++\n{guide}"));
+    site.build();
+    site.check_file("guide/index.html", &["<time datetime=\"2025-12-24\">2025-12-24</time>"]);
+    assert!(
+        site.file("sitemap.xml")
+            .contains("/guide/</loc><lastmod>2025-12-24</lastmod>")
+    );
+
     let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
     site.write(
         "site.toml",
