@@ -101,7 +101,7 @@ pub struct HeaderLink {
     pub label: String,
     /// The `href` to write: a site path is already under the base path.
     pub url: String,
-    /// Whether it leaves the site (the theme marks such links).
+    /// Whether it leaves the site (the theme writes `rel="external"` on such links).
     pub external: bool,
 }
 

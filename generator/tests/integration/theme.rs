@@ -115,7 +115,7 @@ fn theme_options_set_the_logo_links_accent_footer_edit_links_and_csp() {
         "storage/kv/index.html",
         &[
             "<img class=\"site-title__logo\" src=\"/docs/brand/logo.svg\" alt=\"\" height=\"28\">",
-            "<a class=\"header-link\" href=\"https://github.com/o/r\" rel=\"noopener\">GitHub</a>",
+            "<a class=\"header-link\" href=\"https://github.com/o/r\" rel=\"external\">GitHub</a>",
             "<p class=\"site-footer__text\">Apache-2.0 · Example team</p>",
             "href=\"https://github.com/o/r/edit/main/content/storage/kv.md\"",
         ],
