@@ -2,7 +2,8 @@
 # Browser tests for `edgedocs serve` (tests/preview/): real headless Chromium (Debian's package) driven by
 # playwright-core. Installs chromium (apt, as root) and the npm packages when they are missing, builds the
 # binary, then runs `node --test`. Each test file starts `edgedocs serve` on a free loopback port over a
-# temporary copy of the repo's site (site.toml, content/, themes/, edge/src/) and stops it at the end.
+# temporary copy of the repo's site (site.toml, content/, themes/, templates/, assets/, edge/src/) and
+# stops it at the end.
 #
 #   EDGEDOCS_BIN    the binary to test (default: built here with `cargo build -p edgedocs`)
 #   CHROMIUM_PATH   the browser (default: /usr/bin/chromium)

@@ -6,6 +6,7 @@
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
+use crate::theme_options::{self, RawThemeOptions, ThemeOptions};
 use crate::toml_input::{TomlSchema, TomlSource};
 use serde::Deserialize;
 use serde_aux::serde_introspection::serde_introspect;
@@ -42,6 +43,9 @@ struct RawConfig {
     /// Navigation options.
     #[serde(default)]
     nav: RawNav,
+    /// The theme's knobs: logo, accent, header links, footer, edit links, dates, CSP sources.
+    #[serde(default)]
+    theme_options: RawThemeOptions,
     /// Free-form values for templates, as `site.extra`.
     #[serde(default)]
     extra: toml::Table,
@@ -80,7 +84,7 @@ impl TomlSchema for RawConfig {
         match path {
             ["markdown"] => serde_introspect::<RawMarkdown>(),
             ["nav"] => serde_introspect::<RawNav>(),
-            _ => serde_introspect::<RawConfig>(),
+            _ => theme_options::keys_at(path).unwrap_or_else(serde_introspect::<RawConfig>),
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct SiteConfig {
     pub build_drafts: bool,
     pub smart_punctuation: bool,
     pub nav_section_window: usize,
+    /// The `[theme_options]` knobs.
+    pub theme_options: ThemeOptions,
     pub extra: serde_json::Value,
 }
 
@@ -297,6 +303,12 @@ fn resolve(
         );
     }
 
+    let theme_inputs = theme_options::ResolveInputs {
+        static_dir: &root.join("static"),
+        base_path: &base_path,
+    };
+    let theme_options = theme_options::resolve(raw.theme_options, &theme_inputs, &ConfigText(text), diagnostics);
+
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     if diagnostics.error_count() > errors_before {
         return None;
@@ -315,8 +327,28 @@ fn resolve(
         build_drafts: raw.build_drafts,
         smart_punctuation: raw.markdown.smart_punctuation,
         nav_section_window: raw.nav.section_window,
+        theme_options,
         extra,
     })
+}
+
+/// The text of `site.toml`, to find where a value is written.
+struct ConfigText<'a>(&'a str);
+
+impl theme_options::Locate for ConfigText<'_> {
+    fn value(&self, key: &str, value: &str) -> Option<Location> {
+        let text = self.0;
+        let quoted = |quote: char| format!("{quote}{value}{quote}");
+        match text.find(&quoted('"')).or_else(|| text.find(&quoted('\''))) {
+            Some(offset) => Some(Location::at_offset(
+                Path::new(CONFIG_FILE),
+                text,
+                offset,
+                LineColumn::START,
+            )),
+            None => key_location(text, key),
+        }
+    }
 }
 
 /// Where `key = ...` is written in `text`, for diagnostics about its value.
@@ -574,5 +606,67 @@ mod tests {
             "{}",
             errors[0]
         );
+    }
+
+    #[test]
+    fn theme_options_resolve_for_templates() {
+        let dir = site_with_theme();
+        std::fs::create_dir_all(dir.path().join("static/img")).unwrap();
+        std::fs::write(dir.path().join("static/img/logo.svg"), "<svg/>").unwrap();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev/docs/\"\n[theme_options]\nlogo = \"img/logo.svg\"\naccent = \"oklch(55% 0.2 260)\"\nfooter = \"© Team\"\nedit_url = \"https://github.com/o/r/edit/main/content/{path}\"\nlast_updated = false\n[[theme_options.links]]\nlabel = \"GitHub\"\nurl = \"https://github.com/o/r\"\n[[theme_options.links]]\nlabel = \"Changelog\"\nurl = \"/changelog/\"\n";
+        let options = parse(dir.path(), text).unwrap().theme_options;
+        assert_eq!(options.logo.as_deref(), Some("/docs/img/logo.svg"));
+        assert_eq!(options.accent.as_deref(), Some("oklch(55% 0.2 260)"));
+        assert_eq!(options.footer.as_deref(), Some("© Team"));
+        assert!(!options.last_updated);
+        let links: Vec<(&str, &str, bool)> = options
+            .links
+            .iter()
+            .map(|link| (link.label.as_str(), link.url.as_str(), link.external))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("GitHub", "https://github.com/o/r", true),
+                ("Changelog", "/docs/changelog/", false)
+            ]
+        );
+        let defaults = parse(dir.path(), "title = \"D\"\nbase_url = \"https://x.dev\"\n").unwrap();
+        assert!(defaults.theme_options.last_updated);
+        assert!(defaults.theme_options.links.is_empty());
+    }
+
+    #[test]
+    fn unknown_theme_option_keys_get_a_suggestion() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[theme_options]\naccnt = \"#fff\"\ncsp = { imgs = [\"https:\"] }\n[[theme_options.links]]\nlabel = \"A\"\nurl = \"https://a.dev\"\nhref = \"x\"\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec![
+                "error: site.toml:4:1: unknown key `accnt` in site.toml\n  help: did you mean `accent`?",
+                "error: site.toml:5:9: unknown key `imgs` in site.toml\n  help: did you mean `img`?",
+                "error: site.toml:9:1: unknown key `href` in site.toml\n  help: valid keys here: label, url",
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_theme_options_are_all_reported_where_they_are_written() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[theme_options]\nlogo = \"missing.svg\"\naccent = \"red; } body { display: none\"\nedit_url = \"https://github.com/o/r/edit/main/content/\"\ncsp = { img = [\"https://img.shields.io\", \"'unsafe-inline'\"], script = [\"x.dev; script-src *\"] }\n[[theme_options.links]]\nlabel = \"Run\"\nurl = \"javascript:alert(1)\"\n";
+        let errors = errors(dir.path(), text);
+        let firsts: Vec<&str> = errors.iter().map(|error| error.lines().next().unwrap()).collect();
+        assert_eq!(
+            firsts,
+            [
+                "error: site.toml:4:8: `theme_options.logo` must be a file under `static/` or an https URL, not `missing.svg`",
+                "error: site.toml:5:10: `theme_options.accent` is not a CSS colour: `red; } body { display: none`",
+                "error: site.toml:6:12: `theme_options.edit_url` must be an https URL with `{path}` in it, not `https://github.com/o/r/edit/main/content/`",
+                "error: site.toml:7:42: `theme_options.csp.img` has an invalid source: `'unsafe-inline'`",
+                "error: site.toml:7:72: `theme_options.csp.script` has an invalid source: `x.dev; script-src *`",
+                "error: site.toml:10:7: the url of the `[[theme_options.links]]` `Run` is not a link: `javascript:alert(1)`",
+            ]
+        );
+        assert!(errors.iter().all(|error| error.contains("\n  help: ")), "{errors:?}");
     }
 }

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod git_dates;
 pub mod host_files;
 pub mod link_check;
 pub mod local_kv;
@@ -22,6 +23,7 @@ pub mod terminal;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;
+pub mod theme_options;
 pub mod toml_input;
 
 pub use diagnostics::BuildFailed;

@@ -20,7 +20,7 @@ export function launchBrowser() {
 /** A copy of the repo's site in a temporary folder; the KV page includes code from edge/src. */
 export async function copySite() {
   const dir = await mkdtemp(join(tmpdir(), "edgedocs-preview-"));
-  for (const path of ["site.toml", "content", "themes", "edge/src"]) {
+  for (const path of ["site.toml", "content", "themes", "templates", "assets", "edge/src"]) {
     await cp(join(REPO_ROOT, path), join(dir, path), { recursive: true });
   }
   return dir;

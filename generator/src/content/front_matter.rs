@@ -15,6 +15,9 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// A one-line summary for `<meta name="description">` and section listings.
     pub description: Option<String>,
+    /// When the page last changed (`updated = 2026-03-01`): shown as "Last updated" and written as the
+    /// sitemap's `<lastmod>`, instead of the date of the file's last commit.
+    pub updated: Option<toml::value::Datetime>,
     /// Order among siblings: lower first; pages without a weight come after weighted ones.
     pub weight: Option<i64>,
     /// Drafts are skipped unless `build_drafts = true` in `site.toml`.
@@ -34,6 +37,7 @@ impl Default for FrontMatter {
         Self {
             title: None,
             description: None,
+            updated: None,
             weight: None,
             draft: false,
             slug: None,

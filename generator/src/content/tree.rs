@@ -1,5 +1,7 @@
 //! The content tree: every page and section read from `content/`, with its URL path, title, parent
 //! section and ordered children. Built once per build from the discovered files; rendering reads it.
+//! A folder of pages without an `_index.md` is still a section: the tree makes one up for it, titled
+//! from the folder's name, so its pages keep their place instead of joining the section above.
 
 use super::discover::{SourceFile, SourceKind};
 use super::front_matter::{self, FrontMatter};
@@ -163,6 +165,12 @@ impl ContentTree {
         {
             documents.insert(0, ReadDocument::virtual_root(options.site_title));
         }
+        // After every real document, so that one of them keeps a URL a made-up section would also want.
+        let generated: Vec<ReadDocument> = folders_without_index(&documents)
+            .into_iter()
+            .map(ReadDocument::virtual_section)
+            .collect();
+        documents.extend(generated);
         let mut tree = assemble(documents, options.base_path, diagnostics);
         tree.unreadable.extend(unreadable);
         tree
@@ -186,6 +194,24 @@ struct ReadDocument {
 }
 
 impl ReadDocument {
+    /// The made-up section of `folder` (which has no `_index.md`), titled from the folder's name.
+    fn virtual_section(folder: String) -> Self {
+        ReadDocument {
+            kind: SourceKind::SectionIndex,
+            source: Path::new("content").join(&folder).join("_index.md"),
+            front_matter: FrontMatter {
+                title: Some(humanize(last_segment(&folder))),
+                ..FrontMatter::default()
+            },
+            folder,
+            stem: None,
+            text: String::new(),
+            body_start: 0,
+            body_line: 1,
+            is_virtual: true,
+        }
+    }
+
     fn virtual_root(site_title: &str) -> Self {
         ReadDocument {
             kind: SourceKind::SectionIndex,
@@ -202,6 +228,35 @@ impl ReadDocument {
             is_virtual: true,
         }
     }
+}
+
+/// The folders under `content/` that hold documents (directly, or in folders below) but no `_index.md`,
+/// sorted: each becomes a made-up section. The root is not one of them (it has its own made-up
+/// section), nor is the folder of a bundle page (`guide/index.md` is the page at that folder's URL).
+fn folders_without_index(documents: &[ReadDocument]) -> Vec<String> {
+    let mut sections = HashSet::new();
+    let mut bundles = HashSet::new();
+    for document in documents {
+        match document.kind {
+            SourceKind::SectionIndex => sections.insert(document.folder.as_str()),
+            SourceKind::BundlePage => bundles.insert(document.folder.as_str()),
+            _ => false,
+        };
+    }
+    let mut needed = std::collections::BTreeSet::new();
+    for document in documents {
+        let mut folder = match document.kind {
+            SourceKind::Page => document.folder.as_str(),
+            _ => parent_folder(&document.folder),
+        };
+        while !folder.is_empty() {
+            if !sections.contains(folder) && !bundles.contains(folder) {
+                needed.insert(folder.to_owned());
+            }
+            folder = parent_folder(folder);
+        }
+    }
+    needed.into_iter().collect()
 }
 
 fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ReadDocument> {
@@ -376,6 +431,11 @@ fn place_documents(
         let id = DocumentId(placed.documents.len());
         let path = document_path(&document, folders);
         if let Some(existing) = placed.by_path.get(&path) {
+            if document.is_virtual {
+                // A page already has the URL of this made-up section (`a.md` beside `a/b.md`): the
+                // folder's pages join the section above, as they would without it.
+                continue;
+            }
             let existing: &Document = &placed.documents[existing.0];
             diagnostics.push(
                 Diagnostic::error(
@@ -589,11 +649,55 @@ mod tests {
         assert!(tree.by_path("/storage/guides/bulk/").is_some());
         assert_eq!(tree.by_path("/storage/r2/").unwrap().title, "R2");
         let bulk = tree.by_path("/storage/guides/bulk/").unwrap();
+        let guides = tree.get(bulk.parent.unwrap());
         assert_eq!(
-            tree.get(bulk.parent.unwrap()).path,
-            "/storage/",
-            "a folder without _index.md is not a section"
+            guides.path, "/storage/guides/",
+            "a folder without _index.md is still a section"
         );
+        assert!(guides.is_virtual);
+        assert_eq!(guides.title, "Guides");
+        assert_eq!(tree.get(guides.parent.unwrap()).path, "/storage/");
+    }
+
+    #[test]
+    fn folders_without_index_become_sections_titled_from_their_names() {
+        let (tree, diagnostics) = tree(&[
+            ("getting-started/install.md", "# Install\n"),
+            ("getting-started/first_steps/hello.md", "# Hello\n"),
+            ("api/v2/_index.md", "+++\ntitle = \"API v2\"\n+++\n"),
+            ("api/v2/auth.md", "# Auth\n"),
+            ("tutorial/index.md", "# Tutorial\n"),
+            ("tutorial/diagram.md", "# Diagram\n"),
+            ("faq.md", "# FAQ\n"),
+            ("faq/more.md", "# More\n"),
+        ]);
+        assert!(
+            !diagnostics.has_errors(),
+            "{:?}",
+            diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>()
+        );
+        let section = |path: &str| {
+            let document = tree.by_path(path).unwrap_or_else(|| panic!("no {path}"));
+            assert!(document.is_section(), "{path}");
+            (document.title.as_str(), document.is_virtual)
+        };
+        assert_eq!(section("/getting-started/"), ("Getting started", true));
+        assert_eq!(section("/getting-started/first_steps/"), ("First steps", true));
+        assert_eq!(section("/api/"), ("Api", true), "a folder holding only a section");
+        assert_eq!(section("/api/v2/"), ("API v2", false));
+        let parent_of = |path: &str| tree.get(tree.by_path(path).unwrap().parent.unwrap()).path.clone();
+        assert_eq!(
+            parent_of("/getting-started/first_steps/hello/"),
+            "/getting-started/first_steps/"
+        );
+        assert_eq!(parent_of("/getting-started/first_steps/"), "/getting-started/");
+        assert_eq!(parent_of("/api/v2/"), "/api/");
+        assert!(
+            !tree.by_path("/tutorial/").unwrap().is_section(),
+            "a bundle's folder stays its page"
+        );
+        assert!(!tree.by_path("/faq/").unwrap().is_section(), "a page keeps its URL");
+        assert_eq!(parent_of("/faq/more/"), "/");
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
         .map(|link| (source.location(link.span.start), link))
         .collect();
 
+    admonitions::check_unknown_markers(&mut events, |offset| source.location(offset), &mut rendered.diagnostics);
     let mut events = code::process(events, source, context, &mut rendered.diagnostics);
     admonitions::process(&mut events);
     let mut raw_html_ids = Vec::new();

@@ -2,9 +2,12 @@
 
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, DocumentLink, ReadingOrder};
-use crate::content::tree::{ContentTree, DocumentId};
+use crate::content::tree::{ContentTree, Document, DocumentId};
+use crate::git_dates::{GitDates, Updated};
 use crate::markdown::TocEntry;
+use crate::site_root::slash_path;
 use crate::theme::{ColorTheme, Theme};
+use crate::theme_options::ThemeOptions;
 use serde::Serialize;
 
 /// `site`: the same for every page.
@@ -17,6 +20,8 @@ pub struct SiteContext<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub color_themes: &'a [ColorTheme],
+    /// The `[theme_options]` knobs of `site.toml`.
+    pub theme: &'a ThemeOptions,
     pub extra: &'a serde_json::Value,
 }
 
@@ -29,6 +34,7 @@ impl<'a> SiteContext<'a> {
             base_path: &config.base_path,
             language: &config.language,
             color_themes: &theme.color_themes,
+            theme: &config.theme_options,
             extra: &config.extra,
         }
     }
@@ -53,6 +59,10 @@ pub struct DocumentContext<'a> {
     pub previous: Option<DocumentLink>,
     pub next: Option<DocumentLink>,
     pub ancestors: Vec<DocumentLink>,
+    /// The "Edit this page" URL, when `theme_options.edit_url` is set and the document has a file.
+    pub edit_url: Option<String>,
+    /// When the document last changed (`{ datetime, date }`), see [`last_updated`].
+    pub updated: Option<Updated>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<ListedDocument<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,12 +85,34 @@ pub struct RenderedBody<'a> {
     pub word_count: usize,
 }
 
+/// When `document` last changed: its front matter's `updated`, else the date of its file's last commit;
+/// none when `theme_options.last_updated` is off or neither is known.
+pub fn last_updated(config: &SiteConfig, document: &Document, git_dates: &GitDates) -> Option<Updated> {
+    if !config.theme_options.last_updated || document.is_virtual {
+        return None;
+    }
+    match &document.front_matter.updated {
+        Some(written) => Updated::parse(&written.to_string()),
+        None => git_dates.get(&document.source).cloned(),
+    }
+}
+
+/// The "Edit this page" URL of `document`'s file; none for a document without one.
+fn edit_url(config: &SiteConfig, document: &Document) -> Option<String> {
+    if document.is_virtual {
+        return None;
+    }
+    let relative = document.source.strip_prefix("content").ok()?;
+    config.theme_options.edit_url_for(&slash_path(relative))
+}
+
 pub fn document_context<'a>(
     config: &SiteConfig,
     tree: &'a ContentTree,
     order: &ReadingOrder,
     id: DocumentId,
     body: RenderedBody<'a>,
+    git_dates: &GitDates,
 ) -> DocumentContext<'a> {
     let document = tree.get(id);
     let listed = |filter_sections: bool| {
@@ -112,6 +144,8 @@ pub fn document_context<'a>(
         previous: order.previous(tree, id),
         next: order.next(tree, id),
         ancestors: navigation::breadcrumbs(tree, id),
+        edit_url: edit_url(config, document),
+        updated: last_updated(config, document, git_dates),
         pages: document.is_section().then(|| listed(false)),
         subsections: document.is_section().then(|| listed(true)),
     }

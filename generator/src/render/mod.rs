@@ -10,6 +10,7 @@ use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId};
 use crate::diagnostics::{Diagnostic, Location, closest_path};
+use crate::git_dates::GitDates;
 use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
 use crate::output::OutputSink;
 use context::{RenderedBody, document_context};
@@ -28,6 +29,8 @@ pub struct RenderJob<'a> {
     pub order: &'a ReadingOrder,
     /// Newer reads of some documents, rendered instead of the tree's.
     pub edits: &'a EditedDocuments,
+    /// When each content file was last committed.
+    pub git_dates: &'a GitDates,
 }
 
 /// Documents re-read from disk after the tree was built, each as a one-document tree. Only edits that
@@ -126,7 +129,7 @@ impl RenderJob<'_> {
             toc: &rendered.toc,
             word_count: rendered.word_count,
         };
-        let document_value = document_context(self.config, self.tree, self.order, id, body);
+        let document_value = document_context(self.config, self.tree, self.order, id, body, self.git_dates);
         let mut template_context = tera::Context::new();
         template_context.insert_value("site", self.site_value.clone());
         template_context.insert(

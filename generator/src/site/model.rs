@@ -9,6 +9,7 @@ use crate::content::discover::SourceFile;
 use crate::content::navigation::ReadingOrder;
 use crate::content::tree::{ContentTree, DocumentKind};
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
+use crate::git_dates::GitDates;
 use crate::output::OutputSink;
 use crate::render::context::SiteContext;
 use crate::render::templates::Templates;
@@ -43,6 +44,8 @@ pub struct Site {
     /// Documents re-read since the tree was built, whose changes stay within their own page.
     pub(super) edits: EditedDocuments,
     pub(super) stages: StageDiagnostics,
+    /// When each content file was last committed; empty when `last_updated` is off or there is no git.
+    pub(super) git_dates: GitDates,
 }
 
 /// Diagnostics of each stage, kept apart so re-running a stage replaces only its own.
@@ -93,6 +96,11 @@ impl Site {
         let config = config::load_with(root, overrides)?;
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
+        // One git walk, while the content is read.
+        let git_dates = config.theme_options.last_updated.then(|| {
+            let root = config.root.clone();
+            std::thread::spawn(move || GitDates::read(&root))
+        });
         let (content_files, tree) = read_content(&config, &mut stages.content);
         // The highlighter compiles the grammars the pages use while assets and templates get ready.
         highlight::warm_up(code_samples(&tree));
@@ -122,6 +130,7 @@ impl Site {
             rendered: Vec::new(),
             edits: EditedDocuments::default(),
             stages,
+            git_dates: git_dates.and_then(|reading| reading.join().ok()).unwrap_or_default(),
         };
         site.check_document_templates();
         site.copy_static_files(output);

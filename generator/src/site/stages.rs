@@ -31,6 +31,7 @@ impl Site {
             site_value: &self.site_value,
             order: &self.order,
             edits: &self.edits,
+            git_dates: &self.git_dates,
         }
     }
 
@@ -154,9 +155,12 @@ impl Site {
         let [not_found_path, sitemap_path, robots_path, headers_path] = SITE_FILES;
         let files: [(&str, String); 4] = [
             (not_found_path, not_found),
-            (sitemap_path, host_files::sitemap(&self.config, &self.tree)),
+            (
+                sitemap_path,
+                host_files::sitemap(&self.config, &self.tree, &self.git_dates),
+            ),
             (robots_path, host_files::robots(&self.config)),
-            (headers_path, host_files::headers()),
+            (headers_path, host_files::headers(&self.config)),
         ];
         for (path, contents) in files {
             if let Err(error) = output.write(path, contents.as_bytes()) {
@@ -251,7 +255,8 @@ pub(super) fn build_assets(
     output: &dyn OutputSink,
     diagnostics: &mut Diagnostics,
 ) -> AssetUrls {
-    let generated_css = generated_css(theme);
+    let mut generated_css = generated_css(theme);
+    generated_css.push_str(&config.theme_options.accent_css());
     let asset_inputs = AssetInputs {
         site_root: &config.site_root,
         files: &theme.files,

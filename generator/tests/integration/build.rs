@@ -317,3 +317,31 @@ fn base_url_and_drafts_can_be_given_for_one_build() {
         "error: `--base-url` must be an absolute URL, not `preview`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`\nbuild failed with 1 error\n"
     );
 }
+
+#[test]
+fn a_folder_without_an_index_gets_a_generated_section_page() {
+    let mut site = SiteTest::without_theme("docs");
+    site.write("content/getting-started/install.md", "# Install\n\nRun it.\n");
+    site.write(
+        "content/getting-started/configure.md",
+        "+++\ntitle = \"Configure\"\ndescription = \"The settings.\"\n+++\n",
+    );
+    site.build();
+    site.check_file(
+        "getting-started/index.html",
+        &[
+            "<h1 class=\"doc__title\">Getting started</h1>",
+            "<a class=\"card\" href=\"/getting-started/configure/\">",
+            "<span class=\"card__text\">The settings.</span>",
+            "<a class=\"card\" href=\"/getting-started/install/\">",
+        ],
+    );
+    site.check_file(
+        "getting-started/install/index.html",
+        &["<li><a href=\"/getting-started/\">Getting started</a></li>"],
+    );
+    assert!(
+        site.file("sitemap.xml")
+            .contains("<loc>https://docs.example.com/getting-started/</loc>")
+    );
+}

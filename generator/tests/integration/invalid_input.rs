@@ -52,6 +52,17 @@ fn unknown_config_key() {
 }
 
 #[test]
+fn invalid_theme_options() {
+    assert_eq!(
+        fails_keeping_previous_output("invalid_theme_options"),
+        "error: site.toml:5:10: `theme_options.accent` is not a CSS colour: `#0b57c9; } body { display: none`\n  help: write a colour such as `#0b57c9`, `oklch(55% 0.2 260)` or `light-dark(#0b57c9, #80b6ff)`\n\
+         error: site.toml:6:52: `theme_options.csp.frame` has an invalid source: `'self'`\n  help: write a host (`img.shields.io`, `*.example.com`), an origin (`https://img.shields.io`) or a scheme (`https:`); no quotes, `;`, `,` or spaces\n\
+         error: site.toml:7:12: `theme_options.edit_url` must be an https URL with `{path}` in it, not `https://github.com/o/r/edit/main/content/`\n  help: e.g. `edit_url = \"https://github.com/org/repo/edit/main/content/{path}\"`\n\
+         build failed with 3 errors\n"
+    );
+}
+
+#[test]
 fn broken_internal_link() {
     assert_eq!(
         fails_keeping_previous_output("broken_link"),
@@ -73,7 +84,7 @@ fn broken_anchor() {
 fn undefined_template_variable() {
     assert_eq!(
         fails_keeping_previous_output("undefined_template_variable"),
-        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, extra, href, markdown_href, next, path, permalink, previous, reading_time, title, toc, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
+        "error: themes/default/templates/page.html:3:59: template error: Field `subtitle` is not defined. Available fields: ancestors, content, description, edit_url, extra, href, markdown_href, next, path, permalink, previous, reading_time, title, toc, updated, word_count (while rendering content/kv.md)\n  help: guard optional values with `{% if value is defined %}` or use the `default` filter; the theme's README lists every variable\nbuild failed with 1 error\n"
     );
 }
 

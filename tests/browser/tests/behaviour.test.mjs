@@ -1,5 +1,5 @@
 // What the theme's scripts and markup do for a reader: copy buttons, remembered tabs, the navigation
-// drawer with and without JavaScript, the pinned-message slot, and the KV demos both on a plain static
+// drawer with and without JavaScript, the colour-theme menu, the pinned-message slot, and the KV demos both on a plain static
 // host (they must say they need the edge) and behind a stand-in edge (serve.mjs's fake-edge mode).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -185,6 +185,30 @@ describe("colour themes", () => {
 });
 
 describe("small screens", () => {
+  test("at 375 px a wide table scrolls sideways instead of breaking inline code a letter per line", async () => {
+    await withPage({ viewport: NARROW }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      await page.evaluate(() => {
+        const table = document.createElement("table");
+        table.id = "wide-table";
+        const row = (cells) => `<tr>${cells.map((cell) => `<td><code>${cell}</code></td>`).join("")}</tr>`;
+        table.innerHTML = `<tbody>${row(["CLOUDFLARE_ACCOUNT_IDENTIFIER", "namespace_binding_name", "application/x-www-form-urlencoded"])}</tbody>`;
+        const prose = document.querySelector(".prose");
+        prose.append(table);
+        prose.dispatchEvent(new CustomEvent("edgedocs:content", { bubbles: true }));
+      });
+      const table = page.locator("#wide-table");
+      const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      assert.ok(scrollWidth > clientWidth, "the table scrolls");
+      const code = table.locator("code").first();
+      const lineHeight = await code.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20);
+      assert.ok((await code.boundingBox()).height < lineHeight * 1.8, "the identifier stays on one line");
+      await page.waitForFunction(() => document.getElementById("wide-table").tabIndex === 0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
+    });
+  });
+
   test("no page scrolls sideways at 360 px", async () => {
     // The browser logs the 404 page's own status as a failed load.
     await withPage({ viewport: { width: 360, height: 740 }, expectedConsoleErrors: /status of 404/ }, async ({ page, url }) => {
@@ -193,6 +217,70 @@ describe("small screens", () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the viewport`);
       }
+    });
+  });
+});
+
+describe("colour-theme menu", () => {
+  const menuOption = (page, name) => page.locator(`[data-theme-menu] button[name="theme"][value="${name}"]`);
+  const hasTheme = (page, name) => page.evaluate((n) => document.documentElement.classList.contains(`theme-${n}`), name);
+
+  test("at 375 px it opens, switches and saves by keyboard alone, and the choice lasts", async () => {
+    await withPage({ viewport: NARROW }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      const summary = page.locator("[data-theme-menu] summary");
+      assert.ok(await summary.isVisible(), "the menu button shows on a static host with JavaScript");
+      await summary.focus();
+      await page.keyboard.press("Enter");
+      assert.equal(await page.locator("[data-theme-menu]").getAttribute("open"), "");
+      const panel = await page.locator("[data-theme-menu] form").boundingBox();
+      assert.ok(panel.x >= 0 && panel.x + panel.width <= NARROW.width, `the panel fits: ${JSON.stringify(panel)}`);
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowDown");
+      assert.equal(await page.evaluate(() => document.activeElement.value), "sepia");
+      await page.keyboard.press("Enter");
+      assert.ok(await hasTheme(page, "sepia"));
+      assert.equal(await page.locator("[data-theme-menu]").getAttribute("open"), null, "the menu closes");
+      assert.ok(await summary.evaluate((el) => el === document.activeElement), "focus returns to the button");
+      assert.equal(await menuOption(page, "sepia").getAttribute("aria-pressed"), "true");
+      assert.equal(await menuOption(page, "light").getAttribute("aria-pressed"), "false");
+
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Escape");
+      assert.equal(await page.locator("[data-theme-menu]").getAttribute("open"), null, "Escape closes it");
+
+      await page.goto(url(KV_PATH));
+      assert.ok(await hasTheme(page, "sepia"), "the next page comes back in the saved theme");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the header is ${overflow}px too wide`);
+    });
+  });
+
+  test("behind the edge it posts the choice to the theme API", async () => {
+    await withPage({ fakeEdge: true }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      await page.locator("[data-theme-menu] summary").click();
+      const saved = page.waitForResponse((r) => r.url().endsWith("/api/kv/theme") && r.request().method() === "POST");
+      await menuOption(page, "dark").click();
+      assert.ok(await hasTheme(page, "dark"));
+      assert.deepEqual(JSON.parse((await saved).request().postData()), { theme: "dark" });
+      await page.reload();
+      assert.ok(await hasTheme(page, "dark"));
+      assert.equal(await menuOption(page, "dark").getAttribute("aria-pressed"), "true");
+    });
+  });
+
+  test("without JavaScript it is a form the edge answers, and hidden on a static host", async () => {
+    await withPage({ fakeEdge: true, javaScriptEnabled: false, viewport: NARROW }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      await page.locator("[data-theme-menu] summary").click();
+      await menuOption(page, "high-contrast").click();
+      await page.waitForURL(url("/storage/"));
+      assert.ok(await hasTheme(page, "high-contrast"));
+    });
+    await withPage({ javaScriptEnabled: false }, async ({ page, url }) => {
+      await page.goto(url("/storage/"));
+      assert.ok(!(await page.locator("[data-theme-menu]").isVisible()));
     });
   });
 });
@@ -234,9 +322,9 @@ describe("KV demos on a static host (no edge)", () => {
         assert.match(text, /cargo run -- serve/, `${demo} does not name the preview server`);
       }
       // The theme buttons still preview a theme on this page.
-      await page.locator('button[name="theme"][value="dark"]').click();
+      await page.locator('[data-theme-picker] button[name="theme"][value="dark"]').click();
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-dark")));
-      assert.equal(await page.locator('button[name="theme"][value="dark"]').getAttribute("aria-pressed"), "true");
+      assert.equal(await page.locator('[data-theme-picker] button[name="theme"][value="dark"]').getAttribute("aria-pressed"), "true");
       assert.equal(await page.locator('[data-flags-write]').isDisabled(), true);
     });
   });
@@ -247,31 +335,31 @@ describe("KV demos behind the edge (stand-in)", () => {
     await withPage({ fakeEdge: true }, async ({ page, url }) => {
       await page.goto(url(KV_PATH));
       assert.equal(await page.evaluate(() => document.documentElement.dataset.edge), "test");
-      const buttons = page.locator('button[name="theme"]');
+      const buttons = page.locator('[data-theme-picker] button[name="theme"]');
       for (const value of await buttons.evaluateAll((all) => all.map((b) => b.getAttribute("aria-pressed")))) {
         assert.equal(value, "false");
       }
       const saved = page.waitForResponse((r) => r.url().endsWith("/api/kv/theme") && r.request().method() === "POST");
-      await page.locator('button[name="theme"][value="sepia"]').click();
+      await page.locator('[data-theme-picker] button[name="theme"][value="sepia"]').click();
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-sepia")));
       const response = await saved;
       assert.deepEqual(JSON.parse(response.request().postData()), { theme: "sepia" });
       // The status line changes once the response body has been read.
       await page.locator('[data-demo="theme-picker"] [data-demo-status]').filter({ hasText: /Saved|Not saved/ }).waitFor();
       assert.match(await page.locator('[data-demo="theme-picker"] [data-demo-status]').innerText(), /Saved/);
-      assert.equal(await page.locator('button[value="sepia"]').getAttribute("aria-pressed"), "true");
-      assert.equal(await page.locator('button[value="light"]').getAttribute("aria-pressed"), "false");
+      assert.equal(await page.locator('[data-theme-picker] button[value="sepia"]').getAttribute("aria-pressed"), "true");
+      assert.equal(await page.locator('[data-theme-picker] button[value="light"]').getAttribute("aria-pressed"), "false");
 
       await page.reload();
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-sepia")));
-      assert.equal(await page.locator('button[value="sepia"]').getAttribute("aria-pressed"), "true");
+      assert.equal(await page.locator('[data-theme-picker] button[value="sepia"]').getAttribute("aria-pressed"), "true");
     });
   });
 
   test("with JavaScript off the theme form posts and comes back themed", async () => {
     await withPage({ fakeEdge: true, javaScriptEnabled: false }, async ({ page, url }) => {
       await page.goto(url(KV_PATH));
-      await page.locator('button[name="theme"][value="dark"]').click();
+      await page.locator('[data-theme-picker] button[name="theme"][value="dark"]').click();
       await page.waitForURL(url(KV_PATH));
       assert.ok(await page.evaluate(() => document.documentElement.classList.contains("theme-dark")));
     });

@@ -264,7 +264,7 @@ describe("edgedocs serve", () => {
     const context = await browser.newContext();
     const { page, problems } = await openPage(KV_PAGE, context);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.edge), "preview");
-    await page.locator('button[name="theme"][value="dark"]').click();
+    await page.locator('[data-theme-picker] button[name="theme"][value="dark"]').click();
     await waitFor("the saved status", () => pageShows(page, "Saved under"));
 
     const response = await page.reload({ waitUntil: "load" });

@@ -1,7 +1,8 @@
-// Progressive enhancement for every page: the navigation drawer, copy buttons on code frames, "Copy page
-// as Markdown", tab groups that remember the reader's choice, and the table of contents that follows
-// the scroll. Without this file the page still works: the drawer opens through #site-nav:target, tab
-// panels show one after the other, the copy buttons stay hidden and "View as Markdown" is a link.
+// Progressive enhancement for every page: the navigation drawer, the colour-theme menu, copy buttons
+// on code frames, "Copy page as Markdown", tab groups that remember the reader's choice, and the table
+// of contents that follows the scroll.
+// Without this file the page still works: the drawer opens through #site-nav:target, tab panels
+// show one after the other, the copy buttons stay hidden and "View as Markdown" is a link.
 //
 // What lives in the page's content (copy buttons, tab groups, wide diagrams, the table of contents) is
 // set up again, idempotently, whenever an `edgedocs:content` event bubbles up from new content: the
@@ -11,6 +12,7 @@
 
   const root = document.documentElement;
   const TAB_STORAGE_KEY = "edgedocs:tab";
+  const THEME_STORAGE_KEY = "edgedocs:theme";
 
   function storageGet(key) {
     try {
@@ -83,6 +85,94 @@
     }
     window.matchMedia("(min-width: 50rem)").addEventListener("change", (event) => {
       if (event.matches) shut(false);
+    });
+  }
+
+  // --- Colour-theme menu ---------------------------------------------------------------------------
+  // A <details> disclosure of submit buttons, one per colour theme. A choice applies at once and is
+  // saved: to the edge's theme API when the edge served the page (it then puts the class in every
+  // page it serves), else in localStorage, applied here on every page load.
+  function setUpThemeMenu() {
+    const menu = document.querySelector("[data-theme-menu]");
+    const form = menu?.querySelector("form");
+    if (!menu || !form) return;
+    const summary = menu.querySelector("summary");
+    const status = menu.querySelector("[data-theme-menu-status]");
+    const options = Array.from(form.querySelectorAll('button[name="theme"]'));
+    const names = options.map((option) => option.value);
+    const servedByEdge = Boolean(root.dataset.edge);
+
+    const current = () => names.find((name) => root.classList.contains(`theme-${name}`)) || null;
+    const apply = (name) => {
+      root.classList.remove(...names.map((each) => `theme-${each}`));
+      if (name) root.classList.add(`theme-${name}`);
+      for (const option of options) option.setAttribute("aria-pressed", String(option.value === name));
+    };
+    const close = (restoreFocus) => {
+      menu.open = false;
+      if (restoreFocus) summary?.focus();
+    };
+
+    if (!servedByEdge) {
+      const stored = storageGet(THEME_STORAGE_KEY);
+      if (stored && names.includes(stored)) apply(stored);
+      window.addEventListener("storage", (event) => {
+        if (event.key === THEME_STORAGE_KEY && names.includes(event.newValue)) apply(event.newValue);
+      });
+    }
+    apply(current());
+    menu.classList.add("is-ready");
+
+    form.addEventListener("submit", async (event) => {
+      const name = event.submitter?.value;
+      if (!names.includes(name)) return;
+      event.preventDefault();
+      const previous = current();
+      apply(name);
+      status.textContent = "";
+      if (!servedByEdge) {
+        storageSet(THEME_STORAGE_KEY, name);
+        close(true);
+        return;
+      }
+      close(true);
+      try {
+        const response = await fetch(form.action, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "Content-Type": "application/json" },
+          body: JSON.stringify({ theme: name }),
+        });
+        if (!response.ok) throw new Error(`status ${response.status}`);
+      } catch {
+        apply(previous);
+        menu.open = true;
+        status.textContent = "The theme could not be saved. Try again.";
+      }
+    });
+
+    menu.addEventListener("toggle", () => {
+      if (menu.open) (options.find((option) => option.getAttribute("aria-pressed") === "true") || options[0])?.focus();
+    });
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.open) {
+        event.preventDefault();
+        close(true);
+        return;
+      }
+      const at = options.indexOf(document.activeElement);
+      if (at === -1) return;
+      const last = options.length - 1;
+      const moves = { ArrowDown: at === last ? 0 : at + 1, ArrowUp: at === 0 ? last : at - 1, Home: 0, End: last };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      options[moves[event.key]].focus();
+    });
+    document.addEventListener("click", (event) => {
+      if (menu.open && !menu.contains(event.target)) close(false);
+    });
+    menu.addEventListener("focusout", (event) => {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) close(false);
     });
   }
 
@@ -320,24 +410,24 @@
     headings.forEach((heading) => tocObserver.observe(heading));
   }
 
-  // --- Diagrams wider than a phone scroll sideways: let the keyboard scroll them too --------------
+  // --- Diagrams and tables wider than a phone scroll sideways: let the keyboard scroll them too -----
   let diagramObserver = null;
 
-  function setUpScrollableDiagrams(scope) {
-    const figures = scope.querySelectorAll(".diagram");
+  function setUpSideScrollers(scope) {
+    const figures = scope.querySelectorAll(".diagram, .prose table");
     if (figures.length === 0 || !("ResizeObserver" in window)) return;
     const update = (figure) => {
       if (figure.scrollWidth > figure.clientWidth + 1) figure.tabIndex = 0;
       else figure.removeAttribute("tabindex");
     };
-    // Observing a figure twice is a no-op; figures removed from the page stop reporting.
+    // Observing an element twice is a no-op; elements removed from the page stop reporting.
     diagramObserver ||= new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
     figures.forEach((figure) => diagramObserver.observe(figure));
   }
 
   /** Sets up what lives in `scope` (the document, or content that replaced part of it). */
   function setUpContent(scope) {
-    setUpScrollableDiagrams(scope);
+    setUpSideScrollers(scope);
     setUpCopyButtons(scope);
     setUpMarkdownCopy(scope);
     setUpTabs(scope);
@@ -346,6 +436,7 @@
 
   function start() {
     setUpNavigation();
+    setUpThemeMenu();
     setUpContent(document);
     window.addEventListener("storage", (event) => {
       if (event.key === TAB_STORAGE_KEY && event.newValue) selectLabelEverywhere(event.newValue, null);
