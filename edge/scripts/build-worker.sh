@@ -36,5 +36,5 @@ if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then
 fi
 
 worker-build "${build_args[@]}" "${cargo_args[@]}"
-cp src/entry.js "${EDGE_BUILD_DIR:-build}/entry.js"
+cp src/worker/entry.js "${EDGE_BUILD_DIR:-build}/entry.js"
 ls -l "${EDGE_BUILD_DIR:-build}"

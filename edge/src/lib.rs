@@ -69,53 +69,41 @@
 //!   only that visitor's tenant, and no other key in KV is reachable through the API.
 
 mod api;
-mod api_error;
-#[cfg(any(target_arch = "wasm32", test))]
-mod bounded_body;
 mod config;
 mod edge;
-mod flags_api;
-mod html_injector;
 mod http;
-mod injection;
+mod keys;
 mod kv;
-#[cfg(any(target_arch = "wasm32", test))]
-mod pages_in_flight;
-mod referer;
+#[cfg(feature = "native")]
+pub mod native;
+mod page;
 mod session;
-#[cfg(any(target_arch = "wasm32", test))]
-mod session_queue;
-mod theme_api;
+#[cfg(test)]
+mod test_support;
+mod timestamp;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 
-#[cfg(target_arch = "wasm32")]
-mod worker_entry;
-#[cfg(target_arch = "wasm32")]
-mod worker_html;
-#[cfg(target_arch = "wasm32")]
-mod worker_kv;
-#[cfg(target_arch = "wasm32")]
-mod worker_page;
-
-pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
-pub use api_error::ApiError;
+pub use api::{
+    ApiEndpoint, ApiError, ApiStep, Outcome, PendingApi, RequestContext, validate_flag_name, validate_tenant,
+};
 pub use config::{
     EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION, MAX_FLAGS_PER_TENANT,
     PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
     THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
-pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
-pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
-pub use injection::{
-    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits,
-    PendingPage, document_header_edits, is_html_content_type, is_scriptable_document_type, page_header_edits,
-    page_response_headers, path_expects_html, security_headers,
-};
+pub use keys::{PINNED_MESSAGE_KEY, flag_key, flag_prefix, session_flags_prefix, theme_key};
 pub use kv::{
     KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,
     MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS, MIN_EXPIRATION_TTL_SECONDS, metadata_bytes,
     validate_kv_key, validate_kv_write,
 };
+pub use page::{
+    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, HtmlInjector, InjectionError, InjectionPlan,
+    InjectionReport, PINNED_MESSAGE_SELECTOR, PageHeaderEdits, PendingPage, document_header_edits, inject_into_html,
+    is_html_content_type, is_scriptable_document_type, page_header_edits, page_response_headers, path_expects_html,
+    security_headers,
+};
 pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
-pub use theme_api::theme_key;

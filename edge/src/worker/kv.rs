@@ -1,5 +1,5 @@
 //! The one module that touches `worker::KvStore`, for the APIs and the rarer page paths (a page's usual
-//! one or two gets go through `worker_page.js` instead): performs a [`KvReads`] concurrently (gets that
+//! one or two gets go through `page.js` instead): performs a [`KvReads`] concurrently (gets that
 //! share a `cacheTtl` as one bulk get, each `list` following its cursor) within a time budget, and
 //! makes [`KvWrite`]s. Failures are logged here and
 //! reported upward only as [`KvUnavailable`], so no internal error text can reach a visitor.

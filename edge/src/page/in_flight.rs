@@ -6,7 +6,7 @@
 //! leaves its entry behind; the table is bounded and forgets the oldest tickets first. A ticket that
 //! is no longer there is not an error: the caller recomputes the pending page from the request.
 
-use crate::injection::PendingPage;
+use super::plan::PendingPage;
 
 /// Entries kept at most; far above the pages one instance has in flight at once.
 const CAPACITY: usize = 1024;
@@ -59,7 +59,7 @@ mod tests {
     use super::*;
     use crate::config::EdgeConfig;
     use crate::http::{EdgeRequest, Method};
-    use crate::injection::start_page;
+    use crate::page::start_page;
 
     fn page(session: &str) -> PendingPage {
         let request = EdgeRequest::new(Method::Get, "https://docs.example", "/")
