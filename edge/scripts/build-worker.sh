@@ -30,7 +30,8 @@ if [ "${EDGE_WASM_OPT:-1}" = 0 ]; then
 else
   export WASM_OPT_BIN="${WASM_OPT_BIN:-$edge_dir/node_modules/.bin/wasm-opt}"
 fi
-cargo_args=()
+# The native driver (feature `native`, on by default) has no place in the wasm.
+cargo_args=(--no-default-features)
 if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then
   cargo_args+=(--features "$EDGE_WORKER_FEATURES")
 fi

@@ -21,7 +21,7 @@ use super::page::{self, FetchedAsset, KvValues, PageKeys};
 use crate::api::bounded_body::{BoundedBody, NextChunk};
 use crate::api::session_queue::{Place, SessionQueue};
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
-use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
+use crate::config::{API_KV_BUDGET, EdgeConfig, MAX_API_BODY_BYTES, PAGE_KV_BUDGET};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
 use crate::kv::KvSnapshot;
@@ -55,11 +55,6 @@ extern "C" {
     fn limit(this: &RateLimiter, options: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// How long a page waits for KV before it is served without KV content.
-const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
-/// How long an API request waits for KV before answering 503 (and a counted write for the earlier
-/// ones of its session).
-const API_KV_BUDGET: Duration = Duration::from_millis(5000);
 /// How often a counted write waiting for the earlier ones of its session looks again.
 const SESSION_QUEUE_POLL: Duration = Duration::from_millis(5);
 
