@@ -1,6 +1,6 @@
 //! The [`Edge`]: one value holding the configuration, with the entry points every runtime calls in
 //! the same order — route, then either the API's two steps or the page's two steps. It owns the order
-//! of decisions, not the decisions themselves (those live in the handler and injection modules).
+//! of decisions, not the decisions themselves (those live in `api/` and `page/`).
 
 use crate::api::{self, ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 use crate::config::EdgeConfig;
