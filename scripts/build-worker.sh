@@ -32,11 +32,12 @@ if [ "${EDGE_WASM_OPT:-1}" = 0 ]; then
 else
   export WASM_OPT_BIN="${WASM_OPT_BIN:-$node_bin/wasm-opt}"
 fi
-cargo_args=()
+# The native driver (feature `native`, on by default) has no place in the wasm.
+cargo_args=(--no-default-features)
 if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then
   cargo_args+=(--features "$EDGE_WORKER_FEATURES")
 fi
 
 worker-build "${build_args[@]}" "${cargo_args[@]}"
-cp src/entry.js "${EDGE_BUILD_DIR:-build}/entry.js"
+cp src/worker/entry.js "${EDGE_BUILD_DIR:-build}/entry.js"
 ls -l "${EDGE_BUILD_DIR:-build}"

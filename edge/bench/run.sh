@@ -18,7 +18,7 @@ echo "== building the Worker with lol_html in the wasm into build-lol/"
 EDGE_WORKER_FEATURES=worker-lol-html EDGE_BUILD_DIR=build-lol bash "$scripts_dir/build-worker.sh" >/dev/null
 
 echo "== native injection cost (lol_html, the engine behind both appliers)"
-cargo run --quiet --release -p edgedocs-edge --example injection_cost
+cargo bench --quiet -p edgedocs-edge --bench injection_cost
 
 echo "== Workers in miniflare"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false

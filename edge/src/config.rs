@@ -1,6 +1,8 @@
 //! The edge's configuration: the colour-theme allow-list, the name the edge writes into `data-edge`,
-//! cookie settings and the demo limits. Owns the allow-list generated from the site's theme manifest at
+//! cookie settings, the demo limits and how long a runtime waits for KV. Owns the allow-list generated from the site's theme manifest at
 //! build time; runtimes pick a constructor, they do not read files.
+
+use std::time::Duration;
 
 include!(concat!(env!("OUT_DIR"), "/site_color_themes.rs"));
 
@@ -24,6 +26,10 @@ pub const MAX_FLAGS_PER_TENANT: usize = 50;
 pub const MAX_FLAG_WRITES_PER_SESSION: usize = 100;
 /// Largest API request body accepted, in bytes.
 pub const MAX_API_BODY_BYTES: usize = 8 * 1024;
+/// How long a page waits for KV before it is served without KV content (every runtime's budget).
+pub const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
+/// How long an API request waits for KV, reads and writes each, before it is answered 503.
+pub const API_KV_BUDGET: Duration = Duration::from_millis(5000);
 
 /// What the edge needs to know about the site and the runtime it runs in.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! The [`Edge`]: one value holding the configuration, with the entry points every runtime calls in
 //! the same order — route, then either the API's two steps or the page's two steps. It owns the order
-//! of decisions, not the decisions themselves (those live in the handler and injection modules).
+//! of decisions, not the decisions themselves (those live in `api/` and `page/`).
 
 use crate::api::{self, ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
 use crate::config::EdgeConfig;
 use crate::http::EdgeRequest;
-use crate::injection::{self, InjectionPlan, PendingPage};
 use crate::kv::KvSnapshot;
+use crate::page::{self, InjectionPlan, PendingPage};
 
 /// Where a request goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,13 +71,13 @@ impl Edge {
 
     /// The KV reads an HTML page needs ([`PendingPage::reads`]); start them while fetching the asset.
     pub fn start_page(&self, request: &EdgeRequest) -> PendingPage {
-        injection::start_page(request, &self.config)
+        page::start_page(request, &self.config)
     }
 
     /// The injection plan for a page; `snapshot` is `None` when KV failed or timed out (fail open:
     /// the page is served without KV content, never as an error).
     pub fn finish_page(&self, pending: PendingPage, snapshot: Option<&KvSnapshot>) -> InjectionPlan {
-        injection::finish_page(pending, snapshot, &self.config)
+        page::finish_page(pending, snapshot, &self.config)
     }
 }
 

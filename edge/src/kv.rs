@@ -16,6 +16,10 @@ pub const MAX_LIST_PAGE_KEYS: usize = 1000;
 pub const MIN_EXPIRATION_TTL_SECONDS: u64 = 60;
 /// Shortest `cacheTtl` KV accepts for reads, in seconds.
 pub const MIN_CACHE_TTL_SECONDS: u64 = 60;
+/// Most pages a runtime requests for one [`KvList`]. KV may answer a page with fewer keys than asked,
+/// even none, and a cursor (it skips expired keys), so a walk bounded only by `max_keys` could go on
+/// as long as a store keeps doing that; past this many pages the listing is given up as unavailable.
+pub const MAX_LIST_PAGES: usize = 100;
 
 /// One `get` the handler needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,83 @@ impl KvReads {
     /// True when the request needs no KV read at all.
     pub fn is_empty(&self) -> bool {
         self.gets.is_empty() && self.lists.is_empty()
+    }
+}
+
+/// Following one [`KvList`]'s cursor, the same way in every runtime: [`ListWalk::next_page`] says
+/// what to ask the store for, [`ListWalk::record`] takes its answer, until the listing is complete,
+/// holds `max_keys` keys, or has taken [`MAX_LIST_PAGES`] pages (then [`ListWalk::finish`] refuses it).
+#[derive(Debug)]
+pub struct ListWalk {
+    prefix: String,
+    max_keys: usize,
+    entries: Vec<KvListEntry>,
+    cursor: Option<String>,
+    pages: usize,
+    done: bool,
+}
+
+/// One page to ask the store for: `limit` keys with the walk's prefix, after `cursor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPageRequest<'walk> {
+    pub prefix: &'walk str,
+    pub cursor: Option<&'walk str>,
+    pub limit: usize,
+}
+
+/// A listing that had not ended after [`MAX_LIST_PAGES`] pages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("listing `{prefix}` had not ended after {pages} pages")]
+pub struct EndlessListing {
+    pub prefix: String,
+    pub pages: usize,
+}
+
+impl ListWalk {
+    pub fn new(list: &KvList) -> Self {
+        Self {
+            prefix: list.prefix.clone(),
+            max_keys: list.max_keys,
+            entries: Vec::new(),
+            cursor: None,
+            pages: 0,
+            done: list.max_keys == 0,
+        }
+    }
+
+    /// The next page to request, or `None` when the walk is over (complete, full, or out of pages).
+    pub fn next_page(&self) -> Option<ListPageRequest<'_>> {
+        if self.done || self.pages >= MAX_LIST_PAGES {
+            return None;
+        }
+        Some(ListPageRequest {
+            prefix: &self.prefix,
+            cursor: self.cursor.as_deref(),
+            limit: self.max_keys.saturating_sub(self.entries.len()).min(MAX_LIST_PAGE_KEYS),
+        })
+    }
+
+    /// Records the store's answer to [`Self::next_page`]: its keys, its cursor, whether it was the last.
+    pub fn record(&mut self, keys: Vec<KvListEntry>, cursor: Option<String>, list_complete: bool) {
+        self.pages += 1;
+        self.entries.extend(keys);
+        self.entries.truncate(self.max_keys);
+        match cursor {
+            Some(next) if !list_complete && self.entries.len() < self.max_keys => self.cursor = Some(next),
+            _ => self.done = true,
+        }
+    }
+
+    /// The prefix and its keys, once the walk is over; an error when it ran out of pages first.
+    pub fn finish(self) -> Result<(String, Vec<KvListEntry>), EndlessListing> {
+        if self.done {
+            Ok((self.prefix, self.entries))
+        } else {
+            Err(EndlessListing {
+                prefix: self.prefix,
+                pages: self.pages,
+            })
+        }
     }
 }
 
@@ -223,6 +304,70 @@ mod tests {
         for (name, kv_write, expected) in cases {
             assert_eq!(validate_kv_write(&kv_write), expected, "{name}");
         }
+    }
+
+    fn key(name: &str) -> KvListEntry {
+        KvListEntry {
+            name: name.to_owned(),
+            expiration: None,
+            metadata: None,
+        }
+    }
+
+    /// Walks a list against pages given in advance, returning the limits asked and the outcome.
+    fn walk(max_keys: usize, pages: Vec<(Vec<&str>, Option<&str>, bool)>) -> (Vec<usize>, Result<usize, usize>) {
+        let mut walk = ListWalk::new(&KvList {
+            prefix: "flag:".into(),
+            max_keys,
+        });
+        let mut limits = Vec::new();
+        let mut pages = pages.into_iter();
+        while let Some(request) = walk.next_page() {
+            limits.push(request.limit);
+            let Some((keys, cursor, complete)) = pages.next() else {
+                panic!("asked for more pages than the store has");
+            };
+            walk.record(keys.into_iter().map(key).collect(), cursor.map(str::to_owned), complete);
+        }
+        (
+            limits,
+            walk.finish()
+                .map(|(_, entries)| entries.len())
+                .map_err(|error| error.pages),
+        )
+    }
+
+    #[test]
+    fn a_list_walk_follows_the_cursor_until_complete_or_full() {
+        assert_eq!(walk(50, vec![(vec!["a", "b"], None, true)]), (vec![50], Ok(2)));
+        assert_eq!(
+            walk(50, vec![(vec!["a", "b"], Some("b"), false), (vec!["c"], None, true)]),
+            (vec![50, 48], Ok(3))
+        );
+        assert_eq!(
+            walk(
+                3,
+                vec![(vec!["a", "b"], Some("b"), false), (vec!["c", "d"], Some("d"), false)]
+            ),
+            (vec![3, 1], Ok(3)),
+            "never more than max_keys, even from a store that sends more than asked"
+        );
+        assert_eq!(
+            walk(5000, vec![(vec!["a"], Some("a"), false), (vec![], None, true)]).0,
+            vec![MAX_LIST_PAGE_KEYS, MAX_LIST_PAGE_KEYS],
+            "a page asks for at most what KV serves"
+        );
+        assert_eq!(walk(0, Vec::new()), (Vec::new(), Ok(0)));
+    }
+
+    #[test]
+    fn a_store_that_keeps_sending_empty_pages_ends_the_walk_after_max_list_pages() {
+        let endless = (0..MAX_LIST_PAGES)
+            .map(|_| (Vec::new(), Some("again"), false))
+            .collect();
+        let (limits, outcome) = walk(50, endless);
+        assert_eq!(limits.len(), MAX_LIST_PAGES);
+        assert_eq!(outcome, Err(MAX_LIST_PAGES));
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! The edgedocs edge middleware: decides what to inject into each HTML page and answers the KV demo
 //! APIs. The core is sans-IO — pure functions from a request plus KV values to a response plus KV
-//! writes — and runs the same way in the Cloudflare Worker (the `worker_*` modules, wasm32 only) and
-//! in the native preview server.
+//! writes — and runs the same way in the Cloudflare Worker (`worker/`, wasm32 only) and, through the
+//! native driver (`native`, feature `native`), in the preview server and the tests.
+//!
+//! The modules, top down: [`Edge`] (`edge.rs`: route, then each request's two steps), `api/` (one
+//! file per endpoint, the shared request checks and the error kinds), `page/` (the injection plan,
+//! the page's headers, the lol_html applier), then the leaves every part uses: `http.rs`,
+//! `session.rs`, `kv.rs` (the KV model and its limits), `keys.rs` (the whole keyspace), `config.rs`,
+//! `timestamp.rs`. No module imports one above it.
 //!
 //! # Public API for runtimes (the preview server calls exactly this)
 //!
@@ -48,15 +54,29 @@
 //! KvListEntry { name, expiration: Option<u64>, metadata: Option<serde_json::Value> }
 //! KvWrite { key, value, expiration_ttl: Option<u64>, metadata: Option<serde_json::Value> }
 //! validate_kv_write(&KvWrite) -> Result<(), KvLimitError>;  validate_kv_key(&str)
-//! MAX_KEY_BYTES, MAX_VALUE_BYTES, MAX_METADATA_BYTES, MAX_LIST_PAGE_KEYS,
+//! MAX_KEY_BYTES, MAX_VALUE_BYTES, MAX_METADATA_BYTES, MAX_LIST_PAGE_KEYS, MAX_LIST_PAGES,
 //! MIN_EXPIRATION_TTL_SECONDS, MIN_CACHE_TTL_SECONDS
+//! ListWalk::new(&KvList) -> ListWalk          // a list's cursor walk, bounded in pages:
+//!   .next_page() -> Option<ListPageRequest { prefix, cursor, limit }>;  .record(keys, cursor, complete)
+//!   .finish() -> Result<(prefix, Vec<KvListEntry>), EndlessListing>
+//! PAGE_KV_BUDGET, API_KV_BUDGET                // how long a runtime waits for KV
+//! PINNED_MESSAGE_KEY, theme_key(&SessionId), session_flags_prefix(&SessionId),  // the keyspace
+//!   flag_prefix(&SessionId, tenant), flag_key(&SessionId, tenant, name)
+//!
+//! // The native driver (feature `native`, on by default; the preview server and the tests use it):
+//! native::NativeEdge::new(Edge, Option<Arc<dyn native::KvStore>>) -> NativeEdge
+//!   .page(&EdgeRequest, html: &[u8], asset_headers) -> ServedPage { headers, body, kv_error, injection_error }
+//!   .api(ApiEndpoint, &EdgeRequest, &RequestContext) -> AnsweredApi { response, kv_error }
+//! native::KvStore { get(key); list_page(prefix, cursor, limit) -> ListedPage; put(&KvWrite) }  // blocking
+//! native::KvUnavailable::{NoStore, Failed, TimedOut, EndlessListing, Lost}
 //! ```
 //!
 //! A runtime's driver is small: route; for an API, build an [`EdgeRequest`], call
-//! [`Edge::start_api`], perform the reads concurrently (a `list` follows the cursor), call
-//! [`Edge::finish_api`], make the writes, send the response. For a page, fetch the asset and the
-//! page's reads together; when the asset is HTML, stream it through an applier of the plan with
-//! [`page_response_headers`]; anything else passes through untouched.
+//! [`Edge::start_api`], perform the reads concurrently (each `list` walked with a [`ListWalk`]) within
+//! [`API_KV_BUDGET`], call [`Edge::finish_api`], make the writes, send the response. For a page, fetch
+//! the asset and the page's reads (within [`PAGE_KV_BUDGET`]) together; when the asset is HTML, stream
+//! it through an applier of the plan with [`page_response_headers`]; anything else passes through
+//! untouched. The native driver is exactly that for a blocking store.
 //!
 //! # Decisions
 //! - Sessions are minted lazily: only by `GET /api/kv/theme`, `GET /api/kv/flags` and a theme POST from
@@ -69,53 +89,41 @@
 //!   only that visitor's tenant, and no other key in KV is reachable through the API.
 
 mod api;
-mod api_error;
-#[cfg(any(target_arch = "wasm32", test))]
-mod bounded_body;
 mod config;
 mod edge;
-mod flags_api;
-mod html_injector;
 mod http;
-mod injection;
+mod keys;
 mod kv;
-#[cfg(any(target_arch = "wasm32", test))]
-mod pages_in_flight;
-mod referer;
+#[cfg(feature = "native")]
+pub mod native;
+mod page;
 mod session;
-#[cfg(any(target_arch = "wasm32", test))]
-mod session_queue;
-mod theme_api;
+#[cfg(test)]
+mod test_support;
+mod timestamp;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 
-#[cfg(target_arch = "wasm32")]
-mod worker_entry;
-#[cfg(target_arch = "wasm32")]
-mod worker_html;
-#[cfg(target_arch = "wasm32")]
-mod worker_kv;
-#[cfg(target_arch = "wasm32")]
-mod worker_page;
-
-pub use api::{ApiEndpoint, ApiStep, Outcome, PendingApi, RequestContext};
-pub use api_error::ApiError;
+pub use api::{
+    ApiEndpoint, ApiError, ApiStep, Outcome, PendingApi, RequestContext, validate_flag_name, validate_tenant,
+};
 pub use config::{
-    EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION, MAX_FLAGS_PER_TENANT,
-    PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS, SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES,
-    THEME_HINT_LIFETIME_SECONDS,
+    API_KV_BUDGET, EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION,
+    MAX_FLAGS_PER_TENANT, PAGE_KV_BUDGET, PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS,
+    SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
-pub use flags_api::{flag_prefix, validate_flag_name, validate_tenant};
-pub use html_injector::{HtmlInjector, InjectionError, InjectionReport, PINNED_MESSAGE_SELECTOR, inject_into_html};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
-pub use injection::{
-    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, InjectionPlan, PINNED_MESSAGE_KEY, PageHeaderEdits,
-    PendingPage, document_header_edits, is_html_content_type, is_scriptable_document_type, page_header_edits,
-    page_response_headers, path_expects_html, security_headers,
-};
+pub use keys::{PINNED_MESSAGE_KEY, flag_key, flag_prefix, session_flags_prefix, theme_key};
 pub use kv::{
-    KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS,
-    MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS, MIN_EXPIRATION_TTL_SECONDS, metadata_bytes,
-    validate_kv_key, validate_kv_write,
+    EndlessListing, KvGet, KvLimitError, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, ListPageRequest, ListWalk,
+    MAX_KEY_BYTES, MAX_LIST_PAGE_KEYS, MAX_LIST_PAGES, MAX_METADATA_BYTES, MAX_VALUE_BYTES, MIN_CACHE_TTL_SECONDS,
+    MIN_EXPIRATION_TTL_SECONDS, metadata_bytes, validate_kv_key, validate_kv_write,
+};
+pub use page::{
+    CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, HtmlInjector, InjectionError, InjectionPlan,
+    InjectionReport, PINNED_MESSAGE_SELECTOR, PageHeaderEdits, PendingPage, document_header_edits, inject_into_html,
+    is_html_content_type, is_scriptable_document_type, page_header_edits, page_response_headers, path_expects_html,
+    security_headers,
 };
 pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
-pub use theme_api::theme_key;

@@ -154,10 +154,7 @@ pub fn theme_hint_set_cookie(theme: &str, config: &EdgeConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn config() -> EdgeConfig {
-        EdgeConfig::new(vec!["light".into(), "dark".into()], "test")
-    }
+    use crate::test_support::config;
 
     #[test]
     fn minted_ids_are_128_bits_of_hex_and_parse_back() {

@@ -1,53 +1,68 @@
-//! The core driven end to end natively, the way every runtime drives it: an in-memory KV store and a
-//! small synchronous driver (start, read, finish, write), then the streaming applier on a page.
+//! The core driven end to end through its native driver (`edgedocs_edge::native`), the one the
+//! preview server runs: an in-memory KV store behind the driver's `KvStore` trait, APIs answered
+//! start -> reads -> finish -> writes, pages through the streaming applier.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
+use edgedocs_edge::native::{KvStore, ListedPage, NativeEdge, StoreError};
 use edgedocs_edge::{
-    ApiStep, Edge, EdgeConfig, EdgeRequest, EdgeResponse, HtmlInjector, InjectionPlan, KvListEntry, KvReads,
-    KvSnapshot, Method, RequestContext, Route, SessionId, validate_kv_write,
+    Edge, EdgeConfig, EdgeRequest, EdgeResponse, KvListEntry, KvWrite, Method, RequestContext, Route, SessionId,
+    validate_kv_write,
 };
 
 const ORIGIN: &str = "http://127.0.0.1:1111";
 const PAGE: &str = "<!doctype html><html lang=\"en\"><body>\
 <div id=\"pinned-message\" class=\"pinned-message\" role=\"status\" hidden></div><p>Docs</p></body></html>";
 
-/// KV in a map: values with their metadata, listed in key order.
+/// KV in a map: values with their metadata, listed in key order, one page for any listing.
 #[derive(Default)]
 struct MemoryKv {
-    entries: BTreeMap<String, (String, Option<serde_json::Value>)>,
+    entries: Mutex<BTreeMap<String, (String, Option<serde_json::Value>)>>,
 }
 
 impl MemoryKv {
-    fn read(&self, reads: &KvReads) -> KvSnapshot {
-        let mut snapshot = KvSnapshot::new();
-        for get in &reads.gets {
-            snapshot.insert_value(
-                get.key.clone(),
-                self.entries.get(&get.key).map(|(value, _)| value.clone()),
-            );
-        }
-        for list in &reads.lists {
-            let entries = self
-                .entries
-                .range(list.prefix.clone()..)
-                .take_while(|(key, _)| key.starts_with(&list.prefix))
-                .take(list.max_keys)
-                .map(|(key, (_, metadata))| KvListEntry {
-                    name: key.clone(),
-                    expiration: None,
-                    metadata: metadata.clone(),
-                })
-                .collect();
-            snapshot.insert_listing(list.prefix.clone(), entries);
-        }
-        snapshot
+    fn entries(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (String, Option<serde_json::Value>)>> {
+        self.entries.lock().expect("not poisoned")
+    }
+}
+
+impl KvStore for MemoryKv {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.entries().get(key).map(|(value, _)| value.clone()))
+    }
+
+    fn list_page(&self, prefix: &str, cursor: Option<&str>, limit: usize) -> Result<ListedPage, StoreError> {
+        assert!(cursor.is_none(), "every listing fits one page");
+        let keys = self
+            .entries()
+            .range(prefix.to_owned()..)
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .take(limit)
+            .map(|(key, (_, metadata))| KvListEntry {
+                name: key.clone(),
+                expiration: None,
+                metadata: metadata.clone(),
+            })
+            .collect();
+        Ok(ListedPage {
+            keys,
+            cursor: None,
+            list_complete: true,
+        })
+    }
+
+    fn put(&self, write: &KvWrite) -> Result<(), StoreError> {
+        validate_kv_write(write)?;
+        self.entries()
+            .insert(write.key.clone(), (write.value.clone(), write.metadata.clone()));
+        Ok(())
     }
 }
 
 struct Runtime {
-    edge: Edge,
-    kv: MemoryKv,
+    driver: NativeEdge,
+    kv: Arc<MemoryKv>,
     next_session_byte: u8,
 }
 
@@ -55,9 +70,11 @@ impl Runtime {
     fn new() -> Self {
         let mut config = EdgeConfig::new(vec!["light".into(), "dark".into()], "preview");
         config.secure_cookies = false;
+        let kv = Arc::new(MemoryKv::default());
+        let store: Arc<dyn KvStore> = kv.clone();
         Self {
-            edge: Edge::new(config),
-            kv: MemoryKv::default(),
+            driver: NativeEdge::new(Edge::new(config), Some(store)),
+            kv,
             next_session_byte: 1,
         }
     }
@@ -72,34 +89,21 @@ impl Runtime {
 
     /// Answers an API request: start, read, finish, write.
     fn api(&mut self, request: &EdgeRequest) -> EdgeResponse {
-        let Route::Api(endpoint) = self.edge.route(&request.path) else {
+        let Route::Api(endpoint) = self.driver.edge().route(&request.path) else {
             panic!("{} is not an API", request.path)
         };
         let context = self.context();
-        let outcome = match self.edge.start_api(endpoint, request, &context) {
-            ApiStep::Done(outcome) => outcome,
-            ApiStep::NeedsKv { reads, pending } => self.edge.finish_api(pending, &self.kv.read(&reads)),
-        };
-        for write in outcome.writes {
-            validate_kv_write(&write).expect("the core only asks for writes KV accepts");
-            self.kv.entries.insert(write.key, (write.value, write.metadata));
-        }
-        outcome.response
+        let answered = self.driver.api(endpoint, request, &context);
+        assert!(answered.kv_error.is_none(), "{:?}", answered.kv_error);
+        answered.response
     }
 
-    /// Serves the page through the streaming applier, in small chunks.
-    fn page(&self, request: &EdgeRequest) -> (InjectionPlan, String) {
-        assert_eq!(self.edge.route(&request.path), Route::Asset);
-        let pending = self.edge.start_page(request);
-        let snapshot = self.kv.read(&pending.reads);
-        let plan = self.edge.finish_page(pending, Some(&snapshot));
-        let mut html = Vec::new();
-        let mut injector = HtmlInjector::new(&plan, |chunk: &[u8]| html.extend_from_slice(chunk));
-        for chunk in PAGE.as_bytes().chunks(7) {
-            injector.write(chunk).expect("the page rewrites");
-        }
-        injector.end().expect("the page rewrites");
-        (plan, String::from_utf8(html).expect("UTF-8"))
+    /// Serves the page through the driver and the streaming applier.
+    fn page(&self, request: &EdgeRequest) -> String {
+        assert_eq!(self.driver.edge().route(&request.path), Route::Asset);
+        let served = self.driver.page(request, PAGE.as_bytes(), &[]);
+        assert!(served.kv_error.is_none() && served.injection_error.is_none());
+        String::from_utf8(served.body).expect("UTF-8")
     }
 }
 
@@ -129,15 +133,14 @@ fn theme_saved_through_the_api_shows_on_the_next_page() {
 
     // Without the hint cookie the theme comes from KV; with it, from the cookie.
     let page = EdgeRequest::new(Method::Get, ORIGIN, "/").with_header("cookie", &session_cookie);
-    let (plan, html) = runtime.page(&page);
-    assert_eq!(plan.theme_class.as_deref(), Some("theme-dark"));
+    let html = runtime.page(&page);
     assert!(
         html.contains(r#"<html lang="en" class="theme-dark" data-edge="preview">"#),
         "{html}"
     );
-    runtime.kv.entries.clear();
+    runtime.kv.entries().clear();
     let hinted = EdgeRequest::new(Method::Get, ORIGIN, "/").with_header("cookie", cookie_pairs(&saved));
-    assert_eq!(runtime.page(&hinted).0.theme_class.as_deref(), Some("theme-dark"));
+    assert!(runtime.page(&hinted).contains(r#"class="theme-dark""#));
 }
 
 #[test]
@@ -145,9 +148,9 @@ fn pinned_message_and_flags_round_trip() {
     let mut runtime = Runtime::new();
     runtime
         .kv
-        .entries
+        .entries()
         .insert("pinned_message".into(), ("Read <this>".into(), None));
-    let (_, html) = runtime.page(&EdgeRequest::new(Method::Get, ORIGIN, "/"));
+    let html = runtime.page(&EdgeRequest::new(Method::Get, ORIGIN, "/"));
     assert!(html.contains(r#"role="status">Read &lt;this&gt;</div>"#), "{html}");
 
     let write = || {

@@ -1,6 +1,6 @@
 //! Between the preview's HTTP requests and the edge core: builds the core's [`EdgeRequest`] from an
 //! axum request (reading an API body within the Worker's limit), turns the core's [`EdgeResponse`]
-//! back into a response, and sends pages through the edge ([`super::edge_driver`]) with the headers a
+//! back into a response, and sends pages through the edge ([`super::edge_driver`], the edge's native driver) with the headers a
 //! static host gives them. The edge is configured here as the preview runs it: plain `http`, named
 //! [`EDGE_NAME`].
 

@@ -24,8 +24,8 @@
 //!   403 before anything runs;
 //! - the preview's own files and socket under `/__edgedocs/` are answered by `server.rs`;
 //! - an `/api/kv/*` request goes to the edge: `edge_http.rs` turns it into the edge core's request
-//!   and the answer back into a response, and `edge_driver.rs` runs the core's steps against the
-//!   local KV store (`.edgedocs/kv.sqlite3`);
+//!   and the answer back into a response, and `edge_driver.rs` runs the core's steps through the
+//!   edge's native driver against the local KV store (`.edgedocs/kv.sqlite3`);
 //! - anything else is a file of the published site, found as a static host would (`static_host.rs`:
 //!   paths, content types, caching, `ETag`/304, `HEAD`); a page goes through the edge too
 //!   (`edge_http.rs`), then gets the versions of assets rewritten in place (`published.rs`) and the

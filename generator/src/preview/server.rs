@@ -197,7 +197,7 @@ async fn keep_page_current(state: Arc<ServerState>, mut socket: WebSocket) {
 async fn site_request(State(state): State<Arc<ServerState>>, request: Request) -> Response {
     let edge = state.edge();
     let path = request.uri().path().to_owned();
-    match edge.edge.route(&path) {
+    match edge.edge().route(&path) {
         Route::Api(endpoint) => edge_http::api_request(&edge, endpoint, request, &state.default_host).await,
         Route::Asset => file_request(&state, &edge, request).await,
     }

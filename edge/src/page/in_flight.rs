@@ -6,7 +6,7 @@
 //! leaves its entry behind; the table is bounded and forgets the oldest tickets first. A ticket that
 //! is no longer there is not an error: the caller recomputes the pending page from the request.
 
-use crate::injection::PendingPage;
+use super::plan::PendingPage;
 
 /// Entries kept at most; far above the pages one instance has in flight at once.
 const CAPACITY: usize = 1024;
@@ -57,24 +57,25 @@ impl PagesInFlight {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::EdgeConfig;
-    use crate::http::{EdgeRequest, Method};
-    use crate::injection::start_page;
+    use crate::http::Method;
+    use crate::page::start_page;
+    use crate::test_support::{OTHER_VISITOR, VISITOR, config, request};
 
     fn page(session: &str) -> PendingPage {
-        let request = EdgeRequest::new(Method::Get, "https://docs.example", "/")
-            .with_header("cookie", format!("session={session}"));
-        start_page(&request, &EdgeConfig::cloudflare())
+        start_page(
+            &request(Method::Get, "/").with_header("cookie", format!("session={session}")),
+            &config(),
+        )
     }
 
     #[test]
     fn gives_each_page_back_once() {
         let mut pages = PagesInFlight::default();
-        let first = pages.park(page("0123456789abcdef0123456789abcdef"));
-        let second = pages.park(page("fedcba9876543210fedcba9876543210"));
+        let first = pages.park(page(VISITOR));
+        let second = pages.park(page(OTHER_VISITOR));
         assert_ne!(first, second);
         let taken = pages.take(second).expect("the second page is parked");
-        assert_eq!(taken.reads, page("fedcba9876543210fedcba9876543210").reads);
+        assert_eq!(taken.reads, page(OTHER_VISITOR).reads);
         assert!(pages.take(second).is_none(), "a ticket is good once");
         assert!(pages.take(first).is_some());
         assert_eq!(pages.len(), 0);

@@ -4,22 +4,18 @@
 //! to the same-origin Referer), writes the key for 90 days and sets the `theme_hint` cookie, so the
 //! next page shows the new theme before KV has propagated the write.
 
-use crate::api::{
-    self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext, SessionSource, Visitor, with_set_cookies,
-};
-use crate::api_error::{ApiError, json_response};
+use super::error::{ApiError, json_response};
+use super::outcome::{Outcome, Step};
+use super::referer;
+use super::request::{RequestContext, method_not_allowed, parse_json_object, require_body_within, require_same_origin};
+use super::visitor::{SessionSource, Visitor, with_set_cookies};
 use crate::config::{EdgeConfig, SESSION_LIFETIME_SECONDS};
 use crate::http::{EdgeRequest, EdgeResponse, Method};
+use crate::keys::theme_key;
 use crate::kv::{KvGet, KvReads, KvSnapshot, KvWrite, validate_kv_write};
-use crate::referer;
-use crate::session::{self, SessionId};
+use crate::session;
 
 const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
-
-/// The KV key holding a session's theme.
-pub fn theme_key(session: &SessionId) -> String {
-    format!("theme:{}", session.as_str())
-}
 
 /// A theme read waiting for `theme:<sessionId>`.
 #[derive(Debug)]
@@ -30,29 +26,33 @@ pub struct PendingTheme {
 }
 
 // #region handler
-pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
+pub(crate) fn start(
+    request: &EdgeRequest,
+    context: &RequestContext,
+    config: &EdgeConfig,
+) -> Result<Step<PendingTheme>, ApiError> {
     match request.method {
         Method::Get => Ok(start_read(request, context, config)),
-        Method::Post => save(request, context, config).map(ApiStep::Done),
-        _ => Err(api::method_not_allowed(request, ALLOWED_METHODS)),
+        Method::Post => save(request, context, config).map(Step::Done),
+        _ => Err(method_not_allowed(request, ALLOWED_METHODS)),
     }
 }
 
-fn start_read(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> ApiStep {
+fn start_read(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Step<PendingTheme> {
     let visitor = Visitor::or_mint(request, context, config);
     let set_cookies = visitor.set_cookie_lines(false, config);
     if visitor.source == SessionSource::Minted {
         // First visit: mint the session; a new session has no saved theme to read.
-        return ApiStep::Done(Outcome::respond(with_set_cookies(theme_response(None), set_cookies)));
+        return Step::Done(Outcome::respond(with_set_cookies(theme_response(None), set_cookies)));
     }
     if let Some(hint) = session::theme_hint_from_cookies(&request.cookie_header(), config) {
-        return ApiStep::Done(Outcome::respond(with_set_cookies(
+        return Step::Done(Outcome::respond(with_set_cookies(
             theme_response(Some(&hint)),
             set_cookies,
         )));
     }
     let key = theme_key(&visitor.session);
-    ApiStep::NeedsKv {
+    Step::NeedsKv {
         reads: KvReads {
             gets: vec![KvGet {
                 key: key.clone(),
@@ -60,7 +60,7 @@ fn start_read(request: &EdgeRequest, context: &RequestContext, config: &EdgeConf
             }],
             lists: Vec::new(),
         },
-        pending: PendingApi(PendingKind::Theme(PendingTheme { key, set_cookies })),
+        pending: PendingTheme { key, set_cookies },
     }
 }
 
@@ -83,8 +83,8 @@ enum Submission {
 }
 
 fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<Outcome, ApiError> {
-    api::require_same_origin(request)?;
-    api::require_body_within(request, config.max_api_body_bytes)?;
+    require_same_origin(request)?;
+    require_body_within(request, config.max_api_body_bytes)?;
     let (submission, theme) = match request.media_type().as_deref() {
         Some("application/json") => (Submission::Json, theme_from_json(&request.body)?),
         Some("application/x-www-form-urlencoded") => (Submission::Form, theme_from_form(&request.body)?),
@@ -128,7 +128,7 @@ fn save(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) ->
 }
 
 fn theme_from_json(body: &[u8]) -> Result<String, ApiError> {
-    let object = api::parse_json_object(body)?;
+    let object = parse_json_object(body)?;
     match object.get("theme") {
         Some(serde_json::Value::String(theme)) => Ok(theme.clone()),
         Some(_) => Err(ApiError::InvalidField {
@@ -177,43 +177,23 @@ fn redirect_back(request: &EdgeRequest) -> EdgeResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kv::KvSnapshot;
-    use crate::session::SESSION_ID_BYTES;
-
-    const ORIGIN: &str = "https://docs.test";
-    const VISITOR: &str = "0123456789abcdef0123456789abcdef";
-
-    fn config() -> EdgeConfig {
-        EdgeConfig::new(vec!["light".into(), "dark".into(), "sepia".into()], "test")
-    }
-
-    fn context() -> RequestContext {
-        RequestContext {
-            now_unix_ms: 1_700_000_000_000,
-            fresh_session: SessionId::from_random_bytes([7; SESSION_ID_BYTES]),
-        }
-    }
+    use crate::test_support::{ORIGIN, VISITOR, config, context, request, visitor_cookie, with_cookie};
 
     fn get(cookie: &str) -> EdgeRequest {
-        let request = EdgeRequest::new(Method::Get, ORIGIN, "/api/kv/theme");
-        if cookie.is_empty() {
-            request
-        } else {
-            request.with_header("cookie", cookie)
-        }
+        with_cookie(request(Method::Get, "/api/kv/theme"), cookie)
     }
 
     fn post_json(body: &str) -> EdgeRequest {
-        EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/theme")
+        request(Method::Post, "/api/kv/theme")
             .with_header("content-type", "application/json")
-            .with_header("cookie", format!("__Host-session={VISITOR}"))
+            .with_header("cookie", visitor_cookie())
             .with_body(body.as_bytes().to_vec())
     }
 
-    fn done(step: ApiStep) -> Outcome {
+    fn done(step: Step<PendingTheme>) -> Outcome {
         match step {
-            ApiStep::Done(outcome) => outcome,
-            ApiStep::NeedsKv { reads, .. } => {
+            Step::Done(outcome) => outcome,
+            Step::NeedsKv { reads, .. } => {
                 panic!("expected an answer without KV, got reads {reads:?}")
             }
         }
@@ -242,7 +222,7 @@ mod tests {
             (Some("<b>"), serde_json::Value::Null),
             (None, serde_json::Value::Null),
         ] {
-            let ApiStep::NeedsKv { reads, pending } =
+            let Step::NeedsKv { reads, pending } =
                 start(&get(&format!("__Host-session={VISITOR}")), &context(), &config()).expect("valid")
             else {
                 panic!("a known session needs its key read");
@@ -254,9 +234,6 @@ mod tests {
                     cache_ttl_seconds: None
                 }]
             );
-            let PendingKind::Theme(pending) = pending.0 else {
-                panic!("theme pending")
-            };
             let snapshot = KvSnapshot::new().with_value(format!("theme:{VISITOR}"), stored);
             let outcome = finish(pending, &snapshot, &config());
             assert_eq!(
@@ -347,13 +324,10 @@ mod tests {
     #[test]
     fn a_session_in_the_plain_cookie_is_read_and_moved_to_the_prefixed_name() {
         let plain = format!("session={VISITOR}");
-        let ApiStep::NeedsKv { reads, pending } = start(&get(&plain), &context(), &config()).expect("valid") else {
+        let Step::NeedsKv { reads, pending } = start(&get(&plain), &context(), &config()).expect("valid") else {
             panic!("the plain cookie's session is read");
         };
         assert_eq!(reads.gets[0].key, format!("theme:{VISITOR}"));
-        let PendingKind::Theme(pending) = pending.0 else {
-            panic!("theme pending")
-        };
         let outcome = finish(pending, &KvSnapshot::new(), &config());
         let cookies: Vec<&str> = outcome.response.header_values("set-cookie").collect();
         assert_eq!(cookies.len(), 2, "{cookies:?}");
@@ -415,8 +389,7 @@ mod tests {
                     .headers
                     .retain(|(header, value)| !(header == "content-type" && value == "application/json"));
             }
-            let outcome =
-                done(start(&request, &context(), &config()).unwrap_or_else(|error| ApiStep::Done(error.into())));
+            let outcome = done(start(&request, &context(), &config()).unwrap_or_else(|error| Step::Done(error.into())));
             assert_eq!(outcome.response.status, status, "{name}");
             assert_eq!(
                 outcome.response.json_body().expect("JSON")["error"]["code"],

@@ -1,4 +1,4 @@
-//! The Worker's page I/O: typed bindings to `worker_page.js`, which fetches the asset and reads the
+//! The Worker's page I/O: typed bindings to `page.js`, which fetches the asset and reads the
 //! page's KV keys in one promise, hands them to a Rust callback, and applies an `InjectionPlan` with
 //! the runtime's HTMLRewriter. Rust keeps every decision (which keys, the `cacheTtl`, the time budget,
 //! the header edits, the plan); the JavaScript only awaits and drives the runtime, because each
@@ -11,14 +11,14 @@ use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{js_sys, web_sys};
 
-#[cfg(not(feature = "worker-lol-html"))]
-use crate::injection::InjectionPlan;
-use crate::injection::{PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type};
 use crate::kv::{KvReads, KvSnapshot};
+#[cfg(not(feature = "worker-lol-html"))]
+use crate::page::InjectionPlan;
+use crate::page::{PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type};
 
-#[wasm_bindgen(module = "/src/worker_page.js")]
+#[wasm_bindgen(module = "/src/worker/page.js")]
 extern "C" {
-    /// What the page promise resolves to (see the contract at the top of `worker_page.js`).
+    /// What the page promise resolves to (see the contract at the top of `page.js`).
     pub type PageInputs;
 
     #[wasm_bindgen(method, getter)]
@@ -82,7 +82,7 @@ extern "C" {
 
 /// A page's KV reads in the shape the fast path takes: one or two keys sharing one `cacheTtl`, no
 /// listing. That is what every page asks for (the pinned message and the visitor's theme); anything
-/// else goes through [`crate::worker_kv::KvDriver`].
+/// else goes through [`super::kv::KvDriver`].
 pub struct PageKeys<'a> {
     first: &'a str,
     second: Option<&'a str>,
@@ -176,7 +176,7 @@ pub struct FetchedAsset {
 }
 
 impl FetchedAsset {
-    /// Reads the headers from `response` (the fast path gets them from `worker_page.js` instead).
+    /// Reads the headers from `response` (the fast path gets them from `page.js` instead).
     pub fn read(response: web_sys::Response) -> Self {
         let headers = response.headers();
         let content_type = headers.get("content-type").ok().flatten();
@@ -203,7 +203,7 @@ pub enum KvValues {
 }
 
 impl KvValues {
-    /// The values as `worker_page.js` hands them over: `error` set means the reads failed.
+    /// The values as `page.js` hands them over: `error` set means the reads failed.
     pub fn new(first: Option<String>, second: Option<String>, error: Option<String>) -> Self {
         match error {
             Some(error) => Self::Failed(error),
@@ -239,7 +239,7 @@ thread_local! {
     static HEADER_EDITS: RefCell<Option<(Option<String>, JsValue)>> = const { RefCell::new(None) };
 }
 
-/// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object `worker_page.js` takes.
+/// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object `page.js` takes.
 pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>) -> PageHeaderEdits) -> JsValue {
     HEADER_EDITS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -254,7 +254,7 @@ pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>)
     })
 }
 
-/// [`PageHeaderEdits`] as the `HeaderEdits` object `worker_page.js` takes.
+/// [`PageHeaderEdits`] as the `HeaderEdits` object `page.js` takes.
 fn edits_object(edits: &PageHeaderEdits) -> JsValue {
     let remove: js_sys::Array = edits.remove.iter().map(|name| JsValue::from_str(name)).collect();
     let set: js_sys::Array = edits

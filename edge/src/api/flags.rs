@@ -6,12 +6,16 @@
 //! [`crate::MAX_FLAGS_PER_TENANT`] a tenant, and at most [`crate::MAX_FLAG_WRITES_PER_SESSION`] writes
 //! a session in any 24 hours across its tenants, counted from one listing of the session's keys.
 
-use crate::api::{self, ApiStep, Outcome, PendingApi, PendingKind, RequestContext, Visitor, with_set_cookies};
-use crate::api_error::{ApiError, json_response};
+use super::error::{ApiError, json_response};
+use super::outcome::{Outcome, Step};
+use super::request::{RequestContext, method_not_allowed, parse_json_object, require_body_within, require_same_origin};
+use super::visitor::{SessionSource, Visitor, with_set_cookies};
 use crate::config::{EdgeConfig, FLAG_LIFETIME_SECONDS};
 use crate::http::{EdgeRequest, Method};
+use crate::keys::{flag_key, flag_prefix, session_flags_prefix};
 use crate::kv::{KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS, validate_kv_write};
-use crate::session::{self, SessionId};
+use crate::session;
+use crate::timestamp::rfc3339_from_unix_ms;
 
 const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
 /// Longest tenant id, in characters.
@@ -22,16 +26,6 @@ const KNOWN_FIELDS: &[&str] = &["tenant", "name", "enabled", "createdBy", "descr
 /// The metadata field that counts how often a flag was written since it was created (it expires a
 /// day after its last write). Not part of the flag the API shows.
 const WRITES_FIELD: &str = "writes";
-
-/// The key prefix of one tenant's flags within one session.
-pub fn flag_prefix(session: &SessionId, tenant: &str) -> String {
-    format!("{}{tenant}:", session_flag_prefix(session))
-}
-
-/// The key prefix of all of one session's flags, in every tenant.
-fn session_flag_prefix(session: &SessionId) -> String {
-    format!("flag:{}:", session.as_str())
-}
 
 /// A flags request waiting for its listing.
 #[derive(Debug)]
@@ -64,16 +58,20 @@ struct FlagWrite {
     now_unix_ms: u64,
 }
 
-pub(crate) fn start(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
+pub(crate) fn start(
+    request: &EdgeRequest,
+    context: &RequestContext,
+    config: &EdgeConfig,
+) -> Result<Step<PendingFlags>, ApiError> {
     match request.method {
         Method::Get => start_list(request, context, config),
         Method::Post => start_write(request, context, config),
-        _ => Err(api::method_not_allowed(request, ALLOWED_METHODS)),
+        _ => Err(method_not_allowed(request, ALLOWED_METHODS)),
     }
 }
 
-fn needs_listing(listed: String, action: PendingAction, set_cookies: Vec<String>) -> ApiStep {
-    ApiStep::NeedsKv {
+fn needs_listing(listed: String, action: PendingAction, set_cookies: Vec<String>) -> Step<PendingFlags> {
+    Step::NeedsKv {
         reads: KvReads {
             gets: Vec::new(),
             lists: vec![KvList {
@@ -81,15 +79,19 @@ fn needs_listing(listed: String, action: PendingAction, set_cookies: Vec<String>
                 max_keys: MAX_LIST_PAGE_KEYS,
             }],
         },
-        pending: PendingApi(PendingKind::Flags(PendingFlags {
+        pending: PendingFlags {
             listed,
             action,
             set_cookies,
-        })),
+        },
     }
 }
 
-fn start_list(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
+fn start_list(
+    request: &EdgeRequest,
+    context: &RequestContext,
+    config: &EdgeConfig,
+) -> Result<Step<PendingFlags>, ApiError> {
     let tenant = form_urlencoded::parse(request.query.as_bytes())
         .find(|(name, _)| name == "tenant")
         .map(|(_, value)| value.into_owned())
@@ -100,10 +102,10 @@ fn start_list(request: &EdgeRequest, context: &RequestContext, config: &EdgeConf
     validate_tenant(&tenant).map_err(|reason| ApiError::InvalidQuery { name: "tenant", reason })?;
     let visitor = Visitor::or_mint(request, context, config);
     let set_cookies = visitor.set_cookie_lines(false, config);
-    if visitor.source == api::SessionSource::Minted {
+    if visitor.source == SessionSource::Minted {
         // A new session has no flags: nothing to read. Minting it here gives the demo page, which
         // lists on load, the session its first write needs.
-        return Ok(ApiStep::Done(Outcome::respond(with_set_cookies(
+        return Ok(Step::Done(Outcome::respond(with_set_cookies(
             json_response(200, &serde_json::json!({ "flags": [] })),
             set_cookies,
         ))));
@@ -115,15 +117,19 @@ fn start_list(request: &EdgeRequest, context: &RequestContext, config: &EdgeConf
     ))
 }
 
-fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeConfig) -> Result<ApiStep, ApiError> {
-    api::require_same_origin(request)?;
-    api::require_body_within(request, config.max_api_body_bytes)?;
+fn start_write(
+    request: &EdgeRequest,
+    context: &RequestContext,
+    config: &EdgeConfig,
+) -> Result<Step<PendingFlags>, ApiError> {
+    require_same_origin(request)?;
+    require_body_within(request, config.max_api_body_bytes)?;
     if request.media_type().as_deref() != Some("application/json") {
         return Err(ApiError::UnsupportedMediaType {
             expected: "application/json",
         });
     }
-    let body = api::parse_json_object(&request.body)?;
+    let body = parse_json_object(&request.body)?;
     let submitted = FlagSubmission::from_json(&body)?;
     let visitor = Visitor::from_cookies(request, config).ok_or(ApiError::SessionRequired {
         cookie: session::session_cookie_name(config),
@@ -141,7 +147,7 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     }
     let tenant_prefix = flag_prefix(&visitor.session, &submitted.tenant);
     let flag_write = FlagWrite {
-        key: format!("{tenant_prefix}{}", submitted.name),
+        key: flag_key(&visitor.session, &submitted.tenant, &submitted.name),
         tenant_prefix,
         name: submitted.name,
         metadata,
@@ -150,7 +156,7 @@ fn start_write(request: &EdgeRequest, context: &RequestContext, config: &EdgeCon
     // Checked with the largest write count the flag can carry, so the write made later fits too.
     validate_kv_write(&flag_write.kv_write(config.max_flag_writes_per_session)).map_err(ApiError::KvLimit)?;
     Ok(needs_listing(
-        session_flag_prefix(&visitor.session),
+        session_flags_prefix(&visitor.session),
         PendingAction::Write(flag_write),
         visitor.set_cookie_lines(false, config),
     ))
@@ -366,68 +372,16 @@ fn validate_free_text(text: &str, max_chars: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Formats a Unix time in milliseconds as RFC 3339 UTC, e.g. `2023-11-14T22:13:20.000Z`.
-pub fn rfc3339_from_unix_ms(unix_ms: u64) -> String {
-    let seconds = unix_ms / 1000;
-    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60,
-        unix_ms % 1000
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
-/// `civil_from_days`, restricted to dates after the epoch.
-fn civil_from_days(days_since_epoch: u64) -> (u64, u64, u64) {
-    let days = days_since_epoch + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kv::MAX_KEY_BYTES;
-    use crate::session::SESSION_ID_BYTES;
-
-    const ORIGIN: &str = "https://docs.test";
-    const VISITOR: &str = "0123456789abcdef0123456789abcdef";
-    const OTHER_VISITOR: &str = "fedcba9876543210fedcba9876543210";
-
-    fn config() -> EdgeConfig {
-        EdgeConfig::new(vec!["light".into()], "test")
-    }
-
-    fn context() -> RequestContext {
-        RequestContext {
-            now_unix_ms: 1_700_000_000_000,
-            fresh_session: SessionId::from_random_bytes([9; SESSION_ID_BYTES]),
-        }
-    }
-
-    fn session(id: &str) -> SessionId {
-        SessionId::parse(id).expect("valid id")
-    }
+    use crate::test_support::{ORIGIN, OTHER_VISITOR, VISITOR, config, context, request, session, visitor_cookie};
 
     fn post(body: &str) -> EdgeRequest {
-        EdgeRequest::new(Method::Post, ORIGIN, "/api/kv/flags")
+        request(Method::Post, "/api/kv/flags")
             .with_header("content-type", "application/json")
-            .with_header("cookie", format!("__Host-session={VISITOR}"))
+            .with_header("cookie", visitor_cookie())
             .with_body(body.as_bytes().to_vec())
     }
 
@@ -443,24 +397,13 @@ mod tests {
     fn run(request: &EdgeRequest, listing: Vec<KvListEntry>) -> (Option<KvReads>, Outcome) {
         match start(request, &context(), &config()) {
             Err(error) => (None, error.into()),
-            Ok(ApiStep::Done(outcome)) => (None, outcome),
-            Ok(ApiStep::NeedsKv { reads, pending }) => {
-                let PendingKind::Flags(pending) = pending.0 else {
-                    panic!("flags pending")
-                };
+            Ok(Step::Done(outcome)) => (None, outcome),
+            Ok(Step::NeedsKv { reads, pending }) => {
                 let snapshot = KvSnapshot::new().with_listing(reads.lists[0].prefix.clone(), listing);
                 let outcome = finish(pending, &snapshot, &config()).unwrap_or_else(Outcome::from);
                 (Some(reads), outcome)
             }
         }
-    }
-
-    #[test]
-    fn rfc3339_formatting() {
-        assert_eq!(rfc3339_from_unix_ms(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339_from_unix_ms(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
-        assert_eq!(rfc3339_from_unix_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(rfc3339_from_unix_ms(4_102_444_799_000), "2099-12-31T23:59:59.000Z");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{HtmlRewriter, OutputSink, Settings, element};
 
-use crate::injection::InjectionPlan;
+use super::plan::InjectionPlan;
 
 /// The selector of the pinned-message slot in the theme's base template.
 pub const PINNED_MESSAGE_SELECTOR: &str = "div#pinned-message";

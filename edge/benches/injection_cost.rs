@@ -1,6 +1,6 @@
 //! Measures what applying an injection plan costs natively: lol_html (the engine behind both the
 //! runtime's HTMLRewriter and this crate's `HtmlInjector`) over a 100 KB page fed in 16 KiB chunks.
-//! `cargo run --release -p edgedocs-edge --example injection_cost`
+//! `cargo bench -p edgedocs-edge --bench injection_cost` (run by `bench/run.sh`)
 
 use std::time::Instant;
 

@@ -1,9 +1,9 @@
-// The Worker's page I/O in the runtime's own terms, called from `worker_page.rs` (wasm32 only). It owns
+// The Worker's page I/O in the runtime's own terms, called from `page.rs` (wasm32 only). It owns
 // no decision: Rust names the keys, the cacheTtl, the time budget, the header edits and the injection
 // plan; this module only awaits the runtime's promises and drives its HTMLRewriter, so a page costs no
 // Rust future at all (each one costs wasm-bindgen closures and microtasks per KV call, timer and fetch).
 //
-// Contract (mirrored by the `extern "C"` block in worker_page.rs):
+// Contract (mirrored by the `extern "C"` block in page.rs):
 //   servePage(assets, request, kv, firstKey, secondKey?, cacheTtl?, budgetMs, finish, fail, ticket, alive)
 //       -> Promise<Response>
 //     fetches the asset and reads the keys at once (two keys: one bulk get), then resolves to
@@ -33,7 +33,7 @@
 //   withEditedHeaders(asset, edits) -> Response               the asset, body untouched, headers edited
 
 const KV_TEXT = "text";
-// The body of the plain 500, as `respond` in worker_entry.rs words it.
+// The body of the plain 500, as `respond` in entry.rs words it.
 const UNANSWERED = "The server could not answer this request. Please try again later.";
 
 function describe(error) {

@@ -1,5 +1,5 @@
 //! The Worker's `fetch` entry point: adapts the runtime's request and response to the core and drives
-//! it — for a page, the asset fetch and the KV reads in one promise (`worker_page`), then the HTML
+//! it — for a page, the asset fetch and the KV reads in one promise (`page`), then the HTML
 //! applier on HTML assets, everything else untouched; for an API, reads, then writes, then the
 //! response. It makes no decision the core could make, and takes and returns the runtime's own
 //! `Request`/`Response` (no copy into `worker`'s wrappers, which would read `request.cf` and re-wrap
@@ -15,31 +15,31 @@ use wasm_bindgen::{JsCast, JsValue, prelude::Closure, prelude::wasm_bindgen};
 use worker::wasm_bindgen_futures::{JsFuture, future_to_promise};
 use worker::{Date, Delay, Env, console_error, js_sys, web_sys};
 
+use super::html;
+use super::kv::{KvDriver, KvUnavailable};
+use super::page::{self, FetchedAsset, KvValues, PageKeys};
+use crate::api::bounded_body::{BoundedBody, NextChunk};
+use crate::api::session_queue::{Place, SessionQueue};
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
-use crate::bounded_body::{BoundedBody, NextChunk};
-use crate::config::{EdgeConfig, MAX_API_BODY_BYTES};
+use crate::config::{API_KV_BUDGET, EdgeConfig, MAX_API_BODY_BYTES, PAGE_KV_BUDGET};
 use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
-use crate::injection::{PendingPage, page_header_edits, path_expects_html};
 use crate::kv::KvSnapshot;
-use crate::pages_in_flight::PagesInFlight;
+use crate::page::in_flight::PagesInFlight;
+use crate::page::{PendingPage, page_header_edits, path_expects_html};
 use crate::session::SessionId;
-use crate::session_queue::{Place, SessionQueue};
-use crate::worker_html;
-use crate::worker_kv::{KvDriver, KvUnavailable};
-use crate::worker_page::{self, FetchedAsset, KvValues, PageKeys};
 
 #[wasm_bindgen]
 extern "C" {
     /// The Worker's bindings as the page path uses them: read as plain properties, handed to
-    /// `worker_page.js` as they are. The names are those in `wrangler.jsonc`.
+    /// `page.js` as they are. The names are those in `wrangler.jsonc`.
     type Bindings;
 
     /// The static-assets binding (`assets.binding`).
     #[wasm_bindgen(method, getter, js_name = ASSETS)]
     fn assets(this: &Bindings) -> JsValue;
 
-    /// The KV namespace (`kv_namespaces[].binding`, also `worker_kv::KV_BINDING`).
+    /// The KV namespace (`kv_namespaces[].binding`, also `kv::KV_BINDING`).
     #[wasm_bindgen(method, getter, js_name = KV)]
     fn kv(this: &Bindings) -> JsValue;
 
@@ -55,11 +55,6 @@ extern "C" {
     fn limit(this: &RateLimiter, options: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// How long a page waits for KV before it is served without KV content.
-const PAGE_KV_BUDGET: Duration = Duration::from_millis(1000);
-/// How long an API request waits for KV before answering 503 (and a counted write for the earlier
-/// ones of its session).
-const API_KV_BUDGET: Duration = Duration::from_millis(5000);
 /// How often a counted write waiting for the earlier ones of its session looks again.
 const SESSION_QUEUE_POLL: Duration = Duration::from_millis(5);
 
@@ -69,7 +64,7 @@ fn edge() -> &'static Edge {
 }
 
 /// The Worker's request handler as a JavaScript class with one static method, `fetch`, which the
-/// entry module (`src/entry.js`) calls for every request. A class rather than a `fetch` export, so
+/// entry module (`entry.js`) calls for every request. A class rather than a `fetch` export, so
 /// worker-build generates no handler of its own: its entry wraps every request in per-request
 /// proxies (a fresh handler object, a proxied instance and a proxied method), which cost as much CPU
 /// as the page's own Rust code. Recovery after a panic does not depend on them: the wasm-bindgen glue
@@ -79,7 +74,7 @@ pub struct EdgeWorker;
 
 #[wasm_bindgen]
 impl EdgeWorker {
-    /// Answers one request. Pages that look like pages take the fast path: `worker_page.js` fetches the
+    /// Answers one request. Pages that look like pages take the fast path: `page.js` fetches the
     /// asset and reads KV in one promise and hands the result to [`finish_page`]; anything else is
     /// driven from Rust with async/await.
     /// `alive` is [`EdgeWorker::alive`], which the page path calls before it calls back into Rust.
@@ -88,7 +83,7 @@ impl EdgeWorker {
     }
 
     /// Does nothing. Calling it makes wasm-bindgen's glue re-create the instance if it aborted (a
-    /// Rust panic) since the last call; `worker_page.js` calls it before `finish_page` or
+    /// Rust panic) since the last call; `page.js` calls it before `finish_page` or
     /// `fail_page`, whose closures the glue then refuses if they belong to the aborted instance. The
     /// glue checks for an abort only after it has copied a call's string arguments into the wasm
     /// memory, so without this a page in flight during an abort would call into the new instance
@@ -123,7 +118,7 @@ fn serve(request: web_sys::Request, env: Env, alive: &JsValue) -> js_sys::Promis
                 // A copy waits for the results, so the keys can keep borrowing this one.
                 let ticket = PAGES_IN_FLIGHT.with_borrow_mut(|pages| pages.park(pending.clone()));
                 return PAGE_CALLBACKS.with(|(finish, fail)| {
-                    worker_page::serve_page(
+                    page::serve_page(
                         &bindings.assets(),
                         &request,
                         &bindings.kv(),
@@ -170,7 +165,7 @@ thread_local! {
     static SESSION_QUEUE: Rc<SessionQueue> = Rc::default();
 }
 
-/// The second half of the fast page path: `worker_page.js` calls it with the page's ticket, the fetched
+/// The second half of the fast page path: `page.js` calls it with the page's ticket, the fetched
 /// asset and the KV values, all as arguments (reading them back from JavaScript objects would cost a
 /// crossing each).
 #[allow(clippy::too_many_arguments)]
@@ -213,10 +208,10 @@ fn finish_page_response(
     pending: Option<PendingPage>,
 ) -> worker::Result<web_sys::Response> {
     if !asset.is_html() {
-        return Ok(worker_page::not_a_page(asset)?);
+        return Ok(page::not_a_page(asset)?);
     }
     let edge = edge();
-    // The fast path only takes GET requests. A page forgotten by the table (see `pages_in_flight`)
+    // The fast path only takes GET requests. A page forgotten by the table (see `page::in_flight`)
     // is recomputed from the request: the core's first step is a pure function of its cookies.
     let pending = match pending {
         Some(pending) => pending,
@@ -432,13 +427,13 @@ async fn serve_asset(
     let likely_page = page_request.method == Method::Get && path_expects_html(&page_request.path);
     let (inputs, early_snapshot) = if likely_page {
         let (inputs, snapshot) = join(
-            worker_page::fetch_asset(&assets, request),
+            page::fetch_asset(&assets, request),
             read_kv(env, &pending.reads, PAGE_KV_BUDGET),
         )
         .await;
         (inputs?, Some(snapshot.ok()))
     } else {
-        (worker_page::fetch_asset(&assets, request).await?, None)
+        (page::fetch_asset(&assets, request).await?, None)
     };
     let Some(response) = inputs.asset() else {
         return Err(worker::Error::RustError(
@@ -447,13 +442,13 @@ async fn serve_asset(
     };
     let asset = FetchedAsset::read(response);
     if !asset.is_html() {
-        return Ok(worker_page::not_a_page(asset)?);
+        return Ok(page::not_a_page(asset)?);
     }
     let snapshot = match early_snapshot {
         Some(snapshot) => snapshot,
         None => match PageKeys::of(&pending.reads) {
             Some(keys) => {
-                KvValues::of(&worker_page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?).into_snapshot(&keys)
+                KvValues::of(&page::read_keys(&bindings.kv(), &keys, PAGE_KV_BUDGET).await?).into_snapshot(&keys)
             }
             None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
         },
@@ -471,13 +466,13 @@ fn page_response(
     snapshot: Option<&KvSnapshot>,
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
-    // Fetched headers are immutable: `worker_page.js` edits a copy, with the edits the core decided.
-    let edits = worker_page::header_edits(asset.vary, page_header_edits);
+    // Fetched headers are immutable: `page.js` edits a copy, with the edits the core decided.
+    let edits = page::header_edits(asset.vary, page_header_edits);
     let response = asset.response;
     if method != Method::Head && status_has_body(response.status()) {
-        worker_html::inject(response, &plan, &edits)
+        html::inject(response, &plan, &edits)
     } else {
-        Ok(worker_page::page_without_body(&response, &edits)?)
+        Ok(page::page_without_body(&response, &edits)?)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The one module that touches `worker::KvStore`, for the APIs and the rarer page paths (a page's usual
-//! one or two gets go through `worker_page.js` instead): performs a [`KvReads`] concurrently (gets that
-//! share a `cacheTtl` as one bulk get, each `list` following its cursor) within a time budget, and
-//! makes [`KvWrite`]s. Failures are logged here and
-//! reported upward only as [`KvUnavailable`], so no internal error text can reach a visitor.
+//! one or two gets go through `page.js` instead): performs a [`KvReads`] concurrently (gets that
+//! share a `cacheTtl` as one bulk get, each `list` walked with the core's [`ListWalk`]) within a time
+//! budget, and makes [`KvWrite`]s. Failures are logged here and reported upward only as
+//! [`KvUnavailable`], so no internal error text can reach a visitor.
 
 use std::pin::pin;
 use std::time::Duration;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::future::{Either, select, try_join, try_join_all};
 use worker::{Delay, Env, KvStore, console_error};
 
-use crate::kv::{KvGet, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, MAX_LIST_PAGE_KEYS};
+use crate::kv::{KvGet, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, ListWalk};
 
 /// The name of the KV binding in `wrangler.jsonc`.
 pub const KV_BINDING: &str = "KV";
@@ -52,7 +52,7 @@ impl KvDriver {
         let gets = try_join_all(
             gets_by_cache_ttl(&reads.gets)
                 .into_iter()
-                .map(|(ttl, keys)| self.get(ttl, keys)),
+                .map(|(ttl, keys)| async move { Ok::<_, worker::Error>(self.get(ttl, keys).await?) }),
         );
         let lists = try_join_all(reads.lists.iter().map(|list| self.list(list)));
         let all = pin!(try_join(gets, lists));
@@ -105,26 +105,32 @@ impl KvDriver {
             .collect())
     }
 
-    async fn list(&self, list: &KvList) -> Result<(String, Vec<KvListEntry>), worker::kv::KvError> {
-        let mut entries = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let remaining = list.max_keys.saturating_sub(entries.len()).min(MAX_LIST_PAGE_KEYS);
-            let mut builder = self.store.list().prefix(list.prefix.clone()).limit(remaining as u64);
-            if let Some(cursor) = cursor.take() {
-                builder = builder.cursor(cursor);
+    /// One listing, walked page by page with [`ListWalk`] (bounded in pages, like every runtime's).
+    async fn list(&self, list: &KvList) -> Result<(String, Vec<KvListEntry>), worker::Error> {
+        let mut walk = ListWalk::new(list);
+        while let Some(request) = walk.next_page() {
+            let mut builder = self
+                .store
+                .list()
+                .prefix(request.prefix.to_owned())
+                .limit(request.limit as u64);
+            if let Some(cursor) = request.cursor {
+                builder = builder.cursor(cursor.to_owned());
             }
             let page = builder.execute().await?;
-            entries.extend(page.keys.into_iter().map(|key| KvListEntry {
-                name: key.name,
-                expiration: key.expiration,
-                metadata: key.metadata,
-            }));
-            match page.cursor {
-                Some(next) if !page.list_complete && entries.len() < list.max_keys => cursor = Some(next),
-                _ => return Ok((list.prefix.clone(), entries)),
-            }
+            let keys = page
+                .keys
+                .into_iter()
+                .map(|key| KvListEntry {
+                    name: key.name,
+                    expiration: key.expiration,
+                    metadata: key.metadata,
+                })
+                .collect();
+            walk.record(keys, page.cursor, page.list_complete);
         }
+        walk.finish()
+            .map_err(|endless| worker::Error::RustError(endless.to_string()))
     }
 
     /// Makes the writes, all at once.

@@ -1,5 +1,5 @@
 //! Applies an [`InjectionPlan`] to an HTML response body inside the Worker, streaming. By default it
-//! hands the plan to the runtime's own HTMLRewriter (`worker_page.js`; the rules match
+//! hands the plan to the runtime's own HTMLRewriter (`page.js`; the rules match
 //! [`crate::HtmlInjector`], and the end-to-end tests check them in workerd); with the
 //! `worker-lol-html` feature it streams the body through [`crate::HtmlInjector`] compiled into the wasm.
 //! `bench/` measures the two against each other.
@@ -7,10 +7,10 @@
 use wasm_bindgen::JsValue;
 use worker::web_sys;
 
-use crate::injection::InjectionPlan;
+use crate::page::InjectionPlan;
 
 /// Wraps `asset`'s body in a response with the asset's status and edited headers (`edits`, see
-/// `worker_page::header_edits`), rewritten as it streams.
+/// `page::header_edits`), rewritten as it streams.
 pub fn inject(asset: web_sys::Response, plan: &InjectionPlan, edits: &JsValue) -> worker::Result<web_sys::Response> {
     imp::inject(asset, plan, edits)
 }
@@ -20,9 +20,9 @@ mod imp {
     use wasm_bindgen::JsValue;
     use worker::web_sys;
 
-    use crate::html_injector::PINNED_MESSAGE_SELECTOR;
-    use crate::injection::InjectionPlan;
-    use crate::worker_page;
+    use super::super::page;
+    use crate::page::InjectionPlan;
+    use crate::page::PINNED_MESSAGE_SELECTOR;
 
     /// The body goes from the asset to the runtime's rewriter without passing through the wasm.
     pub(super) fn inject(
@@ -30,7 +30,7 @@ mod imp {
         plan: &InjectionPlan,
         edits: &JsValue,
     ) -> worker::Result<web_sys::Response> {
-        Ok(worker_page::rewrite_page(&asset, edits, plan, PINNED_MESSAGE_SELECTOR)?)
+        Ok(page::rewrite_page(&asset, edits, plan, PINNED_MESSAGE_SELECTOR)?)
     }
 }
 
@@ -42,8 +42,8 @@ mod imp {
     use futures_util::{StreamExt, stream};
     use worker::{ByteStream, Response, web_sys};
 
-    use crate::html_injector::HtmlInjector;
-    use crate::injection::InjectionPlan;
+    use crate::page::HtmlInjector;
+    use crate::page::InjectionPlan;
 
     type SharedBuffer = Rc<RefCell<Vec<u8>>>;
     type Injector = HtmlInjector<Box<dyn FnMut(&[u8])>>;
@@ -59,7 +59,7 @@ mod imp {
         plan: &InjectionPlan,
         edits: &wasm_bindgen::JsValue,
     ) -> worker::Result<web_sys::Response> {
-        let headers = crate::worker_page::page_headers(&asset, edits)?;
+        let headers = super::super::page::page_headers(&asset, edits)?;
         let status = asset.status();
         let mut asset = Response::from(asset);
         let output: SharedBuffer = Rc::default();
