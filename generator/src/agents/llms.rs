@@ -159,27 +159,15 @@ fn destination(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::discover::discover;
-    use crate::content::tree::TreeOptions;
-    use crate::diagnostics::Diagnostics;
+    use crate::test_fixtures::{TreeFixture, content_tree};
 
     fn tree(files: &[(&str, &str)]) -> ContentTree {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join("content").join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let site_root = crate::site_root::SiteRoot::new(dir.path()).unwrap();
-        let found = discover(&site_root, &dir.path().join("content")).files;
-        let options = TreeOptions {
-            root: dir.path(),
+        let fixture = TreeFixture {
             site_title: "Docs",
             build_drafts: true,
             base_path: "/tally",
         };
-        let mut diagnostics = Diagnostics::new();
-        let tree = ContentTree::build(&found, &options, &mut diagnostics);
+        let (tree, diagnostics) = content_tree(files, &fixture);
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
         tree
     }

@@ -364,16 +364,7 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    struct Pages;
-    impl PageLookup for Pages {
-        fn path_of_source(&self, source: &Path) -> Option<String> {
-            match source.to_str()? {
-                "content/storage/guide.md" => Some("/storage/guide/".into()),
-                "content/storage/kv.md" => Some("/storage/kv/".into()),
-                _ => None,
-            }
-        }
-    }
+    use crate::test_fixtures::StoragePages as Pages;
 
     struct Site {
         dir: tempfile::TempDir,

@@ -143,12 +143,9 @@ fn window_around(len: usize, focus: Option<usize>, window: usize) -> (usize, usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::discover::discover;
-    use crate::content::tree::TreeOptions;
-    use crate::diagnostics::Diagnostics;
+    use crate::test_fixtures::{TreeFixture, content_tree};
 
     fn site(pages_in_big: usize) -> ContentTree {
-        let dir = tempfile::tempdir().unwrap();
         let mut files = vec![
             (
                 "a/_index.md".to_owned(),
@@ -163,20 +160,7 @@ mod tests {
         for n in 0..pages_in_big {
             files.push((format!("b/p{n:03}.md"), format!("+++\nweight = {n}\n+++\n# P{n}\n")));
         }
-        for (name, text) in &files {
-            let path = dir.path().join("content").join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let site_root = crate::site_root::SiteRoot::new(dir.path()).unwrap();
-        let found = discover(&site_root, &dir.path().join("content")).files;
-        let options = TreeOptions {
-            root: dir.path(),
-            site_title: "Site",
-            build_drafts: false,
-            base_path: "",
-        };
-        ContentTree::build(&found, &options, &mut Diagnostics::new())
+        content_tree(&files, &TreeFixture::default()).0
     }
 
     #[test]

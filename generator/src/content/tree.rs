@@ -610,25 +610,10 @@ fn first_heading(body: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::discover::discover;
+    use crate::test_fixtures::{TreeFixture, content_tree};
 
     fn tree(files: &[(&str, &str)]) -> (ContentTree, Diagnostics) {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join("content").join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let site_root = crate::site_root::SiteRoot::new(dir.path()).unwrap();
-        let found = discover(&site_root, &dir.path().join("content")).files;
-        let mut diagnostics = Diagnostics::new();
-        let options = TreeOptions {
-            root: dir.path(),
-            site_title: "Site",
-            build_drafts: false,
-            base_path: "",
-        };
-        (ContentTree::build(&found, &options, &mut diagnostics), diagnostics)
+        content_tree(files, &TreeFixture::default())
     }
 
     fn paths(tree: &ContentTree, ids: &[DocumentId]) -> Vec<String> {

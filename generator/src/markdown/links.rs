@@ -326,17 +326,7 @@ mod tests {
     use super::*;
     use pulldown_cmark::{LinkType, Parser};
 
-    struct Pages;
-    impl PageLookup for Pages {
-        fn path_of_source(&self, source: &Path) -> Option<String> {
-            match source.to_str()? {
-                "content/storage/guide.md" => Some("/storage/guide/".into()),
-                "content/storage/kv.md" => Some("/storage/kv/".into()),
-                "content/storage/_index.md" => Some("/storage/".into()),
-                _ => None,
-            }
-        }
-    }
+    use crate::test_fixtures::StoragePages as Pages;
 
     fn run(markdown: &str) -> (Vec<String>, LinksOutcome) {
         let mut events: Vec<_> = Parser::new(markdown).into_offset_iter().collect();
