@@ -1,0 +1,7 @@
+//! placeholder
+#[cfg(feature = "build")]
+pub mod build;
+pub mod format;
+pub mod index;
+pub mod stem;
+pub mod tokenize;
