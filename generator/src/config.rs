@@ -42,6 +42,9 @@ struct RawConfig {
     /// Navigation options.
     #[serde(default)]
     nav: RawNav,
+    /// Search index options.
+    #[serde(default)]
+    search: RawSearch,
     /// Free-form values for templates, as `site.extra`.
     #[serde(default)]
     extra: toml::Table,
@@ -75,11 +78,31 @@ impl Default for RawNav {
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct RawSearch {
+    /// Whether the build writes the search index under `search/`. Default: true.
+    enabled: bool,
+    /// URL paths whose pages are left out, each matching itself and everything under it (`/blog/`).
+    /// Default: none.
+    exclude: Vec<String>,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
+}
+
 impl TomlSchema for RawConfig {
     fn keys_at(path: &[&str]) -> &'static [&'static str] {
         match path {
             ["markdown"] => serde_introspect::<RawMarkdown>(),
             ["nav"] => serde_introspect::<RawNav>(),
+            ["search"] => serde_introspect::<RawSearch>(),
             _ => serde_introspect::<RawConfig>(),
         }
     }
@@ -117,7 +140,23 @@ pub struct SiteConfig {
     pub build_drafts: bool,
     pub smart_punctuation: bool,
     pub nav_section_window: usize,
+    pub search: SearchConfig,
     pub extra: serde_json::Value,
+}
+
+/// `[search]`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchConfig {
+    pub enabled: bool,
+    /// URL paths (starting and ending with `/`) whose pages, and the pages under them, are not indexed.
+    pub exclude: Vec<String>,
+}
+
+impl SearchConfig {
+    /// Whether the page at `path` (a path of the site, `/blog/post/`) is left out by `exclude`.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.iter().any(|prefix| path.starts_with(prefix.as_str()))
+    }
 }
 
 impl SiteConfig {
@@ -297,6 +336,8 @@ fn resolve(
         );
     }
 
+    let search = resolve_search(&raw.search, text, diagnostics);
+
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     if diagnostics.error_count() > errors_before {
         return None;
@@ -315,8 +356,39 @@ fn resolve(
         build_drafts: raw.build_drafts,
         smart_punctuation: raw.markdown.smart_punctuation,
         nav_section_window: raw.nav.section_window,
+        search,
         extra,
     })
+}
+
+/// `[search]`: every `exclude` entry must be a URL path of the site; a trailing `/` is added, so
+/// `/blog` leaves out `/blog/` and what is under it but not `/blogroll/`.
+fn resolve_search(raw: &RawSearch, text: &str, diagnostics: &mut Diagnostics) -> SearchConfig {
+    let mut exclude = Vec::with_capacity(raw.exclude.len());
+    for path in &raw.exclude {
+        let is_site_path = path.starts_with('/')
+            && !path.contains(['?', '#', '\\'])
+            && !path.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !is_site_path {
+            diagnostics.push(
+                Diagnostic::error(
+                    key_location(text, "exclude"),
+                    format!("`search.exclude` lists `{}`, which is not a URL path of the site", path.escape_debug()),
+                )
+                .with_help("write paths as the site's URLs start, from `/` and without the base path, e.g. `exclude = [\"/blog/\"]`"),
+            );
+            continue;
+        }
+        let mut path = path.clone();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        exclude.push(path);
+    }
+    SearchConfig {
+        enabled: raw.enabled,
+        exclude,
+    }
 }
 
 /// Where `key = ...` is written in `text`, for diagnostics about its value.
@@ -517,6 +589,42 @@ mod tests {
             vec![
                 "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`",
                 "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn search_is_on_by_default_and_excludes_whole_sections() {
+        let dir = site_with_theme();
+        let config = parse(dir.path(), "title = \"D\"\nbase_url = \"https://x.dev\"\n").unwrap();
+        assert!(config.search.enabled && config.search.exclude.is_empty());
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nexclude = [\"/blog\", \"/drafts/\"]\n";
+        let search = parse(dir.path(), text).unwrap().search;
+        assert_eq!(search.exclude, ["/blog/", "/drafts/"]);
+        assert!(search.excludes("/blog/") && search.excludes("/blog/post/"));
+        assert!(!search.excludes("/blogroll/") && !search.excludes("/"));
+    }
+
+    #[test]
+    fn search_excludes_must_be_site_paths_and_keys_are_checked() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabeld = false\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec!["error: site.toml:4:1: unknown key `enabeld` in site.toml\n  help: did you mean `enabled`?"]
+        );
+        let text =
+            "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nexclude = [\"blog/\", \"/ok/\", \"/a b/\"]\n";
+        let help = "help: write paths as the site's URLs start, from `/` and without the base path, e.g. `exclude = [\"/blog/\"]`";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec![
+                format!(
+                    "error: site.toml:4:1: `search.exclude` lists `/a b/`, which is not a URL path of the site\n  {help}"
+                ),
+                format!(
+                    "error: site.toml:4:1: `search.exclude` lists `blog/`, which is not a URL path of the site\n  {help}"
+                ),
             ]
         );
     }

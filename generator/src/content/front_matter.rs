@@ -23,6 +23,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// A template other than `page.html` / `section.html`.
     pub template: Option<String>,
+    /// `false` leaves the page out of the site's search index. Default: true.
+    pub search: Option<bool>,
     /// Free-form values for templates, as `page.extra`.
     pub extra: toml::Table,
 }

@@ -17,6 +17,9 @@ pub struct SiteContext<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub color_themes: &'a [ColorTheme],
+    /// The link to the search index's manifest (`/search/manifest.json` under the base path), or
+    /// none when `[search] enabled = false`.
+    pub search_manifest: Option<String>,
     pub extra: &'a serde_json::Value,
 }
 
@@ -29,6 +32,10 @@ impl<'a> SiteContext<'a> {
             base_path: &config.base_path,
             language: &config.language,
             color_themes: &theme.color_themes,
+            search_manifest: config
+                .search
+                .enabled
+                .then(|| config.href(&format!("/{}", crate::search::MANIFEST_PATH))),
             extra: &config.extra,
         }
     }
