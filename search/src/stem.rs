@@ -1,9 +1,19 @@
 //! English stemming (Snowball, through rust-stemmers) and the stop words left out of the index.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Stems already computed on this thread: a site repeats its words, and a lookup costs a fraction of
+/// the Snowball algorithm. Capped so a huge vocabulary cannot grow it without bound.
+const STEM_CACHE_ENTRIES: usize = 100_000;
+
+thread_local! {
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
 
 /// The Snowball English stem of a folded word: `listing` -> `list`, `expiration` -> `expir`. Words with
 /// digits and words of under three letters are kept as they are (`utf8`, `kv`, `io`).
@@ -11,7 +21,16 @@ pub fn stem(word: &str) -> String {
     if word.chars().count() < 3 || word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_owned();
     }
-    ENGLISH.stem(word).into_owned()
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(stemmed) = stems.get(word) {
+            return stemmed.clone();
+        }
+        let stemmed = ENGLISH.stem(word).into_owned();
+        if stems.len() < STEM_CACHE_ENTRIES {
+            stems.insert(word.to_owned(), stemmed.clone());
+        }
+        stemmed
+    })
 }
 
 /// Words too common to help find a section (Lucene's English list). They take a position but no
