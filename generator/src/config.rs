@@ -46,6 +46,9 @@ struct RawConfig {
     /// The theme's knobs: logo, accent, header links, footer, edit links, dates, CSP sources.
     #[serde(default)]
     theme_options: RawThemeOptions,
+    /// Search index options.
+    #[serde(default)]
+    search: RawSearch,
     /// Free-form values for templates, as `site.extra`.
     #[serde(default)]
     extra: toml::Table,
@@ -79,11 +82,32 @@ impl Default for RawNav {
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct RawSearch {
+    /// Whether the build writes the search index under `search/`. Default: false, while the theme has
+    /// no reader for it yet: the index costs build time and bytes a site would ship unused.
+    enabled: bool,
+    /// URL paths whose pages are left out, each matching itself and everything under it (`/blog/`).
+    /// Default: none.
+    exclude: Vec<String>,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            exclude: Vec::new(),
+        }
+    }
+}
+
 impl TomlSchema for RawConfig {
     fn keys_at(path: &[&str]) -> &'static [&'static str] {
         match path {
             ["markdown"] => serde_introspect::<RawMarkdown>(),
             ["nav"] => serde_introspect::<RawNav>(),
+            ["search"] => serde_introspect::<RawSearch>(),
             _ => theme_options::keys_at(path).unwrap_or_else(serde_introspect::<RawConfig>),
         }
     }
@@ -123,7 +147,23 @@ pub struct SiteConfig {
     pub nav_section_window: usize,
     /// The `[theme_options]` knobs.
     pub theme_options: ThemeOptions,
+    pub search: SearchConfig,
     pub extra: serde_json::Value,
+}
+
+/// `[search]`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchConfig {
+    pub enabled: bool,
+    /// URL paths (starting and ending with `/`) whose pages, and the pages under them, are not indexed.
+    pub exclude: Vec<String>,
+}
+
+impl SearchConfig {
+    /// Whether the page at `path` (a path of the site, `/blog/post/`) is left out by `exclude`.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.iter().any(|prefix| path.starts_with(prefix.as_str()))
+    }
 }
 
 impl SiteConfig {
@@ -308,6 +348,7 @@ fn resolve(
         base_path: &base_path,
     };
     let theme_options = theme_options::resolve(raw.theme_options, &theme_inputs, &ConfigText(text), diagnostics);
+    let search = resolve_search(&raw.search, text, diagnostics);
 
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     if diagnostics.error_count() > errors_before {
@@ -328,6 +369,7 @@ fn resolve(
         smart_punctuation: raw.markdown.smart_punctuation,
         nav_section_window: raw.nav.section_window,
         theme_options,
+        search,
         extra,
     })
 }
@@ -348,6 +390,36 @@ impl theme_options::Locate for ConfigText<'_> {
             )),
             None => key_location(text, key),
         }
+    }
+}
+
+/// `[search]`: every `exclude` entry must be a URL path of the site; a trailing `/` is added, so
+/// `/blog` leaves out `/blog/` and what is under it but not `/blogroll/`.
+fn resolve_search(raw: &RawSearch, text: &str, diagnostics: &mut Diagnostics) -> SearchConfig {
+    let mut exclude = Vec::with_capacity(raw.exclude.len());
+    for path in &raw.exclude {
+        let is_site_path = path.starts_with('/')
+            && !path.contains(['?', '#', '\\'])
+            && !path.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !is_site_path {
+            diagnostics.push(
+                Diagnostic::error(
+                    key_location(text, "exclude"),
+                    format!("`search.exclude` lists `{}`, which is not a URL path of the site", path.escape_debug()),
+                )
+                .with_help("write paths as the site's URLs start, from `/` and without the base path, e.g. `exclude = [\"/blog/\"]`"),
+            );
+            continue;
+        }
+        let mut path = path.clone();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        exclude.push(path);
+    }
+    SearchConfig {
+        enabled: raw.enabled,
+        exclude,
     }
 }
 
@@ -549,6 +621,43 @@ mod tests {
             vec![
                 "error: site.toml:2:1: `base_url` must be an absolute URL, not `docs.example.com`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`",
                 "error: site.toml:3:1: theme `defualt` not found: there is no folder `themes/defualt`\n  help: did you mean `default`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn search_is_off_by_default_and_excludes_whole_sections() {
+        let dir = site_with_theme();
+        let config = parse(dir.path(), "title = \"D\"\nbase_url = \"https://x.dev\"\n").unwrap();
+        assert!(!config.search.enabled && config.search.exclude.is_empty());
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = true\nexclude = [\"/blog\", \"/drafts/\"]\n";
+        let search = parse(dir.path(), text).unwrap().search;
+        assert!(search.enabled);
+        assert_eq!(search.exclude, ["/blog/", "/drafts/"]);
+        assert!(search.excludes("/blog/") && search.excludes("/blog/post/"));
+        assert!(!search.excludes("/blogroll/") && !search.excludes("/"));
+    }
+
+    #[test]
+    fn search_excludes_must_be_site_paths_and_keys_are_checked() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabeld = false\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec!["error: site.toml:4:1: unknown key `enabeld` in site.toml\n  help: did you mean `enabled`?"]
+        );
+        let text =
+            "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nexclude = [\"blog/\", \"/ok/\", \"/a b/\"]\n";
+        let help = "help: write paths as the site's URLs start, from `/` and without the base path, e.g. `exclude = [\"/blog/\"]`";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec![
+                format!(
+                    "error: site.toml:4:1: `search.exclude` lists `/a b/`, which is not a URL path of the site\n  {help}"
+                ),
+                format!(
+                    "error: site.toml:4:1: `search.exclude` lists `blog/`, which is not a URL path of the site\n  {help}"
+                ),
             ]
         );
     }

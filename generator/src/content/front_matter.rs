@@ -28,7 +28,8 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Free-form values for templates, as `page.extra`.
     pub extra: toml::Table,
-    /// Whether the page is listed for search and in `llms.txt` / `llms-full.txt`. Default: true.
+    /// Whether the page is in the site's search index and listed in `llms.txt` / `llms-full.txt`.
+    /// Default: true.
     pub search: bool,
 }
 

@@ -75,6 +75,8 @@ pub struct RenderedMarkdown {
     /// Internal links to check once every page is rendered, with where they were written.
     pub internal_links: Vec<(Location, InternalLink)>,
     pub word_count: usize,
+    /// The text before the first heading, then one section per heading, for the search index.
+    pub sections: Vec<edgedocs_search::SectionFragment>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -150,6 +152,8 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
         .collect();
 
     admonitions::check_unknown_markers(&mut events, |offset| source.location(offset), &mut rendered.diagnostics);
+    // Read before code blocks become HTML, so the index has their code as text.
+    let outline = crate::search::sections::read_outline(&events, source.drop_title_heading);
     let mut events = code::process(events, source, context, &mut rendered.diagnostics);
     admonitions::process(&mut events);
     let mut raw_html_ids = Vec::new();
@@ -160,6 +164,7 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
     }
     let (events, headings) = headings::process(events, source.drop_title_heading);
     rendered.toc = headings.toc;
+    rendered.sections = crate::search::sections::into_sections(outline, &headings.ids);
     rendered.anchor_ids = headings.ids;
     rendered.anchor_ids.extend(raw_html_ids);
     rendered.word_count = count_words(&events);

@@ -22,6 +22,9 @@ pub struct SiteContext<'a> {
     pub color_themes: &'a [ColorTheme],
     /// The `[theme_options]` knobs of `site.toml`.
     pub theme: &'a ThemeOptions,
+    /// The link to the search index's manifest (`/search/manifest.json` under the base path), or
+    /// none when `[search] enabled = false`.
+    pub search_manifest: Option<String>,
     pub extra: &'a serde_json::Value,
 }
 
@@ -35,6 +38,10 @@ impl<'a> SiteContext<'a> {
             language: &config.language,
             color_themes: &theme.color_themes,
             theme: &config.theme_options,
+            search_manifest: config
+                .search
+                .enabled
+                .then(|| config.href(&format!("/{}", crate::search::MANIFEST_PATH))),
             extra: &config.extra,
         }
     }

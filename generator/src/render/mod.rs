@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Location, closest_path};
 use crate::git_dates::GitDates;
 use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
 use crate::output::OutputSink;
+use crate::search;
 use context::{RenderedBody, document_context};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -57,6 +58,8 @@ impl EditedDocuments {
 /// What rendering one document left for the link check and `llms-full.txt`.
 pub struct RenderedDocument {
     pub id: DocumentId,
+    /// The document's part of the search index, unless it is not indexed.
+    pub search: Option<edgedocs_search::PageIndex>,
     pub anchor_ids: Vec<String>,
     pub internal_links: Vec<(Location, InternalLink)>,
     pub diagnostics: Vec<Diagnostic>,
@@ -120,9 +123,11 @@ impl RenderJob<'_> {
             },
             base_path: &self.config.base_path,
         };
-        let rendered = markdown::render(&source, &context);
-        let mut diagnostics = rendered.diagnostics;
+        let mut rendered = markdown::render(&source, &context);
+        let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
         let twin = self.write_twin(id, output, &mut diagnostics);
+        let search = search::is_indexed(self.config, &document.path, &text.front_matter)
+            .then(|| search::page_index(document, std::mem::take(&mut rendered.sections)));
 
         let body = RenderedBody {
             html: &rendered.html,
@@ -156,6 +161,7 @@ impl RenderJob<'_> {
         }
         RenderedDocument {
             id,
+            search,
             anchor_ids: rendered.anchor_ids,
             internal_links: rendered.internal_links,
             diagnostics,

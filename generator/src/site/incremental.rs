@@ -91,6 +91,7 @@ impl Site {
             let mut written = Diagnostics::new();
             self.write_llms_full(output, &mut written);
             self.stages.site_files.extend(written.into_vec());
+            self.write_search_index(output);
             self.check_document_templates();
             if anchors_changed {
                 // Links from any page may point at the anchors that came or went.
@@ -154,6 +155,7 @@ impl Site {
             let index = document.id.0;
             self.rendered[index] = document;
         }
+        self.write_search_index(output);
         self.check_document_templates();
         self.check_links();
         self.write_site_files(output);
@@ -177,6 +179,7 @@ impl Site {
         self.check_document_templates();
         self.copy_static_files(output);
         self.render_all(output);
+        self.write_search_index(output);
         self.check_links();
         self.write_site_files(output);
         Ok(())
@@ -193,6 +196,7 @@ impl Site {
         self.stages.templates = diagnostics;
         self.check_document_templates();
         self.render_all(output);
+        self.write_search_index(output);
         self.check_links();
         self.write_site_files(output);
         Ok(())
@@ -251,6 +255,7 @@ impl Site {
         let document = &self.rendered[id.0];
         let mut subset = vec![RenderedDocument {
             id,
+            search: None,
             anchor_ids: document.anchor_ids.clone(),
             internal_links: document.internal_links.clone(),
             diagnostics: Vec::new(),
@@ -266,6 +271,7 @@ impl Site {
         targets.dedup();
         subset.extend(targets.into_iter().map(|target| RenderedDocument {
             id: target,
+            search: None,
             anchor_ids: self.rendered[target.0].anchor_ids.clone(),
             internal_links: Vec::new(),
             diagnostics: Vec::new(),
@@ -346,8 +352,15 @@ mod tests {
         String::from_utf8(files[path].clone()).unwrap()
     }
 
-    /// Incremental and fresh builds agree on every file.
-    fn assert_same_site(served: &BTreeMap<String, Vec<u8>>, fresh: &BTreeMap<String, Vec<u8>>) {
+    /// Incremental and fresh builds agree on every file the site still outputs (the preview stops
+    /// serving the others, such as search index files replaced by new ones).
+    fn assert_same_site(site: &Site, served: &BTreeMap<String, Vec<u8>>, fresh: &BTreeMap<String, Vec<u8>>) {
+        let outputs = site.output_paths();
+        let served: BTreeMap<String, Vec<u8>> = served
+            .iter()
+            .filter(|(path, _)| outputs.contains(*path))
+            .map(|(path, contents)| (path.clone(), contents.clone()))
+            .collect();
         let differing: Vec<&String> = served
             .keys()
             .chain(fresh.keys())
@@ -383,10 +396,15 @@ mod tests {
         let update = site.update_documents(&[PathBuf::from("content/storage/kv.md")], &changed);
         assert_eq!(update, DocumentUpdate::Rendered(vec!["/storage/kv/".into()]));
         let changed = files(changed);
+        let pages: Vec<&String> = changed.keys().filter(|path| !path.starts_with("search/")).collect();
         assert_eq!(
-            changed.keys().collect::<Vec<_>>(),
+            pages,
             ["llms-full.txt", "storage/kv/index.html", "storage/kv/index.md"],
             "the page, its Markdown and the file with every page's Markdown"
+        );
+        assert!(
+            changed.contains_key("search/manifest.json"),
+            "the search index follows the edit"
         );
         assert!(text(&changed, "storage/kv/index.html").contains("consistent in the end"));
         assert!(text(&changed, "storage/kv/index.md").contains("consistent in the end"));
@@ -394,7 +412,7 @@ mod tests {
         assert!(site.check().is_ok());
 
         served.extend(changed);
-        assert_same_site(&served, &fresh_build(dir.path()));
+        assert_same_site(&site, &served, &fresh_build(dir.path()));
     }
 
     #[test]
@@ -428,7 +446,7 @@ mod tests {
             "a page that does not show it"
         );
         served.extend(rebuilt);
-        assert_same_site(&served, &fresh_build(dir.path()));
+        assert_same_site(&site, &served, &fresh_build(dir.path()));
     }
 
     #[test]
@@ -442,7 +460,7 @@ mod tests {
         site.reload_content(&output).unwrap();
         served.extend(files(output));
         assert!(served.contains_key("storage/d1/index.html"));
-        assert_same_site(&served, &fresh_build(dir.path()));
+        assert_same_site(&site, &served, &fresh_build(dir.path()));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The build, stage by stage: load config -> load theme -> discover content -> read the content tree ->
-//! build assets -> load templates -> copy static files -> render documents -> check links -> write
-//! site-wide files. Every stage reports into one set of diagnostics; the build fails, with all of them,
-//! if any is an error.
+//! build assets -> load templates -> copy static files -> render documents -> write the search index ->
+//! check links -> write site-wide files. Every stage reports into one set of diagnostics; the build
+//! fails, with all of them, if any is an error.
 //!
 //! [`Site`] is a build kept in memory: [`Site::load`] runs every stage once ([`stages`]), and the
 //! preview server then re-runs only the stages a change needs ([`incremental`]). [`build`] is

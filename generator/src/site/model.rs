@@ -39,6 +39,8 @@ pub struct Site {
     pub(super) site_value: tera::Value,
     /// Files copied from `static/` folders and `content/`, by output path.
     pub(super) static_files: HashSet<String>,
+    /// The search index's files, by output path.
+    pub(super) search_files: HashSet<String>,
     /// By [`DocumentId`]: what rendering each document left (anchors, links, its diagnostics).
     pub(super) rendered: Vec<RenderedDocument>,
     /// Documents re-read since the tree was built, whose changes stay within their own page.
@@ -56,6 +58,7 @@ pub(super) struct StageDiagnostics {
     pub(super) templates: Diagnostics,
     pub(super) document_templates: Diagnostics,
     pub(super) static_files: Diagnostics,
+    pub(super) search_index: Diagnostics,
     /// By the document the link is written in, so one document's links can be checked again alone.
     pub(super) links: HashMap<PathBuf, Vec<Diagnostic>>,
     pub(super) site_files: Diagnostics,
@@ -69,6 +72,7 @@ impl StageDiagnostics {
             &self.templates,
             &self.document_templates,
             &self.static_files,
+            &self.search_index,
             &self.site_files,
         ]
         .into_iter()
@@ -127,6 +131,7 @@ impl Site {
             templates,
             site_value,
             static_files: HashSet::new(),
+            search_files: HashSet::new(),
             rendered: Vec::new(),
             edits: EditedDocuments::default(),
             stages,
@@ -135,6 +140,7 @@ impl Site {
         site.check_document_templates();
         site.copy_static_files(output);
         site.render_all(output);
+        site.write_search_index(output);
         site.check_links();
         site.write_site_files(output);
         Ok(site)

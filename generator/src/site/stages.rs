@@ -1,7 +1,7 @@
 //! The build's stages, in order: discover content -> read the content tree -> build assets -> load
-//! templates -> copy static files -> render documents (and their Markdown twins) -> check links ->
-//! write site-wide files (`llms.txt` and `llms-full.txt` among them). Each reports into its own
-//! diagnostics, so re-running one replaces only its own.
+//! templates -> copy static files -> render documents (and their Markdown twins) -> write the search
+//! index -> check links -> write site-wide files (`llms.txt` and `llms-full.txt` among them). Each
+//! reports into its own diagnostics, so re-running one replaces only its own.
 
 use super::model::Site;
 use crate::agents::llms::{self, LLMS_FULL_TXT, LLMS_TXT, SiteSummary};
@@ -15,7 +15,7 @@ use crate::markdown::fence_info::parse_fence_info;
 use crate::output::OutputSink;
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{RenderJob, output_file};
-use crate::{host_files, link_check, static_files, theme};
+use crate::{host_files, link_check, search, static_files, theme};
 use edgedocs_diagram as diagram;
 use edgedocs_highlight as highlight;
 use std::collections::{HashMap, HashSet};
@@ -105,6 +105,22 @@ impl Site {
         self.rendered = self.job().render_all(output);
     }
 
+    /// Stage: merge the documents' parts of the search index into its files under `search/`.
+    pub(super) fn write_search_index(&mut self, output: &dyn OutputSink) {
+        let mut diagnostics = Diagnostics::new();
+        self.search_files = if self.config.search.enabled {
+            let tree = &self.tree;
+            let parts = self.rendered.iter().filter_map(|rendered| {
+                let part = rendered.search.as_ref()?;
+                Some((tree.get(rendered.id).path.as_str(), part))
+            });
+            search::write_index(parts, &self.search_files, output, &mut diagnostics)
+        } else {
+            HashSet::new()
+        };
+        self.stages.search_index = diagnostics;
+    }
+
     /// Every file of the site's output as it stands, relative to the output folder: the pages, the
     /// assets, the static files and the site files. The preview stops serving what a rebuild left out.
     pub fn output_paths(&self) -> HashSet<String> {
@@ -117,6 +133,7 @@ impl Site {
     /// files.
     pub(super) fn written_files(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
+        written.extend(self.search_files.iter().cloned());
         written.extend(SITE_FILES.map(str::to_owned));
         written.extend([LLMS_TXT, LLMS_FULL_TXT].map(str::to_owned));
         written.extend(self.tree.documents().iter().map(|document| twin_file(&document.path)));

@@ -7,5 +7,6 @@ mod closed_output;
 mod init;
 mod invalid_input;
 mod kv_cli;
+mod search;
 mod support;
 mod theme;
