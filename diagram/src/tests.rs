@@ -309,3 +309,166 @@ fn css_styles_every_class_the_svg_uses() {
     }
     assert!(css.contains("--diagram-muted"));
 }
+
+/// The contract every diagram type keeps: CSP-safe, well-formed, named, text as `<text>`, and a CSS
+/// rule for every class it uses.
+fn assert_theme_contract(svg: &str, svg_class: &str) {
+    assert!(
+        svg.starts_with(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dg {svg_class}\" role=\"img\""
+        )),
+        "{svg}"
+    );
+    assert!(svg.contains("aria-labelledby=\"d1-title d1-desc\""));
+    for forbidden in [
+        "style=",
+        "<style",
+        "foreignObject",
+        "<script",
+        "href=",
+        "fill=\"",
+        "stroke=\"",
+        "font-family",
+        "url(#m",
+    ] {
+        assert!(!svg.contains(forbidden), "{forbidden} in {svg}");
+    }
+    let document = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    let title = document
+        .descendants()
+        .find(|node| node.has_tag_name("title"))
+        .and_then(|node| node.text())
+        .unwrap_or_default();
+    assert!(title.len() > 10, "accessible name: {title:?}");
+    let css = diagram_css();
+    for class in document
+        .descendants()
+        .filter_map(|node| node.attribute("class"))
+        .flat_map(str::split_whitespace)
+        .filter(|class| *class != "dg" && *class != svg_class)
+    {
+        assert!(
+            css.contains(&format!(".{class}")),
+            "diagram_css has no rule for .{class}"
+        );
+    }
+}
+
+/// Every label of the source appears as SVG text (joined across `<tspan>`s and runs).
+fn assert_texts(svg: &str, texts: &[&str]) {
+    let document = roxmltree::Document::parse(svg).unwrap();
+    let drawn: Vec<String> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .map(|node| node.descendants().filter_map(|child| child.text()).collect::<String>())
+        .collect();
+    for text in texts {
+        assert!(
+            drawn.iter().any(|line| line.contains(text)),
+            "missing {text:?} in {drawn:?}"
+        );
+    }
+}
+
+const SEQUENCE: &str = "sequenceDiagram
+  autonumber
+  participant B as Browser
+  actor U as User
+  participant W as Worker
+  U->>B: open page
+  B->>W: GET /docs
+  Note right of W: reads the session cookie
+  loop every asset
+    B->>W: fetch asset
+    W-->>B: cached copy
+  end
+  alt theme stored
+    W->>B: page with theme
+  else no theme
+    W-xB: default page
+  end
+  Note over B,W: edge-cached
+";
+
+#[test]
+fn sequence_diagrams_draw_notes_loops_and_alternatives() {
+    let svg = render(SEQUENCE).expect("the sequence diagram renders");
+    assert_theme_contract(&svg, "dg-sequence");
+    assert_texts(
+        &svg,
+        &[
+            "Browser",
+            "User",
+            "Worker",
+            "open page",
+            "GET /docs",
+            "reads the session cookie",
+            "every asset",
+            "fetch asset",
+            "cached copy",
+            "theme stored",
+            "no theme",
+            "default page",
+            "edge-cached",
+            "loop",
+            "alt",
+        ],
+    );
+    assert_eq!(svg.matches("class=\"dg-note\"").count(), 2, "two notes");
+    assert!(svg.contains("class=\"dg-edge dg-edge--dotted"), "the dashed reply");
+    assert!(svg.contains("class=\"dg-frame\""), "loop and alt frames");
+    let title = svg.split("<title id=\"d1-title\">").nth(1).unwrap_or_default();
+    assert!(
+        title.starts_with("Sequence diagram: ") && title.contains("Browser"),
+        "{title}"
+    );
+}
+
+const CLASSES: &str = "classDiagram
+  class Site {
+    +String title
+    +build() Result
+  }
+  class Page {
+    -String path
+    +render() String
+  }
+  class Theme {
+    <<interface>>
+    +css() String
+  }
+  Site \"1\" *-- \"many\" Page : contains
+  Site --> Theme : uses
+  Page ..|> Theme
+";
+
+#[test]
+fn class_diagrams_draw_members_relations_and_multiplicities() {
+    let svg = render(CLASSES).expect("the class diagram renders");
+    assert_theme_contract(&svg, "dg-class");
+    assert_texts(
+        &svg,
+        &[
+            "Site",
+            "+String title",
+            "+build() : Result",
+            "Page",
+            "-String path",
+            "Theme",
+            "interface",
+            "contains",
+            "uses",
+            "1",
+            "many",
+        ],
+    );
+    assert_eq!(svg.matches("<path class=\"dg-edge").count(), 3);
+    assert!(svg.contains("dg-marker--hollow"), "the realisation triangle is hollow");
+}
+
+#[test]
+fn unsupported_diagram_types_name_the_supported_ones() {
+    let error = render("sankey-beta\n  a,b,10\n").unwrap_err();
+    assert_eq!((error.line, error.column), (1, 1));
+    assert!(error.message.contains("sequenceDiagram"), "{}", error.message);
+}

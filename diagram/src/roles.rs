@@ -1,0 +1,234 @@
+//! What each Mermaid renderer's elements are, in the theme's terms: per diagram type, tables from
+//! Mermaid's class names (`messageLine1`, `relationshipLine`, `crit0`) to `dg-*` classes, which
+//! [`super::redraw`] applies and `diagram.css` colours. It owns no drawing.
+
+use roxmltree::Node;
+
+use super::restyle::has_class;
+
+/// How a marker's shape is painted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerPaint {
+    /// Filled with the line colour (arrowheads, filled diamonds).
+    Solid,
+    /// Only outlined (crow's feet, crosses, open arrows).
+    Stroke,
+    /// Outlined and filled with the canvas (inheritance triangles, ER circles).
+    Hollow,
+}
+
+/// One renderer's table; the first matching entry of the element itself wins, then of its nearest
+/// ancestor, and so on. A role of [`SKIP`] drops the element. `#` in a role is replaced by a running
+/// number (the n-th pie slice gets `dg-series-n`).
+pub struct Roles {
+    /// The diagram type authors write, named in errors and the accessible title.
+    pub name: &'static str,
+    /// What the accessible title calls it ("Sequence diagram").
+    pub title: &'static str,
+    /// Mermaid's `aria-roledescription` for this renderer.
+    pub role_description: &'static str,
+    /// The SVG's class besides `dg`.
+    pub svg_class: &'static str,
+    shapes: &'static [(&'static str, &'static str)],
+    texts: &'static [(&'static str, &'static str)],
+    labels: &'static [(&'static str, &'static str)],
+    hollow_markers: &'static [&'static str],
+}
+
+/// The role that leaves an element out (the gantt's "today" line would make builds date-dependent).
+pub const SKIP: &str = "-";
+
+impl Roles {
+    /// The table for the renderer whose `aria-roledescription` is `description`.
+    pub fn for_role_description(description: &str) -> Option<&'static Roles> {
+        RENDERERS
+            .iter()
+            .find(|roles| roles.role_description.eq_ignore_ascii_case(description))
+    }
+
+    /// The class of a shape; line patterns and `fill="none"` add modifiers.
+    pub fn shape_class(&self, node: Node<'_, '_>) -> String {
+        let name = node.tag_name().name();
+        let fallback = if name == "line" || name == "polyline" {
+            "dg-line"
+        } else {
+            "dg-shape"
+        };
+        let mut class = lookup(self.shapes, node).unwrap_or(fallback).to_owned();
+        if class == SKIP {
+            return class;
+        }
+        if (has_class(node, "edge-pattern-dashed") || has_class(node, "edge-pattern-dotted") || has_dash(node))
+            && !class.contains("--dotted")
+        {
+            class.push_str(" dg-dashed");
+        }
+        if node.attribute("fill") == Some("none") || style_value(node, "fill") == Some("none") {
+            class.push_str(" dg-unfilled");
+        }
+        class
+    }
+
+    pub fn text_class(&self, node: Node<'_, '_>) -> &'static str {
+        lookup(self.texts, node).unwrap_or("dg-text")
+    }
+
+    /// The class of an HTML label (outside edge labels, which are drawn as in flowcharts).
+    pub fn label_class(&self, node: Node<'_, '_>) -> &'static str {
+        lookup(self.labels, node).unwrap_or("dg-label")
+    }
+
+    pub fn marker_paint(&self, marker: Node<'_, '_>, shape: Node<'_, '_>) -> MarkerPaint {
+        let fill = shape
+            .attribute("fill")
+            .or_else(|| style_value(shape, "fill"))
+            .unwrap_or_default();
+        if self.hollow_markers.iter().any(|class| has_class(marker, class)) {
+            if has_class(marker, "er") && shape.has_tag_name("path") {
+                MarkerPaint::Stroke
+            } else {
+                MarkerPaint::Hollow
+            }
+        } else if fill == "none" {
+            MarkerPaint::Stroke
+        } else if matches!(fill, "white" | "transparent" | "#fff" | "#ffffff") {
+            MarkerPaint::Hollow
+        } else {
+            MarkerPaint::Solid
+        }
+    }
+}
+
+/// The diagram types that draw, as authors start them.
+pub fn supported_names() -> Vec<&'static str> {
+    let mut names = vec!["flowchart"];
+    names.extend(RENDERERS.iter().map(|roles| roles.name));
+    names
+}
+
+fn lookup(table: &[(&str, &'static str)], node: Node<'_, '_>) -> Option<&'static str> {
+    node.ancestors().filter(Node::is_element).find_map(|ancestor| {
+        let classes = ancestor.attribute("class")?;
+        let tag = ancestor.tag_name().name();
+        table.iter().find_map(|(key, role)| {
+            let (key_tag, key_class) = key.split_once('.').unwrap_or(("", key));
+            let tag_matches = key_tag.is_empty() || key_tag == tag;
+            let class_matches = classes
+                .split_ascii_whitespace()
+                .any(|class| class == key_class || class.trim_end_matches(|c: char| c.is_ascii_digit()) == key_class);
+            (tag_matches && class_matches).then_some(*role)
+        })
+    })
+}
+
+fn style_value<'a>(node: Node<'a, '_>, property: &str) -> Option<&'a str> {
+    node.attribute("style")?.split(';').find_map(|declaration| {
+        let (name, value) = declaration.split_once(':')?;
+        (name.trim() == property).then(|| value.trim())
+    })
+}
+
+/// A non-zero `stroke-dasharray` (Mermaid's "else" separators, dashed relations).
+fn has_dash(node: Node<'_, '_>) -> bool {
+    let dash = node
+        .attribute("stroke-dasharray")
+        .or_else(|| style_value(node, "stroke-dasharray"))
+        .unwrap_or_default();
+    dash.split([',', ' '])
+        .filter_map(|part| part.trim().parse::<f64>().ok())
+        .any(|length| length > 0.0)
+}
+
+static RENDERERS: &[Roles] = &[
+    Roles {
+        name: "sequenceDiagram",
+        title: "Sequence diagram",
+        role_description: "sequence",
+        svg_class: "dg-sequence",
+        shapes: &[
+            ("actor-man", "dg-stick"),
+            ("actor", "dg-node-shape"),
+            ("actor-line", "dg-lifeline"),
+            ("messageLine0", "dg-edge"),
+            ("messageLine1", "dg-edge dg-edge--dotted"),
+            ("loopLine", "dg-frame"),
+            ("labelBox", "dg-frame-tab"),
+            ("note", "dg-note"),
+            ("activation", "dg-activation"),
+            ("rect.rect", "dg-band dg-band-0"),
+        ],
+        texts: &[
+            ("sequenceNumber", "dg-number-text"),
+            ("actor", "dg-node-label"),
+            ("messageText", "dg-message-text"),
+            ("labelText", "dg-frame-label"),
+            ("loopText", "dg-frame-label"),
+            ("sectionTitle", "dg-frame-label"),
+            ("noteText", "dg-text"),
+        ],
+        labels: &[],
+        hollow_markers: &[],
+    },
+    Roles {
+        name: "classDiagram",
+        title: "Class diagram",
+        role_description: "classDiagram",
+        svg_class: "dg-class",
+        shapes: &[
+            ("divider", "dg-divider"),
+            ("relation", "dg-edge"),
+            ("note", "dg-note"),
+            ("node", "dg-node-shape"),
+        ],
+        texts: &[],
+        labels: &[
+            ("annotation-group", "dg-sub"),
+            ("label-group", "dg-node-label"),
+            ("members-group", "dg-label"),
+            ("methods-group", "dg-label"),
+        ],
+        hollow_markers: &["extension", "aggregation", "lollipop"],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use roxmltree::Document;
+
+    use super::*;
+
+    fn roles(description: &str) -> &'static Roles {
+        Roles::for_role_description(description).expect("a known renderer")
+    }
+
+    #[test]
+    fn nearest_class_wins_and_trailing_numbers_are_ignored() {
+        let document = Document::parse(
+            r#"<g class="actor-man"><line class="messageLine1" fill="none"/><circle/><rect class="activation2" width="1"/></g>"#,
+        )
+        .unwrap();
+        let mut shapes = document.root_element().children();
+        let sequence = roles("sequence");
+        assert_eq!(
+            sequence.shape_class(shapes.next().unwrap()),
+            "dg-edge dg-edge--dotted dg-unfilled"
+        );
+        assert_eq!(sequence.shape_class(shapes.next().unwrap()), "dg-stick");
+        assert_eq!(sequence.shape_class(shapes.next().unwrap()), "dg-activation");
+    }
+
+    #[test]
+    fn dashes_of_zero_length_are_solid() {
+        let document =
+            Document::parse(r#"<g><path stroke-dasharray="0 0"/><line style="stroke-dasharray: 3, 3;"/></g>"#).unwrap();
+        let mut shapes = document.root_element().children();
+        assert!(!has_dash(shapes.next().unwrap()));
+        assert!(has_dash(shapes.next().unwrap()));
+    }
+
+    #[test]
+    fn unknown_renderers_have_no_table() {
+        assert!(Roles::for_role_description("sankey").is_none());
+        assert!(supported_names().starts_with(&["flowchart", "sequenceDiagram"]));
+    }
+}
