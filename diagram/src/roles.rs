@@ -33,6 +33,8 @@ pub struct Roles {
     texts: &'static [(&'static str, &'static str)],
     labels: &'static [(&'static str, &'static str)],
     hollow_markers: &'static [&'static str],
+    /// A shape the tables cannot name by class (the state diagram's end dot).
+    special_shape: Option<fn(Node<'_, '_>) -> Option<&'static str>>,
 }
 
 /// The role that leaves an element out (the gantt's "today" line would make builds date-dependent).
@@ -54,7 +56,12 @@ impl Roles {
         } else {
             "dg-shape"
         };
-        let mut class = lookup(self.shapes, node).unwrap_or(fallback).to_owned();
+        let mut class = self
+            .special_shape
+            .and_then(|special| special(node))
+            .or_else(|| lookup(self.shapes, node))
+            .unwrap_or(fallback)
+            .to_owned();
         if class == SKIP {
             return class;
         }
@@ -168,6 +175,7 @@ static RENDERERS: &[Roles] = &[
         ],
         labels: &[],
         hollow_markers: &[],
+        special_shape: None,
     },
     Roles {
         name: "classDiagram",
@@ -188,8 +196,114 @@ static RENDERERS: &[Roles] = &[
             ("methods-group", "dg-label"),
         ],
         hollow_markers: &["extension", "aggregation", "lollipop"],
+        special_shape: None,
+    },
+    Roles {
+        name: "stateDiagram-v2",
+        title: "State diagram",
+        role_description: "stateDiagram",
+        svg_class: "dg-state",
+        shapes: &[
+            ("note-cluster", SKIP),
+            ("note-edge", "dg-edge dg-edge--dotted"),
+            ("transition", "dg-edge"),
+            ("state-start", "dg-fill-fg"),
+            ("statediagram-note", "dg-note"),
+            ("inner", "dg-composite-inner"),
+            ("divider", "dg-divider"),
+            ("node", "dg-node-shape"),
+            ("statediagram-cluster", "dg-node-shape"),
+        ],
+        texts: &[],
+        labels: &[
+            ("noteLabel", "dg-label"),
+            ("cluster-label", "dg-node-label"),
+            ("node", "dg-node-label"),
+        ],
+        hollow_markers: &[],
+        special_shape: Some(end_state_dot),
+    },
+    Roles {
+        name: "erDiagram",
+        title: "Entity relationship diagram",
+        role_description: "er",
+        svg_class: "dg-er",
+        shapes: &[
+            ("relationshipLine", "dg-edge"),
+            ("row-rect-odd", "dg-row"),
+            ("row-rect-even", "dg-row dg-row--even"),
+            ("node", "dg-node-shape"),
+        ],
+        texts: &[],
+        labels: &[
+            ("name", "dg-node-label"),
+            ("attribute-keys", "dg-label dg-key"),
+            ("attribute-type", "dg-label dg-type"),
+            ("attribute-name", "dg-label"),
+            ("node", "dg-node-label"),
+        ],
+        hollow_markers: &["er"],
+        special_shape: None,
+    },
+    Roles {
+        name: "gantt",
+        title: "Gantt chart",
+        role_description: "gantt",
+        svg_class: "dg-gantt",
+        shapes: &[
+            ("today", SKIP),
+            ("vert", SKIP),
+            ("section0", "dg-band dg-band-0"),
+            ("section2", "dg-band dg-band-0"),
+            ("section1", "dg-band dg-band-1"),
+            ("section3", "dg-band dg-band-1"),
+            ("milestone", "dg-task dg-task--milestone"),
+            ("activeCrit", "dg-task dg-task--crit"),
+            ("doneCrit", "dg-task dg-task--done dg-task--crit"),
+            ("crit", "dg-task dg-task--crit"),
+            ("done", "dg-task dg-task--done"),
+            ("active", "dg-task dg-task--active"),
+            ("task", "dg-task"),
+            ("grid", "dg-grid"),
+        ],
+        texts: &[
+            ("today", SKIP),
+            ("titleText", "dg-title"),
+            ("sectionTitle", "dg-frame-label"),
+            ("taskTextOutsideLeft", "dg-text dg-text-end"),
+            ("taskTextOutsideRight", "dg-text"),
+            ("taskTextOutside", "dg-text"),
+            ("taskText", "dg-task-text"),
+            ("grid", "dg-axis-text"),
+        ],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "pie",
+        title: "Pie chart",
+        role_description: "pie",
+        svg_class: "dg-pie",
+        shapes: &[
+            ("pieCircle", "dg-slice dg-series-#"),
+            ("pieOuterCircle", "dg-pie-outline"),
+            ("legend", "dg-legend-key dg-series-#"),
+        ],
+        texts: &[("slice", "dg-slice-text"), ("pieTitleText", "dg-title")],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
     },
 ];
+
+/// The filled dot of a state diagram's end state: a shape in an unnamed group inside `outer-path`.
+fn end_state_dot(node: Node<'_, '_>) -> Option<&'static str> {
+    let group = node.parent_element()?;
+    let outer = group.parent_element()?;
+    (group.has_tag_name("g") && group.attribute("class").is_none() && has_class(outer, "outer-path"))
+        .then_some("dg-fill-fg")
+}
 
 #[cfg(test)]
 mod tests {

@@ -472,3 +472,153 @@ fn unsupported_diagram_types_name_the_supported_ones() {
     assert_eq!((error.line, error.column), (1, 1));
     assert!(error.message.contains("sequenceDiagram"), "{}", error.message);
 }
+
+#[test]
+fn state_diagrams_draw_composite_states_notes_and_end_states() {
+    let source = "stateDiagram-v2
+  [*] --> Idle
+  Idle --> Building : file changed
+  state Building {
+    [*] --> Parsing
+    Parsing --> Rendering : parsed
+    Rendering --> [*]
+  }
+  Building --> Serving : done
+  Serving --> Idle
+  note right of Serving : live reload
+  Serving --> [*]
+";
+    let svg = render(source).expect("the state diagram renders");
+    assert_theme_contract(&svg, "dg-state");
+    assert_texts(
+        &svg,
+        &[
+            "Idle",
+            "Building",
+            "Parsing",
+            "Rendering",
+            "Serving",
+            "file changed",
+            "parsed",
+            "done",
+            "live reload",
+        ],
+    );
+    assert!(
+        svg.contains("class=\"dg-composite-inner\""),
+        "the composite state is drawn"
+    );
+    assert_eq!(
+        svg.matches("class=\"dg-fill-fg\"").count(),
+        4,
+        "two start and two end dots"
+    );
+    assert!(svg.contains("class=\"dg-note\""));
+}
+
+#[test]
+fn entity_relationship_diagrams_draw_attributes_and_cardinalities() {
+    let source = "erDiagram
+  SITE ||--o{ PAGE : contains
+  PAGE }|..|{ TAG : \"tagged with\"
+  SITE {
+    string title PK
+    string base_url
+  }
+  PAGE {
+    string path PK
+    string site_id FK
+  }
+";
+    let svg = render(source).expect("the ER diagram renders");
+    assert_theme_contract(&svg, "dg-er");
+    assert_texts(
+        &svg,
+        &[
+            "SITE",
+            "PAGE",
+            "TAG",
+            "title",
+            "base_url",
+            "site_id",
+            "PK",
+            "FK",
+            "contains",
+            "tagged with",
+        ],
+    );
+    let ends = |svg: &str| {
+        svg.matches("marker-start=\"url(#d1-marker-").count() + svg.matches("marker-end=\"url(#d1-marker-").count()
+    };
+    assert_eq!(ends(&svg), 4, "every relationship end shows its cardinality");
+    assert!(
+        svg.contains("<path class=\"dg-edge dg-dashed"),
+        "the non-identifying relationship is dashed"
+    );
+    assert!(
+        svg.contains("dg-marker--hollow"),
+        "the zero of zero-or-more is a hollow circle"
+    );
+}
+
+#[test]
+fn gantt_charts_draw_sections_tasks_and_axis_without_today() {
+    let source = "gantt
+  title Release plan
+  dateFormat YYYY-MM-DD
+  section Design
+  Spec          :done, spec, 2024-01-01, 5d
+  Review        :active, review, after spec, 3d
+  section Build
+  Implement     :crit, impl, after review, 10d
+  Release       :milestone, rel, after impl, 0d
+";
+    let svg = render(source).expect("the gantt chart renders");
+    assert_theme_contract(&svg, "dg-gantt");
+    assert_texts(
+        &svg,
+        &[
+            "Release plan",
+            "Design",
+            "Build",
+            "Spec",
+            "Review",
+            "Implement",
+            "Release",
+            "2024-01-01",
+        ],
+    );
+    for class in [
+        "dg-task dg-task--done",
+        "dg-task dg-task--active",
+        "dg-task dg-task--crit",
+        "dg-task--milestone",
+        "dg-band-0",
+    ] {
+        assert!(svg.contains(class), "{class}");
+    }
+    assert_eq!(
+        svg,
+        render(source).unwrap(),
+        "no line for today, so builds do not depend on the date"
+    );
+}
+
+#[test]
+fn pie_charts_give_each_slice_and_its_legend_key_one_series_colour() {
+    let svg = render("pie showData\n  title Page weight\n  \"HTML\" : 40\n  \"CSS\" : 25\n  \"Fonts\" : 35\n")
+        .expect("the pie chart renders");
+    assert_theme_contract(&svg, "dg-pie");
+    assert_texts(&svg, &["Page weight", "HTML", "CSS", "Fonts", "40%", "25%", "35%"]);
+    for series in 0..3 {
+        assert!(
+            svg.contains(&format!("class=\"dg-slice dg-series-{series}\"")),
+            "slice {series}"
+        );
+        assert!(
+            svg.contains(&format!("class=\"dg-legend-key dg-series-{series}\"")),
+            "key {series}"
+        );
+    }
+    assert!(svg.contains("<title id=\"d1-title\">Pie chart: "), "{svg}");
+}
