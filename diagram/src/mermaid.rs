@@ -150,9 +150,15 @@ fn translate_error(source: &str, error: &RenderError) -> DiagramError {
 
 /// The type in merman's "Unsupported diagram type: sankey; enable the ... Cargo feature", which
 /// names a build option the site's authors do not have.
+/// The same goes for "render session lacks capability `layout-cytoscape` required by diagram
+/// `architecture`": a layout engine the site is built without.
 fn unsupported_type(message: &str) -> Option<&str> {
-    let (_, rest) = message.split_once("Unsupported diagram type: ")?;
-    rest.split([';', ' ']).next().filter(|kind| !kind.is_empty())
+    if let Some((_, rest)) = message.split_once("Unsupported diagram type: ") {
+        return rest.split([';', ' ']).next().filter(|kind| !kind.is_empty());
+    }
+    let (_, rest) = message.split_once("lacks capability")?;
+    let (_, kind) = rest.split_once("required by diagram `")?;
+    kind.split('`').next().filter(|kind| !kind.is_empty())
 }
 
 /// Strips merman's prefix and adds a hint for the mistakes authors make most.
@@ -195,6 +201,10 @@ mod tests {
         assert_eq!(
             unsupported_type("Unsupported diagram type: sankey; enable the `diagram-sankey` Cargo feature"),
             Some("sankey")
+        );
+        assert_eq!(
+            unsupported_type("render session lacks capability `layout-cytoscape` required by diagram `architecture`"),
+            Some("architecture")
         );
         assert_eq!(unsupported_type("Diagram parse error: Expecting 'end'"), None);
     }

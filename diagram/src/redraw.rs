@@ -154,6 +154,17 @@ impl Redrawer<'_> {
         let name = node.tag_name().name();
         match name {
             "g" | "a" | "svg" => self.write_group(node, svg),
+            // Mermaid's journey puts an HTML label and its SVG `<text>` fallback in a `<switch>`.
+            "switch" => {
+                let mut children = node.children().filter(Node::is_element);
+                let chosen = children
+                    .clone()
+                    .find(|child| child.has_tag_name("text"))
+                    .or_else(|| children.next());
+                if let Some(child) = chosen {
+                    self.write_element(child, svg);
+                }
+            }
             "foreignObject" => {
                 let class = if is_in_edge_label(node) {
                     "dg-edge-label-text"

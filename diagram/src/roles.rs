@@ -295,7 +295,141 @@ static RENDERERS: &[Roles] = &[
         hollow_markers: &[],
         special_shape: None,
     },
+    Roles {
+        name: "mindmap",
+        title: "Mind map",
+        role_description: "mindmap",
+        svg_class: "dg-mindmap",
+        shapes: &[
+            ("edge", "dg-edge"),
+            ("node-line-", "dg-line"),
+            ("section-root", "dg-node-shape dg-node--root"),
+            ("node", "dg-node-shape"),
+        ],
+        texts: &[],
+        labels: &[
+            ("section-root", "dg-node-label dg-on-accent"),
+            ("node", "dg-node-label"),
+        ],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "timeline",
+        title: "Timeline",
+        role_description: "timeline",
+        svg_class: "dg-timeline",
+        shapes: &[
+            ("node-line-", "dg-line"),
+            ("node-bkg", "dg-node-shape"),
+            ("lineWrapper", "dg-edge"),
+        ],
+        texts: &[],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "gitGraph",
+        title: "Git graph",
+        role_description: "gitGraph",
+        svg_class: "dg-git",
+        shapes: &[
+            ("branch", "dg-lifeline"),
+            ("arrow", "dg-edge dg-unfilled"),
+            ("commit-merge", "dg-commit dg-commit--merge"),
+            ("tag-hole", "dg-tag-hole"),
+            ("tag-label-bkg", "dg-note"),
+            ("commit-label-bkg", "dg-label-bg"),
+            ("branchLabelBkg", "dg-node-shape"),
+            ("commit", "dg-commit"),
+        ],
+        texts: &[("commit-label", "dg-small"), ("tag-label", "dg-small")],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "journey",
+        title: "User journey",
+        role_description: "journey",
+        svg_class: "dg-journey",
+        shapes: &[
+            ("task-line", "dg-lifeline"),
+            ("face", "dg-face"),
+            ("mouth", "dg-edge dg-unfilled"),
+            ("journey-section", "dg-node-shape dg-node--accent-fill"),
+            ("task", "dg-node-shape"),
+        ],
+        texts: &[("journey-section", "dg-on-accent"), ("legend", "dg-text")],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: Some(journey_actor),
+    },
+    Roles {
+        name: "quadrantChart",
+        title: "Quadrant chart",
+        role_description: "quadrantChart",
+        svg_class: "dg-quadrant",
+        shapes: &[
+            ("quadrant", "dg-quadrant-area dg-series-#"),
+            ("border", "dg-line"),
+            ("data-point", "dg-fill-fg"),
+        ],
+        texts: &[("title", "dg-title")],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "xychart-beta",
+        title: "XY chart",
+        role_description: "xychart",
+        svg_class: "dg-xychart",
+        shapes: &[
+            ("background", "dg-background"),
+            ("bar-plot-", "dg-bar"),
+            ("line-plot-", "dg-plot-line dg-unfilled"),
+            ("axis-line", "dg-line"),
+            ("axisl-line", "dg-line"),
+            ("ticks", "dg-line"),
+        ],
+        texts: &[("title", "dg-title")],
+        labels: &[],
+        hollow_markers: &[],
+        special_shape: None,
+    },
+    Roles {
+        name: "block-beta",
+        title: "Block diagram",
+        role_description: "block",
+        svg_class: "dg-block",
+        shapes: &[("flowchart-link", "dg-edge"), ("node", "dg-node-shape")],
+        texts: &[],
+        labels: &[("node", "dg-node-label")],
+        hollow_markers: &[],
+        special_shape: None,
+    },
 ];
+
+/// A journey's actor dot (`actor-1`) in the legend and on each task: one series colour per actor.
+fn journey_actor(node: Node<'_, '_>) -> Option<&'static str> {
+    const KEYS: [&str; 8] = [
+        "dg-legend-key dg-series-0",
+        "dg-legend-key dg-series-1",
+        "dg-legend-key dg-series-2",
+        "dg-legend-key dg-series-3",
+        "dg-legend-key dg-series-4",
+        "dg-legend-key dg-series-5",
+        "dg-legend-key dg-series-6",
+        "dg-legend-key dg-series-7",
+    ];
+    let number: usize = node
+        .attribute("class")?
+        .split_ascii_whitespace()
+        .find_map(|class| class.strip_prefix("actor-")?.parse().ok())?;
+    Some(KEYS[number % KEYS.len()])
+}
 
 /// The filled dot of a state diagram's end state: a shape in an unnamed group inside `outer-path`.
 fn end_state_dot(node: Node<'_, '_>) -> Option<&'static str> {
@@ -338,6 +472,15 @@ mod tests {
         let mut shapes = document.root_element().children();
         assert!(!has_dash(shapes.next().unwrap()));
         assert!(has_dash(shapes.next().unwrap()));
+    }
+
+    #[test]
+    fn journey_actors_keep_their_colour_wherever_they_appear() {
+        let document = Document::parse(r#"<g><circle class="actor-1"/><circle class="actor-0 x"/></g>"#).unwrap();
+        let mut dots = document.root_element().children();
+        let journey = roles("journey");
+        assert_eq!(journey.shape_class(dots.next().unwrap()), "dg-legend-key dg-series-1");
+        assert_eq!(journey.shape_class(dots.next().unwrap()), "dg-legend-key dg-series-0");
     }
 
     #[test]

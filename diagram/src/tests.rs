@@ -360,7 +360,14 @@ fn assert_texts(svg: &str, texts: &[&str]) {
     let drawn: Vec<String> = document
         .descendants()
         .filter(|node| node.has_tag_name("text"))
-        .map(|node| node.descendants().filter_map(|child| child.text()).collect::<String>())
+        .map(|node| {
+            let text: String = node
+                .descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|child| child.text())
+                .collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
         .collect();
     for text in texts {
         assert!(
@@ -621,4 +628,99 @@ fn pie_charts_give_each_slice_and_its_legend_key_one_series_colour() {
         );
     }
     assert!(svg.contains("<title id=\"d1-title\">Pie chart: "), "{svg}");
+}
+
+/// The other types Mermaid documents, each with the labels it must draw and a class that shows the
+/// renderer's table was used.
+#[test]
+fn charts_and_maps_draw_every_label_in_theme_classes() {
+    let cases: [(&str, &str, &[&str], &str); 7] = [
+        (
+            "mindmap\n  root((edgedocs))\n    Build\n      Markdown\n      Diagrams\n    Edge\n      Worker\n      KV\n",
+            "dg-mindmap",
+            &["edgedocs", "Build", "Markdown", "Diagrams", "Edge", "Worker", "KV"],
+            "dg-node--root",
+        ),
+        (
+            "timeline\n  title Release history\n  section 2024\n    v0.1 : First build\n    v0.2 : Diagrams : Search\n  section 2025\n    v1.0 : Edge worker\n",
+            "dg-timeline",
+            &[
+                "Release history",
+                "2024",
+                "2025",
+                "v0.1",
+                "First build",
+                "Diagrams",
+                "Search",
+                "Edge worker",
+            ],
+            "dg-node-shape",
+        ),
+        (
+            "gitGraph\n  commit id: \"init\"\n  branch feature\n  checkout feature\n  commit id: \"add diagrams\"\n  checkout main\n  merge feature tag: \"v1.0\"\n  commit id: \"fix\"\n",
+            "dg-git",
+            &["main", "feature", "init", "add diagrams", "v1.0", "fix"],
+            "dg-commit dg-commit--merge",
+        ),
+        (
+            "journey\n  title Reading the docs\n  section Find\n    Search the site: 4: Reader\n    Open a page: 5: Reader\n  section Read\n    Switch to dark theme: 3: Reader, Worker\n",
+            "dg-journey",
+            &[
+                "Reading the docs",
+                "Find",
+                "Read",
+                "Search the site",
+                "Open a page",
+                "Switch to dark theme",
+                "Reader",
+                "Worker",
+            ],
+            "dg-face",
+        ),
+        (
+            "quadrantChart\n  title Effort and value\n  x-axis Low effort --> High effort\n  y-axis Low value --> High value\n  quadrant-1 Plan\n  quadrant-2 Do now\n  quadrant-3 Skip\n  quadrant-4 Delegate\n  Search: [0.3, 0.8]\n  Themes: [0.7, 0.6]\n",
+            "dg-quadrant",
+            &[
+                "Effort and value",
+                "Low effort",
+                "High value",
+                "Plan",
+                "Do now",
+                "Skip",
+                "Delegate",
+                "Search",
+                "Themes",
+            ],
+            "dg-quadrant-area dg-series-3",
+        ),
+        (
+            "xychart-beta\n  title \"Build time\"\n  x-axis [v1, v2, v3, v4]\n  y-axis \"Seconds\" 0 --> 10\n  bar [8, 6, 4, 3]\n  line [8, 6, 4, 3]\n",
+            "dg-xychart",
+            &["Build time", "v1", "v4", "Seconds", "10"],
+            "dg-plot-line",
+        ),
+        (
+            "block-beta\n  columns 3\n  browser[\"Browser\"] space worker[\"Worker\"]\n  browser --> worker\n  kv[(\"KV\")]:3\n",
+            "dg-block",
+            &["Browser", "Worker", "KV"],
+            "dg-edge",
+        ),
+    ];
+    for (source, svg_class, texts, class) in cases {
+        let svg = render(source).unwrap_or_else(|error| panic!("{svg_class}: {error}"));
+        assert_theme_contract(&svg, svg_class);
+        assert_texts(&svg, texts);
+        assert!(svg.contains(class), "{svg_class} lacks {class}: {svg}");
+    }
+}
+
+#[test]
+fn a_type_that_needs_a_missing_layout_engine_names_the_supported_ones() {
+    let error = render("architecture-beta\n  service kv(database)[KV]\n").unwrap_err();
+    assert!(
+        error.message.starts_with("`architecture` diagrams are not supported"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("gitGraph"), "{}", error.message);
 }
