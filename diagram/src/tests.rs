@@ -217,6 +217,10 @@ fn hostile_input_returns_a_value() {
         "flowchart TD\n  a{\"x\"} -->|y| b((z)) --> c[(d)] --> e>f] --> g{{h}} --> i[/j/]\n",
         "graph LR\n  subgraph s [\"t\"]\n  direction TB\n  a --> b\n  end\n  s --> c\n",
         "flowchart LR\n  a:::accent --> b\n  click a \"https://example.com\"\n  linkStyle 0 stroke:red\n",
+        SEQUENCE,
+        CLASSES,
+        "pie\n  \"a\" : 1\n  \"b\" : 2\n",
+        "gantt\n  dateFormat YYYY-MM-DD\n  section s\n  t :done, a, 2024-01-01, 2d\n",
     ];
     let noise = [
         "\"",
@@ -471,6 +475,13 @@ fn class_diagrams_draw_members_relations_and_multiplicities() {
     );
     assert_eq!(svg.matches("<path class=\"dg-edge").count(), 3);
     assert!(svg.contains("dg-marker--hollow"), "the realisation triangle is hollow");
+}
+
+#[test]
+fn parse_errors_in_other_types_point_into_the_fence() {
+    let error = render("sequenceDiagram\n  A->>B: hi\n  loop\n  A->>B: again\n").unwrap_err();
+    assert!(error.line >= 2, "{error:?}");
+    assert!(!error.message.contains("Cargo"), "{error:?}");
 }
 
 #[test]
