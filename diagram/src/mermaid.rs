@@ -1,6 +1,7 @@
-//! Mermaid flowcharts: merman parses the source and lays it out (its Rust port of dagre), measuring
-//! text with [`super::text_metrics`]; [`super::restyle`] then redraws merman's SVG in the theme's
-//! terms. This module owns the merman configuration and the translation of its errors.
+//! Mermaid sources: merman parses the source and lays it out (dagre for flowcharts, its own
+//! layouts for the other types), measuring text with [`super::text_metrics`]; [`super::restyle`] or
+//! [`super::redraw`] then redraws merman's SVG in the theme's terms. This module owns the merman
+//! configuration and the translation of its errors.
 
 use std::sync::LazyLock;
 
