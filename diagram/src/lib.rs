@@ -11,19 +11,22 @@
 
 mod label;
 mod mermaid;
+mod redraw;
 mod restyle;
+mod roles;
 mod svg_text;
 mod text_metrics;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use self::restyle::{DiagramSummary, RestyleOptions};
+use self::roles::Roles;
 use self::svg_text::escape_text;
 
 /// The diagram syntaxes a fence can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DiagramKind {
-    /// Mermaid flowchart syntax (`flowchart LR`, `graph TD`).
+    /// Mermaid syntax: flowcharts and the other diagram types [`roles`] knows (sequence, class, ...).
     Mermaid,
 }
 
@@ -141,25 +144,55 @@ pub fn diagram_css() -> &'static str {
 fn render_mermaid(source: &str, id_prefix: &str, caption: Option<&str>) -> Result<String, DiagramError> {
     let merman_svg = mermaid::layout_svg(source)?;
     let internal = |message: String| DiagramError::new(SourcePosition::START, message);
-    let summary = restyle::summarise(&merman_svg).map_err(internal)?;
-    let title = caption
+    let renderer = redraw::role_description(&merman_svg).map_err(internal)?;
+    if renderer.starts_with("flowchart") {
+        return render_flowchart(&merman_svg, id_prefix, caption);
+    }
+    let roles = Roles::for_role_description(&renderer).ok_or_else(|| {
+        DiagramError::new(
+            SourcePosition::START,
+            format!(
+                "`{renderer}` diagrams are not supported; use one of: {}",
+                roles::supported_names().join(", ")
+            ),
+        )
+    })?;
+    let summary = redraw::summarise(&merman_svg).map_err(internal)?;
+    let title = caption_or(caption, summary.accessible_title.clone()).unwrap_or_else(|| {
+        let names: Vec<&str> = summary.node_titles.iter().map(String::as_str).take(6).collect();
+        format!("{}: {}", roles.title, names.join(", "))
+    });
+    let description = summary
+        .accessible_description
+        .clone()
+        .unwrap_or_else(|| summary.node_titles.join(", "));
+    let options = RestyleOptions {
+        id_prefix,
+        title: &title,
+        description: &description,
+    };
+    redraw::redraw(&merman_svg, roles, &options).map_err(internal)
+}
+
+/// The author's caption, else `fallback`.
+fn caption_or(caption: Option<&str>, fallback: Option<String>) -> Option<String> {
+    caption
         .map(str::trim)
         .filter(|caption| !caption.is_empty())
-        .map_or_else(
-            || {
-                summary
-                    .accessible_title
-                    .clone()
-                    .unwrap_or_else(|| default_title(&summary))
-            },
-            str::to_owned,
-        );
+        .map(str::to_owned)
+        .or(fallback)
+}
+
+fn render_flowchart(merman_svg: &str, id_prefix: &str, caption: Option<&str>) -> Result<String, DiagramError> {
+    let internal = |message: String| DiagramError::new(SourcePosition::START, message);
+    let summary = restyle::summarise(merman_svg).map_err(internal)?;
+    let title = caption_or(caption, summary.accessible_title.clone()).unwrap_or_else(|| default_title(&summary));
     let description = summary
         .accessible_description
         .clone()
         .unwrap_or_else(|| describe_edges(&summary));
     restyle::restyle(
-        &merman_svg,
+        merman_svg,
         &RestyleOptions {
             id_prefix,
             title: &title,

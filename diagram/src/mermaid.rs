@@ -1,6 +1,7 @@
-//! Mermaid flowcharts: merman parses the source and lays it out (its Rust port of dagre), measuring
-//! text with [`super::text_metrics`]; [`super::restyle`] then redraws merman's SVG in the theme's
-//! terms. This module owns the merman configuration and the translation of its errors.
+//! Mermaid sources: merman parses the source and lays it out (dagre for flowcharts, its own
+//! layouts for the other types), measuring text with [`super::text_metrics`]; [`super::restyle`] or
+//! [`super::redraw`] then redraws merman's SVG in the theme's terms. This module owns the merman
+//! configuration and the translation of its errors.
 
 use std::sync::LazyLock;
 
@@ -14,6 +15,7 @@ use merman::{
 };
 
 use super::label::decode_entities;
+use super::roles::supported_names;
 use super::text_metrics::{NODE_FONT_SIZE, SMALL_FONT_SIZE, text_width};
 use super::{DiagramError, SourcePosition};
 
@@ -114,6 +116,15 @@ fn no_diagram_error() -> DiagramError {
 
 /// Turns merman's error into one that points into the fence and says what to change.
 fn translate_error(source: &str, error: &RenderError) -> DiagramError {
+    if let Some(kind) = unsupported_type(&error.to_string()) {
+        return DiagramError::new(
+            SourcePosition::START,
+            format!(
+                "`{kind}` diagrams are not supported; use one of: {}",
+                supported_names().join(", ")
+            ),
+        );
+    }
     match error {
         RenderError::NoDiagram => no_diagram_error(),
         RenderError::Parse(diagnostic) => {
@@ -136,6 +147,19 @@ fn translate_error(source: &str, error: &RenderError) -> DiagramError {
             format!("the diagram could not be drawn: {other}"),
         ),
     }
+}
+
+/// The type in merman's "Unsupported diagram type: sankey; enable the ... Cargo feature", which
+/// names a build option the site's authors do not have.
+/// The same goes for "render session lacks capability `layout-cytoscape` required by diagram
+/// `architecture`": a layout engine the site is built without.
+fn unsupported_type(message: &str) -> Option<&str> {
+    if let Some((_, rest)) = message.split_once("Unsupported diagram type: ") {
+        return rest.split([';', ' ']).next().filter(|kind| !kind.is_empty());
+    }
+    let (_, rest) = message.split_once("lacks capability")?;
+    let (_, kind) = rest.split_once("required by diagram `")?;
+    kind.split('`').next().filter(|kind| !kind.is_empty())
 }
 
 /// Strips merman's prefix and adds a hint for the mistakes authors make most.
@@ -171,6 +195,19 @@ mod tests {
         let small = SmallText::scan("a[\"kv<br/><small>theme:&lt;id&gt;</small>\"] --> b[\"kv\"]");
         assert_eq!(small.width_of("theme:<id>"), text_width("theme:<id>", SMALL_FONT_SIZE));
         assert_eq!(small.width_of("kv"), text_width("kv", NODE_FONT_SIZE));
+    }
+
+    #[test]
+    fn unsupported_types_are_read_from_the_feature_message() {
+        assert_eq!(
+            unsupported_type("Unsupported diagram type: sankey; enable the `diagram-sankey` Cargo feature"),
+            Some("sankey")
+        );
+        assert_eq!(
+            unsupported_type("render session lacks capability `layout-cytoscape` required by diagram `architecture`"),
+            Some("architecture")
+        );
+        assert_eq!(unsupported_type("Diagram parse error: Expecting 'end'"), None);
     }
 
     #[test]

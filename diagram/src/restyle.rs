@@ -448,13 +448,13 @@ fn write_shape(node: Node<'_, '_>, class: &str, svg: &mut String) {
     svg.push_str("/>");
 }
 
-fn is_label_box(node: Node<'_, '_>) -> bool {
+pub fn is_label_box(node: Node<'_, '_>) -> bool {
     node.has_tag_name("foreignObject") || node.has_tag_name("text")
 }
 
 /// Draws the label under `node` (a `g.label` holding a `foreignObject`, or SVG `<text>`) centred
 /// in the box merman measured, one `<text>` per line.
-fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
+pub fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
     let Some(label_box) = node.descendants().find(|child| is_label_box(*child)) else {
         return;
     };
@@ -533,7 +533,7 @@ fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
     }
 }
 
-fn has_class(node: Node<'_, '_>, class: &str) -> bool {
+pub fn has_class(node: Node<'_, '_>, class: &str) -> bool {
     node.attribute("class")
         .is_some_and(|classes| classes.split_ascii_whitespace().any(|name| name == class))
 }
@@ -546,7 +546,7 @@ fn is_invisible_edge(node: Node<'_, '_>) -> bool {
     has_class(node, "edge-thickness-invisible")
 }
 
-fn url_reference(value: &str) -> Option<&str> {
+pub fn url_reference(value: &str) -> Option<&str> {
     value.trim().strip_prefix("url(#")?.strip_suffix(')')
 }
 
@@ -571,7 +571,7 @@ fn parse_translate(transform: &str) -> Option<(f64, f64)> {
     (x.is_finite() && y.is_finite()).then_some((x, y))
 }
 
-fn parse_view_box(value: &str) -> Option<[f64; 4]> {
+pub fn parse_view_box(value: &str) -> Option<[f64; 4]> {
     let numbers: Vec<f64> = value
         .split([',', ' '])
         .filter(|part| !part.is_empty())

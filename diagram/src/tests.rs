@@ -217,6 +217,10 @@ fn hostile_input_returns_a_value() {
         "flowchart TD\n  a{\"x\"} -->|y| b((z)) --> c[(d)] --> e>f] --> g{{h}} --> i[/j/]\n",
         "graph LR\n  subgraph s [\"t\"]\n  direction TB\n  a --> b\n  end\n  s --> c\n",
         "flowchart LR\n  a:::accent --> b\n  click a \"https://example.com\"\n  linkStyle 0 stroke:red\n",
+        SEQUENCE,
+        CLASSES,
+        "pie\n  \"a\" : 1\n  \"b\" : 2\n",
+        "gantt\n  dateFormat YYYY-MM-DD\n  section s\n  t :done, a, 2024-01-01, 2d\n",
     ];
     let noise = [
         "\"",
@@ -308,4 +312,426 @@ fn css_styles_every_class_the_svg_uses() {
         assert!(css.contains(property), "{property}");
     }
     assert!(css.contains("--diagram-muted"));
+}
+
+/// The contract every diagram type keeps: CSP-safe, well-formed, named, text as `<text>`, and a CSS
+/// rule for every class it uses.
+fn assert_theme_contract(svg: &str, svg_class: &str) {
+    assert!(
+        svg.starts_with(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dg {svg_class}\" role=\"img\""
+        )),
+        "{svg}"
+    );
+    assert!(svg.contains("aria-labelledby=\"d1-title d1-desc\""));
+    for forbidden in [
+        "style=",
+        "<style",
+        "foreignObject",
+        "<script",
+        "href=",
+        "fill=\"",
+        "stroke=\"",
+        "font-family",
+        "url(#m",
+    ] {
+        assert!(!svg.contains(forbidden), "{forbidden} in {svg}");
+    }
+    let document = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    let title = document
+        .descendants()
+        .find(|node| node.has_tag_name("title"))
+        .and_then(|node| node.text())
+        .unwrap_or_default();
+    assert!(title.len() > 10, "accessible name: {title:?}");
+    let css = diagram_css();
+    for class in document
+        .descendants()
+        .filter_map(|node| node.attribute("class"))
+        .flat_map(str::split_whitespace)
+        .filter(|class| *class != "dg" && *class != svg_class)
+    {
+        assert!(
+            css.contains(&format!(".{class}")),
+            "diagram_css has no rule for .{class}"
+        );
+    }
+}
+
+/// Every label of the source appears as SVG text (joined across `<tspan>`s and runs).
+fn assert_texts(svg: &str, texts: &[&str]) {
+    let document = roxmltree::Document::parse(svg).unwrap();
+    let drawn: Vec<String> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .map(|node| {
+            let text: String = node
+                .descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|child| child.text())
+                .collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    for text in texts {
+        assert!(
+            drawn.iter().any(|line| line.contains(text)),
+            "missing {text:?} in {drawn:?}"
+        );
+    }
+}
+
+const SEQUENCE: &str = "sequenceDiagram
+  autonumber
+  participant B as Browser
+  actor U as User
+  participant W as Worker
+  U->>B: open page
+  B->>W: GET /docs
+  Note right of W: reads the session cookie
+  loop every asset
+    B->>W: fetch asset
+    W-->>B: cached copy
+  end
+  alt theme stored
+    W->>B: page with theme
+  else no theme
+    W-xB: default page
+  end
+  Note over B,W: edge-cached
+";
+
+#[test]
+fn sequence_diagrams_draw_notes_loops_and_alternatives() {
+    let svg = render(SEQUENCE).expect("the sequence diagram renders");
+    assert_theme_contract(&svg, "dg-sequence");
+    assert_texts(
+        &svg,
+        &[
+            "Browser",
+            "User",
+            "Worker",
+            "open page",
+            "GET /docs",
+            "reads the session cookie",
+            "every asset",
+            "fetch asset",
+            "cached copy",
+            "theme stored",
+            "no theme",
+            "default page",
+            "edge-cached",
+            "loop",
+            "alt",
+        ],
+    );
+    assert_eq!(svg.matches("class=\"dg-note\"").count(), 2, "two notes");
+    assert!(svg.contains("class=\"dg-edge dg-edge--dotted"), "the dashed reply");
+    assert!(svg.contains("class=\"dg-frame\""), "loop and alt frames");
+    let title = svg.split("<title id=\"d1-title\">").nth(1).unwrap_or_default();
+    assert!(
+        title.starts_with("Sequence diagram: ") && title.contains("Browser"),
+        "{title}"
+    );
+}
+
+const CLASSES: &str = "classDiagram
+  class Site {
+    +String title
+    +build() Result
+  }
+  class Page {
+    -String path
+    +render() String
+  }
+  class Theme {
+    <<interface>>
+    +css() String
+  }
+  Site \"1\" *-- \"many\" Page : contains
+  Site --> Theme : uses
+  Page ..|> Theme
+";
+
+#[test]
+fn class_diagrams_draw_members_relations_and_multiplicities() {
+    let svg = render(CLASSES).expect("the class diagram renders");
+    assert_theme_contract(&svg, "dg-class");
+    assert_texts(
+        &svg,
+        &[
+            "Site",
+            "+String title",
+            "+build() : Result",
+            "Page",
+            "-String path",
+            "Theme",
+            "interface",
+            "contains",
+            "uses",
+            "1",
+            "many",
+        ],
+    );
+    assert_eq!(svg.matches("<path class=\"dg-edge").count(), 3);
+    assert!(svg.contains("dg-marker--hollow"), "the realisation triangle is hollow");
+}
+
+#[test]
+fn parse_errors_in_other_types_point_into_the_fence() {
+    let error = render("sequenceDiagram\n  A->>B: hi\n  loop\n  A->>B: again\n").unwrap_err();
+    assert!(error.line >= 2, "{error:?}");
+    assert!(!error.message.contains("Cargo"), "{error:?}");
+}
+
+#[test]
+fn unsupported_diagram_types_name_the_supported_ones() {
+    let error = render("sankey-beta\n  a,b,10\n").unwrap_err();
+    assert_eq!((error.line, error.column), (1, 1));
+    assert!(error.message.contains("sequenceDiagram"), "{}", error.message);
+}
+
+#[test]
+fn state_diagrams_draw_composite_states_notes_and_end_states() {
+    let source = "stateDiagram-v2
+  [*] --> Idle
+  Idle --> Building : file changed
+  state Building {
+    [*] --> Parsing
+    Parsing --> Rendering : parsed
+    Rendering --> [*]
+  }
+  Building --> Serving : done
+  Serving --> Idle
+  note right of Serving : live reload
+  Serving --> [*]
+";
+    let svg = render(source).expect("the state diagram renders");
+    assert_theme_contract(&svg, "dg-state");
+    assert_texts(
+        &svg,
+        &[
+            "Idle",
+            "Building",
+            "Parsing",
+            "Rendering",
+            "Serving",
+            "file changed",
+            "parsed",
+            "done",
+            "live reload",
+        ],
+    );
+    assert!(
+        svg.contains("class=\"dg-composite-inner\""),
+        "the composite state is drawn"
+    );
+    assert_eq!(
+        svg.matches("class=\"dg-fill-fg\"").count(),
+        4,
+        "two start and two end dots"
+    );
+    assert!(svg.contains("class=\"dg-note\""));
+}
+
+#[test]
+fn entity_relationship_diagrams_draw_attributes_and_cardinalities() {
+    let source = "erDiagram
+  SITE ||--o{ PAGE : contains
+  PAGE }|..|{ TAG : \"tagged with\"
+  SITE {
+    string title PK
+    string base_url
+  }
+  PAGE {
+    string path PK
+    string site_id FK
+  }
+";
+    let svg = render(source).expect("the ER diagram renders");
+    assert_theme_contract(&svg, "dg-er");
+    assert_texts(
+        &svg,
+        &[
+            "SITE",
+            "PAGE",
+            "TAG",
+            "title",
+            "base_url",
+            "site_id",
+            "PK",
+            "FK",
+            "contains",
+            "tagged with",
+        ],
+    );
+    let ends = |svg: &str| {
+        svg.matches("marker-start=\"url(#d1-marker-").count() + svg.matches("marker-end=\"url(#d1-marker-").count()
+    };
+    assert_eq!(ends(&svg), 4, "every relationship end shows its cardinality");
+    assert!(
+        svg.contains("<path class=\"dg-edge dg-dashed"),
+        "the non-identifying relationship is dashed"
+    );
+    assert!(
+        svg.contains("dg-marker--hollow"),
+        "the zero of zero-or-more is a hollow circle"
+    );
+}
+
+#[test]
+fn gantt_charts_draw_sections_tasks_and_axis_without_today() {
+    let source = "gantt
+  title Release plan
+  dateFormat YYYY-MM-DD
+  section Design
+  Spec          :done, spec, 2024-01-01, 5d
+  Review        :active, review, after spec, 3d
+  section Build
+  Implement     :crit, impl, after review, 10d
+  Release       :milestone, rel, after impl, 0d
+";
+    let svg = render(source).expect("the gantt chart renders");
+    assert_theme_contract(&svg, "dg-gantt");
+    assert_texts(
+        &svg,
+        &[
+            "Release plan",
+            "Design",
+            "Build",
+            "Spec",
+            "Review",
+            "Implement",
+            "Release",
+            "2024-01-01",
+        ],
+    );
+    for class in [
+        "dg-task dg-task--done",
+        "dg-task dg-task--active",
+        "dg-task dg-task--crit",
+        "dg-task--milestone",
+        "dg-band-0",
+    ] {
+        assert!(svg.contains(class), "{class}");
+    }
+    assert_eq!(
+        svg,
+        render(source).unwrap(),
+        "no line for today, so builds do not depend on the date"
+    );
+}
+
+#[test]
+fn pie_charts_give_each_slice_and_its_legend_key_one_series_colour() {
+    let svg = render("pie showData\n  title Page weight\n  \"HTML\" : 40\n  \"CSS\" : 25\n  \"Fonts\" : 35\n")
+        .expect("the pie chart renders");
+    assert_theme_contract(&svg, "dg-pie");
+    assert_texts(&svg, &["Page weight", "HTML", "CSS", "Fonts", "40%", "25%", "35%"]);
+    for series in 0..3 {
+        assert!(
+            svg.contains(&format!("class=\"dg-slice dg-series-{series}\"")),
+            "slice {series}"
+        );
+        assert!(
+            svg.contains(&format!("class=\"dg-legend-key dg-series-{series}\"")),
+            "key {series}"
+        );
+    }
+    assert!(svg.contains("<title id=\"d1-title\">Pie chart: "), "{svg}");
+}
+
+/// The other types Mermaid documents, each with the labels it must draw and a class that shows the
+/// renderer's table was used.
+#[test]
+fn charts_and_maps_draw_every_label_in_theme_classes() {
+    let cases: [(&str, &str, &[&str], &str); 7] = [
+        (
+            "mindmap\n  root((edgedocs))\n    Build\n      Markdown\n      Diagrams\n    Edge\n      Worker\n      KV\n",
+            "dg-mindmap",
+            &["edgedocs", "Build", "Markdown", "Diagrams", "Edge", "Worker", "KV"],
+            "dg-node--root",
+        ),
+        (
+            "timeline\n  title Release history\n  section 2024\n    v0.1 : First build\n    v0.2 : Diagrams : Search\n  section 2025\n    v1.0 : Edge worker\n",
+            "dg-timeline",
+            &[
+                "Release history",
+                "2024",
+                "2025",
+                "v0.1",
+                "First build",
+                "Diagrams",
+                "Search",
+                "Edge worker",
+            ],
+            "dg-node-shape",
+        ),
+        (
+            "gitGraph\n  commit id: \"init\"\n  branch feature\n  checkout feature\n  commit id: \"add diagrams\"\n  checkout main\n  merge feature tag: \"v1.0\"\n  commit id: \"fix\"\n",
+            "dg-git",
+            &["main", "feature", "init", "add diagrams", "v1.0", "fix"],
+            "dg-commit dg-commit--merge",
+        ),
+        (
+            "journey\n  title Reading the docs\n  section Find\n    Search the site: 4: Reader\n    Open a page: 5: Reader\n  section Read\n    Switch to dark theme: 3: Reader, Worker\n",
+            "dg-journey",
+            &[
+                "Reading the docs",
+                "Find",
+                "Read",
+                "Search the site",
+                "Open a page",
+                "Switch to dark theme",
+                "Reader",
+                "Worker",
+            ],
+            "dg-face",
+        ),
+        (
+            "quadrantChart\n  title Effort and value\n  x-axis Low effort --> High effort\n  y-axis Low value --> High value\n  quadrant-1 Plan\n  quadrant-2 Do now\n  quadrant-3 Skip\n  quadrant-4 Delegate\n  Search: [0.3, 0.8]\n  Themes: [0.7, 0.6]\n",
+            "dg-quadrant",
+            &[
+                "Effort and value",
+                "Low effort",
+                "High value",
+                "Plan",
+                "Do now",
+                "Skip",
+                "Delegate",
+                "Search",
+                "Themes",
+            ],
+            "dg-quadrant-area dg-series-3",
+        ),
+        (
+            "xychart-beta\n  title \"Build time\"\n  x-axis [v1, v2, v3, v4]\n  y-axis \"Seconds\" 0 --> 10\n  bar [8, 6, 4, 3]\n  line [8, 6, 4, 3]\n",
+            "dg-xychart",
+            &["Build time", "v1", "v4", "Seconds", "10"],
+            "dg-plot-line",
+        ),
+        (
+            "block-beta\n  columns 3\n  browser[\"Browser\"] space worker[\"Worker\"]\n  browser --> worker\n  kv[(\"KV\")]:3\n",
+            "dg-block",
+            &["Browser", "Worker", "KV"],
+            "dg-edge",
+        ),
+    ];
+    for (source, svg_class, texts, class) in cases {
+        let svg = render(source).unwrap_or_else(|error| panic!("{svg_class}: {error}"));
+        assert_theme_contract(&svg, svg_class);
+        assert_texts(&svg, texts);
+        assert!(svg.contains(class), "{svg_class} lacks {class}: {svg}");
+    }
+}
+
+#[test]
+fn a_type_that_needs_a_missing_layout_engine_names_the_supported_ones() {
+    let error = render("architecture-beta\n  service kv(database)[KV]\n").unwrap_err();
+    assert!(
+        error.message.starts_with("`architecture` diagrams are not supported"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("gitGraph"), "{}", error.message);
 }
