@@ -82,7 +82,7 @@ impl Default for RawNav {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct RawSearch {
     /// Whether the build writes the search index under `search/`. Default: false, while the theme has
@@ -91,15 +91,6 @@ struct RawSearch {
     /// URL paths whose pages are left out, each matching itself and everything under it (`/blog/`).
     /// Default: none.
     exclude: Vec<String>,
-}
-
-impl Default for RawSearch {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            exclude: Vec::new(),
-        }
-    }
 }
 
 impl TomlSchema for RawConfig {
