@@ -382,6 +382,9 @@ mod tests {
     #[test]
     fn editing_a_body_re_renders_only_that_page_and_matches_a_fresh_build() {
         let dir = fixture_site();
+        let config = dir.path().join("site.toml");
+        let settings = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, settings + "\n[search]\nenabled = true\n").unwrap();
         let first = MemoryOutput::default();
         let mut site = Site::load(dir.path(), &first).unwrap();
         let mut served = files(first);
