@@ -8,7 +8,7 @@ use super::text_metrics::{NODE_FONT_SIZE, SMALL_FONT_SIZE, text_width, wrap_word
 
 /// How one run of text is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RunStyle {
+pub(crate) struct RunStyle {
     pub small: bool,
     pub bold: bool,
     pub italic: bool,
@@ -16,24 +16,24 @@ pub struct RunStyle {
 
 /// A stretch of text in one style.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextRun {
+pub(crate) struct TextRun {
     pub text: String,
     pub style: RunStyle,
 }
 
 /// One line of a label.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LabelLine {
+pub(crate) struct LabelLine {
     pub runs: Vec<TextRun>,
 }
 
 impl LabelLine {
     /// A line set entirely in `<small>` is a sub-label: smaller and muted.
-    pub fn is_sub_label(&self) -> bool {
+    pub(crate) fn is_sub_label(&self) -> bool {
         !self.runs.is_empty() && self.runs.iter().all(|run| run.style.small)
     }
 
-    pub fn font_size(&self) -> f64 {
+    pub(crate) fn font_size(&self) -> f64 {
         if self.is_sub_label() {
             SMALL_FONT_SIZE
         } else {
@@ -41,7 +41,7 @@ impl LabelLine {
         }
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.runs.iter().map(|run| run.text.as_str()).collect()
     }
 
@@ -83,7 +83,7 @@ impl LabelLine {
 }
 
 /// Reads the label lines under `node` (the `<foreignObject>`'s HTML, or any element holding text).
-pub fn label_lines(node: Node<'_, '_>) -> Vec<LabelLine> {
+pub(crate) fn label_lines(node: Node<'_, '_>) -> Vec<LabelLine> {
     let mut lines = vec![LabelLine::default()];
     collect_runs(node, RunStyle::default(), &mut lines);
     let lines: Vec<LabelLine> = lines
@@ -131,7 +131,7 @@ fn collect_runs(node: Node<'_, '_>, style: RunStyle, lines: &mut Vec<LabelLine>)
 
 /// Wraps lines wider than `max_width` at spaces, the way the layout measured them. A wrapped line
 /// keeps the style of its first run (mixed-style lines are rare in diagrams and short).
-pub fn wrap_lines(lines: Vec<LabelLine>, max_width: f64) -> Vec<LabelLine> {
+pub(crate) fn wrap_lines(lines: Vec<LabelLine>, max_width: f64) -> Vec<LabelLine> {
     let mut wrapped = Vec::with_capacity(lines.len());
     for line in lines {
         let font_size = line.font_size();
@@ -153,7 +153,7 @@ pub fn wrap_lines(lines: Vec<LabelLine>, max_width: f64) -> Vec<LabelLine> {
 }
 
 /// Decodes the HTML and Mermaid (`#lt;`, `#60;`) character references authors write in labels.
-pub fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
     let mut decoded = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(['&', '#']) {

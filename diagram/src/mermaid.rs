@@ -46,7 +46,7 @@ static RENDERER: LazyLock<Renderer> = LazyLock::new(|| {
 });
 
 /// Lays `source` out and returns merman's SVG (HTML labels in `foreignObject`), ready for restyling.
-pub fn layout_svg(source: &str) -> Result<String, DiagramError> {
+pub(crate) fn layout_svg(source: &str) -> Result<String, DiagramError> {
     let mut request = SvgRequest::default();
     request.options.diagram_id = Some("m".to_owned());
     request.environment =

@@ -44,7 +44,7 @@ const PLACEMENT_ATTRIBUTES: [&str; 21] = [
 const SHAPES: [&str; 7] = ["rect", "path", "polygon", "circle", "ellipse", "line", "polyline"];
 
 /// Mermaid's `aria-roledescription` of the SVG: which renderer drew it (`sequence`, `flowchart-v2`).
-pub fn role_description(merman_svg: &str) -> Result<String, String> {
+pub(crate) fn role_description(merman_svg: &str) -> Result<String, String> {
     let document = Document::parse(merman_svg).map_err(|error| format!("merman's SVG is not well-formed: {error}"))?;
     Ok(document
         .root_element()
@@ -55,7 +55,7 @@ pub fn role_description(merman_svg: &str) -> Result<String, String> {
 
 /// The author's `accTitle:` / `accDescr:` and every distinct text of the diagram in drawing order,
 /// for the accessible title and description.
-pub fn summarise(merman_svg: &str) -> Result<DiagramSummary, String> {
+pub(crate) fn summarise(merman_svg: &str) -> Result<DiagramSummary, String> {
     let document = Document::parse(merman_svg).map_err(|error| format!("merman's SVG is not well-formed: {error}"))?;
     let root = document.root_element();
     let root_text = |name: &str| {
@@ -88,7 +88,7 @@ pub fn summarise(merman_svg: &str) -> Result<DiagramSummary, String> {
 }
 
 /// Rewrites `merman_svg`, drawn by the renderer `roles` describes.
-pub fn redraw(merman_svg: &str, roles: &Roles, options: &RestyleOptions<'_>) -> Result<String, String> {
+pub(crate) fn redraw(merman_svg: &str, roles: &Roles, options: &RestyleOptions<'_>) -> Result<String, String> {
     let document = Document::parse(merman_svg).map_err(|error| format!("merman's SVG is not well-formed: {error}"))?;
     let root = document.root_element();
     let view_box = parse_view_box(root.attribute("viewBox").unwrap_or_default())

@@ -40,7 +40,7 @@ const GEOMETRY_ATTRIBUTES: [&str; 16] = [
 const EDGE_LABEL_PADDING: (f64, f64) = (5.0, 2.0);
 
 /// What the restyled SVG needs besides merman's drawing.
-pub struct RestyleOptions<'a> {
+pub(crate) struct RestyleOptions<'a> {
     pub id_prefix: &'a str,
     pub title: &'a str,
     pub description: &'a str,
@@ -48,7 +48,7 @@ pub struct RestyleOptions<'a> {
 
 /// The pieces of a restyled diagram the accessible description is built from.
 #[derive(Debug, Default)]
-pub struct DiagramSummary {
+pub(crate) struct DiagramSummary {
     /// First line of each node label, in drawing order.
     pub node_titles: Vec<String>,
     /// `(from, to, label)` per visible edge, using the first line of each node label.
@@ -60,7 +60,7 @@ pub struct DiagramSummary {
 }
 
 /// Reads merman's SVG and returns its summary, used to write the title and description.
-pub fn summarise(merman_svg: &str) -> Result<DiagramSummary, String> {
+pub(crate) fn summarise(merman_svg: &str) -> Result<DiagramSummary, String> {
     let document = Document::parse(merman_svg).map_err(|error| format!("merman's SVG is not well-formed: {error}"))?;
     let mut summary = DiagramSummary::default();
     let root_text = |name: &str| {
@@ -124,7 +124,7 @@ fn edge_endpoints(edge_id: &str, titles_by_id: &HashMap<String, String>) -> Opti
 }
 
 /// Rewrites merman's SVG; see the module docs.
-pub fn restyle(merman_svg: &str, options: &RestyleOptions<'_>) -> Result<String, String> {
+pub(crate) fn restyle(merman_svg: &str, options: &RestyleOptions<'_>) -> Result<String, String> {
     let document = Document::parse(merman_svg).map_err(|error| format!("merman's SVG is not well-formed: {error}"))?;
     let root = document.root_element();
     let view_box = parse_view_box(root.attribute("viewBox").unwrap_or_default())
@@ -448,13 +448,13 @@ fn write_shape(node: Node<'_, '_>, class: &str, svg: &mut String) {
     svg.push_str("/>");
 }
 
-pub fn is_label_box(node: Node<'_, '_>) -> bool {
+pub(crate) fn is_label_box(node: Node<'_, '_>) -> bool {
     node.has_tag_name("foreignObject") || node.has_tag_name("text")
 }
 
 /// Draws the label under `node` (a `g.label` holding a `foreignObject`, or SVG `<text>`) centred
 /// in the box merman measured, one `<text>` per line.
-pub fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
+pub(crate) fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
     let Some(label_box) = node.descendants().find(|child| is_label_box(*child)) else {
         return;
     };
@@ -533,7 +533,7 @@ pub fn write_label(node: Node<'_, '_>, class: &str, svg: &mut String) {
     }
 }
 
-pub fn has_class(node: Node<'_, '_>, class: &str) -> bool {
+pub(crate) fn has_class(node: Node<'_, '_>, class: &str) -> bool {
     node.attribute("class")
         .is_some_and(|classes| classes.split_ascii_whitespace().any(|name| name == class))
 }
@@ -546,7 +546,7 @@ fn is_invisible_edge(node: Node<'_, '_>) -> bool {
     has_class(node, "edge-thickness-invisible")
 }
 
-pub fn url_reference(value: &str) -> Option<&str> {
+pub(crate) fn url_reference(value: &str) -> Option<&str> {
     value.trim().strip_prefix("url(#")?.strip_suffix(')')
 }
 
@@ -571,7 +571,7 @@ fn parse_translate(transform: &str) -> Option<(f64, f64)> {
     (x.is_finite() && y.is_finite()).then_some((x, y))
 }
 
-pub fn parse_view_box(value: &str) -> Option<[f64; 4]> {
+pub(crate) fn parse_view_box(value: &str) -> Option<[f64; 4]> {
     let numbers: Vec<f64> = value
         .split([',', ' '])
         .filter(|part| !part.is_empty())

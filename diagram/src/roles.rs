@@ -8,7 +8,7 @@ use super::restyle::has_class;
 
 /// How a marker's shape is painted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkerPaint {
+pub(crate) enum MarkerPaint {
     /// Filled with the line colour (arrowheads, filled diamonds).
     Solid,
     /// Only outlined (crow's feet, crosses, open arrows).
@@ -20,7 +20,7 @@ pub enum MarkerPaint {
 /// One renderer's table; the first matching entry of the element itself wins, then of its nearest
 /// ancestor, and so on. A role of [`SKIP`] drops the element. `#` in a role is replaced by a running
 /// number (the n-th pie slice gets `dg-series-n`).
-pub struct Roles {
+pub(crate) struct Roles {
     /// The diagram type authors write, named in errors and the accessible title.
     pub name: &'static str,
     /// What the accessible title calls it ("Sequence diagram").
@@ -38,18 +38,18 @@ pub struct Roles {
 }
 
 /// The role that leaves an element out (the gantt's "today" line would make builds date-dependent).
-pub const SKIP: &str = "-";
+pub(crate) const SKIP: &str = "-";
 
 impl Roles {
     /// The table for the renderer whose `aria-roledescription` is `description`.
-    pub fn for_role_description(description: &str) -> Option<&'static Roles> {
+    pub(crate) fn for_role_description(description: &str) -> Option<&'static Roles> {
         RENDERERS
             .iter()
             .find(|roles| roles.role_description.eq_ignore_ascii_case(description))
     }
 
     /// The class of a shape; line patterns and `fill="none"` add modifiers.
-    pub fn shape_class(&self, node: Node<'_, '_>) -> String {
+    pub(crate) fn shape_class(&self, node: Node<'_, '_>) -> String {
         let name = node.tag_name().name();
         let fallback = if name == "line" || name == "polyline" {
             "dg-line"
@@ -76,16 +76,16 @@ impl Roles {
         class
     }
 
-    pub fn text_class(&self, node: Node<'_, '_>) -> &'static str {
+    pub(crate) fn text_class(&self, node: Node<'_, '_>) -> &'static str {
         lookup(self.texts, node).unwrap_or("dg-text")
     }
 
     /// The class of an HTML label (outside edge labels, which are drawn as in flowcharts).
-    pub fn label_class(&self, node: Node<'_, '_>) -> &'static str {
+    pub(crate) fn label_class(&self, node: Node<'_, '_>) -> &'static str {
         lookup(self.labels, node).unwrap_or("dg-label")
     }
 
-    pub fn marker_paint(&self, marker: Node<'_, '_>, shape: Node<'_, '_>) -> MarkerPaint {
+    pub(crate) fn marker_paint(&self, marker: Node<'_, '_>, shape: Node<'_, '_>) -> MarkerPaint {
         let fill = shape
             .attribute("fill")
             .or_else(|| style_value(shape, "fill"))
@@ -107,7 +107,7 @@ impl Roles {
 }
 
 /// The diagram types that draw, as authors start them.
-pub fn supported_names() -> Vec<&'static str> {
+pub(crate) fn supported_names() -> Vec<&'static str> {
     let mut names = vec!["flowchart"];
     names.extend(RENDERERS.iter().map(|roles| roles.name));
     names

@@ -3,7 +3,7 @@
 /// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe as element text and in quoted attributes, and
 /// replaces the characters XML does not allow (control characters other than tab and line ends,
 /// U+FFFE and U+FFFF) with U+FFFD, so the SVG stays well-formed.
-pub fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     if text.chars().any(is_forbidden_in_xml) {
         let allowed: String = text
@@ -28,7 +28,7 @@ fn is_forbidden_in_xml(character: char) -> bool {
 }
 
 /// A coordinate with at most two decimals and no trailing zeros (`12.5`, `3`, `-0.25`).
-pub fn format_number(value: f64) -> String {
+pub(crate) fn format_number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
     let rounded = if rounded == 0.0 { 0.0 } else { rounded };
     let mut text = format!("{rounded:.2}");

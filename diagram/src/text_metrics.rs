@@ -7,11 +7,11 @@
 //! are padded by [`SAFETY_FACTOR`]: a box is then a few pixels roomy rather than clipped.
 
 /// Font size of node labels, in CSS pixels.
-pub const NODE_FONT_SIZE: f64 = 14.0;
+pub(crate) const NODE_FONT_SIZE: f64 = 14.0;
 /// Font size of sub-labels (`<small>` in a label) and edge labels, in CSS pixels.
-pub const SMALL_FONT_SIZE: f64 = 12.0;
+pub(crate) const SMALL_FONT_SIZE: f64 = 12.0;
 /// Line height as a multiple of the font size of a node label's first line.
-pub const LINE_HEIGHT_FACTOR: f64 = 1.5;
+pub(crate) const LINE_HEIGHT_FACTOR: f64 = 1.5;
 /// Width padding for fonts wider than Arial and for the semi-bold node titles.
 const SAFETY_FACTOR: f64 = 1.08;
 
@@ -29,7 +29,7 @@ const ASCII_ADVANCES: [u16; 95] = [
 ];
 
 /// Width of `text` set in the diagram font at `font_size` pixels.
-pub fn text_width(text: &str, font_size: f64) -> f64 {
+pub(crate) fn text_width(text: &str, font_size: f64) -> f64 {
     let thousandths: u32 = text.chars().map(advance_thousandths).sum();
     f64::from(thousandths) / 1000.0 * font_size * SAFETY_FACTOR
 }
@@ -51,7 +51,7 @@ fn is_wide(character: char) -> bool {
 }
 
 /// Breaks `text` at spaces into lines no wider than `max_width` (a single long word stays whole).
-pub fn wrap_words(text: &str, font_size: f64, max_width: f64) -> Vec<String> {
+pub(crate) fn wrap_words(text: &str, font_size: f64, max_width: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split(' ').filter(|word| !word.is_empty()) {

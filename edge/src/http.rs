@@ -194,7 +194,7 @@ impl EdgeResponse {
 }
 
 /// The first value of `name` in a header list, by case-insensitive name.
-pub fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(header, _)| header.eq_ignore_ascii_case(name))

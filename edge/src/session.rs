@@ -20,7 +20,7 @@ pub const PLAIN_SESSION_COOKIE: &str = "session";
 /// Name of the cookie that carries a just-saved theme until KV has propagated it.
 pub const THEME_HINT_COOKIE: &str = "theme_hint";
 /// Random bytes in a session id.
-pub const SESSION_ID_BYTES: usize = 16;
+pub(crate) const SESSION_ID_BYTES: usize = 16;
 
 /// A visitor's session id: 128 random bits, written as 32 lower-case hex digits.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -61,7 +61,7 @@ impl fmt::Debug for SessionId {
 }
 
 /// The value of the first cookie called `name` in a `Cookie` header.
-pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
     cookie_header.split(';').find_map(|pair| {
         let (cookie_name, value) = pair.split_once('=')?;
         (cookie_name.trim() == name).then(|| value.trim().trim_matches('"'))
@@ -80,7 +80,7 @@ pub fn session_cookie_name(config: &EdgeConfig) -> &'static str {
 
 /// A visitor's session as their cookies name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VisitorSession {
+pub(crate) struct VisitorSession {
     pub id: SessionId,
     /// The id came from the plain `session` cookie although cookies are `Secure`: a cookie set before
     /// the `__Host-` prefix (or by a sibling subdomain), to be set again under the prefixed name.
@@ -90,7 +90,7 @@ pub struct VisitorSession {
 /// The session named by the request's cookies, when it is well formed: the cookie named
 /// [`session_cookie_name`], else (with `Secure` cookies, while
 /// [`EdgeConfig::accept_plain_session_cookie`]) the plain `session` cookie.
-pub fn visitor_session(cookie_header: &str, config: &EdgeConfig) -> Option<VisitorSession> {
+pub(crate) fn visitor_session(cookie_header: &str, config: &EdgeConfig) -> Option<VisitorSession> {
     let name = session_cookie_name(config);
     if let Some(id) = cookie_value(cookie_header, name).and_then(SessionId::parse) {
         return Some(VisitorSession {
@@ -110,12 +110,12 @@ pub fn visitor_session(cookie_header: &str, config: &EdgeConfig) -> Option<Visit
 }
 
 /// The session id named by the request's cookies (see [`visitor_session`]).
-pub fn session_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Option<SessionId> {
+pub(crate) fn session_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Option<SessionId> {
     visitor_session(cookie_header, config).map(|session| session.id)
 }
 
 /// The `theme_hint` cookie's value, only when it names an allow-listed theme.
-pub fn theme_hint_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Option<String> {
+pub(crate) fn theme_hint_from_cookies(cookie_header: &str, config: &EdgeConfig) -> Option<String> {
     cookie_value(cookie_header, THEME_HINT_COOKIE)
         .filter(|name| config.is_allowed_theme(name))
         .map(str::to_owned)
@@ -128,7 +128,7 @@ fn cookie_line(name: &str, value: &str, max_age_seconds: u64, config: &EdgeConfi
 
 /// `Set-Cookie` for the session: 90 days, `HttpOnly; Secure; SameSite=Lax; Path=/`, no `Domain`,
 /// under [`session_cookie_name`].
-pub fn session_set_cookie(session: &SessionId, config: &EdgeConfig) -> String {
+pub(crate) fn session_set_cookie(session: &SessionId, config: &EdgeConfig) -> String {
     cookie_line(
         session_cookie_name(config),
         session.as_str(),
@@ -139,7 +139,7 @@ pub fn session_set_cookie(session: &SessionId, config: &EdgeConfig) -> String {
 
 /// The `Set-Cookie` lines that move a session found in the plain `session` cookie to the prefixed
 /// name: the session under [`SESSION_COOKIE`], and the plain cookie expired.
-pub fn session_moved_from_plain_cookie(session: &SessionId, config: &EdgeConfig) -> [String; 2] {
+pub(crate) fn session_moved_from_plain_cookie(session: &SessionId, config: &EdgeConfig) -> [String; 2] {
     [
         session_set_cookie(session, config),
         cookie_line(PLAIN_SESSION_COOKIE, "", 0, config),
@@ -147,7 +147,7 @@ pub fn session_moved_from_plain_cookie(session: &SessionId, config: &EdgeConfig)
 }
 
 /// `Set-Cookie` for the theme hint: a few minutes, same attributes as the session.
-pub fn theme_hint_set_cookie(theme: &str, config: &EdgeConfig) -> String {
+pub(crate) fn theme_hint_set_cookie(theme: &str, config: &EdgeConfig) -> String {
     cookie_line(THEME_HINT_COOKIE, theme, THEME_HINT_LIFETIME_SECONDS, config)
 }
 

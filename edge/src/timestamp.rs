@@ -3,7 +3,7 @@
 //! wasm carries no date crate; it formats only, and only times after the Unix epoch.
 
 /// Formats a Unix time in milliseconds as RFC 3339 UTC, e.g. `2023-11-14T22:13:20.000Z`.
-pub fn rfc3339_from_unix_ms(unix_ms: u64) -> String {
+pub(crate) fn rfc3339_from_unix_ms(unix_ms: u64) -> String {
     let seconds = unix_ms / 1000;
     let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
     let (year, month, day) = civil_from_days(days);

@@ -17,13 +17,13 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// The folder fingerprinted assets are served from.
-pub const ASSETS_PREFIX: &str = "/assets/";
+pub(crate) const ASSETS_PREFIX: &str = "/assets/";
 
 /// Logical asset names (`main.css`, `site.js`) mapped to their fingerprinted URLs.
-pub type AssetUrls = HashMap<String, String>;
+pub(crate) type AssetUrls = HashMap<String, String>;
 
 /// What to build the assets from.
-pub struct AssetInputs<'a> {
+pub(crate) struct AssetInputs<'a> {
     pub site_root: &'a SiteRoot,
     /// The theme's files, with the site's own `assets/` over them.
     pub files: &'a ThemeFiles,
@@ -33,7 +33,7 @@ pub struct AssetInputs<'a> {
 }
 
 /// Builds every asset and writes it to `output`; returns the URL map for templates.
-pub fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mut Diagnostics) -> AssetUrls {
+pub(crate) fn build(inputs: &AssetInputs<'_>, output: &dyn OutputSink, diagnostics: &mut Diagnostics) -> AssetUrls {
     let mut urls = AssetUrls::new();
     let listing = inputs.files.list(inputs.site_root, FileKind::Assets);
     diagnostics.extend(listing.errors.iter().map(|error| error.to_diagnostic(None)));
@@ -190,7 +190,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `css/main.css` with contents hashing to `1a2b...` -> `css/main.1a2b3c4d5e.css`.
-pub fn fingerprinted_name(name: &str, contents: &[u8]) -> String {
+pub(crate) fn fingerprinted_name(name: &str, contents: &[u8]) -> String {
     let hash = blake3::hash(contents).to_hex();
     let hash = &hash.as_str()[..10];
     let (folder, file) = match name.rsplit_once('/') {

@@ -13,7 +13,7 @@ const COMMIT_MARK: char = '\u{1e}';
 
 /// When a document was last updated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Updated {
+pub(crate) struct Updated {
     /// The full timestamp, for `<time datetime>` and the sitemap's `<lastmod>`:
     /// `2026-03-01T10:15:00+01:00`.
     pub datetime: String,
@@ -24,7 +24,7 @@ pub struct Updated {
 impl Updated {
     /// From a strict ISO 8601 timestamp (`git log --format=%cI`) or a bare `YYYY-MM-DD`; `None` for
     /// anything else.
-    pub fn parse(written: &str) -> Option<Self> {
+    pub(crate) fn parse(written: &str) -> Option<Self> {
         let written = written.trim();
         let date = written.get(..10)?;
         let bytes = date.as_bytes();
@@ -48,14 +48,14 @@ impl Updated {
 /// The last-updated date of each content file, by its path relative to the site root
 /// (`content/storage/kv.md`).
 #[derive(Debug, Default)]
-pub struct GitDates {
+pub(crate) struct GitDates {
     by_source: HashMap<PathBuf, Updated>,
 }
 
 impl GitDates {
     /// Reads the history of `content/` under `root`. Empty when git is missing, `root` is not in a
     /// repository, or git fails.
-    pub fn read(root: &Path) -> Self {
+    pub(crate) fn read(root: &Path) -> Self {
         let output = Command::new("git")
             .arg("-C")
             .arg(root)
@@ -81,7 +81,7 @@ impl GitDates {
 
     /// Reads the output of the `git log` that [`GitDates::read`] runs: commits newest first, each a
     /// marked date line followed by the files it touched. The first date seen for a file is its newest.
-    pub fn parse(log: &str) -> Self {
+    pub(crate) fn parse(log: &str) -> Self {
         let mut by_source = HashMap::new();
         let mut current: Option<Updated> = None;
         for line in log.lines() {
@@ -97,11 +97,12 @@ impl GitDates {
     }
 
     /// When `source` (relative to the site root) was last committed.
-    pub fn get(&self, source: &Path) -> Option<&Updated> {
+    pub(crate) fn get(&self, source: &Path) -> Option<&Updated> {
         self.by_source.get(source)
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.by_source.is_empty()
     }
 }

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 /// `sitemap.xml`: every document in reading order, with `<lastmod>` where git knows when its file
 /// last changed.
-pub fn sitemap(config: &SiteConfig, tree: &ContentTree, git_dates: &GitDates) -> String {
+pub(crate) fn sitemap(config: &SiteConfig, tree: &ContentTree, git_dates: &GitDates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -32,13 +32,13 @@ pub fn sitemap(config: &SiteConfig, tree: &ContentTree, git_dates: &GitDates) ->
     xml
 }
 
-pub fn robots(config: &SiteConfig) -> String {
+pub(crate) fn robots(config: &SiteConfig) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url)
 }
 
 /// The Content-Security-Policy of the site's pages: the theme contract's policy with the sources of
 /// `[theme_options.csp]` (and an external logo's origin) added.
-pub fn page_content_security_policy(config: &SiteConfig) -> String {
+pub(crate) fn page_content_security_policy(config: &SiteConfig) -> String {
     config.theme_options.content_security_policy(CONTENT_SECURITY_POLICY)
 }
 
@@ -54,7 +54,7 @@ const PAGE_RULES: [&str; 3] = ["/", "/*/", "/*.html"];
 /// covers every folder; rules match the path case-sensitively, and a `.SVG` (which the Worker does run
 /// for) gets the same policy from the Worker. The pages' Markdown twins are `text/markdown` and
 /// `llms.txt` / `llms-full.txt` `text/plain`, both UTF-8, whatever type the upload guessed.
-pub fn headers(config: &SiteConfig) -> String {
+pub(crate) fn headers(config: &SiteConfig) -> String {
     let page_policy = page_content_security_policy(config);
     let mut file = String::new();
     for rule in PAGE_RULES {

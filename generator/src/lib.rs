@@ -1,31 +1,34 @@
 //! The edgedocs generator: turns `content/`, `themes/` and `site.toml` into a static documentation site.
 //!
-//! [`site::build`] runs the stages in order; each module owns one stage or one concern.
+//! [`site::build`] runs the stages in order; each module owns one stage or one concern. The public
+//! modules are what the `edgedocs` binary, the fuzzing harness and the integration tests use: the build
+//! and its configuration, the Markdown renderer, the diagnostics, the preview, the local KV store, the
+//! theme and `init`. The stages' own modules are private.
 
-pub mod agents;
-pub mod assets;
+mod agents;
+mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod git_dates;
-pub mod host_files;
-pub mod link_check;
+mod git_dates;
+mod host_files;
+mod link_check;
 pub mod local_kv;
 pub mod markdown;
-pub mod output;
+mod output;
 pub mod preview;
-pub mod render;
+mod render;
 pub mod scaffold;
-pub mod search;
+mod search;
 pub mod site;
 pub mod site_root;
-pub mod static_files;
+mod static_files;
 pub mod terminal;
 #[cfg(test)]
 mod test_fixtures;
 pub mod theme;
-pub mod theme_options;
-pub mod toml_input;
+mod theme_options;
+mod toml_input;
 
 pub use diagnostics::BuildFailed;
 pub use site::{BuildSummary, build, build_to_folder};

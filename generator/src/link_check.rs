@@ -7,7 +7,7 @@ use crate::render::RenderedDocument;
 use std::collections::{HashMap, HashSet};
 
 /// Reports every internal link in `rendered` whose page, file or anchor does not exist.
-pub fn check(
+pub(crate) fn check(
     tree: &ContentTree,
     rendered: &[RenderedDocument],
     written_files: &HashSet<String>,

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 /// Copies the theme's `static/` (the site's own files replacing the theme's at the same path), then the
 /// non-Markdown files under `content/`. Returns every path written.
-pub fn copy_static_files(
+pub(crate) fn copy_static_files(
     site_root: &SiteRoot,
     theme_files: &ThemeFiles,
     content_files: &[SourceFile],

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 /// The `docs` integration fixture with the test theme, in a temporary folder.
-pub fn fixture_site() -> tempfile::TempDir {
+pub(crate) fn fixture_site() -> tempfile::TempDir {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let dir = tempfile::tempdir().unwrap();
     for (from, to) in [
@@ -24,7 +24,7 @@ pub fn fixture_site() -> tempfile::TempDir {
 }
 
 /// How [`content_tree`] builds its tree: the options of `TreeOptions` other than the root.
-pub struct TreeFixture<'a> {
+pub(crate) struct TreeFixture<'a> {
     pub site_title: &'a str,
     pub build_drafts: bool,
     pub base_path: &'a str,
@@ -42,7 +42,7 @@ impl Default for TreeFixture<'_> {
 
 /// The content tree of `files` (paths under `content/` and their text), written to a temporary site
 /// and read the way a build reads it, with the diagnostics the reading gave.
-pub fn content_tree<S: AsRef<str>>(
+pub(crate) fn content_tree<S: AsRef<str>>(
     files: &[(S, S)],
     fixture: &TreeFixture<'_>,
 ) -> (crate::content::tree::ContentTree, crate::diagnostics::Diagnostics) {
@@ -68,7 +68,7 @@ pub fn content_tree<S: AsRef<str>>(
 
 /// The pages of a small `storage` section, for tests of link rewriting: `content/storage/_index.md`,
 /// `guide.md` and `kv.md`.
-pub struct StoragePages;
+pub(crate) struct StoragePages;
 
 impl crate::markdown::links::PageLookup for StoragePages {
     fn path_of_source(&self, source: &Path) -> Option<String> {

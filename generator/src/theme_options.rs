@@ -375,7 +375,7 @@ fn link_url(written: &str, base_path: &str) -> Option<(String, bool)> {
 /// angles and `none`, or `light-dark()` of two of these. Named colours, `var()`, `url()`, comments and
 /// anything that could end a declaration are refused, so the value can be written into the stylesheet
 /// as it is.
-pub fn is_css_colour(written: &str) -> bool {
+pub(crate) fn is_css_colour(written: &str) -> bool {
     let colour = written.trim();
     if let Some(inner) = colour
         .strip_prefix("light-dark(")
@@ -436,7 +436,7 @@ fn is_colour_argument(token: &str) -> bool {
 /// A Content-Security-Policy host or scheme source: `https:`, `img.shields.io`, `*.example.com`,
 /// `https://cdn.example.com:8443/path/`. Keywords (which need quotes), `;`, `,`, quotes, whitespace
 /// and anything else that could end the source or the directive are refused.
-pub fn is_csp_source(source: &str) -> bool {
+pub(crate) fn is_csp_source(source: &str) -> bool {
     let is_scheme = |scheme: &str| {
         scheme.starts_with(|c: char| c.is_ascii_alphabetic())
             && scheme

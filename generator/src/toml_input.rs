@@ -12,7 +12,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 /// A TOML text and where it sits, for diagnostics.
-pub struct TomlSource<'a> {
+pub(crate) struct TomlSource<'a> {
     /// The file, relative to the site root.
     pub file: &'a Path,
     /// The TOML text (for front matter, only the part between the `+++` lines).
@@ -25,7 +25,7 @@ pub struct TomlSource<'a> {
 
 /// A struct read from author-written TOML: which keys each of its tables takes. Tables that take any
 /// key (free-form `[extra]`) never have unknown keys, so they need no entry.
-pub trait TomlSchema: DeserializeOwned {
+pub(crate) trait TomlSchema: DeserializeOwned {
     /// The keys valid in the table at `path` (`[]` for the top level, `["markdown"]`, array items
     /// without their index: `["color_themes"]`).
     fn keys_at(path: &[&str]) -> &'static [&'static str];
@@ -37,7 +37,7 @@ impl TomlSource<'_> {
     }
 
     /// Deserializes the text, pushing a diagnostic for every unknown key and for the first other error.
-    pub fn deserialize<T: TomlSchema>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
+    pub(crate) fn deserialize<T: TomlSchema>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
         let document = match DeTable::parse(self.text) {
             Ok(document) => document,
             Err(error) => {

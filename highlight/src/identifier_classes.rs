@@ -11,14 +11,14 @@
 //! anyway, now reads as part of an identifier.
 
 /// The syntaxes whose regexes are rewritten, by name.
-pub const REWRITTEN_SYNTAXES: &[&str] = &["TypeScript", "TypeScriptReact"];
+pub(crate) const REWRITTEN_SYNTAXES: &[&str] = &["TypeScript", "TypeScriptReact"];
 
 /// Every code point above ASCII, as a character-class range.
 const NON_ASCII: &str = r"\x{80}-\x{10FFFF}";
 
 /// `regex` with each `\p{L}` and `\p{N}` replaced by its ASCII members plus [`NON_ASCII`], or
 /// `None` when it has neither. Escapes, nested classes and `(?x)` comments are skipped over.
-pub fn rewrite_identifier_classes(regex: &str) -> Option<String> {
+pub(crate) fn rewrite_identifier_classes(regex: &str) -> Option<String> {
     if !regex.contains(r"\p{L}") && !regex.contains(r"\p{N}") {
         return None;
     }

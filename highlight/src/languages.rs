@@ -9,7 +9,7 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 /// How the lines of a block are highlighted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LanguageMode {
+pub(crate) enum LanguageMode {
     /// Every line through the syntax, one parse state for the whole block.
     Source,
     /// A terminal session: `$ command` lines through the syntax, other lines plain output.
@@ -20,7 +20,7 @@ pub enum LanguageMode {
 
 /// A language a fence can name.
 #[derive(Debug, Clone, Copy)]
-pub struct Language {
+pub(crate) struct Language {
     /// How the block's lines are highlighted.
     pub mode: LanguageMode,
     /// The curated label; `None` shows the syntax's own name.
@@ -30,12 +30,12 @@ pub struct Language {
 
 impl Language {
     /// What the frame's header shows: "TypeScript".
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         self.curated_label.unwrap_or_else(|| &self.syntax().name)
     }
 
     /// The syntect syntax that highlights this language.
-    pub fn syntax(&self) -> &'static SyntaxReference {
+    pub(crate) fn syntax(&self) -> &'static SyntaxReference {
         &syntax_set().syntaxes()[self.syntax_index]
     }
 }
@@ -158,17 +158,17 @@ fn load_languages() -> Languages {
 }
 
 /// The process-wide syntax set, loaded on first use.
-pub fn syntax_set() -> &'static SyntaxSet {
+pub(crate) fn syntax_set() -> &'static SyntaxSet {
     &LANGUAGES.syntax_set
 }
 
 /// The language a fence names (case-insensitive), or `None` when the set has no such language.
-pub fn find_language(word: &str) -> Option<Language> {
+pub(crate) fn find_language(word: &str) -> Option<Language> {
     LANGUAGES.by_word.get(&word.to_lowercase()).copied()
 }
 
 /// Plain text: what a fence without a language, or with an unknown one, renders as.
-pub fn plain_text() -> Language {
+pub(crate) fn plain_text() -> Language {
     LANGUAGES.plain_text
 }
 
@@ -181,7 +181,7 @@ pub fn known_languages() -> Vec<&'static str> {
 }
 
 /// Up to three known language words close to an unknown `word`, closest first.
-pub fn similar_languages(word: &str) -> Vec<String> {
+pub(crate) fn similar_languages(word: &str) -> Vec<String> {
     let word = word.to_lowercase();
     // Only the curated names: every file extension the syntax set knows (`lng`, `sublime-syntax`...)
     // would make near-random suggestions.

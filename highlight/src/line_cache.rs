@@ -23,7 +23,7 @@ const MAX_BYTES_PER_THREAD: usize = 64 << 20;
 const ENTRY_OVERHEAD_BYTES: usize = 2048;
 
 /// What parsing one line produced.
-pub struct ParsedLine {
+pub(crate) struct ParsedLine {
     /// syntect's scope operations, by byte offset in the line.
     pub operations: Vec<(usize, ScopeStackOp)>,
     /// The parse state after the line.
@@ -50,7 +50,7 @@ thread_local! {
 }
 
 /// A line's place in the cache: which syntax, which text.
-pub struct LineKey<'a> {
+pub(crate) struct LineKey<'a> {
     syntax: usize,
     line: &'a str,
     hash: u64,
@@ -58,7 +58,7 @@ pub struct LineKey<'a> {
 
 impl<'a> LineKey<'a> {
     /// The key of `line` parsed with `syntax`, or `None` for a line the cache does not keep.
-    pub fn new(syntax: &'static SyntaxReference, line: &'a str) -> Option<LineKey<'a>> {
+    pub(crate) fn new(syntax: &'static SyntaxReference, line: &'a str) -> Option<LineKey<'a>> {
         if line.len() > MAX_CACHED_LINE_BYTES {
             return None;
         }
@@ -73,7 +73,7 @@ impl<'a> LineKey<'a> {
     }
 
     /// What parsing this line from `state` produced before on this thread, if it was remembered.
-    pub fn get(&self, state: &ParseState) -> Option<Rc<ParsedLine>> {
+    pub(crate) fn get(&self, state: &ParseState) -> Option<Rc<ParsedLine>> {
         CACHE.with(|cache| {
             let lines = cache.lines.borrow();
             lines.get(&self.hash)?.iter().find_map(|entry| {
@@ -84,7 +84,7 @@ impl<'a> LineKey<'a> {
     }
 
     /// Remembers that parsing this line from `state_before` produced `parsed` (unless the cache is full).
-    pub fn insert(&self, state_before: ParseState, parsed: Rc<ParsedLine>) {
+    pub(crate) fn insert(&self, state_before: ParseState, parsed: Rc<ParsedLine>) {
         CACHE.with(|cache| {
             let size = ENTRY_OVERHEAD_BYTES
                 + self.line.len()

@@ -12,16 +12,16 @@ use two_face::theme::EmbeddedThemeName;
 use super::token_class::TokenClass;
 
 /// The scheme the light palette is derived from.
-pub const LIGHT_SCHEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
+pub(crate) const LIGHT_SCHEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
 /// The scheme the dark palette is derived from.
-pub const DARK_SCHEME: EmbeddedThemeName = EmbeddedThemeName::OneHalfDark;
+pub(crate) const DARK_SCHEME: EmbeddedThemeName = EmbeddedThemeName::OneHalfDark;
 
 /// WCAG AA for normal text.
-pub const MINIMUM_CONTRAST: f64 = 4.5;
+pub(crate) const MINIMUM_CONTRAST: f64 = 4.5;
 
 /// An opaque sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb {
+pub(crate) struct Rgb {
     pub red: u8,
     pub green: u8,
     pub blue: u8,
@@ -31,7 +31,7 @@ impl Rgb {
     const BLACK: Rgb = Rgb::new(0, 0, 0);
     const WHITE: Rgb = Rgb::new(255, 255, 255);
 
-    pub const fn new(red: u8, green: u8, blue: u8) -> Rgb {
+    pub(crate) const fn new(red: u8, green: u8, blue: u8) -> Rgb {
         Rgb { red, green, blue }
     }
 
@@ -41,7 +41,7 @@ impl Rgb {
     }
 
     /// The colour `amount` (0 to 1) of the way from `self` to `other`.
-    pub fn mix(self, other: Rgb, amount: f64) -> Rgb {
+    pub(crate) fn mix(self, other: Rgb, amount: f64) -> Rgb {
         let channel = |from: u8, to: u8| {
             (f64::from(from) + (f64::from(to) - f64::from(from)) * amount)
                 .round()
@@ -68,7 +68,7 @@ impl Rgb {
     }
 
     /// WCAG contrast ratio, from 1 to 21.
-    pub fn contrast(self, other: Rgb) -> f64 {
+    pub(crate) fn contrast(self, other: Rgb) -> f64 {
         let (lighter, darker) = {
             let (a, b) = (self.luminance(), other.luminance());
             if a > b { (a, b) } else { (b, a) }
@@ -93,7 +93,7 @@ pub enum Appearance {
 
 /// All colours of one appearance.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Palette {
+pub(crate) struct Palette {
     /// `--hl-bg`: the code background.
     pub background: Rgb,
     /// `--hl-fg`: plain text.
@@ -180,7 +180,7 @@ fn fallback_color(class: TokenClass, appearance: Appearance) -> Option<Rgb> {
 
 impl Palette {
     /// The palette of the built-in scheme for `appearance`.
-    pub fn for_appearance(appearance: Appearance) -> Palette {
+    pub(crate) fn for_appearance(appearance: Appearance) -> Palette {
         let scheme = match appearance {
             Appearance::Light => LIGHT_SCHEME,
             Appearance::Dark => DARK_SCHEME,
@@ -189,7 +189,7 @@ impl Palette {
     }
 
     /// Derives a palette from a syntect colour scheme, adjusted to meet WCAG AA.
-    pub fn derive(scheme: &Theme, appearance: Appearance) -> Palette {
+    pub(crate) fn derive(scheme: &Theme, appearance: Appearance) -> Palette {
         let raw = SchemeColors::resolve(scheme, appearance);
         let token_color = |wanted: TokenClass| color_of(&raw.tokens, wanted).unwrap_or(raw.plain);
         let background = raw.background;

@@ -13,7 +13,7 @@ use syntect::parsing::{Scope, ScopeStackOp};
 
 /// One short CSS class per kind of token; plain text gets no class and no `<span>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenClass {
+pub(crate) enum TokenClass {
     /// Keywords and storage words: `if`, `return`, `const`, `fn`, `pub`, `this`.
     Keyword,
     /// Operators: `=`, `===`, `+`, `&&`, `=>`.
@@ -52,7 +52,7 @@ pub enum TokenClass {
 
 impl TokenClass {
     /// Every class, in the order the stylesheet lists them.
-    pub const ALL: [TokenClass; 17] = [
+    pub(crate) const ALL: [TokenClass; 17] = [
         TokenClass::Keyword,
         TokenClass::Operator,
         TokenClass::String,
@@ -73,7 +73,7 @@ impl TokenClass {
     ];
 
     /// The class name written into the HTML, and the suffix of its `--hl-*` custom property.
-    pub fn css_class(self) -> &'static str {
+    pub(crate) fn css_class(self) -> &'static str {
         match self {
             TokenClass::Keyword => "k",
             TokenClass::Operator => "o",
@@ -281,7 +281,7 @@ fn rule_for(scope: Scope) -> ScopeRule {
 /// Rule lookups are memoised per scope, so each distinct scope is matched against the rule table
 /// once per block.
 #[derive(Debug, Default)]
-pub struct ClassStack {
+pub(crate) struct ClassStack {
     states: Vec<ClassState>,
     /// Open scopes saved by `Clear` operations, restored by `Restore`.
     cleared: Vec<Vec<ClassState>>,
@@ -290,23 +290,23 @@ pub struct ClassStack {
 
 impl ClassStack {
     /// An empty stack: text outside every scope is plain.
-    pub fn new() -> ClassStack {
+    pub(crate) fn new() -> ClassStack {
         ClassStack::default()
     }
 
     /// Closes every scope, keeping the memoised rules.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.states.clear();
         self.cleared.clear();
     }
 
     /// The class of text at the current position, `None` for plain text.
-    pub fn current(&self) -> Option<TokenClass> {
+    pub(crate) fn current(&self) -> Option<TokenClass> {
         self.states.last().copied().unwrap_or_default().visible_class()
     }
 
     /// Applies one scope operation from `ParseState::parse_line`.
-    pub fn apply(&mut self, operation: &ScopeStackOp) {
+    pub(crate) fn apply(&mut self, operation: &ScopeStackOp) {
         match operation {
             ScopeStackOp::Push(scope) => self.push(*scope),
             ScopeStackOp::Pop(count) => {

@@ -24,7 +24,7 @@ struct Segment {
 }
 
 /// Highlights the lines of one block, in order.
-pub struct LineHighlighter {
+pub(crate) struct LineHighlighter {
     mode: LanguageMode,
     syntax: &'static SyntaxReference,
     syntax_set: &'static SyntaxSet,
@@ -38,7 +38,7 @@ pub struct LineHighlighter {
 
 impl LineHighlighter {
     /// A highlighter at the start of a block in `language`.
-    pub fn new(language: Language) -> LineHighlighter {
+    pub(crate) fn new(language: Language) -> LineHighlighter {
         let syntax = language.syntax();
         LineHighlighter {
             mode: language.mode,
@@ -52,7 +52,7 @@ impl LineHighlighter {
     }
 
     /// Appends the HTML of `line` (which may end with its `\n`, left out of the output) to `out`.
-    pub fn write_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
+    pub(crate) fn write_line(&mut self, line: &str, out: &mut String) -> Result<(), ParsingError> {
         match self.mode {
             LanguageMode::PlainText => {
                 let _ = escape_html_body_text(&mut *out, trim_line_ending(line));

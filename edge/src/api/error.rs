@@ -137,7 +137,7 @@ impl ApiError {
 }
 
 /// A JSON API response that no cache keeps.
-pub fn json_response(status: u16, body: &serde_json::Value) -> EdgeResponse {
+pub(super) fn json_response(status: u16, body: &serde_json::Value) -> EdgeResponse {
     EdgeResponse {
         status,
         headers: vec![

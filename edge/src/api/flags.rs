@@ -19,9 +19,9 @@ use crate::timestamp::rfc3339_from_unix_ms;
 
 const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
 /// Longest tenant id, in characters.
-pub const MAX_TENANT_CHARS: usize = 64;
+pub(super) const MAX_TENANT_CHARS: usize = 64;
 /// Longest `createdBy`, in characters.
-pub const MAX_CREATED_BY_CHARS: usize = 64;
+pub(super) const MAX_CREATED_BY_CHARS: usize = 64;
 const KNOWN_FIELDS: &[&str] = &["tenant", "name", "enabled", "createdBy", "description"];
 /// The metadata field that counts how often a flag was written since it was created (it expires a
 /// day after its last write). Not part of the flag the API shows.
@@ -29,7 +29,7 @@ const WRITES_FIELD: &str = "writes";
 
 /// A flags request waiting for its listing.
 #[derive(Debug)]
-pub struct PendingFlags {
+pub(super) struct PendingFlags {
     /// The prefix listed: the tenant's for a GET, the whole session's for a POST.
     listed: String,
     action: PendingAction,

@@ -19,7 +19,7 @@ const ALLOWED_METHODS: &[Method] = &[Method::Get, Method::Post];
 
 /// A theme read waiting for `theme:<sessionId>`.
 #[derive(Debug)]
-pub struct PendingTheme {
+pub(super) struct PendingTheme {
     key: String,
     /// The session's cookie moved to its prefixed name, when it came in under the plain one.
     set_cookies: Vec<String>,

@@ -14,14 +14,14 @@ const CAPACITY: usize = 1024;
 /// A ring of slots: ticket `t` lives in slot `t % CAPACITY` until the ticket `CAPACITY` later
 /// takes its place, so parking and taking are constant time and the oldest page goes first.
 #[derive(Debug, Default)]
-pub struct PagesInFlight {
+pub(crate) struct PagesInFlight {
     next_ticket: u32,
     slots: Vec<Option<(u32, PendingPage)>>,
 }
 
 impl PagesInFlight {
     /// Parks `page` and returns its ticket.
-    pub fn park(&mut self, page: PendingPage) -> u32 {
+    pub(crate) fn park(&mut self, page: PendingPage) -> u32 {
         let ticket = self.next_ticket;
         self.next_ticket = self.next_ticket.wrapping_add(1);
         let slot = Self::slot(ticket);
@@ -33,7 +33,7 @@ impl PagesInFlight {
     }
 
     /// The page parked under `ticket`, once; `None` when it was never parked or was forgotten.
-    pub fn take(&mut self, ticket: u32) -> Option<PendingPage> {
+    pub(crate) fn take(&mut self, ticket: u32) -> Option<PendingPage> {
         let slot = self.slots.get_mut(Self::slot(ticket))?;
         match slot.take() {
             Some((parked, page)) if parked == ticket => Some(page),

@@ -11,7 +11,11 @@ use crate::page::InjectionPlan;
 
 /// Wraps `asset`'s body in a response with the asset's status and edited headers (`edits`, see
 /// `page::header_edits`), rewritten as it streams.
-pub fn inject(asset: web_sys::Response, plan: &InjectionPlan, edits: &JsValue) -> worker::Result<web_sys::Response> {
+pub(super) fn inject(
+    asset: web_sys::Response,
+    plan: &InjectionPlan,
+    edits: &JsValue,
+) -> worker::Result<web_sys::Response> {
     imp::inject(asset, plan, edits)
 }
 

@@ -13,7 +13,7 @@ use worker::{Delay, Env, KvStore, console_error};
 use crate::kv::{KvGet, KvList, KvListEntry, KvReads, KvSnapshot, KvWrite, ListWalk};
 
 /// The name of the KV binding in `wrangler.jsonc`.
-pub const KV_BINDING: &str = "KV";
+pub(super) const KV_BINDING: &str = "KV";
 
 /// Groups the keys to get by their `cacheTtl`, in first-seen order.
 fn gets_by_cache_ttl(gets: &[KvGet]) -> Vec<(Option<u64>, Vec<&str>)> {
@@ -29,15 +29,15 @@ fn gets_by_cache_ttl(gets: &[KvGet]) -> Vec<(Option<u64>, Vec<&str>)> {
 
 /// KV failed or did not answer in time; the details went to the log.
 #[derive(Debug, Clone, Copy)]
-pub struct KvUnavailable;
+pub(super) struct KvUnavailable;
 
 /// The Worker's KV namespace.
-pub struct KvDriver {
+pub(super) struct KvDriver {
     store: KvStore,
 }
 
 impl KvDriver {
-    pub fn from_env(env: &Env) -> Result<Self, KvUnavailable> {
+    pub(super) fn from_env(env: &Env) -> Result<Self, KvUnavailable> {
         env.kv(KV_BINDING).map(|store| Self { store }).map_err(|error| {
             console_error!("KV binding `{KV_BINDING}` is unusable: {error}");
             KvUnavailable
@@ -45,7 +45,7 @@ impl KvDriver {
     }
 
     /// Performs every read at once; gives up after `budget`.
-    pub async fn read(&self, reads: &KvReads, budget: Duration) -> Result<KvSnapshot, KvUnavailable> {
+    pub(super) async fn read(&self, reads: &KvReads, budget: Duration) -> Result<KvSnapshot, KvUnavailable> {
         if reads.is_empty() {
             return Ok(KvSnapshot::new());
         }
@@ -134,7 +134,7 @@ impl KvDriver {
     }
 
     /// Makes the writes, all at once.
-    pub async fn write_all(&self, writes: &[KvWrite], budget: Duration) -> Result<(), KvUnavailable> {
+    pub(super) async fn write_all(&self, writes: &[KvWrite], budget: Duration) -> Result<(), KvUnavailable> {
         if writes.is_empty() {
             return Ok(());
         }

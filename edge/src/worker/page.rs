@@ -83,14 +83,14 @@ extern "C" {
 /// A page's KV reads in the shape the fast path takes: one or two keys sharing one `cacheTtl`, no
 /// listing. That is what every page asks for (the pinned message and the visitor's theme); anything
 /// else goes through [`super::kv::KvDriver`].
-pub struct PageKeys<'a> {
+pub(super) struct PageKeys<'a> {
     first: &'a str,
     second: Option<&'a str>,
     cache_ttl: Option<f64>,
 }
 
 impl<'a> PageKeys<'a> {
-    pub fn of(reads: &'a KvReads) -> Option<Self> {
+    pub(super) fn of(reads: &'a KvReads) -> Option<Self> {
         if !reads.lists.is_empty() {
             return None;
         }
@@ -123,7 +123,7 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<PageInputs,
 /// `fail(ticket, error)` returns when the fetch failed (`ticket` is passed through untouched). KV
 /// trouble never fails the page: it arrives as `kv_error` (see [`KvValues`]).
 #[allow(clippy::too_many_arguments)]
-pub fn serve_page(
+pub(super) fn serve_page(
     assets: &JsValue,
     request: &web_sys::Request,
     kv: &JsValue,
@@ -152,12 +152,12 @@ pub fn serve_page(
 }
 
 /// Fetches the asset alone.
-pub async fn fetch_asset(assets: &JsValue, request: &web_sys::Request) -> Result<PageInputs, JsValue> {
+pub(super) async fn fetch_asset(assets: &JsValue, request: &web_sys::Request) -> Result<PageInputs, JsValue> {
     settle(fetch_asset_js(assets, request)).await
 }
 
 /// Reads `keys` alone; never fails (KV trouble lands in the inputs' error).
-pub async fn read_keys(kv: &JsValue, keys: &PageKeys<'_>, budget: Duration) -> Result<PageInputs, JsValue> {
+pub(super) async fn read_keys(kv: &JsValue, keys: &PageKeys<'_>, budget: Duration) -> Result<PageInputs, JsValue> {
     settle(read_keys_js(
         kv,
         keys.first,
@@ -169,7 +169,7 @@ pub async fn read_keys(kv: &JsValue, keys: &PageKeys<'_>, budget: Duration) -> R
 }
 
 /// A fetched asset with the headers the page path reads, each read once.
-pub struct FetchedAsset {
+pub(super) struct FetchedAsset {
     pub response: web_sys::Response,
     pub content_type: Option<String>,
     pub vary: Option<String>,
@@ -177,7 +177,7 @@ pub struct FetchedAsset {
 
 impl FetchedAsset {
     /// Reads the headers from `response` (the fast path gets them from `page.js` instead).
-    pub fn read(response: web_sys::Response) -> Self {
+    pub(super) fn read(response: web_sys::Response) -> Self {
         let headers = response.headers();
         let content_type = headers.get("content-type").ok().flatten();
         let vary = headers.get("vary").ok().flatten();
@@ -188,13 +188,13 @@ impl FetchedAsset {
         }
     }
 
-    pub fn is_html(&self) -> bool {
+    pub(super) fn is_html(&self) -> bool {
         is_html_content_type(self.content_type.as_deref().unwrap_or_default())
     }
 }
 
 /// A page's KV values as read for its [`PageKeys`], or why there are none.
-pub enum KvValues {
+pub(super) enum KvValues {
     Read {
         first: Option<String>,
         second: Option<String>,
@@ -204,7 +204,7 @@ pub enum KvValues {
 
 impl KvValues {
     /// The values as `page.js` hands them over: `error` set means the reads failed.
-    pub fn new(first: Option<String>, second: Option<String>, error: Option<String>) -> Self {
+    pub(super) fn new(first: Option<String>, second: Option<String>, error: Option<String>) -> Self {
         match error {
             Some(error) => Self::Failed(error),
             None => Self::Read { first, second },
@@ -212,12 +212,12 @@ impl KvValues {
     }
 
     /// The values a `readKeys` result carries.
-    pub fn of(inputs: &PageInputs) -> Self {
+    pub(super) fn of(inputs: &PageInputs) -> Self {
         Self::new(inputs.first(), inputs.second(), inputs.kv_error())
     }
 
     /// The snapshot the core expects; `None` (logged) when KV failed.
-    pub fn into_snapshot(self, keys: &PageKeys<'_>) -> Option<KvSnapshot> {
+    pub(super) fn into_snapshot(self, keys: &PageKeys<'_>) -> Option<KvSnapshot> {
         let (first, second) = match self {
             Self::Read { first, second } => (first, second),
             Self::Failed(error) => {
@@ -240,7 +240,7 @@ thread_local! {
 }
 
 /// The core's [`PageHeaderEdits`] for an asset `Vary`, as the `HeaderEdits` object `page.js` takes.
-pub fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>) -> PageHeaderEdits) -> JsValue {
+pub(super) fn header_edits(asset_vary: Option<String>, edits: impl FnOnce(Option<&str>) -> PageHeaderEdits) -> JsValue {
     HEADER_EDITS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some((vary, value)) = cache.as_ref()
@@ -272,7 +272,7 @@ fn edits_object(edits: &PageHeaderEdits) -> JsValue {
 /// An asset that is not a page, as the visitor gets it: untouched, except that a document that could
 /// run script on the site's origin (an SVG or XML file, see [`is_scriptable_document_type`]) gets the
 /// core's [`document_header_edits`] (its locked-down policy). Its body streams through as it is.
-pub fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsValue> {
+pub(super) fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsValue> {
     if !is_scriptable_document_type(asset.content_type.as_deref().unwrap_or_default()) {
         return Ok(asset.response);
     }
@@ -282,7 +282,7 @@ pub fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsValue> {
 /// The asset's body streamed through the runtime's HTMLRewriter applying `plan`, with `edits` applied
 /// to its headers. The body goes from the asset to the rewriter without passing through the wasm.
 #[cfg(not(feature = "worker-lol-html"))]
-pub fn rewrite_page(
+pub(super) fn rewrite_page(
     asset: &web_sys::Response,
     edits: &JsValue,
     plan: &InjectionPlan,
@@ -299,7 +299,7 @@ pub fn rewrite_page(
 }
 
 /// The page's headers without a body (HEAD, 304).
-pub fn page_without_body(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue> {
+pub(super) fn page_without_body(asset: &web_sys::Response, edits: &JsValue) -> Result<web_sys::Response, JsValue> {
     page_without_body_js(asset, edits)
 }
 

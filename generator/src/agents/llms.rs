@@ -8,12 +8,12 @@ use crate::content::tree::{ContentTree, Document, DocumentId};
 use std::fmt::Write;
 
 /// The file the site's index for agents is written to.
-pub const LLMS_TXT: &str = "llms.txt";
+pub(crate) const LLMS_TXT: &str = "llms.txt";
 /// The file with every page's Markdown.
-pub const LLMS_FULL_TXT: &str = "llms-full.txt";
+pub(crate) const LLMS_FULL_TXT: &str = "llms-full.txt";
 
 /// What the two files say about the site as a whole.
-pub struct SiteSummary<'a> {
+pub(crate) struct SiteSummary<'a> {
     pub title: &'a str,
     pub description: &'a str,
     /// The site's absolute base URL without a trailing slash (`https://x.dev/tally`).
@@ -21,7 +21,7 @@ pub struct SiteSummary<'a> {
 }
 
 /// Whether `document` is listed for agents: read from a file, not a draft, not `search = false`.
-pub fn is_listed(document: &Document) -> bool {
+pub(crate) fn is_listed(document: &Document) -> bool {
     !document.is_virtual && !document.front_matter.draft && document.front_matter.search
 }
 
@@ -67,7 +67,7 @@ fn groups(tree: &ContentTree) -> Vec<Group<'_>> {
 }
 
 /// `llms.txt`: the site's name, summary and every listed page's twin, grouped by top-level section.
-pub fn llms_txt(site: &SiteSummary<'_>, tree: &ContentTree) -> String {
+pub(crate) fn llms_txt(site: &SiteSummary<'_>, tree: &ContentTree) -> String {
     let mut text = header(site);
     let _ = writeln!(
         text,
@@ -95,7 +95,7 @@ pub fn llms_txt(site: &SiteSummary<'_>, tree: &ContentTree) -> String {
 
 /// `llms-full.txt`: every listed page in reading order, each as its title (H1), its URL and its twin's
 /// body. `twin_of` gives a document's twin.
-pub fn llms_full_txt<'a>(
+pub(crate) fn llms_full_txt<'a>(
     site: &SiteSummary<'_>,
     tree: &ContentTree,
     twin_of: impl Fn(DocumentId) -> &'a MarkdownTwin,

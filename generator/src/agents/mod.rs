@@ -4,5 +4,5 @@
 //! written with the other site files. It does not decide what HTML pages link to the twins: the
 //! theme does, through `page.markdown_href`.
 
-pub mod llms;
-pub mod twin;
+pub(crate) mod llms;
+pub(crate) mod twin;

@@ -14,12 +14,12 @@ use std::path::Path;
 
 /// The output file of the twin of the page at the URL path `path`: `/storage/kv/` ->
 /// `storage/kv/index.md`, beside the page's `index.html`.
-pub fn twin_file(path: &str) -> String {
+pub(crate) fn twin_file(path: &str) -> String {
     format!("{}index.md", path.trim_start_matches('/'))
 }
 
 /// One page to convert.
-pub struct TwinSource<'a> {
+pub(crate) struct TwinSource<'a> {
     /// Relative to the site root (`content/storage/kv.md`): relative links are resolved from it.
     pub file: &'a Path,
     pub body: &'a str,
@@ -31,7 +31,7 @@ pub struct TwinSource<'a> {
 }
 
 /// What converting needs from the rest of the site.
-pub struct TwinContext<'a> {
+pub(crate) struct TwinContext<'a> {
     /// For `include=` fences.
     pub site_root: &'a SiteRoot,
     pub pages: &'a dyn PageLookup,
@@ -42,7 +42,7 @@ pub struct TwinContext<'a> {
 
 /// A page as Markdown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MarkdownTwin {
+pub(crate) struct MarkdownTwin {
     /// The whole twin: a title heading, then the body.
     pub markdown: String,
     /// How many bytes at the start of `markdown` are the page's title heading and the blank line after
@@ -66,14 +66,14 @@ impl MarkdownTwin {
     }
 
     /// The twin without its title heading, for listings that write the title themselves.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         self.markdown.get(self.title_len..).unwrap_or_default()
     }
 }
 
 /// Converts one page to its Markdown twin. Problems the HTML render reports (a missing include, a
 /// broken link, a parser failure) leave the text as written.
-pub fn markdown_twin(source: &TwinSource<'_>, context: &TwinContext<'_>) -> MarkdownTwin {
+pub(crate) fn markdown_twin(source: &TwinSource<'_>, context: &TwinContext<'_>) -> MarkdownTwin {
     let Some(parsed) = parse(source.body, context.options) else {
         return with_title(source.title, source.body.trim_start_matches(['\n', '\r']));
     };

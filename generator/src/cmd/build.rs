@@ -5,7 +5,7 @@ use edgedocs::terminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(super) struct BuildArgs {
     /// Where to write the site. Default: `public/` in the site's root.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -34,7 +34,7 @@ impl From<OverrideArgs> for edgedocs::site::Overrides {
     }
 }
 
-pub fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
+pub(super) fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
     let summary = edgedocs::site::build_to_folder_with(root, &output, &args.overrides.into())?;
     for warning in &summary.warnings {

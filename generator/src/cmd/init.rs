@@ -5,7 +5,7 @@ use edgedocs::terminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(super) struct InitArgs {
     /// The folder for the new site (created if missing). Default: the current folder.
     #[arg(default_value = ".")]
     dir: PathBuf,
@@ -14,7 +14,7 @@ pub struct InitArgs {
     force: bool,
 }
 
-pub fn execute(args: InitArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: InitArgs) -> anyhow::Result<()> {
     let done = edgedocs::scaffold::init(&args.dir, args.force)?;
     for kept in &done.kept {
         terminal::note(&format!("kept the existing {}", kept.display()));

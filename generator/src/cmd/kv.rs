@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
-pub struct KvArgs {
+pub(super) struct KvArgs {
     #[command(subcommand)]
     action: KvAction,
 }
@@ -78,7 +78,7 @@ struct DeleteArgs {
     key: String,
 }
 
-pub fn execute(root: &Path, args: KvArgs) -> Result<()> {
+pub(super) fn execute(root: &Path, args: KvArgs) -> Result<()> {
     match args.action {
         KvAction::Put(args) => {
             // Every argument is read and checked before the store is opened (or created).

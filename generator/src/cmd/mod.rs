@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// edgedocs: a static-site generator for documentation, with a Cloudflare edge middleware.
 #[derive(Debug, Parser)]
 #[command(name = "edgedocs", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The site's root folder (the one with site.toml).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
@@ -34,7 +34,7 @@ enum Command {
     Theme(theme::ThemeArgs),
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::execute(&cli.root, args),
         Command::Init(args) => init::execute(args),

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(super) struct ServeArgs {
     /// The port to listen on.
     #[arg(long, short, default_value_t = preview::DEFAULT_PORT)]
     port: u16,
@@ -25,7 +25,7 @@ pub struct ServeArgs {
     overrides: super::build::OverrideArgs,
 }
 
-pub fn execute(root: &Path, args: ServeArgs) -> anyhow::Result<()> {
+pub(super) fn execute(root: &Path, args: ServeArgs) -> anyhow::Result<()> {
     preview::serve(&ServeOptions {
         root: root.to_path_buf(),
         bind: args.bind,

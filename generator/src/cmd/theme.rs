@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use std::path::Path;
 
 #[derive(Debug, Args)]
-pub struct ThemeArgs {
+pub(super) struct ThemeArgs {
     #[command(subcommand)]
     command: ThemeCommand,
 }
@@ -21,7 +21,7 @@ enum ThemeCommand {
     },
 }
 
-pub fn execute(root: &Path, args: ThemeArgs) -> anyhow::Result<()> {
+pub(super) fn execute(root: &Path, args: ThemeArgs) -> anyhow::Result<()> {
     match args.command {
         ThemeCommand::Eject { force } => {
             let ejected = edgedocs::theme::eject::eject(root, force)?;

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 
 /// The build's files kept in memory, for the preview server.
 #[derive(Default)]
-pub struct MemoryOutput {
+pub(crate) struct MemoryOutput {
     files: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
 impl MemoryOutput {
-    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+    pub(crate) fn get(&self, path: &str) -> Option<Arc<[u8]>> {
         self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -20,11 +20,11 @@ impl MemoryOutput {
             .cloned()
     }
 
-    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+    pub(crate) fn into_files(self) -> HashMap<String, Arc<[u8]>> {
         self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         let mut paths: Vec<String> = self
             .files
             .lock()

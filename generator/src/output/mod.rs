@@ -7,8 +7,8 @@ mod fs;
 mod memory;
 mod staged;
 
-pub use memory::MemoryOutput;
-pub use staged::StagedOutput;
+pub(crate) use memory::MemoryOutput;
+pub(crate) use staged::StagedOutput;
 
 use anyhow::Result;
 
@@ -22,7 +22,7 @@ pub trait OutputSink: Sync {
 /// Whether `path` names a file inside the output folder: relative, `/`-separated segments that are
 /// neither empty nor `.` or `..`, with no `\\` or NUL. Every sink checks it before writing, so no
 /// page, slug or file name can make the build write elsewhere.
-pub fn check_output_path(path: &str) -> Result<()> {
+pub(crate) fn check_output_path(path: &str) -> Result<()> {
     let inside = !path.is_empty()
         && !path.contains(['\\', '\0'])
         && path

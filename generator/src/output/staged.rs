@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 /// A staging folder beside the output folder; [`StagedOutput::commit`] swaps it in.
-pub struct StagedOutput {
+pub(crate) struct StagedOutput {
     staging: PathBuf,
     target: PathBuf,
     committed: bool,
@@ -14,7 +14,7 @@ pub struct StagedOutput {
 
 impl StagedOutput {
     /// Prepares an empty staging folder beside `target`.
-    pub fn new(target: &Path) -> Result<Self> {
+    pub(crate) fn new(target: &Path) -> Result<Self> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -35,12 +35,8 @@ impl StagedOutput {
         })
     }
 
-    pub fn staging_dir(&self) -> &Path {
-        &self.staging
-    }
-
     /// Replaces the target folder with the staged one.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let parent = self.staging.parent().unwrap_or(Path::new("."));
         let name = self
             .target

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// `site`: the same for every page.
 #[derive(Serialize)]
-pub struct SiteContext<'a> {
+pub(crate) struct SiteContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: &'a str,
@@ -29,7 +29,7 @@ pub struct SiteContext<'a> {
 }
 
 impl<'a> SiteContext<'a> {
-    pub fn new(config: &'a SiteConfig, theme: &'a Theme) -> Self {
+    pub(crate) fn new(config: &'a SiteConfig, theme: &'a Theme) -> Self {
         Self {
             title: &config.title,
             description: &config.description,
@@ -49,7 +49,7 @@ impl<'a> SiteContext<'a> {
 
 /// `page` or `section`.
 #[derive(Serialize)]
-pub struct DocumentContext<'a> {
+pub(crate) struct DocumentContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub path: &'a str,
@@ -78,7 +78,7 @@ pub struct DocumentContext<'a> {
 
 /// A page or subsection as a section lists it.
 #[derive(Serialize)]
-pub struct ListedDocument<'a> {
+pub(crate) struct ListedDocument<'a> {
     pub title: &'a str,
     pub path: &'a str,
     pub href: &'a str,
@@ -86,7 +86,7 @@ pub struct ListedDocument<'a> {
 }
 
 /// The rendered body and what the context needs from it.
-pub struct RenderedBody<'a> {
+pub(crate) struct RenderedBody<'a> {
     pub html: &'a str,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
@@ -94,7 +94,7 @@ pub struct RenderedBody<'a> {
 
 /// When `document` last changed: its front matter's `updated`, else the date of its file's last commit;
 /// none when `theme_options.last_updated` is off or neither is known.
-pub fn last_updated(config: &SiteConfig, document: &Document, git_dates: &GitDates) -> Option<Updated> {
+pub(crate) fn last_updated(config: &SiteConfig, document: &Document, git_dates: &GitDates) -> Option<Updated> {
     if !config.theme_options.last_updated || document.is_virtual {
         return None;
     }
@@ -113,7 +113,7 @@ fn edit_url(config: &SiteConfig, document: &Document) -> Option<String> {
     config.theme_options.edit_url_for(&slash_path(relative))
 }
 
-pub fn document_context<'a>(
+pub(crate) fn document_context<'a>(
     config: &SiteConfig,
     tree: &'a ContentTree,
     order: &ReadingOrder,

@@ -2,8 +2,8 @@
 //! Markdown twin beside it ([`crate::agents::twin`]). Runs in parallel over every document, or for one
 //! document at a time, and returns what the link check and `llms-full.txt` need.
 
-pub mod context;
-pub mod templates;
+pub(crate) mod context;
+pub(crate) mod templates;
 
 use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
 use crate::config::SiteConfig;
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use templates::Templates;
 
 /// Everything rendering needs, shared by every document.
-pub struct RenderJob<'a> {
+pub(crate) struct RenderJob<'a> {
     pub config: &'a SiteConfig,
     pub tree: &'a ContentTree,
     pub templates: &'a Templates,
@@ -38,25 +38,25 @@ pub struct RenderJob<'a> {
 /// stay within their own page are kept here (the body, the template): the tree still holds the title,
 /// weight and place every other page shows.
 #[derive(Default)]
-pub struct EditedDocuments {
+pub(crate) struct EditedDocuments {
     by_id: HashMap<DocumentId, ContentTree>,
 }
 
 impl EditedDocuments {
     /// Records `reread`, a tree read from the one source file of the document `id`.
-    pub fn insert(&mut self, id: DocumentId, reread: ContentTree) {
+    pub(crate) fn insert(&mut self, id: DocumentId, reread: ContentTree) {
         self.by_id.insert(id, reread);
     }
 
     /// The newer read of `id`, if there is one.
-    pub fn get(&self, id: DocumentId) -> Option<&Document> {
+    pub(crate) fn get(&self, id: DocumentId) -> Option<&Document> {
         let reread = self.by_id.get(&id)?;
         reread.documents().iter().find(|document| !document.is_virtual)
     }
 }
 
 /// What rendering one document left for the link check and `llms-full.txt`.
-pub struct RenderedDocument {
+pub(crate) struct RenderedDocument {
     pub id: DocumentId,
     /// The document's part of the search index, unless it is not indexed.
     pub search: Option<edgedocs_search::PageIndex>,
@@ -89,13 +89,13 @@ impl PageLookup for ContentTree {
 }
 
 /// The output file of a URL path: `/storage/kv/` -> `storage/kv/index.html`.
-pub fn output_file(path: &str) -> String {
+pub(crate) fn output_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
 impl RenderJob<'_> {
     /// Renders every document to `output`, in parallel.
-    pub fn render_all(&self, output: &dyn OutputSink) -> Vec<RenderedDocument> {
+    pub(crate) fn render_all(&self, output: &dyn OutputSink) -> Vec<RenderedDocument> {
         self.tree
             .documents()
             .par_iter()
@@ -105,7 +105,7 @@ impl RenderJob<'_> {
     }
 
     /// Renders one document to `output`.
-    pub fn render_document(&self, id: DocumentId, output: &dyn OutputSink) -> RenderedDocument {
+    pub(crate) fn render_document(&self, id: DocumentId, output: &dyn OutputSink) -> RenderedDocument {
         let document = self.tree.get(id);
         let text = self.document(id);
         let source = MarkdownSource {
@@ -217,7 +217,7 @@ impl RenderJob<'_> {
     }
 
     /// Renders `404.html` (or a plain page when the theme has none).
-    pub fn render_not_found(&self) -> Result<String, Diagnostic> {
+    pub(crate) fn render_not_found(&self) -> Result<String, Diagnostic> {
         if !self.templates.has("404.html") {
             return Ok(format!(
                 "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>Page not found</title><h1>Page not found</h1><p><a href=\"{}/\">Home</a></p></html>\n",

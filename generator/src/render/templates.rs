@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The templates every theme must have.
-pub const REQUIRED: [&str; 2] = ["page.html", "section.html"];
+pub(crate) const REQUIRED: [&str; 2] = ["page.html", "section.html"];
 
 /// A theme's compiled templates.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: tera::Tera,
     names: std::collections::HashSet<String>,
     paths: TemplatePaths,
@@ -36,7 +36,7 @@ impl TemplatePaths {
 }
 
 /// What template functions need to know about the site.
-pub struct TemplateFunctions {
+pub(crate) struct TemplateFunctions {
     /// `main.css` -> `/assets/main.1a2b3c4d.css`.
     pub asset_urls: Arc<HashMap<String, String>>,
     pub base_url: String,
@@ -47,7 +47,7 @@ pub struct TemplateFunctions {
 impl Templates {
     /// Loads and compiles every `*.html`, `*.xml` and `*.txt` template of the theme (the site's own
     /// replacing the theme's at the same path), reporting every syntax error.
-    pub fn load(
+    pub(crate) fn load(
         site_root: &SiteRoot,
         files: &ThemeFiles,
         functions: TemplateFunctions,
@@ -109,12 +109,12 @@ impl Templates {
         (diagnostics.error_count() == errors_before).then_some(templates)
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.names.contains(name)
     }
 
     /// Renders `name` for the document `for_source` (named in diagnostics).
-    pub fn render(&self, name: &str, context: &tera::Context, for_source: &Path) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, context: &tera::Context, for_source: &Path) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
             .map_err(|error| template_diagnostic(&self.paths, &error, Some(for_source)))
@@ -197,7 +197,7 @@ const WHILE_RENDERING: &str = " (while rendering ";
 
 /// One template mistake fails every page that uses the template: keeps the first report of each (same
 /// place, same message) and says how many other pages it failed, so the author reads it once.
-pub fn merge_repeated_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn merge_repeated_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
     let mut first_of: HashMap<(Option<Location>, String), (usize, usize)> = HashMap::new();
     for diagnostic in diagnostics {

@@ -2,7 +2,7 @@
 //! so the Markdown is parsed once), and the stage that merges the parts into the files under
 //! `search/`. The file format, the tokeniser and the query engine belong to `edgedocs-search`.
 
-pub mod sections;
+pub(crate) mod sections;
 
 use crate::config::SiteConfig;
 use crate::content::front_matter::FrontMatter;
@@ -15,20 +15,20 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// The folder of the output the index is written to.
-pub const SEARCH_FOLDER: &str = "search";
+pub(crate) const SEARCH_FOLDER: &str = "search";
 
 /// The manifest's path in the output; the one file of the index whose name never changes.
-pub const MANIFEST_PATH: &str = "search/manifest.json";
+pub(crate) const MANIFEST_PATH: &str = "search/manifest.json";
 
 /// Whether the document at `path` goes into the index: search is on, the page did not opt out with
 /// `search = false`, it is no draft (drafts built with `--drafts` are for review, not for finding), and
 /// `[search] exclude` does not cover its path.
-pub fn is_indexed(config: &SiteConfig, path: &str, front_matter: &FrontMatter) -> bool {
+pub(crate) fn is_indexed(config: &SiteConfig, path: &str, front_matter: &FrontMatter) -> bool {
     config.search.enabled && front_matter.search && !front_matter.draft && !config.search.excludes(path)
 }
 
 /// A document's part of the index: its sections, tokenised.
-pub fn page_index(document: &Document, sections: Vec<SectionFragment>) -> PageIndex {
+pub(crate) fn page_index(document: &Document, sections: Vec<SectionFragment>) -> PageIndex {
     PageIndex::new(PageFragment {
         url: document.href.clone(),
         title: document.title.clone(),
@@ -41,7 +41,7 @@ pub fn page_index(document: &Document, sections: Vec<SectionFragment>) -> PageIn
 /// Files named in `already_written` are not written again: a name is a hash of the contents, so after
 /// an edit only the shards and the fragment file that changed are written, with the manifest.
 /// Returns the paths of every file of the index.
-pub fn write_index<'a>(
+pub(crate) fn write_index<'a>(
     parts: impl Iterator<Item = (&'a str, &'a PageIndex)>,
     already_written: &HashSet<String>,
     output: &dyn OutputSink,

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 /// A document's sections before their headings have ids.
 #[derive(Debug, Default)]
-pub struct Outline {
+pub(crate) struct Outline {
     /// The text before the first heading.
     intro: String,
     headed: Vec<HeadedSection>,
@@ -24,7 +24,7 @@ struct HeadedSection {
 
 /// Reads the sections of a body's events. With `drop_title_heading`, a leading `#` heading is left out,
 /// as the heading pass leaves it out (it became the page title).
-pub fn read_outline(events: &[(Event<'_>, Range<usize>)], drop_title_heading: bool) -> Outline {
+pub(crate) fn read_outline(events: &[(Event<'_>, Range<usize>)], drop_title_heading: bool) -> Outline {
     let mut outline = Outline::default();
     let mut skip_until = 0;
     if drop_title_heading && let Some(end) = leading_h1_end(events) {
@@ -73,7 +73,7 @@ pub fn read_outline(events: &[(Event<'_>, Range<usize>)], drop_title_heading: bo
 
 /// The sections with their anchors (`heading_ids`, one per heading in order, from the heading pass)
 /// and heading trails.
-pub fn into_sections(outline: Outline, heading_ids: &[String]) -> Vec<SectionFragment> {
+pub(crate) fn into_sections(outline: Outline, heading_ids: &[String]) -> Vec<SectionFragment> {
     let mut sections = Vec::with_capacity(outline.headed.len() + 1);
     sections.push(SectionFragment {
         anchor: String::new(),

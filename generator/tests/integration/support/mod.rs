@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A fixture site copied to a temporary folder.
-pub struct SiteTest {
+pub(crate) struct SiteTest {
     /// Holds the site in `site/`, so a test can put files beside the site, outside its root.
     dir: tempfile::TempDir,
     root: PathBuf,
@@ -32,7 +32,7 @@ fn copy_tree(from: &Path, to: &Path) {
 impl SiteTest {
     /// Copies the test theme as `themes/default`, then `tests/fixtures/<name>` over it, so a fixture holds
     /// only the theme files it changes.
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let site = Self::without_theme(name);
         copy_tree(&fixtures().join("_theme"), &site.root.join("themes/default"));
         copy_tree(&fixtures().join(name), &site.root);
@@ -41,7 +41,7 @@ impl SiteTest {
 
     /// Copies only `tests/fixtures/<name>`: a site with no `themes/` folder, built with the theme built
     /// into the binary (and whatever of its files the fixture overrides).
-    pub fn without_theme(name: &str) -> Self {
+    pub(crate) fn without_theme(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         copy_tree(&fixtures().join(name), &root);
@@ -53,16 +53,16 @@ impl SiteTest {
         }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// The temporary folder that holds the site, for files outside its root.
-    pub fn beside(&self) -> &Path {
+    pub(crate) fn beside(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, path: &str, contents: &str) -> &Self {
+    pub(crate) fn write(&self, path: &str, contents: &str) -> &Self {
         let path = self.root().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
@@ -70,12 +70,12 @@ impl SiteTest {
     }
 
     /// Sets an environment variable for every later run of the binary.
-    pub fn env(&mut self, name: &str, value: &str) -> &mut Self {
+    pub(crate) fn env(&mut self, name: &str, value: &str) -> &mut Self {
         self.env.push((name.to_owned(), value.to_owned()));
         self
     }
 
-    pub fn run(&mut self, args: &[&str]) -> &Output {
+    pub(crate) fn run(&mut self, args: &[&str]) -> &Output {
         let output = Command::new(env!("CARGO_BIN_EXE_edgedocs"))
             .arg("--root")
             .arg(self.root())
@@ -88,7 +88,7 @@ impl SiteTest {
     }
 
     /// Runs `edgedocs build` and asserts that it succeeded.
-    pub fn build(&mut self) -> &mut Self {
+    pub(crate) fn build(&mut self) -> &mut Self {
         let output = self.run(&["build"]).clone();
         assert!(
             output.status.success(),
@@ -101,7 +101,7 @@ impl SiteTest {
 
     /// Runs `edgedocs build`, asserts that it failed, and returns what it printed on stderr (with the
     /// temporary folder's path replaced by `<site>`).
-    pub fn build_fails(&mut self) -> String {
+    pub(crate) fn build_fails(&mut self) -> String {
         let output = self.run(&["build"]).clone();
         assert!(
             !output.status.success(),
@@ -111,28 +111,28 @@ impl SiteTest {
         self.stderr()
     }
 
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         let output = self.last.as_ref().expect("run the binary first");
         String::from_utf8_lossy(&output.stdout).replace(&self.root().display().to_string(), "<site>")
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         let output = self.last.as_ref().expect("run the binary first");
         String::from_utf8_lossy(&output.stderr).replace(&self.root().display().to_string(), "<site>")
     }
 
     /// The contents of `public/<path>`.
-    pub fn file(&self, path: &str) -> String {
+    pub(crate) fn file(&self, path: &str) -> String {
         let full = self.root().join("public").join(path);
         std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("could not read public/{path}: {error}"))
     }
 
-    pub fn exists(&self, path: &str) -> bool {
+    pub(crate) fn exists(&self, path: &str) -> bool {
         self.root().join("public").join(path).exists()
     }
 
     /// Asserts that `public/<path>` contains each of `needles`.
-    pub fn check_file(&self, path: &str, needles: &[&str]) -> &Self {
+    pub(crate) fn check_file(&self, path: &str, needles: &[&str]) -> &Self {
         let contents = self.file(path);
         for needle in needles {
             assert!(
@@ -144,7 +144,7 @@ impl SiteTest {
     }
 
     /// Asserts that `public/<path>` contains none of `needles`.
-    pub fn check_file_lacks(&self, path: &str, needles: &[&str]) -> &Self {
+    pub(crate) fn check_file_lacks(&self, path: &str, needles: &[&str]) -> &Self {
         let contents = self.file(path);
         for needle in needles {
             assert!(
@@ -156,7 +156,7 @@ impl SiteTest {
     }
 
     /// Every file under `public/`, relative, sorted.
-    pub fn output_files(&self) -> Vec<String> {
+    pub(crate) fn output_files(&self) -> Vec<String> {
         let public = self.root().join("public");
         let mut files: Vec<String> = walkdir::WalkDir::new(&public)
             .into_iter()
@@ -175,7 +175,7 @@ impl SiteTest {
     }
 
     /// Every entry at the top of the site folder (to see that no staging folder was left behind).
-    pub fn top_level(&self) -> Vec<String> {
+    pub(crate) fn top_level(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.root())
             .unwrap()
             .flatten()
@@ -189,7 +189,7 @@ impl SiteTest {
 /// Running any subcommand and checking how it ended (used by the `edgedocs kv` tests).
 impl SiteTest {
     /// Runs the binary with `args`, asserts that it succeeded, and returns its stdout.
-    pub fn run_ok(&mut self, args: &[&str]) -> String {
+    pub(crate) fn run_ok(&mut self, args: &[&str]) -> String {
         let output = self.run(args).clone();
         assert!(
             output.status.success(),
@@ -202,7 +202,7 @@ impl SiteTest {
 
     /// Runs the binary with `args`, asserts that it failed with exit code 1 (an error, not a usage
     /// mistake), and returns its stderr.
-    pub fn run_fails(&mut self, args: &[&str]) -> String {
+    pub(crate) fn run_fails(&mut self, args: &[&str]) -> String {
         let output = self.run(args).clone();
         assert_eq!(
             output.status.code(),
