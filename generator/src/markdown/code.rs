@@ -32,9 +32,16 @@ pub fn process<'a>(
             CodeBlockKind::Indented => String::new(),
         };
         let mut code = String::new();
-        for (inner, _) in events.by_ref() {
+        let mut chunks = Vec::new();
+        for (inner, range) in events.by_ref() {
             match inner {
-                Event::Text(text) => code.push_str(&text),
+                Event::Text(text) => {
+                    chunks.push(CodeChunk {
+                        code_start: code.len(),
+                        body: range,
+                    });
+                    code.push_str(&text);
+                }
                 Event::End(TagEnd::CodeBlock) => break,
                 _ => {}
             }
@@ -42,6 +49,7 @@ pub fn process<'a>(
         let block = FencedBlock {
             info: &info,
             code: &code,
+            chunks: &chunks,
             span,
         };
         let (html, tab) = render_block(&block, source, context, &mut diagram_count, diagnostics);
@@ -59,12 +67,46 @@ pub fn process<'a>(
 
 struct FencedBlock<'a> {
     info: &'a str,
+    /// The block's text, the concatenation of its text events.
     code: &'a str,
+    /// Where each text event of `code` came from in the body.
+    chunks: &'a [CodeChunk],
     /// Byte range of the whole block in the body.
     span: Range<usize>,
 }
 
+/// One text event of a code block: where it starts in the block's text and its range in the body.
+struct CodeChunk {
+    code_start: usize,
+    body: Range<usize>,
+}
+
 impl FencedBlock<'_> {
+    /// The body offset of a (line, column) position inside the block's text, lines counted by `\n` and
+    /// columns in characters as a diagram renderer reports them; `None` past the text's end. Mapping through
+    /// the body keeps the reported location right whatever line ends the file uses (a lone `\r` ends a
+    /// line for the file but not for the renderer).
+    fn body_offset_of(&self, line: usize, column: usize) -> Option<usize> {
+        let mut line_start = 0;
+        for _ in 1..line.max(1) {
+            line_start += self.code.get(line_start..)?.find('\n')? + 1;
+        }
+        let rest = self.code.get(line_start..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let within: usize = line_text
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
+        let code_offset = line_start + within;
+        let chunk = self.chunks.iter().rev().find(|chunk| chunk.code_start <= code_offset)?;
+        let delta = (code_offset - chunk.code_start).min(chunk.body.len().saturating_sub(1));
+        Some(chunk.body.start + delta)
+    }
+
     /// Where the fence's info string starts in the body.
     fn info_offset(&self, body: &str) -> usize {
         let line = &body[self.span.start..];
@@ -114,17 +156,14 @@ fn render_block(
         return match diagram::render_diagram_figure(kind, block.code, &options) {
             Ok(html) => (html, info.tab.clone()),
             Err(error) => {
-                // The fence's content starts on the line after the fence; an error past its last line (an
-                // empty or unclosed fence) is reported at the fence itself.
-                let location = if error.line <= block.code.lines().count() {
-                    Location::new(&fence_location.file, fence_location.line + error.line, error.column)
-                } else {
-                    fence_location.clone()
+                // An error past the block's last line (an empty or unclosed fence) is reported at the fence.
+                let location = match block.body_offset_of(error.line, error.column) {
+                    Some(offset) => source.location(offset),
+                    None => fence_location.clone(),
                 };
                 diagnostics.push(
-                    Diagnostic::error(Some(location), format!("diagram error: {}", error.message)).with_help(
-                        "see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`",
-                    ),
+                    Diagnostic::error(Some(location), format!("diagram error: {}", error.message))
+                        .with_help(diagram_help(block.code)),
                 );
                 (String::new(), info.tab.clone())
             }
@@ -159,6 +198,23 @@ fn render_block(
         diagnostics.push(Diagnostic::warning(Some(fence_location.clone()), warning.to_string()));
     }
     (rendered.html, info.tab.clone())
+}
+
+/// The help line of a diagram error: the syntax of the diagram's own type.
+fn diagram_help(code: &str) -> String {
+    let keyword = code
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with("%%") && !line.starts_with("---"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or("");
+    match keyword {
+        "flowchart" | "graph" => {
+            "see the Mermaid flowchart syntax: `flowchart LR`, then `a[\"Label\"] -- \"edge label\" --> b`".to_owned()
+        }
+        "" => "a Mermaid diagram starts with its type, e.g. `flowchart LR` or `sequenceDiagram`".to_owned(),
+        keyword => format!("check the block against Mermaid's syntax for `{keyword}` diagrams"),
+    }
 }
 
 /// Adjacent blocks with `tab="..."`, waiting to be wrapped in one tab group.

@@ -158,3 +158,42 @@ fn an_empty_unclosed_diagram_fence_at_the_end_reports_the_fence_line() {
         rendered.diagnostics
     );
 }
+
+/// The location of the only diagnostic of `body`.
+fn only_location(body: &str) -> String {
+    let rendered = render_markdown(body);
+    let locations: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(locations.len(), 1, "{:?}", rendered.diagnostics);
+    locations[0].clone()
+}
+
+#[test]
+fn a_diagram_error_points_at_its_line_and_column_whatever_the_line_ends() {
+    // Body line 1 is file line 4; the fence opens on body line 2, the unclosed `[` sits on body line 4, column 4.
+    let lf = "Intro\n```mermaid\nflowchart LR\n  a[\"open --> b\n```\n";
+    assert_eq!(only_location(lf), "content/storage/guide.md:7:4");
+    assert_eq!(only_location(&lf.replace('\n', "\r\n")), "content/storage/guide.md:7:4");
+}
+
+#[test]
+fn a_diagram_error_after_a_lone_carriage_return_stays_inside_the_file() {
+    // Found by fuzzing: the renderer counts lines by `\n` only, so a lone `\r` inside the fence made the
+    // reported line fall short of the file's, or its column run past the line's end.
+    let body = "```mermaid\nflowchart LR\r  x --> y\n  a[\"open --> b\n```\n";
+    let location = only_location(body);
+    let line_count = body.split(['\n', '\r']).count();
+    let (_, position) = location.split_once(".md:").unwrap();
+    let (line, column) = position.split_once(':').unwrap();
+    let (line, column): (usize, usize) = (line.parse().unwrap(), column.parse().unwrap());
+    assert!(line >= 4 && line < 4 + line_count, "{location}");
+    let text_line = body.split(['\n', '\r']).nth(line - 4).unwrap();
+    assert!(
+        column <= text_line.chars().count() + 1,
+        "{location}: line {text_line:?}"
+    );
+    assert_eq!(location, "content/storage/guide.md:7:4");
+}
