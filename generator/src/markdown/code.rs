@@ -5,7 +5,7 @@
 use super::fence_info::{FenceInfo, parse_fence_info};
 use super::include::read_include;
 use super::{MarkdownSource, RenderContext};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::Diagnostic;
 use edgedocs_diagram::{self as diagram, DiagramKind, DiagramOptions};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
