@@ -1,0 +1,131 @@
+// The browser's search reader (themes/default/assets/search-engine.js) against the Rust engine
+// (edgedocs-search, through its `search_folder` example): the same queries over the same built index
+// must give the same pages and sections in the same order, and every title, heading and section text of
+// the site must tokenise to the same terms (tokeniser, folding and stemmer).
+//
+// Two indexes: the showcase site's (public/search, built first if missing) and a larger site written
+// here from the repository's own README and ARCHITECTURE (enough text for several term shards).
+//
+//   EDGEDOCS_BIN   the edgedocs binary (default: target/debug/edgedocs, built with cargo if missing)
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { SearchIndex, tokenize } from "../../themes/default/assets/search-engine.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const QUERIES = [
+  "kv", "KV", "keyspace", "keyspace index", "the keyspace as an index", '"keyspace as an index"',
+  '"as an index', "theme", "them", "th", "t", "pinned message", "pinned mesage", "pined", "preference",
+  "preferences", "prefer", "expirationTtl", "expiration", "ttl", "KV.list", "list", "listing", "env.KV",
+  "kv.put", "cache", "cachng", "configuration", "configura", "binding", "bindng name", "tenant flags",
+  "tenant's", "why kv feels different", "worker", "workers", "edge", "edgedoc", "Crème brûlée", "東京",
+  "search index shards", "sharded", "wasm32", "HTMLRewriter", "lol_html", "site.toml", "base_url",
+  "content hashed", "\"content-hashed\"", "the", "a an the", "", "   ", "\"\"", "zzzzqx", "markdown twin",
+  "llms.txt", "diagrams mermaid", "incremental", "preview serve", "fingerprinted", "stylesheet bundle",
+  "SQLite WAL", "typo tolerence", "internationalization", "generously", "happily", "running", "agreed",
+];
+
+const harness = {};
+
+function edgedocs() {
+  const binary = process.env.EDGEDOCS_BIN || join(REPO, "target/debug/edgedocs");
+  if (!existsSync(binary)) execFileSync("cargo", ["build", "-q", "-p", "edgedocs", "--locked"], { cwd: REPO, stdio: "inherit" });
+  return binary;
+}
+
+/** A site with many pages of real English and identifiers, cut from the repository's own docs. */
+function writeLargerSite(root) {
+  const text = ["README.md", "ARCHITECTURE.md"].map((file) => readFileSync(join(REPO, file), "utf8")).join("\n");
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map((block) => block.replace(/[#`|*<>[\]{}]/g, " ").trim())
+    .filter((block) => block.length > 40);
+  writeFileSync(join(root, "site.toml"), 'title = "Parity"\nbase_url = "https://parity.example"\n\n[search]\nenabled = true\n');
+  mkdirSync(join(root, "content/docs"), { recursive: true });
+  writeFileSync(join(root, "content/_index.md"), "+++\ntitle = \"Home\"\n+++\n\nCrème brûlée, 東京都に行く, naïve café.\n");
+  writeFileSync(join(root, "content/docs/_index.md"), '+++\ntitle = "Docs"\n+++\n');
+  const pages = 160;
+  for (let page = 0; page < pages; page++) {
+    const pick = (offset) => paragraphs[(page * 7 + offset * 13) % paragraphs.length];
+    const title = pick(0).split(/\s+/).slice(0, 4).join(" ").replace(/[^\p{L}\p{N} .-]/gu, "") || `Page ${page}`;
+    const body = [
+      pick(1),
+      `## ${pick(2).split(/\s+/).slice(0, 3).join(" ").replace(/[^\p{L}\p{N} ]/gu, "")} ${page}`,
+      pick(3),
+      `### Details ${page}`,
+      pick(4),
+      pick(5),
+    ].join("\n\n");
+    writeFileSync(join(root, `content/docs/page-${page}.md`), `+++\ntitle = "${title} ${page}"\n+++\n\n${body}\n`);
+  }
+}
+
+/** Both engines' answers for one index folder. */
+async function compare(folder) {
+  const queriesFile = join(harness.temp, "queries.txt");
+  writeFileSync(queriesFile, QUERIES.join("\n") + "\n");
+  const output = execFileSync(
+    "cargo",
+    ["run", "-q", "-p", "edgedocs-search", "--locked", "--example", "search_folder", "--", folder, queriesFile],
+    { cwd: REPO, maxBuffer: 256 * 1024 * 1024 },
+  );
+  const expected = JSON.parse(output);
+  const index = new SearchIndex(async (name) => JSON.parse(readFileSync(join(folder, name), "utf8")));
+  return { expected, index };
+}
+
+const shape = (results) => results.map((page) => ({ url: page.url, sections: page.sections.map((section) => section.url) }));
+
+before(() => {
+  harness.temp = mkdtempSync(join(tmpdir(), "edgedocs-parity-"));
+  const binary = edgedocs();
+  if (!existsSync(join(REPO, "public/search/manifest.json"))) execFileSync(binary, ["build"], { cwd: REPO, stdio: "inherit" });
+  harness.larger = join(harness.temp, "site");
+  mkdirSync(harness.larger);
+  writeLargerSite(harness.larger);
+  execFileSync(binary, ["build"], { cwd: harness.larger, stdio: "inherit" });
+});
+after(() => harness.temp && rmSync(harness.temp, { recursive: true, force: true }));
+
+for (const [name, folder] of [
+  ["the showcase site", () => join(REPO, "public/search")],
+  ["a larger site with several shards", () => join(harness.larger, "public/search")],
+]) {
+  describe(name, () => {
+    test("every text tokenises to the same terms", async () => {
+      const { expected } = await compare(folder());
+      assert.ok(expected.texts.length > 10);
+      for (const { text, terms } of expected.texts) {
+        assert.deepEqual(tokenize(text).map((token) => token.term), terms, text);
+      }
+    });
+
+    test("every query finds the same pages and sections in the same order", async () => {
+      const { expected, index } = await compare(folder());
+      let found = 0;
+      for (const { query, results } of expected.queries) {
+        const actual = await index.search(query, 10);
+        assert.deepEqual(shape(actual.results), shape(results), `query ${JSON.stringify(query)}`);
+        for (const [i, page] of results.entries()) {
+          for (const [j, section] of page.sections.entries()) {
+            const ours = actual.results[i].sections[j].excerpt.html;
+            // Excerpt windows are cut in bytes in Rust and in UTF-16 units here; the marks must agree.
+            const marks = (html) => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]);
+            if (section.excerpt.length < 150) assert.deepEqual(marks(ours), marks(section.excerpt), `${query}: ${section.url}`);
+          }
+        }
+        found += results.length;
+      }
+      assert.ok(found > 20, `the queries found only ${found} pages`);
+    });
+  });
+}
+
+test("the larger site has several term shards, so shard selection is exercised", () => {
+  const manifest = JSON.parse(readFileSync(join(harness.larger, "public/search/manifest.json"), "utf8"));
+  assert.ok(manifest.shards.length >= 3, `${manifest.shards.length} shards`);
+});
