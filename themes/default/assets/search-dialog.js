@@ -123,12 +123,18 @@ class SearchDialog {
     });
   }
 
-  show(returnFocus) {
+  /** Opens the dialog; `typed` is what the reader typed while it was loading. */
+  show(returnFocus, typed) {
     this.returnFocus = returnFocus;
     if (!this.dialog.open) this.dialog.showModal();
     this.input.focus();
-    this.input.select();
-    if (this.input.value.trim() === "") this.setStatus("Type to search.");
+    if (typed) {
+      this.input.value = typed;
+      this.search();
+    } else {
+      this.input.select();
+      if (this.input.value.trim() === "") this.setStatus("Type to search.");
+    }
   }
 
   hide() {
@@ -269,9 +275,9 @@ class SearchDialog {
 }
 
 /** Opens the search dialog (made on the first call), giving focus back to `returnFocus` on close. */
-export function openSearch({ engine, manifestUrl, returnFocus }) {
+export function openSearch({ engine, manifestUrl, returnFocus, typed = "" }) {
   current ??= new SearchDialog(engine, manifestUrl);
-  current.show(returnFocus);
+  current.show(returnFocus, typed);
   return current;
 }
 

@@ -452,9 +452,18 @@
       if (opening) return;
       opening = true;
       const returnFocus = document.activeElement;
+      // What is typed while the modules load (the first open only) becomes the query.
+      let typed = "";
+      const keep = (event) => {
+        if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+        event.preventDefault();
+        typed += event.key;
+      };
+      document.addEventListener("keydown", keep, true);
       try {
         const [engine, dialog] = await loadSearch(form);
-        dialog.openSearch({ engine, manifestUrl: form.dataset.searchManifest, returnFocus });
+        document.removeEventListener("keydown", keep, true);
+        dialog.openSearch({ engine, manifestUrl: form.dataset.searchManifest, returnFocus, typed });
       } catch (error) {
         // The modules could not load (offline, a stale page): the plain form still works.
         console.warn("search: could not load the dialog:", error);
@@ -462,6 +471,7 @@
         button.hidden = true;
         form.querySelector("input").focus();
       } finally {
+        document.removeEventListener("keydown", keep, true);
         opening = false;
       }
     };
