@@ -78,6 +78,9 @@ function isCjk(code) {
   );
 }
 
+/** A segment made only of Han, Hiragana and Katakana (the ranges of `isCjk`). */
+const CJK_ONLY = /^[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{3134f}]+$/u;
+
 const isConnector = (char) => char === "_" || char === "." || char === "-" || char === ":";
 
 let segmenter = null;
@@ -95,15 +98,14 @@ function runs(text) {
   let pendingConnector = false;
   for (const { segment, index: start } of segments(text)) {
     const end = start + segment.length;
-    const chars = Array.from(segment);
-    if (chars.every((char) => isCjk(char.codePointAt(0)))) {
+    if (CJK_ONLY.test(segment)) {
       pendingConnector = false;
       if (current?.cjk && current.end === start) current.end = end;
       else {
         if (current) found.push(current);
         current = { cjk: true, start, end };
       }
-    } else if (chars.some((char) => ALPHANUMERIC.test(char))) {
+    } else if (ALPHANUMERIC.test(segment)) {
       if (current && !current.cjk && pendingConnector) current.end = end;
       else {
         if (current) found.push(current);
@@ -111,7 +113,7 @@ function runs(text) {
       }
       pendingConnector = false;
     } else if (
-      chars.length === 1 &&
+      segment.length === 1 &&
       isConnector(segment) &&
       current &&
       !current.cjk &&
@@ -330,12 +332,21 @@ const STEP_4 = [
   "ic",
 ];
 
+/** Stems already computed: a site repeats its words. Emptied when it reaches this many. */
+const STEM_CACHE_ENTRIES = 20_000;
+const stems = new Map();
+
 /** The Snowball English stem of a folded word; words of under three letters or with digits are kept. */
 export function stem(word) {
+  let stemmed = stems.get(word);
+  if (stemmed !== undefined) return stemmed;
   const chars = Array.from(word);
-  if (chars.length < 3 || /[0-9]/.test(word)) return word;
-  if (EXCEPTIONS.has(word)) return EXCEPTIONS.get(word);
-  return new Stemmer(chars).run();
+  if (chars.length < 3 || /[0-9]/.test(word)) stemmed = word;
+  else if (EXCEPTIONS.has(word)) stemmed = EXCEPTIONS.get(word);
+  else stemmed = new Stemmer(chars).run();
+  if (stems.size >= STEM_CACHE_ENTRIES) stems.clear();
+  stems.set(word, stemmed);
+  return stemmed;
 }
 
 class Stemmer {
@@ -836,13 +847,27 @@ const escapeHtml = (text) =>
     (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char],
   );
 
+/** Tokens of section texts already excerpted: typing refines a query over the same sections. */
+const SECTION_CACHE_ENTRIES = 500;
+const sectionTokenCache = new Map();
+
+function sectionTokens(text) {
+  let tokens = sectionTokenCache.get(text);
+  if (!tokens) {
+    tokens = tokenize(text);
+    if (sectionTokenCache.size >= SECTION_CACHE_ENTRIES) sectionTokenCache.clear();
+    sectionTokenCache.set(text, tokens);
+  }
+  return tokens;
+}
+
 /**
  * An excerpt of `text` around the place with the most of `terms`, as parts `{ text, marked }` (the
  * dialog builds nodes from them) and as HTML (for comparing with the Rust excerpt).
  */
 export function excerpt(text, terms, maxLength = EXCERPT_LENGTH) {
   const wanted = new Set(terms);
-  const matches = wanted.size === 0 ? [] : tokenize(text).filter((token) => wanted.has(token.term));
+  const matches = wanted.size === 0 ? [] : sectionTokens(text).filter((token) => wanted.has(token.term));
   let best = null;
   matches.forEach((match, i) => {
     const distinct = new Set();
