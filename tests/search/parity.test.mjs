@@ -3,10 +3,11 @@
 // must give the same pages and sections in the same order, and every title, heading and section text of
 // the site must tokenise to the same terms (tokeniser, folding and stemmer).
 //
-// Two indexes: the showcase site's (public/search, built first if missing) and a larger site written
-// here from the repository's own README and ARCHITECTURE (enough text for several term shards).
+// Two indexes: the showcase site's (built first if missing) and a larger site written here from the
+// repository's own README and ARCHITECTURE (enough text for several term shards).
 //
-//   EDGEDOCS_BIN   the edgedocs binary (default: target/debug/edgedocs, built with cargo if missing)
+//   EDGEDOCS_BIN      the edgedocs binary (default: target/debug/edgedocs, built with cargo if missing)
+//   SEARCH_SITE_DIR   the built showcase site (default: public/)
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { SearchIndex, tokenize } from "../../themes/default/assets/search-engine.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SHOWCASE = resolve(REPO, process.env.SEARCH_SITE_DIR || "public");
 const QUERIES = [
   "kv", "KV", "keyspace", "keyspace index", "the keyspace as an index", '"keyspace as an index"',
   '"as an index', "theme", "them", "th", "t", "pinned message", "pinned mesage", "pined", "preference",
@@ -83,7 +85,9 @@ const shape = (results) => results.map((page) => ({ url: page.url, sections: pag
 before(() => {
   harness.temp = mkdtempSync(join(tmpdir(), "edgedocs-parity-"));
   const binary = edgedocs();
-  if (!existsSync(join(REPO, "public/search/manifest.json"))) execFileSync(binary, ["build"], { cwd: REPO, stdio: "inherit" });
+  if (!existsSync(join(SHOWCASE, "search/manifest.json"))) {
+    execFileSync(binary, ["build", "--output", SHOWCASE], { cwd: REPO, stdio: "inherit" });
+  }
   harness.larger = join(harness.temp, "site");
   mkdirSync(harness.larger);
   writeLargerSite(harness.larger);
@@ -92,7 +96,7 @@ before(() => {
 after(() => harness.temp && rmSync(harness.temp, { recursive: true, force: true }));
 
 for (const [name, folder] of [
-  ["the showcase site", () => join(REPO, "public/search")],
+  ["the showcase site", () => join(SHOWCASE, "search")],
   ["a larger site with several shards", () => join(harness.larger, "public/search")],
 ]) {
   describe(name, () => {
