@@ -105,6 +105,8 @@ describe("the search dialog", () => {
         await page.keyboard.press("Shift+Tab");
         assert.equal(await page.evaluate(() => document.activeElement.className), "search-dialog__close");
         await page.keyboard.press("Shift+Tab");
+        // One Escape closes, even with text in the field (a search field would clear itself first).
+        await page.keyboard.type("kv");
         await page.keyboard.press("Escape");
         await dialog(page).waitFor({ state: "hidden" });
         assert.ok(await opener.evaluate((button) => button === document.activeElement), "focus returns");
@@ -197,6 +199,17 @@ describe("without JavaScript", () => {
       assert.equal(new URL(request.url()).pathname, "/search");
       assert.equal(new URL(request.url()).searchParams.get("q"), "keyspace index");
       assert.equal(request.method(), "GET");
+    });
+  });
+
+  test("the form fits the header at 375 px", async () => {
+    await withPage({ javaScriptEnabled: false, viewport: NARROW }, async ({ page, url }) => {
+      for (const path of ["/", KV_PATH]) {
+        await page.goto(url(path));
+        const box = await page.getByRole("search").boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= NARROW.width, `${path}: ${JSON.stringify(box)}`);
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), NARROW.width, path);
+      }
     });
   });
 });

@@ -167,6 +167,10 @@ class SearchDialog {
       const step = event.key === "ArrowDown" ? 1 : -1;
       const from = this.active < 0 && step < 0 ? 0 : this.active;
       this.setActive((from + step + count) % count);
+    } else if (event.key === "Escape") {
+      // A search field would clear itself first; one Escape closes the dialog.
+      event.preventDefault();
+      this.hide();
     } else if (event.key === "Enter") {
       event.preventDefault();
       const option = this.options[Math.max(this.active, 0)];
