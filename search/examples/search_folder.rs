@@ -2,12 +2,13 @@
 //! the browser's reader (`themes/default/assets/search-engine.js`) can be checked against it:
 //!
 //! ```text
-//! cargo run -p edgedocs-search --example search_folder -- public/search queries.txt
+//! cargo run -p edgedocs-search --example search_folder -- public/search queries.txt [texts.txt]
 //! ```
 //!
-//! `queries.txt` holds one query per line. The output has, for each query, its results (page URLs and
-//! their sections' URLs and excerpts) and, for every section of every fragment file, its index terms:
-//! the tokeniser and the stemmer are compared on the whole site's text.
+//! `queries.txt` holds one query per line, `texts.txt` (optional) more texts to tokenise, one per line.
+//! The output has, for each query, its results (page URLs and their sections' URLs and excerpts) and,
+//! for every title, heading and section text of every fragment file and every line of `texts.txt`, its
+//! index terms: the tokeniser and the stemmer are compared on the whole site's text and on chosen words.
 
 use edgedocs_search::format::FragmentFile;
 use edgedocs_search::results::MANIFEST_FILE;
@@ -18,11 +19,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let [folder, queries] = arguments.as_slice() else {
-        eprintln!("usage: search_folder <index folder> <queries file>");
-        return ExitCode::from(2);
+    let (folder, queries, texts) = match arguments.as_slice() {
+        [folder, queries] => (folder, queries, None),
+        [folder, queries, texts] => (folder, queries, Some(Path::new(texts))),
+        _ => {
+            eprintln!("usage: search_folder <index folder> <queries file> [texts file]");
+            return ExitCode::from(2);
+        }
     };
-    match run(Path::new(folder), Path::new(queries)) {
+    match run(Path::new(folder), Path::new(queries), texts) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS
@@ -34,7 +39,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(folder: &Path, queries: &Path) -> Result<String, String> {
+fn run(folder: &Path, queries: &Path, extra_texts: Option<&Path>) -> Result<String, String> {
     let read = |name: &str| {
         let path: PathBuf = folder.join(name);
         std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))
@@ -47,14 +52,21 @@ fn run(folder: &Path, queries: &Path) -> Result<String, String> {
     }
     let manifest = edgedocs_search::results::read_manifest(&read(MANIFEST_FILE)?).map_err(|error| error.to_string())?;
     let mut texts = Vec::new();
+    let mut tokenised = |text: &str| {
+        let terms: Vec<String> = tokenize(text).into_iter().map(|token| token.term).collect();
+        texts.push(serde_json::json!({ "text": text, "terms": terms }));
+    };
     for entry in &manifest.fragments {
         let file: FragmentFile = serde_json::from_slice(&read(&entry.file)?).map_err(|error| error.to_string())?;
         for page in &file.pages {
             for text in std::iter::once(&page.title).chain(page.sections.iter().flat_map(|s| [&s.heading, &s.text])) {
-                let terms: Vec<String> = tokenize(text).into_iter().map(|token| token.term).collect();
-                texts.push(serde_json::json!({ "text": text, "terms": terms }));
+                tokenised(text);
             }
         }
+    }
+    if let Some(path) = extra_texts {
+        let extra = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+        extra.lines().for_each(&mut tokenised);
     }
     Ok(serde_json::json!({ "queries": answers, "texts": texts }).to_string())
 }

@@ -85,10 +85,38 @@ const isConnector = (char) => char === "_" || char === "." || char === "-" || ch
 
 let segmenter = null;
 
-/** Word-bound segments of `text` (UAX #29, as ICU implements it), with their starts. */
-function segments(text) {
+/**
+ * Scripts written without spaces that ICU splits into words with a dictionary (Line_Break=Complex_Context)
+ * while UAX #29, which the Rust tokeniser follows, makes each letter (with its marks) a word of its own.
+ */
+const DICTIONARY_SCRIPTS =
+  /[\p{sc=Thai}\p{sc=Lao}\p{sc=Myanmar}\p{sc=Khmer}\p{sc=Tai_Le}\p{sc=New_Tai_Lue}\p{sc=Tai_Tham}\p{sc=Tai_Viet}\p{sc=Ahom}]/u;
+const MARK = /^\p{M}$/u;
+const DIGIT = /^\p{Nd}$/u;
+
+/** Word-bound segments `{ segment, index }` of `text` as UAX #29 draws them (ICU's, minus its dictionaries). */
+function* segments(text) {
   segmenter ??= new Intl.Segmenter("en", { granularity: "word" });
-  return segmenter.segment(text);
+  for (const part of segmenter.segment(text)) {
+    if (!DICTIONARY_SCRIPTS.test(part.segment)) {
+      yield part;
+      continue;
+    }
+    // One segment per letter with the marks after it; digits stay together.
+    let start = 0;
+    let previous = "";
+    let offset = 0;
+    for (const char of part.segment) {
+      const joins = offset > 0 && (MARK.test(char) || (DIGIT.test(char) && DIGIT.test(previous)));
+      if (offset > 0 && !joins) {
+        yield { segment: part.segment.slice(start, offset), index: part.index + start };
+        start = offset;
+      }
+      if (!MARK.test(char)) previous = char;
+      offset += char.length;
+    }
+    yield { segment: part.segment.slice(start), index: part.index + start };
+  }
 }
 
 /** Joins segments into runs: words joined by connectors become one identifier run; CJK words one run. */
