@@ -43,10 +43,14 @@ class SearchDialog {
   constructor(engine, manifestUrl) {
     const base = new URL(manifestUrl, document.baseURI);
     this.index = new engine.SearchIndex(async (name) => {
-      const response = await fetch(new URL(name, base));
+      // The manifest keeps its name when the index changes: revalidate it. The other files are
+      // named by their contents.
+      const response = await fetch(new URL(name, base), name === "manifest.json" ? { cache: "no-cache" } : {});
       if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
       return response.json();
     });
+    // The preview replaced the page's content after a save: the index may have changed too.
+    document.addEventListener("edgedocs:content", () => this.index.forgetManifest());
     this.sequence = 0;
     this.options = [];
     this.active = -1;

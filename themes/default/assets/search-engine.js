@@ -988,10 +988,31 @@ export class SearchIndex {
   }
 
   /**
+   * Forgets the manifest, so the next search reads it again: the index changed (a save in the preview,
+   * a new deploy). Term shards and fragment files are named by their contents and stay valid.
+   */
+  forgetManifest() {
+    this.manifest = null;
+    this.files.delete("manifest.json");
+  }
+
+  /**
    * Searches for `input`: at most `limit` pages `{ url, title, score, sections: [{ url, heading, trail,
    * excerpt: { parts, html } }] }`, best first, and `terms`, the index terms the query reached.
    */
   async search(input, limit = 10) {
+    const hadManifest = this.manifest !== null;
+    try {
+      return await this.searchOnce(input, limit);
+    } catch (error) {
+      // A file the kept manifest names may be gone after a deploy: read the manifest again, once.
+      if (!hadManifest) throw error;
+      this.forgetManifest();
+      return this.searchOnce(input, limit);
+    }
+  }
+
+  async searchOnce(input, limit) {
     const clauses = parseQuery(input);
     if (clauses.length === 0) return { results: [], terms: [] };
     const manifest = await this.loadManifest();
