@@ -177,6 +177,23 @@ describe("the search dialog", () => {
       }
     });
   });
+
+  test("the marks on a result's page are legible in every colour theme, and only on ?highlight=", async () => {
+    await withPage({}, async ({ page, url }) => {
+      await page.goto(url(KV_PATH));
+      assert.equal(await page.locator("mark.search-highlight").count(), 0);
+      await page.goto(url(`${KV_PATH}?highlight=keyspac%20kv.list#the-keyspace-as-an-index`));
+      await page.locator("mark.search-highlight").first().waitFor({ state: "attached" });
+      for (const scheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const theme of colorThemes()) {
+          await applyTheme(page, theme);
+          const ratio = await contrastOf(page, ".prose mark.search-highlight");
+          assert.ok(ratio >= 4.5, `${scheme}/${theme}: ${ratio?.toFixed(2)}`);
+        }
+      }
+    });
+  });
 });
 
 describe("without JavaScript", () => {
