@@ -5,7 +5,7 @@
 // It knows nothing of the page; search-dialog.js draws what it returns. No dependencies.
 // Why a port and not the crate compiled to wasm32: with LTO, opt-level "z" and wasm-opt -Oz the query
 // path is 354 KB (164 KB gzipped), mostly Unicode segmentation and normalisation tables that the
-// browser already has (Intl.Segmenter, String.prototype.normalize); this file is a sixteenth of that.
+// browser already has (Intl.Segmenter, String.prototype.normalize); this file is about a fifteenth of that.
 
 const MAX_TERM_BYTES = 48;
 const MAX_QUERY_BYTES = 512;
