@@ -3,21 +3,20 @@
 // must give the same pages and sections in the same order, and every title, heading and section text of
 // the site must tokenise to the same terms (tokeniser, folding and stemmer).
 //
-// Two indexes: the showcase site's (built first if missing) and a larger site written here from the
-// repository's own README and ARCHITECTURE (enough text for several term shards).
+// Two indexes: the showcase site's (built first if missing) and the 160-page site of larger-site.mjs
+// (several term shards).
 //
 //   EDGEDOCS_BIN      the edgedocs binary (default: target/debug/edgedocs, built with cargo if missing)
 //   SEARCH_SITE_DIR   the built showcase site (default: public/)
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { SearchIndex, tokenize } from "../../themes/default/assets/search-engine.js";
+import { REPO, buildLargerSite, edgedocsBinary } from "./larger-site.mjs";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOWCASE = resolve(REPO, process.env.SEARCH_SITE_DIR || "public");
 const QUERIES = [
   "kv", "KV", "keyspace", "keyspace index", "the keyspace as an index", '"keyspace as an index"',
@@ -58,38 +57,6 @@ const TEXTS = [
 
 const harness = {};
 
-function edgedocs() {
-  const binary = process.env.EDGEDOCS_BIN || join(REPO, "target/debug/edgedocs");
-  if (!existsSync(binary)) execFileSync("cargo", ["build", "-q", "-p", "edgedocs", "--locked"], { cwd: REPO, stdio: "inherit" });
-  return binary;
-}
-
-/** A site with many pages of real English and identifiers, cut from the repository's own docs. */
-function writeLargerSite(root) {
-  const text = ["README.md", "ARCHITECTURE.md"].map((file) => readFileSync(join(REPO, file), "utf8")).join("\n");
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map((block) => block.replace(/[#`|*<>[\]{}]/g, " ").trim())
-    .filter((block) => block.length > 40);
-  writeFileSync(join(root, "site.toml"), 'title = "Parity"\nbase_url = "https://parity.example"\n\n[search]\nenabled = true\n');
-  mkdirSync(join(root, "content/docs"), { recursive: true });
-  writeFileSync(join(root, "content/_index.md"), "+++\ntitle = \"Home\"\n+++\n\nCrème brûlée, 東京都に行く, naïve café.\n");
-  writeFileSync(join(root, "content/docs/_index.md"), '+++\ntitle = "Docs"\n+++\n');
-  const pages = 160;
-  for (let page = 0; page < pages; page++) {
-    const pick = (offset) => paragraphs[(page * 7 + offset * 13) % paragraphs.length];
-    const title = pick(0).split(/\s+/).slice(0, 4).join(" ").replace(/[^\p{L}\p{N} .-]/gu, "") || `Page ${page}`;
-    const body = [
-      pick(1),
-      `## ${pick(2).split(/\s+/).slice(0, 3).join(" ").replace(/[^\p{L}\p{N} ]/gu, "")} ${page}`,
-      pick(3),
-      `### Details ${page}`,
-      pick(4),
-      pick(5),
-    ].join("\n\n");
-    writeFileSync(join(root, `content/docs/page-${page}.md`), `+++\ntitle = "${title} ${page}"\n+++\n\n${body}\n`);
-  }
-}
 
 /** Both engines' answers for one index folder. */
 async function compare(folder) {
@@ -111,14 +78,11 @@ const shape = (results) => results.map((page) => ({ url: page.url, sections: pag
 
 before(() => {
   harness.temp = mkdtempSync(join(tmpdir(), "edgedocs-parity-"));
-  const binary = edgedocs();
+  const binary = edgedocsBinary();
   if (!existsSync(join(SHOWCASE, "search/manifest.json"))) {
     execFileSync(binary, ["build", "--output", SHOWCASE], { cwd: REPO, stdio: "inherit" });
   }
-  harness.larger = join(harness.temp, "site");
-  mkdirSync(harness.larger);
-  writeLargerSite(harness.larger);
-  execFileSync(binary, ["build"], { cwd: harness.larger, stdio: "inherit" });
+  harness.larger = buildLargerSite(join(harness.temp, "site"));
 });
 after(() => harness.temp && rmSync(harness.temp, { recursive: true, force: true }));
 
@@ -153,6 +117,14 @@ for (const [name, folder] of [
         found += results.length;
       }
       assert.ok(found > 20, `the queries found only ${found} pages`);
+    });
+
+    test("fewer pages are the first of more: the dialog asks for more by searching again", async () => {
+      const { expected, index } = await compare(folder());
+      for (const { query } of expected.queries) {
+        const [five, ten] = [await index.search(query, 5), await index.search(query, 10)];
+        assert.deepEqual(shape(five.results), shape(ten.results).slice(0, 5), query);
+      }
     });
   });
 }

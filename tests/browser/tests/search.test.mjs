@@ -3,15 +3,21 @@
 // a result leads to, nothing of search loaded before it is opened, and the header's plain GET form when
 // JavaScript is off.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { buildLargerSite } from "../../search/larger-site.mjs";
+import { startServer } from "../serve.mjs";
 import { KV_PATH, NARROW, WIDE, applyTheme, colorThemes, contrastOf, openPage, startHarness } from "./support.mjs";
 
 const harness = {};
 before(async () => Object.assign(harness, await startHarness()));
 after(async () => harness.close?.());
 
-async function withPage(options, body) {
-  const opened = await openPage(harness, options);
+/** Runs `body` with a fresh page of the showcase site (or of `site`, a harness-like `{ browser, server }`). */
+async function withPage({ site = harness, ...options }, body) {
+  const opened = await openPage(site, options);
   try {
     await body(opened);
     assert.deepEqual(opened.problems.pageErrors, [], "uncaught exceptions");
@@ -44,7 +50,7 @@ describe("the search dialog", () => {
       assert.ok(await combobox(page).evaluate((input) => input === document.activeElement));
       await typeQuery(page, "keyspace index");
       const status = await page.locator(".search-dialog__status").textContent();
-      assert.match(status, /^\d+ results? on \d+ pages?\.$/);
+      assert.match(status, /^\d+ results? on \d+ pages?\.$/, "all the pages, no More results");
       assert.equal(await page.locator(".search-dialog__status").getAttribute("aria-live"), "polite");
       assert.equal(await combobox(page).getAttribute("aria-expanded"), "true");
 
@@ -192,6 +198,52 @@ describe("the search dialog", () => {
           assert.ok(ratio >= 4.5, `${scheme}/${theme}: ${ratio?.toFixed(2)}`);
         }
       }
+    });
+  });
+});
+
+describe("the search dialog on a site of 160 pages", () => {
+  const larger = {};
+  before(async () => {
+    larger.temp = mkdtempSync(join(tmpdir(), "edgedocs-search-dialog-"));
+    const root = buildLargerSite(join(larger.temp, "site"));
+    larger.server = await startServer(join(root, "public"));
+  });
+  after(async () => {
+    await larger.server?.close();
+    if (larger.temp) rmSync(larger.temp, { recursive: true, force: true });
+  });
+
+  test("shows five pages, and More results (from the keyboard) adds ten and moves to the first new one", async () => {
+    await withPage({ site: { browser: harness.browser, server: larger.server } }, async ({ page, url }) => {
+      await page.goto(url("/docs/page-1/"));
+      await page.keyboard.press("/");
+      await dialog(page).waitFor();
+      await typeQuery(page, "edge");
+      const groups = page.locator(".search-group");
+      assert.equal(await groups.count(), 5);
+      assert.match(await page.locator(".search-dialog__status").textContent(), /^\d+ results on the first 5 pages\.$/);
+      const more = page.getByRole("button", { name: "More results" });
+      assert.ok(await more.isVisible());
+      const firstCount = await page.getByRole("option").count();
+      await page.keyboard.press("Tab");
+      assert.ok(await more.evaluate((button) => button === document.activeElement), "Tab reaches More results");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.querySelectorAll(".search-group").length === 15);
+      const active = await combobox(page).getAttribute("aria-activedescendant");
+      assert.equal(active, await page.getByRole("option").nth(firstCount).getAttribute("id"), "the first new option");
+      assert.ok(await combobox(page).evaluate((input) => input === document.activeElement), "focus is back in the input");
+      await page.keyboard.press("ArrowDown");
+      assert.equal(await combobox(page).getAttribute("aria-activedescendant"), await page.getByRole("option").nth(firstCount + 1).getAttribute("id"));
+      // A new query starts again from five pages.
+      await combobox(page).fill("");
+      await typeQuery(page, "worker");
+      assert.equal(await groups.count(), 5);
+      // A query with fewer pages than that has no More results.
+      await combobox(page).fill("");
+      await typeQuery(page, "Crème brûlée");
+      assert.ok((await groups.count()) < 5);
+      assert.ok(await more.isHidden());
     });
   });
 });

@@ -4,7 +4,9 @@
 // the page a result leads to. The index itself is read by search-engine.js, passed in by site.js.
 // Everything is built with DOM calls, never from HTML strings.
 
-const RESULT_PAGES = 10;
+/** Pages shown at first, and added by each "More results": each page may need its fragment file. */
+const FIRST_PAGES = 5;
+const MORE_PAGES = 10;
 let current = null;
 
 function element(name, attributes = {}, ...children) {
@@ -52,6 +54,7 @@ class SearchDialog {
     // The preview replaced the page's content after a save: the index may have changed too.
     document.addEventListener("edgedocs:content", () => this.index.forgetManifest());
     this.sequence = 0;
+    this.limit = FIRST_PAGES;
     this.options = [];
     this.active = -1;
     this.build();
@@ -79,6 +82,7 @@ class SearchDialog {
       role: "listbox",
       "aria-label": "Results",
     });
+    this.more = element("button", { class: "search-dialog__more", type: "button", hidden: "" }, "More results");
     const hints = element(
       "p",
       { class: "search-dialog__hints", "aria-hidden": "true" },
@@ -103,11 +107,21 @@ class SearchDialog {
       bar,
       this.status,
       this.listbox,
+      this.more,
       hints,
     );
     document.body.append(this.dialog);
 
-    this.input.addEventListener("input", () => this.search());
+    this.input.addEventListener("input", () => {
+      this.limit = FIRST_PAGES;
+      this.search();
+    });
+    // The first new result becomes the active option, and typing or the arrows go on from there.
+    this.more.addEventListener("click", () => {
+      this.limit += MORE_PAGES;
+      this.search({ activate: this.options.length });
+      this.input.focus();
+    });
     this.input.addEventListener("keydown", (event) => this.onKey(event));
     this.close.addEventListener("click", () => this.hide());
     this.dialog.addEventListener("keydown", (event) => this.trapFocus(event));
@@ -152,10 +166,10 @@ class SearchDialog {
     else document.querySelector("[data-search-open]")?.focus();
   }
 
-  /** Tab and Shift-Tab cycle between the input and the close button (the dialog's own controls). */
+  /** Tab and Shift-Tab cycle through the dialog's own controls: the input, "More results", Close. */
   trapFocus(event) {
     if (event.key !== "Tab") return;
-    const focusable = [this.input, this.close];
+    const focusable = [this.input, this.more, this.close].filter((control) => !control.hidden);
     const index = focusable.indexOf(document.activeElement);
     event.preventDefault();
     const next = event.shiftKey ? (index <= 0 ? focusable.length - 1 : index - 1) : (index + 1) % focusable.length;
@@ -206,36 +220,41 @@ class SearchDialog {
     if (this.status.textContent !== text) this.status.textContent = text;
   }
 
-  async search() {
+  async search({ activate = 0 } = {}) {
     const query = this.input.value;
     const sequence = ++this.sequence;
     if (query.trim() === "") {
-      this.render([], []);
+      this.render([], [], false);
       this.setStatus("Type to search.");
       return;
     }
     let answer;
     try {
-      answer = await this.index.search(query, RESULT_PAGES);
+      answer = await this.index.search(query, this.limit);
     } catch (error) {
       if (sequence !== this.sequence) return;
-      this.render([], []);
+      this.render([], [], false);
       this.setStatus(`Search is unavailable: ${error.message}`);
       return;
     }
     // A slower, older query must not replace a newer one's results.
     if (sequence !== this.sequence) return;
-    this.render(answer.results, answer.terms);
+    // A full page of results may have more behind it.
+    this.render(answer.results, answer.terms, answer.results.length === this.limit);
+    if (activate > 0 && activate < this.options.length) this.setActive(activate);
     const sections = this.options.length;
     const pages = answer.results.length;
     this.setStatus(
       sections === 0
         ? `No results for “${query.trim()}”.`
-        : `${sections} ${sections === 1 ? "result" : "results"} on ${pages} ${pages === 1 ? "page" : "pages"}.`,
+        : `${sections} ${sections === 1 ? "result" : "results"} on ${this.more.hidden ? "" : "the first "}${pages} ` +
+            `${pages === 1 ? "page" : "pages"}.`,
     );
   }
 
-  render(results, terms) {
+  render(results, terms, more) {
+    if (!more && document.activeElement === this.more) this.input.focus();
+    this.more.hidden = !more;
     this.options = [];
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
