@@ -181,6 +181,12 @@ describe("the search dialog", () => {
           }
         }
       }
+      // Forced colours drop the active option's background: an outline marks it instead.
+      const activeOutline = () =>
+        page.locator('.search-result[aria-selected="true"]').evaluate((option) => getComputedStyle(option).outlineStyle);
+      assert.equal(await activeOutline(), "none");
+      await page.emulateMedia({ forcedColors: "active" });
+      assert.equal(await activeOutline(), "solid");
     });
   });
 
