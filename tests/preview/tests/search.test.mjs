@@ -26,7 +26,10 @@ describe("search in edgedocs serve", () => {
     if (site) await removeSite(site);
   });
 
-  /** Opens the dialog with Ctrl-K, searches for `query` and returns the options' links. */
+  /**
+   * Opens the dialog with Ctrl-K, types `query` into an empty field and returns the options' links once
+   * the status line reports this query (not an earlier one).
+   */
   async function search(page, query) {
     const dialog = page.locator("dialog.search-dialog");
     if (!(await dialog.isVisible())) {
@@ -34,8 +37,11 @@ describe("search in edgedocs serve", () => {
       await dialog.waitFor();
     }
     const input = page.getByRole("combobox", { name: "Search the documentation" });
+    const status = page.locator(".search-dialog__status");
+    await input.fill("");
+    await status.filter({ hasText: "Type to search." }).waitFor();
     await input.fill(query);
-    await page.locator(".search-dialog__status", { hasText: /results? on|No results/ }).waitFor();
+    await status.filter({ hasText: /results? on|No results/ }).waitFor();
     return page.getByRole("option").evaluateAll((options) => options.map((option) => option.getAttribute("href")));
   }
 

@@ -150,8 +150,10 @@ class SearchDialog {
       this.input.value = typed;
       this.search();
     } else {
+      // The last query again: the index may have changed since (a save in the preview).
       this.input.select();
-      if (this.input.value.trim() === "") this.setStatus("Type to search.");
+      this.limit = FIRST_PAGES;
+      this.search();
     }
   }
 
