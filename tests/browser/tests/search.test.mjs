@@ -241,6 +241,14 @@ describe("the search dialog on a site of 160 pages", () => {
       assert.ok(await combobox(page).evaluate((input) => input === document.activeElement), "focus is back in the input");
       await page.keyboard.press("ArrowDown");
       assert.equal(await combobox(page).getAttribute("aria-activedescendant"), await page.getByRole("option").nth(firstCount + 1).getAttribute("id"));
+      // A click in the dialog's empty space beside the button keeps it open; one on the backdrop closes it.
+      const box = await more.boundingBox();
+      await page.mouse.click(box.x - 20, box.y + box.height / 2);
+      assert.ok(await dialog(page).isVisible(), "a click inside the dialog closed it");
+      await page.mouse.click(5, 5);
+      await dialog(page).waitFor({ state: "hidden" });
+      await page.keyboard.press("Control+k");
+      await dialog(page).waitFor();
       // A new query starts again from five pages.
       await combobox(page).fill("");
       await typeQuery(page, "worker");

@@ -20,9 +20,9 @@ function element(name, attributes = {}, ...children) {
 function searchIcon() {
   const namespace = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(namespace, "svg");
-  for (const [key, value] of Object.entries({ viewBox: "0 0 24 24", width: "18", height: "18", "aria-hidden": "true", focusable: "false", class: "icon" })) {
-    svg.setAttribute(key, value);
-  }
+  const attributes = { viewBox: "0 0 24 24", width: "18", height: "18", "aria-hidden": "true", focusable: "false" };
+  for (const [key, value] of Object.entries(attributes)) svg.setAttribute(key, value);
+  svg.classList.add("icon");
   const circle = document.createElementNS(namespace, "circle");
   for (const [key, value] of Object.entries({ cx: "11", cy: "11", r: "6.5" })) circle.setAttribute(key, value);
   const handle = document.createElementNS(namespace, "path");
@@ -131,9 +131,14 @@ class SearchDialog {
       this.hide();
     });
     this.dialog.addEventListener("close", () => this.restoreFocus());
-    // A click on the backdrop (the dialog element itself, outside its box) closes it.
+    // A click on the backdrop closes it: the target is then the dialog itself, but so it is for a click
+    // on the dialog's own empty space (beside More results), which is inside its box.
     this.dialog.addEventListener("click", (event) => {
-      if (event.target === this.dialog) this.hide();
+      if (event.target !== this.dialog) return;
+      const box = this.dialog.getBoundingClientRect();
+      const inside =
+        event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+      if (!inside) this.hide();
     });
     this.listbox.addEventListener("mousemove", (event) => {
       const option = event.target.closest?.("[role=option]");
