@@ -15,13 +15,17 @@ const harness = {};
 before(async () => Object.assign(harness, await startHarness()));
 after(async () => harness.close?.());
 
-/** Runs `body` with a fresh page of the showcase site (or of `site`, a harness-like `{ browser, server }`). */
-async function withPage({ site = harness, ...options }, body) {
+/**
+ * Runs `body` with a fresh page of the showcase site (or of `site`, a harness-like `{ browser, server }`),
+ * then fails on uncaught exceptions, console errors (but `expectedConsoleErrors`) and foreign requests.
+ */
+async function withPage({ site = harness, expectedConsoleErrors, ...options }, body) {
   const opened = await openPage(site, options);
   try {
     await body(opened);
     assert.deepEqual(opened.problems.pageErrors, [], "uncaught exceptions");
-    assert.deepEqual(opened.problems.consoleErrors, [], "console errors");
+    const consoleErrors = opened.problems.consoleErrors.filter((text) => !expectedConsoleErrors?.test(text));
+    assert.deepEqual(consoleErrors, [], "console errors");
     assert.deepEqual(opened.problems.foreignRequests, [], "requests went to another origin");
   } finally {
     await opened.context.close();
@@ -136,6 +140,22 @@ describe("the search dialog", () => {
       await combobox(page).fill("");
       await page.keyboard.type("keyspase");
       await page.locator(".search-dialog__status", { hasText: /results? on/ }).waitFor();
+      assert.ok((await page.getByRole("option").count()) > 0);
+    });
+  });
+
+  test("an index that cannot be read gets a plain sentence, and a retry works once it is back", async () => {
+    await withPage({ expectedConsoleErrors: /status of 503/ }, async ({ page, url }) => {
+      await page.route("**/search/manifest.json", (route) => route.fulfill({ status: 503, body: "down" }));
+      await page.goto(url("/"));
+      await page.keyboard.press("Control+k");
+      await dialog(page).waitFor();
+      await page.keyboard.type("kv");
+      const status = page.locator(".search-dialog__status");
+      await status.filter({ hasText: "could not load" }).waitFor();
+      assert.equal(await status.textContent(), "Search could not load the index. Check the connection and try again.");
+      await page.unroute("**/search/manifest.json");
+      await typeQuery(page, " store");
       assert.ok((await page.getByRole("option").count()) > 0);
     });
   });

@@ -240,8 +240,10 @@ class SearchDialog {
       answer = await this.index.search(query, this.limit);
     } catch (error) {
       if (sequence !== this.sequence) return;
+      // The reader gets a plain sentence; the details are for the console.
+      console.warn("search:", error);
       this.render([], [], false);
-      this.setStatus(`Search is unavailable: ${error.message}`);
+      this.setStatus("Search could not load the index. Check the connection and try again.");
       return;
     }
     // A slower, older query must not replace a newer one's results.
