@@ -23,6 +23,9 @@ cargo test --workspace --locked
 step "Build the showcase site into target/test-site"
 "$edgedocs_bin" build --output "$site_dir"
 
+step "Search: the browser's reader of the index against the Rust engine (Node)"
+SEARCH_SITE_DIR="$site_dir" EDGEDOCS_BIN="$edgedocs_bin" node --test tests/search/
+
 step "Edge: install the Worker toolchain and the npm packages (skips what is present)"
 bash scripts/install-edge-tools.sh
 

@@ -1,6 +1,7 @@
 //! `edgedocs build` writes the search index: content-hashed files under `search/` and their manifest,
 //! without the pages that opt out, drafts or excluded sections; a query through the search crate's
-//! Rust API over the written files finds the right section first.
+//! Rust API over the written files finds the right section first; the built-in theme's header holds the
+//! search form (a GET form to `/search` under the base path) only when search is on.
 
 use crate::support::SiteTest;
 use edgedocs_search::{PageResult, search};
@@ -100,12 +101,34 @@ fn opted_out_pages_drafts_and_excluded_sections_are_not_indexed() {
 }
 
 #[test]
+fn every_page_has_the_header_search_as_a_get_form_under_the_base_path() {
+    // The built-in theme, not the test theme: its header is what is checked.
+    let mut site = SiteTest::without_theme("search");
+    site.build();
+    for page in ["index.html", "storage/kv/index.html", "ja/index.html", "404.html"] {
+        let html = site.file(page);
+        for expected in [
+            r#"<form class="site-search" action="/handbook/search" method="get" role="search""#,
+            r#"data-search-manifest="/handbook/search/manifest.json""#,
+            r#"data-search-engine="/handbook/assets/search-engine."#,
+            r#"data-search-dialog="/handbook/assets/search-dialog."#,
+            r#"type="search" name="q""#,
+            r#"data-search-open aria-haspopup="dialog""#,
+        ] {
+            assert!(html.contains(expected), "{page} lacks {expected}");
+        }
+    }
+}
+
+#[test]
 fn a_site_can_turn_search_off() {
-    let mut site = SiteTest::new("search");
+    let mut site = SiteTest::without_theme("search");
     site.write(
         "site.toml",
         "title = \"S\"\nbase_url = \"https://docs.example.com/\"\nbrowsers = [\"chrome 100\"]\n[search]\nenabled = false\n",
     );
     site.build();
     assert!(!site.exists("search"));
+    let home = site.file("index.html");
+    assert!(!home.contains("site-search") && !home.contains("data-search"), "{home}");
 }

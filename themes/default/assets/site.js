@@ -1,6 +1,6 @@
-// Progressive enhancement for every page: the navigation drawer, the colour-theme menu, copy buttons
-// on code frames, "Copy page as Markdown", tab groups that remember the reader's choice, and the table
-// of contents that follows the scroll.
+// Progressive enhancement for every page: the navigation drawer, the colour-theme menu, the search
+// button and its shortcuts, copy buttons on code frames, "Copy page as Markdown", tab groups that
+// remember the reader's choice, and the table of contents that follows the scroll.
 // Without this file the page still works: the drawer opens through #site-nav:target, tab panels
 // show one after the other, the copy buttons stay hidden and "View as Markdown" is a link.
 //
@@ -426,6 +426,73 @@
   }
 
   /** Sets up what lives in `scope` (the document, or content that replaced part of it). */
+  // --- Search (bootstrap) ----------------------------------------------------------------------
+  // Only this stays in the page: the button, the shortcuts, and loading the search modules the first
+  // time the dialog opens (or when a result link brought the reader here with ?highlight=).
+  let searchModules = null;
+
+  function loadSearch(form) {
+    searchModules ??= Promise.all([import(form.dataset.searchEngine), import(form.dataset.searchDialog)]);
+    return searchModules;
+  }
+
+  function typingInField(target) {
+    return target instanceof Element && (target.isContentEditable || target.closest("input, textarea, select"));
+  }
+
+  function setUpSearch() {
+    const form = document.querySelector("form[data-search]");
+    const button = document.querySelector("[data-search-open]");
+    if (!form || !button) return;
+    form.hidden = true;
+    button.hidden = false;
+    if (/Mac|iPhone|iPad/.test(navigator.platform)) button.querySelector(".site-search__key").textContent = "⌘K";
+    let opening = false;
+    const open = async () => {
+      if (opening) return;
+      opening = true;
+      const returnFocus = document.activeElement;
+      // What is typed while the modules load (the first open only) becomes the query.
+      let typed = "";
+      const keep = (event) => {
+        if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+        event.preventDefault();
+        typed += event.key;
+      };
+      document.addEventListener("keydown", keep, true);
+      try {
+        const [engine, dialog] = await loadSearch(form);
+        document.removeEventListener("keydown", keep, true);
+        dialog.openSearch({ engine, manifestUrl: form.dataset.searchManifest, returnFocus, typed });
+      } catch (error) {
+        // The modules could not load (offline, a stale page): the plain form still works.
+        console.warn("search: could not load the dialog:", error);
+        form.hidden = false;
+        button.hidden = true;
+        form.querySelector("input").focus();
+      } finally {
+        document.removeEventListener("keydown", keep, true);
+        opening = false;
+      }
+    };
+    button.addEventListener("click", open);
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.altKey) return;
+      const modifier = event.ctrlKey || event.metaKey;
+      const shortcut =
+        (modifier && !event.shiftKey && event.key.toLowerCase() === "k") ||
+        (!modifier && event.key === "/" && !typingInField(event.target));
+      if (!shortcut || document.querySelector("dialog.search-dialog[open]")) return;
+      event.preventDefault();
+      open();
+    });
+    if (new URLSearchParams(window.location.search).has("highlight")) {
+      loadSearch(form)
+        .then(([engine, dialog]) => dialog.highlightOnArrival(engine))
+        .catch((error) => console.warn("search: could not highlight the terms:", error));
+    }
+  }
+
   function setUpContent(scope) {
     setUpSideScrollers(scope);
     setUpCopyButtons(scope);
@@ -437,6 +504,7 @@
   function start() {
     setUpNavigation();
     setUpThemeMenu();
+    setUpSearch();
     setUpContent(document);
     window.addEventListener("storage", (event) => {
       if (event.key === TAB_STORAGE_KEY && event.newValue) selectLabelEverywhere(event.newValue, null);
