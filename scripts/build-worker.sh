@@ -8,6 +8,9 @@
 #   EDGE_BUILD_DIR=build-lol               output directory, relative to edge/ (default: build)
 #   WASM_OPT_BIN=/path/to/wasm-opt          another wasm-opt (default: node_modules/.bin/wasm-opt)
 #   EDGE_WASM_OPT=0                         skip wasm-opt (a quicker build for local iterations)
+#
+# The default build (runtime HTMLRewriter, wasm-opt on) is what edge/dist/ holds and the edgedocs binary
+# carries; scripts/check-worker-bundle.sh checks that they are the same bytes.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +35,11 @@ if [ "${EDGE_WASM_OPT:-1}" = 0 ]; then
 else
   export WASM_OPT_BIN="${WASM_OPT_BIN:-$node_bin/wasm-opt}"
 fi
+# Reproducible bytes (scripts/check-worker-bundle.sh compares them with edge/dist/): the registry's
+# sources are named by a path of this machine in panic locations, so it is mapped to a fixed one. The
+# workspace's own sources are named relative to it already. Flags given here replace RUSTFLAGS.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+export CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo"
 # The native driver (feature `native`, on by default) has no place in the wasm.
 cargo_args=(--no-default-features)
 if [ -n "${EDGE_WORKER_FEATURES:-}" ]; then

@@ -29,8 +29,9 @@ SEARCH_SITE_DIR="$site_dir" EDGEDOCS_BIN="$edgedocs_bin" node --test tests/searc
 step "Edge: install the Worker toolchain and the npm packages (skips what is present)"
 bash scripts/install-edge-tools.sh
 
-step "Edge: build the Worker"
+step "Edge: build the Worker, and check that edge/dist/ (the Worker inside the binary) is what it builds"
 bash scripts/build-worker.sh
+EDGE_CHECK_SKIP_BUILD=1 bash scripts/check-worker-bundle.sh
 
 step "Edge: end-to-end tests in workerd (miniflare)"
 EDGE_E2E_ASSETS="$site_dir" EDGE_E2E_SKIP_BUILD=1 bash scripts/test-edge-e2e.sh
@@ -40,5 +41,8 @@ BROWSER_SITE_DIR="$site_dir" bash scripts/test-browser.sh
 
 step "Preview: live-reload browser tests in headless Chromium"
 EDGEDOCS_BIN="$edgedocs_bin" bash scripts/test-preview.sh
+
+step "A new site from the binary alone: init, build, its Worker in workerd, serve in Chromium"
+EDGEDOCS_BIN="$edgedocs_bin" bash scripts/test-new-site.sh
 
 step "All tests passed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of the Worker: installs the npm packages when they are missing, builds the Worker
-# (incrementally) and runs edge/tests/e2e/*.test.mjs with node's test runner, which drive the built Worker
-# in workerd through miniflare with a local KV namespace. Building needs the Worker toolchain
+# (incrementally), checks that edge/dist/ is that build (scripts/check-worker-bundle.sh) and runs
+# edge/tests/e2e/*.test.mjs with node's test runner, which drive the built Worker in workerd through
+# miniflare with a local KV namespace. Building needs the Worker toolchain
 # (scripts/install-edge-tools.sh).
 #
 #   EDGE_E2E_ASSETS=<dir>     serve this site (e.g. `edgedocs build --output <dir>`) instead of the fixture
@@ -26,6 +27,10 @@ build_dir="${EDGE_E2E_BUILD_DIR:-build}"
 export EDGE_E2E_BUILD_DIR="$build_dir"
 if [ -z "${EDGE_E2E_SKIP_BUILD:-}" ]; then
   EDGE_BUILD_DIR="$build_dir" bash "$scripts_dir/build-worker.sh" >/dev/null
+  if [ "$build_dir" = build ] && [ -z "${EDGE_WORKER_FEATURES:-}" ]; then
+    # The default build is the one the binary carries: edge/dist/ must be exactly it.
+    EDGE_CHECK_SKIP_BUILD=1 bash "$scripts_dir/check-worker-bundle.sh"
+  fi
 fi
 
 cd "$scripts_dir/../edge"

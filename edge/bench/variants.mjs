@@ -2,11 +2,11 @@
 // (the end-to-end fixture plus a small and a 100 KB page, each also under /plain/ where Workers Static
 // Assets serves it without any Worker), and the miniflare options and KV contents of one instance.
 // Shared by run.mjs (throughput in wall time) and instructions.mjs (instructions per request).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { EDGE_DIR, FIXTURE_SITE, largePage } from "../tests/e2e/support/harness.mjs";
+import { EDGE_DIR, FIXTURE_SITE, largePage, writeSiteSettings } from "../tests/e2e/support/harness.mjs";
 
 /** The visitor every benchmark request comes from: a session whose theme is stored in KV. */
 export const SESSION = "0123456789abcdef0123456789abcdef";
@@ -28,8 +28,14 @@ export function pagePath(name, page) {
   return VARIANTS[name].staticPages ? `/plain/${page}/` : `/${page}/`;
 }
 
-/** Writes the benchmark site into a fresh temporary directory. */
+/** Writes the benchmark site into a fresh temporary directory, and the site's settings (the same four
+ * colour themes as the JavaScript Worker's ALLOWED_THEMES) beside each Rust Worker build. */
 export async function prepareBenchSite() {
+  for (const build of ["build", "build-lol"]) {
+    if (existsSync(path.join(EDGE_DIR, build, "entry.js"))) {
+      await writeSiteSettings(undefined, path.join(EDGE_DIR, build));
+    }
+  }
   const directory = await mkdtemp(path.join(tmpdir(), "edgedocs-bench-site-"));
   await cp(FIXTURE_SITE, directory, { recursive: true });
   const small = readFileSync(path.join(FIXTURE_SITE, "index.html"), "utf8");

@@ -1,10 +1,10 @@
-//! The edge's configuration: the colour-theme allow-list, the name the edge writes into `data-edge`,
-//! cookie settings, the demo limits and how long a runtime waits for KV. Owns the allow-list generated from the site's theme manifest at
-//! build time; runtimes pick a constructor, they do not read files.
+//! The edge's configuration: the colour-theme allow-list and whether the demo APIs answer (both from
+//! the site, [`SiteEdgeConfig`]), the name the edge writes into `data-edge`, cookie settings, the demo
+//! limits and how long a runtime waits for KV. Runtimes build it once; they do not read files.
 
 use std::time::Duration;
 
-include!(concat!(env!("OUT_DIR"), "/site_color_themes.rs"));
+use crate::site_config::SiteEdgeConfig;
 
 /// How long the session cookie and the `theme:<sessionId>` key live: 90 days.
 pub const SESSION_LIFETIME_SECONDS: u64 = 90 * 24 * 60 * 60;
@@ -52,10 +52,14 @@ pub struct EdgeConfig {
     pub accept_plain_session_cookie: bool,
     /// Largest API request body accepted, in bytes.
     pub max_api_body_bytes: usize,
+    /// Whether the demo APIs beyond the theme (`/api/kv/flags`) answer; off, they are unknown paths
+    /// (404) like any other under `/api/`.
+    pub demo_apis: bool,
 }
 
 impl EdgeConfig {
-    /// A configuration with the demo defaults for the given allow-list and edge name.
+    /// A configuration with the default limits for the given allow-list and edge name; the demo APIs
+    /// are off.
     pub fn new(allowed_themes: Vec<String>, edge_name: impl Into<String>) -> Self {
         Self {
             allowed_themes,
@@ -65,16 +69,22 @@ impl EdgeConfig {
             max_flag_writes_per_session: MAX_FLAG_WRITES_PER_SESSION,
             accept_plain_session_cookie: true,
             max_api_body_bytes: MAX_API_BODY_BYTES,
+            demo_apis: false,
         }
     }
 
-    /// The Worker's configuration: the allow-list generated from the site's theme manifest,
-    /// `data-edge="cloudflare"`, secure cookies.
-    pub fn cloudflare() -> Self {
-        Self::new(
-            SITE_COLOR_THEMES.iter().map(|name| (*name).to_owned()).collect(),
-            "cloudflare",
-        )
+    /// The configuration for a site's settings: its colour themes and demo APIs, the default limits,
+    /// secure cookies.
+    pub fn for_site(site: &SiteEdgeConfig, edge_name: impl Into<String>) -> Self {
+        Self {
+            demo_apis: site.demo_apis,
+            ..Self::new(site.color_themes.clone(), edge_name)
+        }
+    }
+
+    /// The Worker's configuration for a site: `data-edge="cloudflare"`, secure cookies.
+    pub fn cloudflare(site: &SiteEdgeConfig) -> Self {
+        Self::for_site(site, "cloudflare")
     }
 
     /// Whether `name` is on the allow-list.
@@ -88,19 +98,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_allow_list_comes_from_the_theme_manifest() {
-        let manifest = include_str!("../../themes/default/theme.toml");
-        let names_in_manifest: Vec<&str> = manifest
-            .lines()
-            .filter_map(|line| line.trim().strip_prefix("name = \""))
-            .filter_map(|rest| rest.split('"').next())
-            .collect();
-        assert!(!names_in_manifest.is_empty());
-        assert_eq!(SITE_COLOR_THEMES, names_in_manifest.as_slice());
-        let config = EdgeConfig::cloudflare();
+    fn the_site_settings_become_the_allow_list_and_the_demo_switch() {
+        let site = SiteEdgeConfig {
+            color_themes: vec!["light".into(), "dark".into()],
+            demo_apis: true,
+        };
+        let config = EdgeConfig::cloudflare(&site);
         assert!(config.is_allowed_theme("dark"));
         assert!(!config.is_allowed_theme("Dark"));
         assert!(!config.is_allowed_theme("neon"));
+        assert!(config.demo_apis);
+        assert!(config.secure_cookies);
         assert_eq!(config.edge_name, "cloudflare");
+        let plain = EdgeConfig::for_site(&SiteEdgeConfig::default(), "preview");
+        assert!(!plain.demo_apis);
+        assert!(!plain.is_allowed_theme("light"));
     }
 }

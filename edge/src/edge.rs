@@ -32,11 +32,12 @@ impl Edge {
         &self.config
     }
 
-    /// Routes by path: `/api/kv/theme`, `/api/kv/flags`, other `/api/...` (404), or a static asset.
+    /// Routes by path: `/api/kv/theme`, `/api/kv/flags` (when the site turned the demo APIs on), other
+    /// `/api/...` (404), or a static asset.
     pub fn route(&self, path: &str) -> Route {
         match path {
             "/api/kv/theme" => Route::Api(ApiEndpoint::Theme),
-            "/api/kv/flags" => Route::Api(ApiEndpoint::Flags),
+            "/api/kv/flags" if self.config.demo_apis => Route::Api(ApiEndpoint::Flags),
             "/api" => Route::Api(ApiEndpoint::Unknown),
             _ if path.starts_with("/api/") => Route::Api(ApiEndpoint::Unknown),
             _ => Route::Asset,
@@ -87,7 +88,7 @@ mod tests {
 
     #[test]
     fn routes() {
-        let edge = Edge::new(EdgeConfig::cloudflare());
+        let edge = Edge::new(crate::test_support::config());
         let cases = [
             ("/api/kv/theme", Route::Api(ApiEndpoint::Theme)),
             ("/api/kv/flags", Route::Api(ApiEndpoint::Flags)),
@@ -101,5 +102,13 @@ mod tests {
         for (path, route) in cases {
             assert_eq!(edge.route(path), route, "{path}");
         }
+    }
+
+    #[test]
+    fn without_the_demo_apis_only_the_theme_api_answers() {
+        let edge = Edge::new(EdgeConfig::new(vec!["dark".into()], "test"));
+        assert_eq!(edge.route("/api/kv/theme"), Route::Api(ApiEndpoint::Theme));
+        assert_eq!(edge.route("/api/kv/flags"), Route::Api(ApiEndpoint::Unknown));
+        assert_eq!(edge.route("/guide/"), Route::Asset);
     }
 }

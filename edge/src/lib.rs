@@ -7,16 +7,19 @@
 //! file per endpoint, the shared request checks and the error kinds), `page/` (the injection plan,
 //! the page's headers, the lol_html applier), then the leaves every part uses: `http.rs`,
 //! `session.rs`, `kv.rs` (the KV model and its limits), `keys.rs` (the whole keyspace), `config.rs`,
-//! `timestamp.rs`. No module imports one above it.
+//! `site_config.rs` (the site's settings as its build writes them), `timestamp.rs`. No module imports one above it.
 //!
 //! # Public API for runtimes (the preview server calls exactly this)
 //!
 //! ```text
 //! Edge::new(EdgeConfig) -> Edge
-//!   EdgeConfig::new(allowed_themes: Vec<String>, edge_name) -> EdgeConfig   // preview: the site's
-//!                                        //   colour-theme names, "preview"; set secure_cookies = false on http
+//!   SiteEdgeConfig { color_themes, demo_apis }                              // what the site says, from
+//!   SiteEdgeConfig::from_json(&str) -> Result<_, SiteConfigError>;  .to_json()  //   its build (JSON)
+//!   EdgeConfig::for_site(&SiteEdgeConfig, edge_name) -> EdgeConfig           // preview: "preview"; set
+//!                                        //   secure_cookies = false on http
+//!   EdgeConfig::new(allowed_themes: Vec<String>, edge_name) -> EdgeConfig   // demo APIs off
 //!   (fields: secure_cookies, max_flags_per_tenant, max_flag_writes_per_session,
-//!    accept_plain_session_cookie, max_api_body_bytes)
+//!    accept_plain_session_cookie, max_api_body_bytes, demo_apis)
 //! Edge::route(&self, path: &str) -> Route                                   // Route::Api(ApiEndpoint) | Route::Asset
 //!
 //! // KV demo APIs, two steps:
@@ -98,6 +101,7 @@ mod kv;
 pub mod native;
 mod page;
 mod session;
+mod site_config;
 #[cfg(test)]
 mod test_support;
 mod timestamp;
@@ -110,7 +114,7 @@ pub use api::{
 pub use config::{
     API_KV_BUDGET, EdgeConfig, FLAG_LIFETIME_SECONDS, MAX_API_BODY_BYTES, MAX_FLAG_WRITES_PER_SESSION,
     MAX_FLAGS_PER_TENANT, PAGE_KV_BUDGET, PAGE_THEME_CACHE_TTL_SECONDS, PINNED_MESSAGE_CACHE_TTL_SECONDS,
-    SESSION_LIFETIME_SECONDS, SITE_COLOR_THEMES, THEME_HINT_LIFETIME_SECONDS,
+    SESSION_LIFETIME_SECONDS, THEME_HINT_LIFETIME_SECONDS,
 };
 pub use edge::{Edge, Route};
 pub use http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
@@ -127,3 +131,4 @@ pub use page::{
     security_headers,
 };
 pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
+pub use site_config::{MAX_COLOR_THEME_NAME_BYTES, SiteConfigError, SiteEdgeConfig, is_valid_color_theme_name};

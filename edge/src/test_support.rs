@@ -15,9 +15,13 @@ pub(crate) const OTHER_VISITOR: &str = "fedcba9876543210fedcba9876543210";
 /// The name the test configuration writes into `data-edge`.
 pub(crate) const EDGE_NAME: &str = "test";
 
-/// The edge as the tests configure it: colour themes `light`, `dark` and `sepia`, HTTPS cookies.
+/// The edge as the tests configure it: colour themes `light`, `dark` and `sepia`, the demo APIs on,
+/// HTTPS cookies.
 pub(crate) fn config() -> EdgeConfig {
-    EdgeConfig::new(vec!["light".into(), "dark".into(), "sepia".into()], EDGE_NAME)
+    EdgeConfig {
+        demo_apis: true,
+        ..EdgeConfig::new(vec!["light".into(), "dark".into(), "sepia".into()], EDGE_NAME)
+    }
 }
 
 /// A fixed clock (2023-11-14T22:13:20Z) and a fresh session that is neither of the visitors'.

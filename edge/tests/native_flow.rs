@@ -70,6 +70,7 @@ impl Runtime {
     fn new() -> Self {
         let mut config = EdgeConfig::new(vec!["light".into(), "dark".into()], "preview");
         config.secure_cookies = false;
+        config.demo_apis = true;
         let kv = Arc::new(MemoryKv::default());
         let store: Arc<dyn KvStore> = kv.clone();
         Self {

@@ -49,6 +49,9 @@ struct RawConfig {
     /// Search index options.
     #[serde(default)]
     search: RawSearch,
+    /// What the edge (the Cloudflare Worker, and the preview's edge) does for this site.
+    #[serde(default)]
+    edge: RawEdge,
     /// Free-form values for templates, as `site.extra`.
     #[serde(default)]
     extra: toml::Table,
@@ -93,12 +96,21 @@ struct RawSearch {
     exclude: Vec<String>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawEdge {
+    /// Whether the edge answers the demo APIs beyond the theme (`/api/kv/flags`). Default: false: the
+    /// edge then only adds the visitor's colour theme and the pinned message and saves the theme.
+    demo_apis: bool,
+}
+
 impl TomlSchema for RawConfig {
     fn keys_at(path: &[&str]) -> &'static [&'static str] {
         match path {
             ["markdown"] => serde_introspect::<RawMarkdown>(),
             ["nav"] => serde_introspect::<RawNav>(),
             ["search"] => serde_introspect::<RawSearch>(),
+            ["edge"] => serde_introspect::<RawEdge>(),
             _ => theme_options::keys_at(path).unwrap_or_else(serde_introspect::<RawConfig>),
         }
     }
@@ -139,7 +151,15 @@ pub struct SiteConfig {
     /// The `[theme_options]` knobs.
     pub theme_options: ThemeOptions,
     pub search: SearchConfig,
+    pub edge: EdgeOptions,
     pub extra: serde_json::Value,
+}
+
+/// `[edge]`, resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EdgeOptions {
+    /// The edge answers the demo APIs beyond the theme (`/api/kv/flags`).
+    pub demo_apis: bool,
 }
 
 /// `[search]`, resolved.
@@ -361,6 +381,9 @@ fn resolve(
         nav_section_window: raw.nav.section_window,
         theme_options,
         search,
+        edge: EdgeOptions {
+            demo_apis: raw.edge.demo_apis,
+        },
         extra,
     })
 }
@@ -768,5 +791,24 @@ mod tests {
             ]
         );
         assert!(errors.iter().all(|error| error.contains("\n  help: ")), "{errors:?}");
+    }
+
+    #[test]
+    fn the_demo_apis_are_off_unless_the_site_turns_them_on() {
+        let dir = site_with_theme();
+        let config = parse(dir.path(), "title = \"D\"\nbase_url = \"https://x.dev\"\n").unwrap();
+        assert!(!config.edge.demo_apis);
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[edge]\ndemo_apis = true\n";
+        assert!(parse(dir.path(), text).unwrap().edge.demo_apis);
+    }
+
+    #[test]
+    fn edge_keys_are_checked() {
+        let dir = site_with_theme();
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[edge]\ndemo_api = true\n";
+        assert_eq!(
+            errors(dir.path(), text),
+            vec!["error: site.toml:4:1: unknown key `demo_api` in site.toml\n  help: did you mean `demo_apis`?"]
+        );
     }
 }

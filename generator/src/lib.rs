@@ -10,6 +10,7 @@ mod assets;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod edge_worker;
 mod git_dates;
 mod host_files;
 mod link_check;

@@ -1,6 +1,7 @@
 //! `edgedocs init`: a new site in an empty folder: a commented `site.toml`, a home page, a first page, a
-//! section with a page, and a `.gitignore`. The files live in `generator/scaffold/`, embedded in the
-//! binary; `{{title}}` and `{{slug}}` in them become the site's name, taken from the folder's.
+//! section with a page, a `.gitignore` and the `wrangler.jsonc` that deploys it with its edge. The files
+//! live in `generator/scaffold/`, embedded in the binary; `{{title}}`, `{{slug}}` and `{{worker_name}}`
+//! in them become the site's name, taken from the folder's.
 
 use anyhow::{Context, Result, bail};
 use include_dir::{Dir, include_dir};
@@ -57,7 +58,8 @@ pub fn init(dir: &Path, force: bool) -> Result<Scaffolded> {
         }
         let text = contents
             .replace("{{title}}", &scaffolded.title)
-            .replace("{{slug}}", &slug);
+            .replace("{{slug}}", &slug)
+            .replace("{{worker_name}}", &worker_name_of(&slug));
         std::fs::write(&target, text).with_context(|| format!("could not write `{}`", target.display()))?;
         scaffolded.written.push(relative);
     }
@@ -116,6 +118,29 @@ fn slug_of(name: &str) -> String {
     if slug.is_empty() { "docs".to_owned() } else { slug }
 }
 
+/// The Worker's name for `wrangler.jsonc`: Cloudflare takes 1-63 of `a-z`, `0-9` and `-`, starting and
+/// ending with a letter or digit (`my-cli` stays, `Ünïcode docs` becomes `n-code-docs`).
+fn worker_name_of(slug: &str) -> String {
+    let mut name = String::new();
+    for c in slug.chars() {
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        };
+        if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+            name.push(c);
+        }
+    }
+    name.truncate(63);
+    let name = name.trim_matches('-');
+    if name.is_empty() {
+        "docs".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +153,12 @@ mod tests {
         assert_eq!(title_of(""), "My docs");
         assert_eq!(slug_of("My CLI"), "my-cli");
         assert_eq!(slug_of("..."), "docs");
+        assert_eq!(worker_name_of("my-cli"), "my-cli");
+        assert_eq!(worker_name_of("ünïcode-docs"), "n-code-docs");
+        assert_eq!(worker_name_of("a--b"), "a-b");
+        assert_eq!(worker_name_of("ü"), "docs");
+        assert_eq!(worker_name_of(&"x".repeat(80)).len(), 63);
+        assert_eq!(worker_name_of(&format!("{}-y", "x".repeat(62))), "x".repeat(62));
     }
 
     #[test]
@@ -146,9 +177,21 @@ mod tests {
                 "content/getting-started.md",
                 "content/guides/_index.md",
                 "content/guides/first-guide.md",
-                "site.toml"
+                "site.toml",
+                "wrangler.jsonc"
             ]
         );
+        let wrangler = std::fs::read_to_string(site.join("wrangler.jsonc")).unwrap();
+        assert!(wrangler.contains("\"name\": \"tally\""), "{wrangler}");
+        assert!(
+            wrangler.contains(&format!(
+                "\"main\": \"{}/{}\"",
+                crate::edge_worker::WORKER_DIR,
+                crate::edge_worker::WORKER_ENTRY
+            )),
+            "{wrangler}"
+        );
+        assert!(!wrangler.contains("{{"), "{wrangler}");
         let config = std::fs::read_to_string(site.join("site.toml")).unwrap();
         assert!(config.contains("title = \"Tally\""), "{config}");
         assert!(!config.contains("{{"), "{config}");

@@ -28,6 +28,7 @@ use crate::kv::KvSnapshot;
 use crate::page::in_flight::PagesInFlight;
 use crate::page::{PendingPage, page_header_edits, path_expects_html};
 use crate::session::SessionId;
+use crate::site_config::SiteEdgeConfig;
 
 #[wasm_bindgen]
 extern "C" {
@@ -58,9 +59,31 @@ extern "C" {
 /// How often a counted write waiting for the earlier ones of its session looks again.
 const SESSION_QUEUE_POLL: Duration = Duration::from_millis(5);
 
-fn edge() -> &'static Edge {
-    static EDGE: OnceLock<Edge> = OnceLock::new();
-    EDGE.get_or_init(|| Edge::new(EdgeConfig::cloudflare()))
+/// The edge of this isolate, configured on its first request from the site's settings.
+static EDGE: OnceLock<Edge> = OnceLock::new();
+
+/// The edge, configured from `site` (the object `edge-config.js` exports) the first time: read once
+/// per isolate, and again only in a fresh instance after an abort. Settings that do not read leave
+/// the edge without colour themes and demo APIs (pages still get the pinned message) and say why in
+/// the log.
+fn edge(site: &JsValue) -> &'static Edge {
+    EDGE.get_or_init(|| {
+        let text = js_sys::JSON::stringify(site).ok().and_then(|text| text.as_string());
+        let settings = match text.as_deref().map(SiteEdgeConfig::from_json) {
+            Some(Ok(settings)) => settings,
+            Some(Err(error)) => {
+                console_error!("edge-config.js: {error}; serving without colour themes or demo APIs");
+                SiteEdgeConfig::default()
+            }
+            None => {
+                console_error!(
+                    "edge-config.js exports no settings (run `edgedocs build`); serving without colour themes or demo APIs"
+                );
+                SiteEdgeConfig::default()
+            }
+        };
+        Edge::new(EdgeConfig::cloudflare(&settings))
+    })
 }
 
 /// The Worker's request handler as a JavaScript class with one static method, `fetch`, which the
@@ -77,9 +100,16 @@ impl EdgeWorker {
     /// Answers one request. Pages that look like pages take the fast path: `page.js` fetches the
     /// asset and reads KV in one promise and hands the result to [`finish_page`]; anything else is
     /// driven from Rust with async/await.
-    /// `alive` is [`EdgeWorker::alive`], which the page path calls before it calls back into Rust.
-    pub fn fetch(request: web_sys::Request, env: Env, _context: JsValue, alive: JsValue) -> js_sys::Promise {
-        serve(request, env, &alive)
+    /// `alive` is [`EdgeWorker::alive`], which the page path calls before it calls back into Rust;
+    /// `site` is the site's settings (`edge-config.js`), read on the isolate's first request only.
+    pub fn fetch(
+        request: web_sys::Request,
+        env: Env,
+        _context: JsValue,
+        alive: JsValue,
+        site: &JsValue,
+    ) -> js_sys::Promise {
+        serve(request, env, &alive, site)
     }
 
     /// Does nothing. Calling it makes wasm-bindgen's glue re-create the instance if it aborted (a
@@ -91,8 +121,8 @@ impl EdgeWorker {
     pub fn alive() {}
 }
 
-fn serve(request: web_sys::Request, env: Env, alive: &JsValue) -> js_sys::Promise {
-    let edge = edge();
+fn serve(request: web_sys::Request, env: Env, alive: &JsValue, site: &JsValue) -> js_sys::Promise {
+    let edge = edge(site);
     let Some(edge_request) = EdgeRequest::from_url(Method::parse(&request.method()), &request.url()) else {
         return js_sys::Promise::resolve(&respond(Err(worker::Error::RustError(
             "the runtime passed a request without an absolute URL".into(),
@@ -210,7 +240,11 @@ fn finish_page_response(
     if !asset.is_html() {
         return Ok(page::not_a_page(asset)?);
     }
-    let edge = edge();
+    // `serve` configured the edge before this page set out; an instance that aborted since then
+    // refuses the callback before it gets here.
+    let edge = EDGE
+        .get()
+        .ok_or_else(|| worker::Error::RustError("a page finished in an instance that never started it".into()))?;
     // The fast path only takes GET requests. A page forgotten by the table (see `page::in_flight`)
     // is recomputed from the request: the core's first step is a pure function of its cookies.
     let pending = match pending {

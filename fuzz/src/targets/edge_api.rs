@@ -501,6 +501,7 @@ impl ConfigModel {
         }
         let mut config = EdgeConfig::new(themes, "fuzz");
         config.secure_cookies = self.secure_cookies;
+        config.demo_apis = true;
         if !self.defaults {
             config.max_flags_per_tenant = usize::from(self.max_flags_per_tenant);
             config.max_api_body_bytes = usize::from(self.max_api_body_bytes);

@@ -1,4 +1,5 @@
-//! `edgedocs build`: render the whole site into `public/` (or `--output`).
+//! `edgedocs build`: render the whole site into `public/` (or `--output`), and write its Worker into
+//! `.edgedocs/worker/` for `wrangler deploy`.
 
 use clap::Args;
 use edgedocs::terminal;
@@ -37,6 +38,7 @@ impl From<OverrideArgs> for edgedocs::site::Overrides {
 pub(super) fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
     let summary = edgedocs::site::build_to_folder_with(root, &output, &args.overrides.into())?;
+    edgedocs::edge_worker::write_worker(root, &summary.edge)?;
     for warning in &summary.warnings {
         terminal::note(&warning.to_string());
     }

@@ -25,7 +25,7 @@ pub(super) fn execute(args: InitArgs) -> anyhow::Result<()> {
         format!("  cd {}\n", args.dir.display())
     };
     terminal::print(&format!(
-        "Created the site \"{}\" ({} files).\n\nNext:\n{cd}  edgedocs serve    # preview it at http://127.0.0.1:1111; pages follow every save\n  edgedocs build    # the site, into public/, ready for any static host\n",
+        "Created the site \"{}\" ({} files).\n\nNext:\n{cd}  edgedocs serve    # preview it at http://127.0.0.1:1111; pages follow every save\n  edgedocs build    # the site, into public/, ready for any static host\n  npx wrangler deploy    # after a build: the site and its edge on Cloudflare (see wrangler.jsonc)\n",
         done.title,
         done.written.len()
     ))

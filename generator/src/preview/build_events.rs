@@ -4,6 +4,7 @@
 //! the live-reload overlay shows as it is).
 
 use crate::diagnostics::{BuildFailed, Diagnostic};
+use edgedocs_edge::SiteEdgeConfig;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -27,8 +28,8 @@ pub(super) struct Publication {
     /// Output paths the site no longer has (a deleted page or static file): stop serving them.
     pub(super) removed: BTreeSet<String>,
     pub(super) change: PageChange,
-    /// The colour-theme names of the site's theme: the edge's allow-list.
-    pub(super) color_themes: Vec<String>,
+    /// What the site tells its edge: the colour themes of its theme (the allow-list) and `[edge]`.
+    pub(super) edge: SiteEdgeConfig,
     /// The path of the site's base URL (`/tally`, or empty): the site is served under it.
     pub(super) base_path: String,
 }

@@ -250,17 +250,7 @@ impl Builder {
 
     fn publish(&mut self) {
         let unpublished = std::mem::take(&mut self.unpublished);
-        let color_themes = self
-            .site
-            .as_ref()
-            .map(|site| {
-                site.theme()
-                    .color_themes
-                    .iter()
-                    .map(|theme| theme.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let edge = self.site.as_ref().map(|site| site.edge_settings()).unwrap_or_default();
         let base_path = self
             .site
             .as_ref()
@@ -271,7 +261,7 @@ impl Builder {
             replace_all: unpublished.replace_all,
             removed: unpublished.removed,
             change: unpublished.change.unwrap_or(PageChange::Pages(BTreeSet::new())),
-            color_themes,
+            edge,
             base_path,
         }));
     }

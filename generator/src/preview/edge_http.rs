@@ -9,15 +9,18 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use edgedocs_edge::{ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method};
+use edgedocs_edge::{
+    ApiEndpoint, Edge, EdgeConfig, EdgeRequest, EdgeResponse, MAX_API_BODY_BYTES, Method, SiteEdgeConfig,
+};
 use std::sync::Arc;
 
 /// The name the preview writes into `data-edge` on `<html>`.
 pub(super) const EDGE_NAME: &str = "preview";
 
-/// The edge core as the preview runs it, with the site's colour themes as its allow-list.
-pub(super) fn preview_edge(color_themes: Vec<String>, kv: Option<Arc<dyn KvStore>>) -> EdgeDriver {
-    let mut config = EdgeConfig::new(color_themes, EDGE_NAME);
+/// The edge core as the preview runs it, with the site's settings (its colour themes as the
+/// allow-list, its demo APIs on or off), as the Worker gets them from the build.
+pub(super) fn preview_edge(site: &SiteEdgeConfig, kv: Option<Arc<dyn KvStore>>) -> EdgeDriver {
+    let mut config = EdgeConfig::for_site(site, EDGE_NAME);
     config.secure_cookies = false; // plain http on loopback
     EdgeDriver::new(Edge::new(config), kv)
 }

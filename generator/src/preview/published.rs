@@ -8,6 +8,7 @@ use super::livereload::ClientMessage;
 use super::static_host::ASSETS_FOLDER;
 use super::swap;
 use crate::render::output_file;
+use edgedocs_edge::SiteEdgeConfig;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -24,7 +25,8 @@ pub(super) struct PublishedSite {
     rewritten_assets: RewrittenAssets,
     /// The error that stands since the last good build.
     error: Option<FailureReport>,
-    color_themes: Vec<String>,
+    /// What the site told its edge in the last good build.
+    edge: SiteEdgeConfig,
     /// The path of the site's base URL (`/tally`, or empty): the files are served under it.
     base_path: String,
 }
@@ -33,8 +35,8 @@ pub(super) struct PublishedSite {
 pub(super) struct Published {
     /// The live-reload message for the open pages.
     pub(super) message: String,
-    /// The site's colour themes, when they are not the ones the edge was given before.
-    pub(super) new_color_themes: Option<Vec<String>>,
+    /// The site's edge settings, when they are not the ones the edge was given before.
+    pub(super) new_edge: Option<SiteEdgeConfig>,
 }
 
 impl PublishedSite {
@@ -46,7 +48,7 @@ impl PublishedSite {
             built: false,
             rewritten_assets: RewrittenAssets::default(),
             error: None,
-            color_themes: Vec::new(),
+            edge: SiteEdgeConfig::default(),
             base_path: String::new(),
         }
     }
@@ -73,9 +75,9 @@ impl PublishedSite {
         self.generation += 1;
         self.built = true;
         self.error = None;
-        let new_color_themes = (self.color_themes != publication.color_themes).then(|| {
-            self.color_themes = publication.color_themes;
-            self.color_themes.clone()
+        let new_edge = (self.edge != publication.edge).then(|| {
+            self.edge = publication.edge;
+            self.edge.clone()
         });
         let generation = self.generation;
         let message = match (&publication.change, pages) {
@@ -88,10 +90,7 @@ impl PublishedSite {
             .to_json(),
             _ => ClientMessage::Reload { generation }.to_json(),
         };
-        Published {
-            message,
-            new_color_themes,
-        }
+        Published { message, new_edge }
     }
 
     /// Keeps the last good files and lets the error stand; returns the message for the open pages.

@@ -20,7 +20,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use edgedocs_edge::{Route, path_expects_html};
+use edgedocs_edge::{Route, SiteEdgeConfig, path_expects_html};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
@@ -51,7 +51,10 @@ impl ServerState {
             .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(0));
         Arc::new(Self {
             site: RwLock::new(PublishedSite::new(started_ms)),
-            edge: RwLock::new(Arc::new(edge_http::preview_edge(Vec::new(), kv.clone()))),
+            edge: RwLock::new(Arc::new(edge_http::preview_edge(
+                &SiteEdgeConfig::default(),
+                kv.clone(),
+            ))),
             kv,
             updates,
             hosts,
@@ -66,8 +69,8 @@ impl ServerState {
                 let mut site = write(&self.site);
                 let published = site.publish(publication);
                 // Swapped before the site is unlocked: no request sees the new files with the old themes.
-                if let Some(color_themes) = published.new_color_themes {
-                    *write(&self.edge) = Arc::new(edge_http::preview_edge(color_themes, self.kv.clone()));
+                if let Some(settings) = published.new_edge {
+                    *write(&self.edge) = Arc::new(edge_http::preview_edge(&settings, self.kv.clone()));
                 }
                 published.message
             }
@@ -332,7 +335,10 @@ mod tests {
                 replace_all: true,
                 removed: BTreeSet::new(),
                 change: PageChange::Everything,
-                color_themes: vec!["light".into(), "dark".into()],
+                edge: SiteEdgeConfig {
+                    color_themes: vec!["light".into(), "dark".into()],
+                    demo_apis: true,
+                },
                 base_path: String::new(),
             }));
             let app = router(state).into_make_service_with_connect_info::<LocalAddress>();

@@ -16,6 +16,7 @@ use crate::render::templates::Templates;
 use crate::render::{EditedDocuments, RenderedDocument};
 use crate::theme;
 use anyhow::Result;
+use edgedocs_edge::SiteEdgeConfig;
 use edgedocs_highlight as highlight;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -154,6 +155,14 @@ impl Site {
         &self.theme
     }
 
+    /// What the site tells its edge: the theme's colour themes (the allow-list) and `[edge]`.
+    pub fn edge_settings(&self) -> SiteEdgeConfig {
+        SiteEdgeConfig {
+            color_themes: self.theme.color_themes.iter().map(|theme| theme.name.clone()).collect(),
+            demo_apis: self.config.edge.demo_apis,
+        }
+    }
+
     /// The source of every document in the tree, relative to the site root (`content/storage/kv.md`).
     pub fn document_sources(&self) -> impl Iterator<Item = &Path> {
         self.tree
@@ -201,6 +210,7 @@ impl Site {
             assets: self.asset_urls.len(),
             elapsed,
             warnings,
+            edge: self.edge_settings(),
         })
     }
 }

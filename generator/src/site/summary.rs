@@ -1,6 +1,7 @@
 //! What `edgedocs build` prints when it succeeds.
 
 use crate::diagnostics::Diagnostic;
+use edgedocs_edge::SiteEdgeConfig;
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ pub struct BuildSummary {
     pub assets: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// What the site tells its edge, for the Worker written beside the output.
+    pub edge: SiteEdgeConfig,
 }
 
 impl BuildSummary {

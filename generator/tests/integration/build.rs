@@ -40,8 +40,8 @@ fn builds_every_page_section_and_site_file() {
     );
     assert_eq!(
         site.top_level(),
-        ["content", "public", "site.toml", "static", "themes"],
-        "no staging folder is left"
+        [".edgedocs", "content", "public", "site.toml", "static", "themes"],
+        "no staging folder is left (.edgedocs/ holds the site's Worker)"
     );
 }
 

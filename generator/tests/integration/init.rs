@@ -1,5 +1,5 @@
 //! `edgedocs init` with the real binary: a new site in an empty folder builds at once with the built-in
-//! theme, and a folder that is not empty is refused.
+//! theme and its Worker, and a folder that is not empty is refused.
 
 use std::path::Path;
 use std::process::Command;
@@ -20,7 +20,7 @@ fn a_new_site_builds_at_once() {
     let said = String::from_utf8(init.stdout).unwrap();
     assert_eq!(
         said,
-        "Created the site \"Tally\" (6 files).\n\nNext:\n  cd tally\n  edgedocs serve    # preview it at http://127.0.0.1:1111; pages follow every save\n  edgedocs build    # the site, into public/, ready for any static host\n"
+        "Created the site \"Tally\" (7 files).\n\nNext:\n  cd tally\n  edgedocs serve    # preview it at http://127.0.0.1:1111; pages follow every save\n  edgedocs build    # the site, into public/, ready for any static host\n  npx wrangler deploy    # after a build: the site and its edge on Cloudflare (see wrangler.jsonc)\n"
     );
     let site = dir.path().join("tally");
     let build = edgedocs(&site, &["build"]);
@@ -44,7 +44,34 @@ fn a_new_site_builds_at_once() {
     assert!(guide.contains("<svg"), "the diagram is drawn");
     assert!(!site.join("themes").exists(), "no theme folder is needed");
     let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
-    assert!(ignored.contains("public/") && ignored.contains(".edgedocs/"));
+    assert!(ignored.contains("public/") && ignored.contains(".edgedocs/") && ignored.contains(".wrangler/"));
+
+    // The Worker that wrangler.jsonc deploys, with the built-in theme's colour themes and no demo APIs.
+    let wrangler = std::fs::read_to_string(site.join("wrangler.jsonc")).unwrap();
+    assert!(
+        wrangler.contains("\"main\": \".edgedocs/worker/entry.js\""),
+        "{wrangler}"
+    );
+    assert!(wrangler.contains("\"directory\": \"public\""), "{wrangler}");
+    let worker = site.join(".edgedocs/worker");
+    for file in ["entry.js", "index.js", "index_bg.wasm"] {
+        assert!(worker.join(file).is_file(), "{file}");
+    }
+    let settings = std::fs::read_to_string(worker.join("edge-config.js")).unwrap();
+    assert!(
+        settings.contains("export default {\"color_themes\":[\"light\",\"dark\""),
+        "{settings}"
+    );
+    assert!(settings.contains("\"demo_apis\":false"), "{settings}");
+
+    std::fs::write(
+        site.join("site.toml"),
+        std::fs::read_to_string(site.join("site.toml")).unwrap() + "\n[edge]\ndemo_apis = true\n",
+    )
+    .unwrap();
+    assert!(edgedocs(&site, &["build"]).status.success());
+    let settings = std::fs::read_to_string(worker.join("edge-config.js")).unwrap();
+    assert!(settings.contains("\"demo_apis\":true"), "{settings}");
 }
 
 #[test]

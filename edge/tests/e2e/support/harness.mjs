@@ -21,6 +21,20 @@ export const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; sand
 export const SESSION_COOKIE = "__Host-session";
 export const PLAIN_SESSION_COOKIE = "session";
 
+/** The site settings the tests run the Worker with (what `edgedocs build` writes into edge-config.js):
+ * the colour themes of the built-in theme, and the demo APIs on. */
+export const TEST_SITE_SETTINGS = { color_themes: ["light", "dark", "sepia", "high-contrast"], demo_apis: true };
+
+/**
+ * Writes edge-config.js, the module of the site's settings that the entry module imports, into the
+ * build directory under test, as `edgedocs build` writes it beside the Worker. `settings` is an object
+ * (serialised as JSON) or, to test what the Worker does with a broken module, the text of the export.
+ */
+export async function writeSiteSettings(settings = TEST_SITE_SETTINGS, buildDirectory = path.join(EDGE_DIR, BUILD_DIR)) {
+  const value = typeof settings === "string" ? settings : JSON.stringify(settings);
+  await writeFile(path.join(buildDirectory, "edge-config.js"), `export default ${value};\n`);
+}
+
 /** wrangler.jsonc without its comments (only whole-line `//` comments are used in it). */
 export async function readWranglerConfig() {
   const text = await readFile(path.join(EDGE_DIR, "wrangler.jsonc"), "utf8");
@@ -106,10 +120,12 @@ export async function prepareSite() {
  * wrapper from support/kv-wrapper-worker.mjs instead, which hands the Worker a KV binding that records
  * its calls, rejects them or never answers them. `ratelimits` adds rate-limiting bindings, in
  * miniflare's shape (`{ API_RATE_LIMITER: { simple: { limit, period } } }`), as the commented-out
- * `ratelimits` of wrangler.jsonc would.
+ * `ratelimits` of wrangler.jsonc would. `settings` are the site's settings ([`writeSiteSettings`]):
+ * the tests' own by default.
  */
-export async function startEdge({ siteDirectory, kvMode, ratelimits } = {}) {
+export async function startEdge({ siteDirectory, kvMode, ratelimits, settings = TEST_SITE_SETTINGS } = {}) {
   const config = await readWranglerConfig();
+  await writeSiteSettings(settings);
   let entry = path.join(BUILD_DIR, "entry.js");
   if (kvMode) {
     entry = path.join(BUILD_DIR, "kv-wrapper-worker.mjs");
