@@ -17,6 +17,7 @@ pub mod local_kv;
 pub mod markdown;
 mod output;
 pub mod preview;
+pub mod redirects;
 mod render;
 pub mod scaffold;
 mod search;

@@ -31,6 +31,11 @@ pub struct FrontMatter {
     /// Whether the page is in the site's search index and listed in `llms.txt` / `llms-full.txt`.
     /// Default: true.
     pub search: bool,
+    /// Old URLs of this page (`aliases = ["/old/url/"]`): each redirects here, permanently.
+    pub aliases: Vec<String>,
+    /// Where this page's URL redirects instead of showing the page: a URL path (`/guide/`, or relative
+    /// to the site's root: `guide/intro/`), `@/guide/intro.md`, or an absolute URL.
+    pub redirect_to: Option<String>,
 }
 
 impl Default for FrontMatter {
@@ -45,6 +50,8 @@ impl Default for FrontMatter {
             template: None,
             extra: toml::Table::new(),
             search: true,
+            aliases: Vec::new(),
+            redirect_to: None,
         }
     }
 }

@@ -52,6 +52,11 @@ impl Document {
         &self.text[self.body_start..]
     }
 
+    /// The text before the body: the front matter with its `+++` fences (empty without front matter).
+    pub fn front_matter_text(&self) -> &str {
+        &self.text[..self.body_start]
+    }
+
     pub fn is_section(&self) -> bool {
         self.kind == DocumentKind::Section
     }

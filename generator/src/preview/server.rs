@@ -12,6 +12,7 @@ use super::edge_http::{self, Page};
 use super::livereload::{self, ClientMessage};
 use super::published::PublishedSite;
 use super::static_host::{self, Resolved, StaticFile};
+use crate::redirects::workers::{REDIRECTS_FILE, Rules};
 use axum::Router;
 use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -211,6 +212,12 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     let requested = request.uri().path().to_owned();
     let (resolved, file, not_found_page, generation, has_site, rewritten, base_path) = {
         let site = read(&state.site);
+        // The redirects a deploy answers, from the `_redirects` file the build wrote.
+        if let Some(rules) = site.files().get(REDIRECTS_FILE)
+            && let Some((status, location)) = Rules::parse(&String::from_utf8_lossy(rules)).find(&requested)
+        {
+            return static_host::redirect(status, &location);
+        }
         let base_path = site.base_path().to_owned();
         let resolved = match static_host::within_base_path(&base_path, &requested) {
             Some(path) => static_host::resolve(site.files(), path),

@@ -7,6 +7,7 @@ mod closed_output;
 mod init;
 mod invalid_input;
 mod kv_cli;
+mod redirects;
 mod search;
 mod support;
 mod theme;
