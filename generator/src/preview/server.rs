@@ -334,7 +334,12 @@ mod tests {
             state.apply(BuildEvent::Published(Publication {
                 files: HashMap::from([
                     ("index.html".to_owned(), Arc::clone(&page)),
-                    ("x/index.html".to_owned(), page),
+                    ("x/index.html".to_owned(), Arc::clone(&page)),
+                    ("old/index.html".to_owned(), page),
+                    (
+                        REDIRECTS_FILE.to_owned(),
+                        Arc::from(&b"# rules\n/old/ /x/#setup 301\n/elsewhere/ https://example.com/ 308\n"[..]),
+                    ),
                 ]),
                 replace_all: true,
                 removed: BTreeSet::new(),
@@ -481,5 +486,18 @@ mod tests {
             let expected = if path.ends_with("?a=1") { "/x/?a=1" } else { "/x/" };
             assert_eq!(location, expected, "{path}");
         }
+    }
+
+    #[test]
+    fn the_built_redirects_are_answered_before_any_file() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        let moved = site.get("/old/", &host);
+        assert_eq!(moved.status, 301);
+        assert_eq!(moved.header("location"), Some("/x/#setup"));
+        let elsewhere = site.get("/elsewhere/", &host);
+        assert_eq!(elsewhere.status, 308);
+        assert_eq!(elsewhere.header("location"), Some("https://example.com/"));
+        assert_eq!(site.get("/x/", &host).status, 200, "pages without a rule are served");
     }
 }
