@@ -11,6 +11,7 @@ use crate::config::SiteConfig;
 use crate::content::discover::{self, SourceFile};
 use crate::content::tree::{ContentTree, Document, TreeOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::import::SiteSource;
 use crate::markdown::fence_info::parse_fence_info;
 use crate::output::OutputSink;
 use crate::redirects::{self, stub_page, workers::REDIRECTS_FILE};
@@ -39,6 +40,11 @@ impl Site {
     /// A `template = "..."` in front matter must name a template of the theme.
     pub(super) fn check_document_templates(&mut self) {
         let mut diagnostics = Diagnostics::new();
+        if self.config.source == SiteSource::Zola {
+            // Its front matter names Zola templates, which the built-in theme stands in for.
+            self.stages.document_templates = diagnostics;
+            return;
+        }
         for document in self.tree.documents() {
             let document = self.edits.get(document.id).unwrap_or(document);
             if let Some(template) = &document.front_matter.template
@@ -362,6 +368,7 @@ pub(super) fn load_templates(
         asset_urls: Arc::clone(asset_urls),
         base_url: config.base_url.clone(),
         base_path: config.base_path.clone(),
+        lenient_shortcodes: config.source == SiteSource::Zola,
     };
     Templates::load(&config.site_root, &theme.files, functions, diagnostics)
 }
