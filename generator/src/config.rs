@@ -4,7 +4,7 @@
 //! one), every type error it can reach and every invalid value in a single run. It does not load the
 //! theme; see [`crate::theme`].
 
-use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
+use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, Severity, closest_match};
 use crate::import::SiteSource;
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
 use crate::theme_options::{self, RawThemeOptions, ThemeOptions};
@@ -143,6 +143,9 @@ pub struct SiteConfig {
     pub extra: serde_json::Value,
     /// The kind of site the configuration was read from.
     pub source: SiteSource,
+    /// What a broken internal link is: an error, unless an imported site's own setting makes it a
+    /// warning (Zola's `[link_checker] internal_level = "warn"`).
+    pub broken_links: Severity,
     /// Warnings from reading the configuration (keys of another generator passed over), reported with
     /// the build's.
     pub notes: Vec<Diagnostic>,
@@ -400,6 +403,7 @@ fn resolve(
         search,
         extra,
         source: SiteSource::Edgedocs,
+        broken_links: Severity::Error,
         notes: Vec::new(),
     })
 }

@@ -12,6 +12,7 @@ pub mod headings;
 pub mod include;
 pub mod links;
 pub(crate) mod shortcodes;
+mod zola_fence;
 
 use crate::diagnostics::{Diagnostic, LineColumn, Location};
 use crate::site_root::SiteRoot;

@@ -9,7 +9,7 @@ mod validate;
 pub(crate) mod workers;
 
 pub(crate) use from_front_matter::from_documents;
-pub(crate) use validate::{LiveUrls, validate};
+pub(crate) use validate::{LiveUrls, flatten_chains, validate};
 
 use crate::diagnostics::Location;
 

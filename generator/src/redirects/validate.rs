@@ -81,6 +81,45 @@ pub(crate) fn validate(list: &RedirectList, live: &LiveUrls<'_>, diagnostics: &m
     }
 }
 
+/// Points every redirect whose target is itself redirected straight at the end of the chain, each
+/// with a warning: for sites of another generator, which follows chains. Loops are left for
+/// [`validate`] to report.
+pub(crate) fn flatten_chains(list: &RedirectList, diagnostics: &mut Diagnostics) -> RedirectList {
+    let by_from: HashMap<&str, &Redirect> = list.iter().map(|redirect| (redirect.from.as_str(), redirect)).collect();
+    let mut flat = RedirectList::new();
+    for redirect in list.iter() {
+        let mut current = redirect;
+        let mut seen: HashSet<&str> = HashSet::from([redirect.from.as_str()]);
+        let mut looped = false;
+        while let Some(next) = by_from.get(current.to_path()).copied() {
+            if !seen.insert(next.from.as_str()) {
+                looped = true;
+                break;
+            }
+            current = next;
+        }
+        let mut redirect = redirect.clone();
+        if !looped && current.from != redirect.from {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Some(redirect.origin.clone()),
+                    format!(
+                        "`{}` redirects to `{}`, which redirects again: written straight to `{}`",
+                        redirect.from, redirect.to, current.to
+                    ),
+                )
+                .with_help(format!(
+                    "point it at `{}` to keep the source and the output alike",
+                    current.to
+                )),
+            );
+            redirect.to = current.to.clone();
+        }
+        flat.push(redirect);
+    }
+    flat
+}
+
 /// The error for a redirect whose target is itself redirected: a loop if following the targets comes
 /// back to `redirect`, else a chain, with the final target to point at instead.
 fn chain_or_loop(redirect: &Redirect, by_from: &HashMap<&str, &Redirect>) -> Diagnostic {
@@ -181,6 +220,34 @@ mod tests {
             problems(&[redirect("/a/", "/a/", 2)]),
             [
                 "error: content/a.md:2:3: the redirects loop: /a/ -> /a/\n  help: point one of them at the page that now has the content"
+            ]
+        );
+    }
+
+    #[test]
+    fn chains_of_imported_sites_are_flattened_with_a_warning() {
+        let mut list = RedirectList::new();
+        for redirect in [
+            redirect("/a/", "/b/", 2),
+            redirect("/b/", "/guide/#x", 3),
+            redirect("/e/", "/f/", 4),
+            redirect("/f/", "/e/", 5),
+        ] {
+            list.push(redirect);
+        }
+        let mut diagnostics = Diagnostics::new();
+        let flat = flatten_chains(&list, &mut diagnostics);
+        let targets: Vec<&str> = flat.iter().map(|redirect| redirect.to.as_str()).collect();
+        assert_eq!(
+            targets,
+            ["/guide/#x", "/guide/#x", "/f/", "/e/"],
+            "loops are left alone"
+        );
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "warning: content/a.md:2:3: `/a/` redirects to `/b/`, which redirects again: written straight to `/guide/#x`\n  help: point it at `/guide/#x` to keep the source and the output alike"
             ]
         );
     }

@@ -142,6 +142,13 @@ impl RenderJob<'_> {
         let mut rendered = markdown::render(&source, &context);
         let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
         diagnostics.extend(expanded.diagnostics.iter().cloned());
+        // Links to missing Markdown files are found while rendering; the site may make them warnings.
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|diagnostic| diagnostic.message.starts_with("link "))
+        {
+            diagnostic.severity = diagnostic.severity.min(self.config.broken_links);
+        }
         rendered.html = expanded.fill(&rendered.html);
         let twin = self.write_twin(id, &expanded.markdown_with_html(), output, &mut diagnostics);
         let search = search::is_indexed(self.config, &document.path, &text.front_matter)

@@ -168,7 +168,8 @@ impl Site {
         let mut diagnostics = Diagnostics::new();
         link_check::check(&self.tree, &self.rendered, &self.written_files(), &mut diagnostics);
         self.stages.links.clear();
-        for diagnostic in diagnostics.into_vec() {
+        for mut diagnostic in diagnostics.into_vec() {
+            diagnostic.severity = diagnostic.severity.min(self.config.broken_links);
             let file = diagnostic
                 .location
                 .as_ref()
@@ -228,9 +229,13 @@ impl Site {
     /// Stage: check the redirect list, then write `_redirects` and a page at each old URL (over the
     /// page of a document that has `redirect_to`).
     fn write_redirects(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
-        let list = redirects::from_documents(&self.tree, diagnostics);
+        let mut list = redirects::from_documents(&self.tree, diagnostics);
         if list.is_empty() {
             return;
+        }
+        if self.config.source == SiteSource::Zola {
+            // Zola follows chains of `redirect_to`; the output goes straight to the end of each.
+            list = redirects::flatten_chains(&list, diagnostics);
         }
         if self.static_files.contains(REDIRECTS_FILE) {
             diagnostics.push(

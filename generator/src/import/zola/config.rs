@@ -5,7 +5,7 @@
 //! renders the pages (with the site's shortcodes).
 
 use crate::config::{self, Overrides, SiteConfig};
-use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn};
+use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Severity};
 use crate::import::SiteSource;
 use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
 use crate::toml_input::{TomlSchema, TomlSource};
@@ -29,6 +29,9 @@ struct RawZolaConfig {
     markdown: toml::Table,
     /// Free-form values for templates, as `site.extra`.
     extra: toml::Table,
+    /// Link checking: `internal_level = "warn"` makes broken internal links warnings; the rest
+    /// (external links) is not checked by edgedocs.
+    link_checker: toml::Table,
 }
 
 impl TomlSchema for RawZolaConfig {
@@ -78,13 +81,18 @@ pub(crate) fn load(root: &Path, file: &Path, overrides: &Overrides) -> Result<Si
         markdown.insert("smart_punctuation".into(), smart_punctuation.into());
         table.insert("markdown".into(), markdown.into());
     }
-    table.insert("extra".into(), raw.extra.into());
+    table.insert("extra".into(), raw.extra.clone().into());
     diagnostics.push(Diagnostic::warning(
         Some(crate::diagnostics::Location::new(&name, 1, 1)),
         "a Zola site: its pages are rendered with edgedocs' built-in theme; its templates/ are not used, except templates/shortcodes/",
     ).with_help("add a `site.toml` to make it an edgedocs site, with its own theme options"));
     diagnostics.sort();
-    config::resolve_imported(root, table, SiteSource::Zola, diagnostics.into_vec(), overrides)
+    let links_warn = raw.link_checker.get("internal_level").and_then(toml::Value::as_str) == Some("warn");
+    let mut config = config::resolve_imported(root, table, SiteSource::Zola, diagnostics.into_vec(), overrides)?;
+    if links_warn {
+        config.broken_links = Severity::Warning;
+    }
+    Ok(config)
 }
 
 /// Zola accepts a base URL without a scheme (`example.com`); edgedocs needs one.
@@ -120,12 +128,12 @@ mod tests {
         assert_eq!(config.extra["author"], "Someone");
         assert_eq!(config.source, SiteSource::Zola);
         let notes: Vec<String> = config.notes.iter().map(ToString::to_string).collect();
-        assert_eq!(notes.len(), 4, "{notes:#?}");
+        assert_eq!(notes.len(), 3, "{notes:#?}");
+        assert_eq!(config.broken_links, Severity::Warning, "internal_level = \"warn\"");
         assert!(notes[0].contains("built-in theme"), "{}", notes[0]);
         for (note, start) in notes[1..].iter().zip([
             "warning: config.toml:3:1: `compile_sass` in config.toml has no meaning for edgedocs and is ignored",
             "warning: config.toml:4:1: `taxonomies`",
-            "warning: config.toml:13:2: `link_checker`",
         ]) {
             assert!(note.starts_with(start), "{note}");
         }
