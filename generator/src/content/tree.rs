@@ -71,6 +71,18 @@ pub struct ContentTree {
     by_source: HashMap<PathBuf, DocumentId>,
     /// Sources left out because of an error already reported (unreadable, bad front matter, a URL taken).
     unreadable: HashSet<PathBuf>,
+    /// How the site's relative links to files other than Markdown are meant.
+    relative_links: RelativeLinks,
+}
+
+/// How a site means a relative link to anything but a Markdown file (`img.png`, `../guide/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RelativeLinks {
+    /// From the Markdown file, as the author sees the repository (edgedocs' own sites).
+    #[default]
+    FromFile,
+    /// From the page's URL, as the browser resolves them, written unchanged (Zola sites).
+    FromPageUrl,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -80,6 +92,7 @@ pub struct TreeOptions<'a> {
     pub build_drafts: bool,
     /// The path of the site's base URL (`/tally`, or empty): each document's `href` starts with it.
     pub base_path: &'a str,
+    pub relative_links: RelativeLinks,
 }
 
 impl ContentTree {
@@ -93,6 +106,10 @@ impl ContentTree {
 
     pub fn root(&self) -> DocumentId {
         self.root
+    }
+
+    pub fn relative_links(&self) -> RelativeLinks {
+        self.relative_links
     }
 
     pub fn by_path(&self, path: &str) -> Option<&Document> {
@@ -178,6 +195,7 @@ impl ContentTree {
         documents.extend(generated);
         let mut tree = assemble(documents, options.base_path, diagnostics);
         tree.unreadable.extend(unreadable);
+        tree.relative_links = options.relative_links;
         tree
     }
 }
@@ -327,6 +345,7 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
         by_path,
         by_source,
         unreadable,
+        relative_links: RelativeLinks::default(),
     }
 }
 

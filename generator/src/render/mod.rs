@@ -8,7 +8,7 @@ pub(crate) mod templates;
 use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
-use crate::content::tree::{ContentTree, Document, DocumentId};
+use crate::content::tree::{ContentTree, Document, DocumentId, RelativeLinks};
 use crate::diagnostics::{Diagnostic, Location, closest_path};
 use crate::git_dates::GitDates;
 use crate::import::SiteSource;
@@ -76,6 +76,10 @@ impl PageLookup for ContentTree {
 
     fn is_unreadable(&self, source: &Path) -> bool {
         ContentTree::is_unreadable(self, source)
+    }
+
+    fn relative_links_follow_page_url(&self) -> bool {
+        self.relative_links() == RelativeLinks::FromPageUrl
     }
 
     fn nearest_source(&self, missing: &Path) -> Option<PathBuf> {

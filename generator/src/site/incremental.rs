@@ -59,6 +59,7 @@ impl Site {
                 site_title: &self.config.title,
                 build_drafts: self.config.build_drafts,
                 base_path: &self.config.base_path,
+                relative_links: self.tree.relative_links(),
             };
             let mut read_diagnostics = Diagnostics::new();
             let reread = ContentTree::build(
@@ -598,6 +599,7 @@ mod tests {
                 site_title: "Fixture docs",
                 build_drafts: false,
                 base_path: "",
+                relative_links: Default::default(),
             };
             let reread = ContentTree::build(std::slice::from_ref(file), &options, &mut Diagnostics::new());
             let after = reread.by_source(Path::new("content/storage/kv.md")).unwrap();

@@ -9,7 +9,7 @@ use crate::agents::twin::twin_file;
 use crate::assets::{self, AssetInputs, AssetUrls};
 use crate::config::SiteConfig;
 use crate::content::discover::{self, SourceFile};
-use crate::content::tree::{ContentTree, Document, TreeOptions};
+use crate::content::tree::{ContentTree, Document, RelativeLinks, TreeOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::import::SiteSource;
 use crate::markdown::fence_info::parse_fence_info;
@@ -325,6 +325,10 @@ pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -
         site_title: &config.title,
         build_drafts: config.build_drafts,
         base_path: &config.base_path,
+        relative_links: match config.source {
+            SiteSource::Edgedocs => RelativeLinks::FromFile,
+            SiteSource::Zola => RelativeLinks::FromPageUrl,
+        },
     };
     let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
     (content_files, tree)
