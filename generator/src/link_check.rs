@@ -59,6 +59,7 @@ pub(crate) fn check(
                         decoded.trim_end_matches(".html").rsplit('/').next().unwrap_or_default()
                     ),
                     Some(Nearest::Similar(close)) => format!("did you mean `{close}`?"),
+                    None if tree.relative_links() == RelativeLinks::FromPageUrl => "no page or file of the site has this path; this site's relative links are resolved from the page's URL, as the browser does".to_owned(),
                     None => "no page or file of the site has this path; relative links are resolved from the Markdown file, so write the path as you see it in the repository".to_owned(),
                 };
                 let mut diagnostic = Diagnostic::error(Some(location.clone()), message).with_help(help);

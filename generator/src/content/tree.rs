@@ -541,7 +541,10 @@ fn link_parents(documents: &mut [Document], folder_of: &[String]) -> DocumentId 
         .collect();
     for (index, parent) in parents.into_iter().enumerate() {
         documents[index].parent = parent;
-        if let Some(parent) = parent {
+        // `render = false`: the document has no page, so no listing or navigation shows it.
+        if let Some(parent) = parent
+            && documents[index].front_matter.render
+        {
             documents[parent.0].children.push(DocumentId(index));
         }
     }

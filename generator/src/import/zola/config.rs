@@ -25,7 +25,8 @@ struct RawZolaConfig {
     description: Option<String>,
     /// The `lang` of every page. Default: `en`.
     default_language: Option<String>,
-    /// Markdown settings: `smart_punctuation` is read, the rest (highlighting) is edgedocs' own.
+    /// Markdown settings: `smart_punctuation` is read (default false, as in Zola), the rest
+    /// (highlighting) is edgedocs' own.
     markdown: toml::Table,
     /// Free-form values for templates, as `site.extra`.
     extra: toml::Table,
@@ -76,11 +77,15 @@ pub(crate) fn load(root: &Path, file: &Path, overrides: &Overrides) -> Result<Si
     if let Some(language) = raw.default_language {
         table.insert("language".into(), language.into());
     }
-    if let Some(smart_punctuation) = raw.markdown.get("smart_punctuation").and_then(toml::Value::as_bool) {
-        let mut markdown = toml::Table::new();
-        markdown.insert("smart_punctuation".into(), smart_punctuation.into());
-        table.insert("markdown".into(), markdown.into());
-    }
+    // Zola leaves quotes and dashes as written unless the site asks.
+    let smart_punctuation = raw
+        .markdown
+        .get("smart_punctuation")
+        .and_then(toml::Value::as_bool)
+        .unwrap_or(false);
+    let mut markdown = toml::Table::new();
+    markdown.insert("smart_punctuation".into(), smart_punctuation.into());
+    table.insert("markdown".into(), markdown.into());
     table.insert("extra".into(), raw.extra.clone().into());
     diagnostics.push(Diagnostic::warning(
         Some(crate::diagnostics::Location::new(&name, 1, 1)),

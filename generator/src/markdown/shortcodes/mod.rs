@@ -407,9 +407,14 @@ fn render_call(
             expanded.html.push(html);
             placeholder
         }
-        Ok((markdown, Output::Markdown)) if depth < MAX_DEPTH => {
-            expand_text(input, &markdown, depth + 1, calls, expanded)
-        }
+        // A template file's final line break would end the line the call is on.
+        Ok((markdown, Output::Markdown)) if depth < MAX_DEPTH => expand_text(
+            input,
+            markdown.trim_end_matches(['\n', '\r']),
+            depth + 1,
+            calls,
+            expanded,
+        ),
         Ok(_) => {
             expanded.diagnostics.push(
                 Diagnostic::error(
