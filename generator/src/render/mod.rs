@@ -181,8 +181,9 @@ impl RenderJob<'_> {
 
         let template = self.template_for(id);
         match self.templates.render(&template, &template_context, &document.source) {
-            // `render = false`: the page is read, listed and linked to, but has no file of its own.
-            Ok(_) if !text.front_matter.render => {}
+            // `render = false`: the page is read, but has no file of its own; with `redirect_to`, the
+            // redirect stage writes the page at its URL.
+            Ok(_) if !text.front_matter.render || text.front_matter.redirect_to.is_some() => {}
             Ok(html) => {
                 if let Err(error) = output.write(&output_file(&document.path), html.as_bytes()) {
                     diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
