@@ -204,6 +204,7 @@ impl Site {
             sections,
             assets: self.asset_urls.len(),
             elapsed,
+            links_checked: self.rendered.iter().map(|document| document.internal_links.len()).sum(),
             warnings,
         })
     }
