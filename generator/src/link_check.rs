@@ -1,10 +1,17 @@
 //! The link check: after every page is rendered, each internal link must reach a page (or a file the
 //! build wrote) and, when it names one, an anchor on that page.
 
-use crate::content::tree::ContentTree;
-use crate::diagnostics::{Diagnostic, Diagnostics, closest_match, closest_path};
+use crate::content::tree::{ContentTree, RelativeLinks};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_match, closest_path};
 use crate::render::RenderedDocument;
 use std::collections::{HashMap, HashSet};
+
+/// Whether `written` is a relative link to something other than a Markdown file (`../faq/`,
+/// `shot.png`), as opposed to a root-relative, `@/` or `.md` link.
+fn is_plain_relative(written: &str) -> bool {
+    let path = written.split(['#', '?']).next().unwrap_or_default();
+    !path.is_empty() && !path.starts_with('/') && !path.starts_with('@') && !path.ends_with(".md")
+}
 
 /// Reports every internal link in `rendered` whose page, file or anchor does not exist.
 pub(crate) fn check(
@@ -52,9 +59,15 @@ pub(crate) fn check(
                         decoded.trim_end_matches(".html").rsplit('/').next().unwrap_or_default()
                     ),
                     Some(Nearest::Similar(close)) => format!("did you mean `{close}`?"),
+                    None if tree.relative_links() == RelativeLinks::FromPageUrl => "no page or file of the site has this path; this site's relative links are resolved from the page's URL, as the browser does".to_owned(),
                     None => "no page or file of the site has this path; relative links are resolved from the Markdown file, so write the path as you see it in the repository".to_owned(),
                 };
-                diagnostics.push(Diagnostic::error(Some(location.clone()), message).with_help(help));
+                let mut diagnostic = Diagnostic::error(Some(location.clone()), message).with_help(help);
+                if tree.relative_links() == RelativeLinks::FromPageUrl && is_plain_relative(&link.written) {
+                    // A site of another generator that never checked these links: reported, not fatal.
+                    diagnostic.severity = Severity::Warning;
+                }
+                diagnostics.push(diagnostic);
                 continue;
             };
             let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) else {

@@ -60,6 +60,7 @@ pub(crate) fn content_tree<S: AsRef<str>>(
         site_title: fixture.site_title,
         build_drafts: fixture.build_drafts,
         base_path: fixture.base_path,
+        relative_links: Default::default(),
     };
     let mut diagnostics = crate::diagnostics::Diagnostics::new();
     let tree = ContentTree::build(&found, &options, &mut diagnostics);

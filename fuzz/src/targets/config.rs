@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use arbitrary::{Arbitrary, Result, Unstructured};
 use edgedocs::config;
 use edgedocs::diagnostics::Diagnostic;
+use edgedocs::import::SiteSource;
 use edgedocs::theme;
 
 use super::markdown::TomlValue;
@@ -393,8 +394,8 @@ pub fn check_site_toml(root: &Path, text: &str) {
 pub fn check_theme_toml(root: &Path, text: &str) {
     let dir = root.join("themes/fuzz");
     std::fs::write(dir.join("theme.toml"), text).expect("theme.toml is written");
-    let first = theme::load(root, "fuzz", &dir);
-    let second = theme::load(root, "fuzz", &dir);
+    let first = theme::load(root, "fuzz", &dir, SiteSource::Edgedocs);
+    let second = theme::load(root, "fuzz", &dir, SiteSource::Edgedocs);
     match (&first, &second) {
         (Ok(a), Ok(b)) => assert_eq!(a.color_themes, b.color_themes, "two loads differ"),
         (Err(a), Err(b)) => assert_eq!(a.diagnostics, b.diagnostics, "two loads differ"),

@@ -4,7 +4,7 @@
 //! from the folder's name, so its pages keep their place instead of joining the section above.
 
 use super::discover::{SourceFile, SourceKind};
-use super::front_matter::{self, FrontMatter};
+use super::front_matter::{self, FrontMatter, SortBy};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, read_text_bounded};
 use rayon::prelude::*;
@@ -52,6 +52,11 @@ impl Document {
         &self.text[self.body_start..]
     }
 
+    /// The text before the body: the front matter with its `+++` fences (empty without front matter).
+    pub fn front_matter_text(&self) -> &str {
+        &self.text[..self.body_start]
+    }
+
     pub fn is_section(&self) -> bool {
         self.kind == DocumentKind::Section
     }
@@ -66,6 +71,18 @@ pub struct ContentTree {
     by_source: HashMap<PathBuf, DocumentId>,
     /// Sources left out because of an error already reported (unreadable, bad front matter, a URL taken).
     unreadable: HashSet<PathBuf>,
+    /// How the site's relative links to files other than Markdown are meant.
+    relative_links: RelativeLinks,
+}
+
+/// How a site means a relative link to anything but a Markdown file (`img.png`, `../guide/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RelativeLinks {
+    /// From the Markdown file, as the author sees the repository (edgedocs' own sites).
+    #[default]
+    FromFile,
+    /// From the page's URL, as the browser resolves them, written unchanged (Zola sites).
+    FromPageUrl,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -75,6 +92,7 @@ pub struct TreeOptions<'a> {
     pub build_drafts: bool,
     /// The path of the site's base URL (`/tally`, or empty): each document's `href` starts with it.
     pub base_path: &'a str,
+    pub relative_links: RelativeLinks,
 }
 
 impl ContentTree {
@@ -88,6 +106,10 @@ impl ContentTree {
 
     pub fn root(&self) -> DocumentId {
         self.root
+    }
+
+    pub fn relative_links(&self) -> RelativeLinks {
+        self.relative_links
     }
 
     pub fn by_path(&self, path: &str) -> Option<&Document> {
@@ -173,6 +195,7 @@ impl ContentTree {
         documents.extend(generated);
         let mut tree = assemble(documents, options.base_path, diagnostics);
         tree.unreadable.extend(unreadable);
+        tree.relative_links = options.relative_links;
         tree
     }
 }
@@ -322,6 +345,7 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
         by_path,
         by_source,
         unreadable,
+        relative_links: RelativeLinks::default(),
     }
 }
 
@@ -517,7 +541,10 @@ fn link_parents(documents: &mut [Document], folder_of: &[String]) -> DocumentId 
         .collect();
     for (index, parent) in parents.into_iter().enumerate() {
         documents[index].parent = parent;
-        if let Some(parent) = parent {
+        // `render = false`: the document has no page, so no listing or navigation shows it.
+        if let Some(parent) = parent
+            && documents[index].front_matter.render
+        {
             documents[parent.0].children.push(DocumentId(index));
         }
     }
@@ -529,9 +556,10 @@ fn parent_folder(folder: &str) -> &str {
     folder.rsplit_once('/').map_or("", |(parent, _)| parent)
 }
 
-/// Orders every section's children: by weight (lower first, unweighted last), then by title.
+/// Orders every section's children as its `sort_by` says: by default by weight (lower first,
+/// unweighted last), then by title; by date newest first (undated last); by title; or by URL.
 fn order_children(documents: &mut [Document]) {
-    let order_keys: Vec<(bool, i64, String)> = documents
+    let by_weight: Vec<(bool, i64, String)> = documents
         .iter()
         .map(|d| {
             (
@@ -541,8 +569,42 @@ fn order_children(documents: &mut [Document]) {
             )
         })
         .collect();
+    let dates: Vec<(Option<String>, Option<String>)> = documents
+        .iter()
+        .map(|d| {
+            let date = d.front_matter.date.as_ref().map(ToString::to_string);
+            let updated = d
+                .front_matter
+                .updated
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| date.clone());
+            (date, updated)
+        })
+        .collect();
+    let titles: Vec<String> = documents.iter().map(|d| d.title.clone()).collect();
+    let paths: Vec<String> = documents.iter().map(|d| d.path.clone()).collect();
     for document in documents {
-        document.children.sort_by(|a, b| order_keys[a.0].cmp(&order_keys[b.0]));
+        let newest_first = |date: &Option<String>, other: &Option<String>| match (date, other) {
+            (Some(date), Some(other)) => other.cmp(date),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        match document.front_matter.sort_by.unwrap_or(SortBy::Weight) {
+            SortBy::Weight | SortBy::None => document.children.sort_by(|a, b| by_weight[a.0].cmp(&by_weight[b.0])),
+            SortBy::Date => document.children.sort_by(|a, b| {
+                newest_first(&dates[a.0].0, &dates[b.0].0).then_with(|| by_weight[a.0].2.cmp(&by_weight[b.0].2))
+            }),
+            SortBy::UpdateDate => document.children.sort_by(|a, b| {
+                newest_first(&dates[a.0].1, &dates[b.0].1).then_with(|| by_weight[a.0].2.cmp(&by_weight[b.0].2))
+            }),
+            SortBy::Title => document
+                .children
+                .sort_by(|a, b| by_weight[a.0].2.cmp(&by_weight[b.0].2)),
+            SortBy::TitleBytes => document.children.sort_by(|a, b| titles[a.0].cmp(&titles[b.0])),
+            SortBy::Slug => document.children.sort_by(|a, b| paths[a.0].cmp(&paths[b.0])),
+        }
     }
 }
 

@@ -46,6 +46,12 @@ pub trait PageLookup {
     fn nearest_source(&self, _missing: &Path) -> Option<PathBuf> {
         None
     }
+
+    /// Whether relative links to anything but Markdown files are meant from the page's URL (as the
+    /// browser reads them, left as written) rather than from the Markdown file.
+    fn relative_links_follow_page_url(&self) -> bool {
+        false
+    }
 }
 
 /// Where the build publishes the files under `content/`: at the same path below the site's root URL.
@@ -102,7 +108,11 @@ pub fn process<'a>(
                 });
             }
             LinkKind::MarkdownFile { file, anchor } => {
-                let resolved = resolve_relative(source, file);
+                let resolved = match file.strip_prefix("@/") {
+                    // `@/guide/intro.md`: from `content/`, as Zola sites write internal links.
+                    Some(from_content) => resolve_relative(Path::new("content/_"), from_content),
+                    None => resolve_relative(source, file),
+                };
                 match pages.path_of_source(&resolved) {
                     Some(path) => {
                         *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), "", anchor));
@@ -121,6 +131,18 @@ pub fn process<'a>(
                         nearest: pages.nearest_source(&resolved),
                         resolved,
                     }),
+                }
+            }
+            LinkKind::OtherRelative { file, anchor, .. } if pages.relative_links_follow_page_url() => {
+                let page = page_path.get_or_insert_with(|| pages.path_of_source(source));
+                if let Some(page) = page {
+                    outcome.internal.push(InternalLink {
+                        span: span.clone(),
+                        written: written.clone(),
+                        path: resolve_from_url(page, file),
+                        anchor: anchor.map(str::to_owned),
+                        is_image,
+                    });
                 }
             }
             LinkKind::OtherRelative { file, query, anchor } => {
@@ -298,6 +320,31 @@ fn classify(url: &str) -> LinkKind<'_> {
     }
 }
 
+/// `file` as a browser resolves it on the page at the URL path `page` (`/docs/intro/`): `../faq/` ->
+/// `/docs/faq/`; `..` never climbs above the root.
+fn resolve_from_url(page: &str, file: &str) -> String {
+    let mut segments: Vec<&str> = page.split('/').filter(|segment| !segment.is_empty()).collect();
+    if !page.ends_with('/') {
+        segments.pop();
+    }
+    let parts: Vec<&str> = file.split('/').collect();
+    for part in &parts {
+        match *part {
+            ".." => {
+                segments.pop();
+            }
+            "." | "" => {}
+            segment => segments.push(segment),
+        }
+    }
+    let mut path = format!("/{}", segments.join("/"));
+    let folder = file.ends_with('/') || matches!(parts.last(), Some(&".") | Some(&".."));
+    if folder && path.len() > 1 {
+        path.push('/');
+    }
+    path
+}
+
 /// `file` relative to the folder of `source`, normalised (`..` and `.` removed).
 fn resolve_relative(source: &Path, file: &str) -> PathBuf {
     let base = source.parent().unwrap_or(Path::new(""));
@@ -351,6 +398,28 @@ mod tests {
         assert_eq!(urls, ["/storage/kv/#the-keyspace", "/storage/", "/storage/kv/"]);
         assert_eq!(outcome.internal.len(), 3);
         assert_eq!(outcome.internal[0].anchor.as_deref(), Some("the-keyspace"));
+    }
+
+    #[test]
+    fn links_from_the_content_root_become_permalinks() {
+        let (urls, outcome) = run("[a](@/storage/kv.md#the-keyspace) [b](@/storage/_index.md) [c](@/gone.md)");
+        assert_eq!(urls[..2], ["/storage/kv/#the-keyspace", "/storage/"]);
+        assert_eq!(outcome.missing.len(), 1);
+        assert_eq!(outcome.missing[0].resolved, PathBuf::from("content/gone.md"));
+        assert_eq!(outcome.missing[0].written, "@/gone.md");
+    }
+
+    #[test]
+    fn relative_links_can_be_read_from_the_page_url() {
+        for (page, file, path) in [
+            ("/docs/intro/", "../faq/", "/docs/faq/"),
+            ("/docs/intro/", "shot.png", "/docs/intro/shot.png"),
+            ("/docs/intro/", "../../../x/", "/x/"),
+            ("/", "./a/b", "/a/b"),
+            ("/docs/intro/", "..", "/docs/"),
+        ] {
+            assert_eq!(resolve_from_url(page, file), path, "{page} {file}");
+        }
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod fence_info;
 pub mod headings;
 pub mod include;
 pub mod links;
+pub(crate) mod shortcodes;
+mod zola_fence;
 
 use crate::diagnostics::{Diagnostic, LineColumn, Location};
 use crate::site_root::SiteRoot;

@@ -4,9 +4,11 @@
 mod agents;
 mod build;
 mod closed_output;
+mod import_zola;
 mod init;
 mod invalid_input;
 mod kv_cli;
+mod redirects;
 mod search;
 mod support;
 mod theme;
