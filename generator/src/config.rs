@@ -140,6 +140,10 @@ pub struct SiteConfig {
     pub theme_options: ThemeOptions,
     pub search: SearchConfig,
     pub extra: serde_json::Value,
+    /// The folder under the root that holds the pages: `content`, or an mdBook book's `src`.
+    pub content_folder: PathBuf,
+    /// The book, when the site is an mdBook book read unchanged ([`crate::import`]).
+    pub book: Option<std::sync::Arc<crate::import::mdbook::Book>>,
 }
 
 /// `[search]`, resolved.
@@ -159,7 +163,7 @@ impl SearchConfig {
 
 impl SiteConfig {
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.root.join(&self.content_folder)
     }
 
     pub fn static_dir(&self) -> PathBuf {
@@ -362,6 +366,8 @@ fn resolve(
         theme_options,
         search,
         extra,
+        content_folder: PathBuf::from("content"),
+        book: None,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostics;
 mod git_dates;
 mod host_files;
+pub mod import;
 mod link_check;
 pub mod local_kv;
 pub mod markdown;

@@ -46,10 +46,13 @@ pub trait PageLookup {
     fn nearest_source(&self, _missing: &Path) -> Option<PathBuf> {
         None
     }
-}
 
-/// Where the build publishes the files under `content/`: at the same path below the site's root URL.
-const CONTENT_FOLDER: &str = "content";
+    /// The folder under the site root whose files the build publishes at the same path below the
+    /// site's root URL: `content`, or an mdBook book's `src`.
+    fn content_folder(&self) -> &Path {
+        Path::new("content")
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct LinksOutcome {
@@ -73,7 +76,7 @@ pub fn process<'a>(
             Event::Html(html) | Event::InlineHtml(html) => {
                 let page = page_path.get_or_insert_with(|| pages.path_of_source(source));
                 if let Some(page) = page {
-                    check_raw_html(html, span, page, &mut outcome);
+                    check_raw_html(html, span, page, pages, &mut outcome);
                 }
                 continue;
             }
@@ -125,7 +128,19 @@ pub fn process<'a>(
             }
             LinkKind::OtherRelative { file, query, anchor } => {
                 let resolved = resolve_relative(source, file);
-                match published_path(&resolved, file.ends_with('/')) {
+                if let Some(path) = page_of_built_file(pages, &resolved) {
+                    // `chapter.html`, as books link the page another tool built from `chapter.md`.
+                    *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
+                    outcome.internal.push(InternalLink {
+                        span: span.clone(),
+                        written: written.clone(),
+                        path,
+                        anchor: anchor.map(str::to_owned),
+                        is_image,
+                    });
+                    continue;
+                }
+                match published_path(&resolved, pages.content_folder(), file.ends_with('/')) {
                     Some(path) => {
                         *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
                         outcome.internal.push(InternalLink {
@@ -151,7 +166,7 @@ pub fn process<'a>(
 
 /// Records the `href` and `src` attributes of raw HTML written in the Markdown. They are left as written
 /// and checked as the browser resolves them: relative ones against the page's own URL.
-fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut LinksOutcome) {
+fn check_raw_html(html: &str, span: &Range<usize>, page: &str, pages: &dyn PageLookup, outcome: &mut LinksOutcome) {
     for (offset, is_image, url) in html_link_attributes(html) {
         let link_span = span.start + offset..span.start + offset + url.len();
         let (path, anchor) = match classify(url) {
@@ -161,11 +176,13 @@ fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut Lin
             LinkKind::MarkdownFile { file, anchor } | LinkKind::OtherRelative { file, anchor, .. } => {
                 match published_path(
                     &resolve_relative(
-                        &Path::new(CONTENT_FOLDER)
+                        &pages
+                            .content_folder()
                             .join(page.trim_start_matches('/'))
                             .join("index.html"),
                         file,
                     ),
+                    pages.content_folder(),
                     file.ends_with('/'),
                 ) {
                     Some(path) => (path, anchor),
@@ -228,10 +245,25 @@ fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
     path
 }
 
+/// The page built from the Markdown file that another tool would have written as `resolved`, an
+/// `.html` file: `chapter.html` from `chapter.md`, `index.html` from `index.md` or `README.md`.
+fn page_of_built_file(pages: &dyn PageLookup, resolved: &Path) -> Option<String> {
+    if resolved.extension().is_none_or(|extension| extension != "html") {
+        return None;
+    }
+    if let Some(path) = pages.path_of_source(&resolved.with_extension("md")) {
+        return Some(path);
+    }
+    (resolved.file_stem()? == "index")
+        .then(|| pages.path_of_source(&resolved.with_file_name("README.md")))
+        .flatten()
+}
+
 /// The root-relative URL where the build publishes `resolved` (a path relative to the site root), when
-/// it is under `content/`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a trailing `/`.
-fn published_path(resolved: &Path, is_folder: bool) -> Option<String> {
-    let below = resolved.strip_prefix(CONTENT_FOLDER).ok()?;
+/// it is under `content_folder`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a
+/// trailing `/`.
+fn published_path(resolved: &Path, content_folder: &Path, is_folder: bool) -> Option<String> {
+    let below = resolved.strip_prefix(content_folder).ok()?;
     let mut path = String::from("/");
     for component in below.components() {
         match component {

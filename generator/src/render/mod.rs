@@ -86,6 +86,10 @@ impl PageLookup for ContentTree {
             .collect();
         closest_path(&missing, sources.iter().map(String::as_str)).map(PathBuf::from)
     }
+
+    fn content_folder(&self) -> &Path {
+        ContentTree::content_folder(self)
+    }
 }
 
 /// The output file of a URL path: `/storage/kv/` -> `storage/kv/index.html`.

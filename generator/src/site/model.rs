@@ -97,13 +97,14 @@ impl Site {
 
     /// [`Site::load`], with command-line `overrides` of `site.toml` (`--base-url`, `--drafts`).
     pub fn load_with(root: &Path, overrides: &config::Overrides, output: &dyn OutputSink) -> Result<Site> {
-        let config = config::load_with(root, overrides)?;
+        let config = crate::import::load_config(root, overrides)?;
         let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
         let mut stages = StageDiagnostics::default();
         // One git walk, while the content is read.
         let git_dates = config.theme_options.last_updated.then(|| {
             let root = config.root.clone();
-            std::thread::spawn(move || GitDates::read(&root))
+            let content_folder = config.content_folder.clone();
+            std::thread::spawn(move || GitDates::read(&root, &content_folder))
         });
         let (content_files, tree) = read_content(&config, &mut stages.content);
         // The highlighter compiles the grammars the pages use while assets and templates get ready.
@@ -121,7 +122,7 @@ impl Site {
         }
         let site_value = tera::Value::from_serializable(&SiteContext::new(&config, &theme));
         let mut site = Site {
-            source_files: index_sources(&content_files),
+            source_files: index_sources(&config, &content_files),
             order: ReadingOrder::new(&tree),
             config,
             theme,

@@ -19,7 +19,7 @@ use crate::{host_files, link_check, search, static_files, theme};
 use edgedocs_diagram as diagram;
 use edgedocs_highlight as highlight;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 impl Site {
@@ -217,11 +217,11 @@ impl Site {
 
 /// The files every build writes besides the pages, the assets and the static files.
 const SITE_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "_headers"];
-pub(super) fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
+pub(super) fn index_sources(config: &SiteConfig, files: &[SourceFile]) -> HashMap<PathBuf, usize> {
     files
         .iter()
         .enumerate()
-        .map(|(index, file)| (Path::new("content").join(&file.relative), index))
+        .map(|(index, file)| (config.content_folder.join(&file.relative), index))
         .collect()
 }
 
@@ -234,6 +234,9 @@ pub(super) fn discover_content(config: &SiteConfig, diagnostics: &mut Diagnostic
 
 /// Stages: discover content, then read the content tree.
 pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
+    if let Some(book) = &config.book {
+        return crate::import::mdbook::read_content(config, book, diagnostics);
+    }
     if !config.content_dir().is_dir() {
         diagnostics.push(
             Diagnostic::error(None, "the site has no `content/` folder")
@@ -274,6 +277,9 @@ pub(super) fn build_assets(
 ) -> AssetUrls {
     let mut generated_css = generated_css(theme);
     generated_css.push_str(&config.theme_options.accent_css());
+    if let Some(book) = &config.book {
+        generated_css.push_str(&book.additional_css);
+    }
     let asset_inputs = AssetInputs {
         site_root: &config.site_root,
         files: &theme.files,

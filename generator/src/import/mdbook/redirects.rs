@@ -1,0 +1,111 @@
+//! The redirects a book brings: one from each chapter's old address (`/guide/setup.html`, where mdBook
+//! wrote it) to its page, and the `[output.html.redirect]` table of `book.toml`, its targets resolved
+//! to the pages they name. A plain list: writing it for a host is the redirects stage's job.
+
+use super::book_toml::BookRedirect;
+use crate::content::tree::ContentTree;
+use crate::diagnostics::Location;
+use std::path::{Component, Path, PathBuf};
+
+/// One redirect: `from` (a path of the site, without the base path) to `to` (a path of the site, with
+/// any `#anchor`, or an absolute URL), and where it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+    /// The line of `book.toml` for a redirect written there; `None` for a chapter's old address.
+    pub location: Option<Location>,
+}
+
+/// Every redirect of the book whose chapters are in `tree` (read from `src`).
+pub fn redirects(tree: &ContentTree, src: &Path, written: &[BookRedirect]) -> Vec<Redirect> {
+    let mut list = Vec::new();
+    for document in tree.documents() {
+        if document.is_virtual {
+            continue;
+        }
+        let Ok(file) = document.source.strip_prefix(src) else {
+            continue;
+        };
+        let file = crate::site_root::slash_path(file);
+        let Some(stem) = file.strip_suffix(".md") else {
+            continue;
+        };
+        let name = stem.rsplit('/').next().unwrap_or(stem);
+        if matches!(name, "README" | "index") {
+            // mdBook wrote it as the folder's `index.html`, where the page's folder already answers.
+            continue;
+        }
+        list.push(Redirect {
+            from: format!("/{stem}.html"),
+            to: document.path.clone(),
+            location: None,
+        });
+    }
+    for redirect in written {
+        list.push(Redirect {
+            from: site_path(&redirect.from),
+            to: resolve_target(tree, src, &redirect.from, &redirect.to),
+            location: Some(redirect.location.clone()),
+        });
+    }
+    list
+}
+
+/// `old.html` or `/old.html` as `/old.html`.
+fn site_path(written: &str) -> String {
+    if written.starts_with('/') {
+        written.to_owned()
+    } else {
+        format!("/{written}")
+    }
+}
+
+/// The target of a written redirect: an absolute URL as written; a path (relative to the old one's
+/// folder, or from the root) to a chapter's `.html` as that chapter's page; any other path as it is.
+fn resolve_target(tree: &ContentTree, src: &Path, from: &str, to: &str) -> String {
+    let has_scheme = to.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme || to.starts_with("//") {
+        return to.to_owned();
+    }
+    let (path, anchor) = match to.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (to, None),
+    };
+    let joined = if path.starts_with('/') {
+        PathBuf::from(path.trim_start_matches('/'))
+    } else {
+        Path::new(site_path(from).trim_start_matches('/'))
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(path)
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::Normal(part) => normal.push(part),
+            Component::ParentDir => {
+                normal.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut target = format!("/{}", crate::site_root::slash_path(&normal));
+    if let Some(stem) = target.strip_suffix(".html") {
+        let file = format!("{}.md", stem.trim_start_matches('/'));
+        let candidates = [file.clone(), file.replace("index.md", "README.md")];
+        if let Some(document) = candidates
+            .iter()
+            .find_map(|candidate| tree.by_source(&src.join(candidate)))
+        {
+            target = document.path.clone();
+        }
+    }
+    if let Some(anchor) = anchor {
+        target.push('#');
+        target.push_str(anchor);
+    }
+    target
+}
