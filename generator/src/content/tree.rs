@@ -88,6 +88,9 @@ pub struct ContentTree {
     unreadable: HashSet<PathBuf>,
     /// The folder under the site root the documents are read from (`content`).
     content_folder: PathBuf,
+    /// For a tree read from another tool's sources ([`ContentTree::from_outline`]): the site's base
+    /// path, from which that tool's page URLs are found.
+    imported_base_path: Option<String>,
 }
 
 /// A document placed by its reader rather than by its folder: a chapter of a book, whose URL, title,
@@ -138,6 +141,19 @@ impl ContentTree {
         &self.content_folder
     }
 
+    /// For a tree read from another tool's sources: the URL of the folder that tool wrote the page of
+    /// `source` in, its pages being files beside their sources (`src/guide/a.md` -> `/guide/a.html`).
+    pub fn built_folder_url(&self, source: &Path) -> Option<String> {
+        let base_path = self.imported_base_path.as_deref()?;
+        let relative = source.strip_prefix(&self.content_folder).ok()?;
+        let folder = crate::site_root::slash_path(relative.parent().unwrap_or(Path::new("")));
+        Some(if folder.is_empty() {
+            format!("{base_path}/")
+        } else {
+            format!("{base_path}/{folder}/")
+        })
+    }
+
     /// A tree whose places are given: the first document is the root, each other names an earlier one
     /// as its parent, and children keep the order of the list. Two documents with one URL: the later
     /// one is reported and left out, with its children.
@@ -154,6 +170,7 @@ impl ContentTree {
             by_source: HashMap::new(),
             unreadable: HashSet::new(),
             content_folder: content_folder.to_path_buf(),
+            imported_base_path: Some(base_path.to_owned()),
         };
         // By outline index: the id it got, if it was kept.
         let mut ids: Vec<Option<DocumentId>> = Vec::with_capacity(outline.len());
@@ -455,6 +472,7 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
         by_source,
         unreadable,
         content_folder: PathBuf::from("content"),
+        imported_base_path: None,
     }
 }
 

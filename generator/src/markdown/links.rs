@@ -3,6 +3,7 @@
 //! Markdown file as the author sees it in the repository. Every internal link is recorded so the build
 //! can check, once all pages are rendered, that its page, file and anchor exist.
 
+use super::imported_links;
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -52,12 +53,31 @@ pub trait PageLookup {
     fn content_folder(&self) -> &Path {
         Path::new("content")
     }
+
+    /// For a site built unchanged from another tool's sources: the URL of the folder where that tool
+    /// wrote the page read from `source` (`/book/guide/` for `src/guide/setup.md` under `/book`).
+    /// Its relative links that leave the content folder, and the relative URLs of its raw HTML, are
+    /// resolved from there (see [`super::imported_links`]). `None` for an edgedocs site.
+    fn built_folder_url(&self, _source: &Path) -> Option<String> {
+        None
+    }
+}
+
+/// A relative link that leaves the site's pages, to a place the build cannot check (a sibling site
+/// on the same host, as books link each other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncheckedLink {
+    pub span: Range<usize>,
+    pub written: String,
+    /// Where it now points: a path from the host's root.
+    pub url: String,
 }
 
 #[derive(Debug, Default)]
 pub struct LinksOutcome {
     pub internal: Vec<InternalLink>,
     pub missing: Vec<MissingPage>,
+    pub unchecked: Vec<UncheckedLink>,
 }
 
 /// Rewrites the destinations of links and images in `events` (with their byte ranges).
@@ -74,6 +94,18 @@ pub fn process<'a>(
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(folder_url) = pages.built_folder_url(source) {
+                    let context = imported_links::Imported {
+                        source,
+                        pages,
+                        base_path,
+                        folder_url: &folder_url,
+                    };
+                    if let Some(rewritten) = context.rewrite_raw_html(html, span, &mut outcome) {
+                        *html = CowStr::from(rewritten);
+                    }
+                    continue;
+                }
                 let page = page_path.get_or_insert_with(|| pages.path_of_source(source));
                 if let Some(page) = page {
                     check_raw_html(html, span, page, pages, &mut outcome);
@@ -118,6 +150,23 @@ pub fn process<'a>(
                         });
                     }
                     None if pages.is_unreadable(&resolved) => {}
+                    None if imported_links::leaves_content(pages, &resolved) => {
+                        if let Some(url) = imported_links::outside_url(pages, source, file) {
+                            *dest_url = CowStr::from(with_anchor(url.clone(), "", anchor));
+                            outcome.unchecked.push(UncheckedLink {
+                                span: span.clone(),
+                                written: written.clone(),
+                                url,
+                            });
+                        } else {
+                            outcome.missing.push(MissingPage {
+                                span: span.clone(),
+                                written: written.clone(),
+                                nearest: None,
+                                resolved,
+                            });
+                        }
+                    }
                     None => outcome.missing.push(MissingPage {
                         span: span.clone(),
                         written: written.clone(),
@@ -137,6 +186,17 @@ pub fn process<'a>(
                         path,
                         anchor: anchor.map(str::to_owned),
                         is_image,
+                    });
+                    continue;
+                }
+                if imported_links::leaves_content(pages, &resolved)
+                    && let Some(url) = imported_links::outside_url(pages, source, file)
+                {
+                    *dest_url = CowStr::from(with_anchor(url.clone(), query, anchor));
+                    outcome.unchecked.push(UncheckedLink {
+                        span: span.clone(),
+                        written: written.clone(),
+                        url,
                     });
                     continue;
                 }
@@ -202,7 +262,7 @@ fn check_raw_html(html: &str, span: &Range<usize>, page: &str, pages: &dyn PageL
 
 /// The values of `href="..."` and `src="..."` in `html`, with their byte offsets and whether the
 /// attribute loads an image (`src`).
-fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
+pub(super) fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     for (name, is_image) in [("href", false), ("src", true)] {
@@ -233,7 +293,7 @@ fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
 }
 
 /// `path`, then `?query` and `#anchor` when present.
-fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
+pub(super) fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
     if !query.is_empty() {
         path.push('?');
         path.push_str(query);
@@ -247,7 +307,7 @@ fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
 
 /// The page built from the Markdown file that another tool would have written as `resolved`, an
 /// `.html` file: `chapter.html` from `chapter.md`, `index.html` from `index.md` or `README.md`.
-fn page_of_built_file(pages: &dyn PageLookup, resolved: &Path) -> Option<String> {
+pub(super) fn page_of_built_file(pages: &dyn PageLookup, resolved: &Path) -> Option<String> {
     if resolved.extension().is_none_or(|extension| extension != "html") {
         return None;
     }
@@ -262,7 +322,7 @@ fn page_of_built_file(pages: &dyn PageLookup, resolved: &Path) -> Option<String>
 /// The root-relative URL where the build publishes `resolved` (a path relative to the site root), when
 /// it is under `content_folder`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a
 /// trailing `/`.
-fn published_path(resolved: &Path, content_folder: &Path, is_folder: bool) -> Option<String> {
+pub(super) fn published_path(resolved: &Path, content_folder: &Path, is_folder: bool) -> Option<String> {
     let below = resolved.strip_prefix(content_folder).ok()?;
     let mut path = String::from("/");
     for component in below.components() {
@@ -280,7 +340,7 @@ fn published_path(resolved: &Path, content_folder: &Path, is_folder: bool) -> Op
     Some(path)
 }
 
-enum LinkKind<'a> {
+pub(super) enum LinkKind<'a> {
     External,
     SamePage(&'a str),
     RootRelative {
@@ -298,7 +358,7 @@ enum LinkKind<'a> {
     },
 }
 
-fn classify(url: &str) -> LinkKind<'_> {
+pub(super) fn classify(url: &str) -> LinkKind<'_> {
     let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
@@ -331,7 +391,7 @@ fn classify(url: &str) -> LinkKind<'_> {
 }
 
 /// `file` relative to the folder of `source`, normalised (`..` and `.` removed).
-fn resolve_relative(source: &Path, file: &str) -> PathBuf {
+pub(super) fn resolve_relative(source: &Path, file: &str) -> PathBuf {
     let base = source.parent().unwrap_or(Path::new(""));
     let mut resolved = PathBuf::new();
     for component in base.join(percent_decode(file).as_ref()).components() {

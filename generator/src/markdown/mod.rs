@@ -10,6 +10,7 @@ pub mod code_samples;
 pub mod fence_info;
 pub mod headings;
 pub mod hidden_lines;
+pub mod imported_links;
 pub mod include;
 pub mod links;
 
@@ -148,6 +149,18 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
             ))
         };
         rendered.diagnostics.push(diagnostic);
+    }
+    for unchecked in links.unchecked {
+        rendered.diagnostics.push(
+            Diagnostic::warning(
+                Some(source.location(unchecked.span.start)),
+                format!(
+                    "link `{}` leaves the site (to `{}` on the same host); it is not checked",
+                    unchecked.written, unchecked.url
+                ),
+            )
+            .with_help("the build checks only the site's own pages and files; an absolute URL says where it goes"),
+        );
     }
     rendered.internal_links = links
         .internal

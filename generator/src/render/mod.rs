@@ -90,6 +90,10 @@ impl PageLookup for ContentTree {
     fn content_folder(&self) -> &Path {
         ContentTree::content_folder(self)
     }
+
+    fn built_folder_url(&self, source: &Path) -> Option<String> {
+        ContentTree::built_folder_url(self, source)
+    }
 }
 
 /// The output file of a URL path: `/storage/kv/` -> `storage/kv/index.html`.

@@ -200,6 +200,7 @@ impl Site {
             pages: self.tree.documents().len() - sections,
             sections,
             assets: self.asset_urls.len(),
+            links_checked: self.rendered.iter().map(|document| document.internal_links.len()).sum(),
             elapsed,
             warnings,
         })

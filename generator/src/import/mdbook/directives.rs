@@ -194,7 +194,8 @@ fn directive_at(text: &str, start: usize) -> Option<Directive<'_>> {
         return None;
     }
     let close = body.find("}}")?;
-    if close < name_end || body[..close].contains('\n') {
+    // As mdBook: a name alone (`{{#include}}`, `{{#toc}}`) is text, not a directive.
+    if close < name_end || body[..close].contains('\n') || body[name_end..close].trim().is_empty() {
         return None;
     }
     let end = start + 2 + (after.len() - body.len()) + close + 2;
@@ -440,13 +441,13 @@ mod tests {
     #[test]
     fn playground_title_and_escapes() {
         let (expanded, messages) = run(
-            "{{#title Custom title}}\n{{#playground ../listings/main.rs:body editable}}\n\\{{#include x.rs}}\n{{ not a directive }}",
+            "{{#title Custom title}}\n{{#playground ../listings/main.rs:body editable}}\n\\{{#include x.rs}}\n{{ not a directive }} {{#include}}",
         );
         assert!(messages.is_empty(), "{messages:?}");
         assert_eq!(expanded.title.as_deref(), Some("Custom title"));
         assert_eq!(
             expanded.text,
-            "\n```rust,editable\n    let x = 1;\n```\n{{#include x.rs}}\n{{ not a directive }}"
+            "\n```rust,editable\n    let x = 1;\n```\n{{#include x.rs}}\n{{ not a directive }} {{#include}}"
         );
     }
 
