@@ -11,6 +11,12 @@ use super::links::{
 use std::ops::Range;
 use std::path::Path;
 
+/// Whether the page read from `source` was written for another tool, which links pages by the
+/// `.html` files it built (`chapter.html` for `chapter.md`). An edgedocs site links Markdown files.
+pub(super) fn is_imported(pages: &dyn PageLookup, source: &Path) -> bool {
+    pages.built_folder_url(source).is_some()
+}
+
 /// Whether `resolved` (relative to the site root) lies outside the folder of the site's pages.
 pub(super) fn leaves_content(pages: &dyn PageLookup, resolved: &Path) -> bool {
     !resolved.starts_with(pages.content_folder())
@@ -71,7 +77,9 @@ impl Imported<'_> {
                         (path, anchor, Some(value))
                     }
                     Target::Outside(url) => {
+                        let value = with_anchor(url.clone(), "", anchor);
                         self.unchecked(written, url, link_span, outcome);
+                        splice(&mut rewritten, &mut copied, html, offset, written, &value);
                         continue;
                     }
                 },
@@ -81,7 +89,9 @@ impl Imported<'_> {
                         (path, anchor, Some(value))
                     }
                     Target::Outside(url) => {
+                        let value = with_anchor(url.clone(), query, anchor);
                         self.unchecked(written, url, link_span, outcome);
+                        splice(&mut rewritten, &mut copied, html, offset, written, &value);
                         continue;
                     }
                 },
@@ -94,9 +104,7 @@ impl Imported<'_> {
                 is_image,
             });
             if let Some(value) = new_value {
-                rewritten.push_str(&html[copied..offset]);
-                rewritten.push_str(&value);
-                copied = offset + url.len();
+                splice(&mut rewritten, &mut copied, html, offset, written, &value);
             }
         }
         if copied == 0 {
@@ -134,9 +142,93 @@ impl Imported<'_> {
     }
 }
 
+/// Copies `html` up to `offset` into `rewritten`, then `value` in place of `written`.
+fn splice(rewritten: &mut String, copied: &mut usize, html: &str, offset: usize, written: &str, value: &str) {
+    rewritten.push_str(&html[*copied..offset]);
+    rewritten.push_str(value);
+    *copied = offset + written.len();
+}
+
 enum Target {
     /// A path of the site: a page or a published file, checked like any link.
     Site(String),
     /// A path from the host's root, outside the site.
     Outside(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A book under `/book` with the chapters `src/ch01.md` and `src/guide/setup.md`.
+    struct Book;
+
+    impl PageLookup for Book {
+        fn path_of_source(&self, source: &Path) -> Option<String> {
+            match source.to_str()? {
+                "src/ch01.md" => Some("/ch01/".into()),
+                "src/guide/setup.md" => Some("/guide/setup/".into()),
+                _ => None,
+            }
+        }
+
+        fn content_folder(&self) -> &Path {
+            Path::new("src")
+        }
+
+        fn built_folder_url(&self, source: &Path) -> Option<String> {
+            let folder = source.strip_prefix("src").ok()?.parent()?;
+            Some(
+                format!("/book/{}", crate::site_root::slash_path(folder))
+                    .trim_end_matches('/')
+                    .to_owned()
+                    + "/",
+            )
+        }
+    }
+
+    #[test]
+    fn links_out_of_the_book_resolve_from_where_mdbook_wrote_the_page() {
+        let chapter = Path::new("src/guide/setup.md");
+        assert_eq!(
+            outside_url(&Book, chapter, "../../std/index.html").as_deref(),
+            Some("/std/index.html")
+        );
+        assert_eq!(
+            outside_url(&Book, Path::new("src/ch01.md"), "../reference/").as_deref(),
+            Some("/reference/")
+        );
+        assert_eq!(
+            outside_url(&Book, chapter, "../../../../x.html").as_deref(),
+            Some("/x.html")
+        );
+        assert!(leaves_content(&Book, &PathBuf::from("std/index.html")));
+        assert!(!leaves_content(&Book, &PathBuf::from("src/img/a.png")));
+    }
+
+    #[test]
+    fn raw_html_urls_are_rewritten_to_where_the_build_publishes_them() {
+        let imported = Imported {
+            source: Path::new("src/guide/setup.md"),
+            pages: &Book,
+            base_path: "/book",
+            folder_url: "/book/guide/",
+        };
+        let mut outcome = LinksOutcome::default();
+        let html = "<img src=\"img/a.svg\" alt=\"\"> <a href=\"../ch01.html#top\">1</a> <a href=\"https://x.dev\">x</a> <a href=\"../../std/\">std</a>";
+        let rewritten = imported.rewrite_raw_html(html, &(0..html.len()), &mut outcome).unwrap();
+        assert_eq!(
+            rewritten,
+            "<img src=\"/book/guide/img/a.svg\" alt=\"\"> <a href=\"/book/ch01/#top\">1</a> <a href=\"https://x.dev\">x</a> <a href=\"/std/\">std</a>"
+        );
+        let checked: Vec<(&str, bool)> = outcome
+            .internal
+            .iter()
+            .map(|link| (link.path.as_str(), link.is_image))
+            .collect();
+        assert_eq!(checked, [("/guide/img/a.svg", true), ("/ch01/", false)]);
+        assert_eq!(outcome.unchecked.len(), 1);
+        assert_eq!(outcome.unchecked[0].url, "/std/");
+    }
 }

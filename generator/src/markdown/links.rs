@@ -177,7 +177,8 @@ pub fn process<'a>(
             }
             LinkKind::OtherRelative { file, query, anchor } => {
                 let resolved = resolve_relative(source, file);
-                if let Some(path) = page_of_built_file(pages, &resolved) {
+                let imported = imported_links::is_imported(pages, source);
+                if imported && let Some(path) = page_of_built_file(pages, &resolved) {
                     // `chapter.html`, as books link the page another tool built from `chapter.md`.
                     *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
                     outcome.internal.push(InternalLink {

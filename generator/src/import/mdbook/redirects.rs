@@ -109,3 +109,90 @@ fn resolve_target(tree: &ContentTree, src: &Path, from: &str, to: &str) -> Strin
     }
     target
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter::FrontMatter;
+    use crate::content::tree::{DocumentKind, OutlineDocument};
+    use crate::diagnostics::Diagnostics;
+
+    fn document(source: &str, path: &str, parent: Option<usize>) -> OutlineDocument {
+        OutlineDocument {
+            kind: if parent.is_none() {
+                DocumentKind::Section
+            } else {
+                DocumentKind::Page
+            },
+            source: PathBuf::from(source),
+            front_matter: FrontMatter::default(),
+            text: String::new(),
+            path: path.to_owned(),
+            title: path.to_owned(),
+            title_from_heading: false,
+            parent,
+            is_virtual: false,
+            number: None,
+            nav_before: Vec::new(),
+            nav_after: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_chapter_keeps_its_old_address_and_written_targets_name_pages() {
+        let mut diagnostics = Diagnostics::new();
+        let tree = ContentTree::from_outline(
+            vec![
+                document("src/README.md", "/", None),
+                document("src/intro.md", "/intro/", Some(0)),
+                document("src/guide/setup.md", "/guide/setup/", Some(0)),
+                document("src/guide/README.md", "/guide/", Some(0)),
+            ],
+            Path::new("src"),
+            "",
+            &mut diagnostics,
+        );
+        assert!(!diagnostics.has_errors());
+        let written = [
+            BookRedirect {
+                from: "/old/setup.html".into(),
+                to: "../guide/setup.html#linux".into(),
+                location: Location::new("book.toml", 3, 1),
+            },
+            BookRedirect {
+                from: "start.html".into(),
+                to: "guide/index.html".into(),
+                location: Location::new("book.toml", 4, 1),
+            },
+            BookRedirect {
+                from: "/moved.html".into(),
+                to: "https://example.com/moved/".into(),
+                location: Location::new("book.toml", 5, 1),
+            },
+        ];
+        let list: Vec<(String, String, Option<usize>)> = redirects(&tree, Path::new("src"), &written)
+            .into_iter()
+            .map(|redirect| {
+                (
+                    redirect.from,
+                    redirect.to,
+                    redirect.location.map(|location| location.line),
+                )
+            })
+            .collect();
+        assert_eq!(
+            list,
+            [
+                ("/intro.html".to_owned(), "/intro/".to_owned(), None),
+                ("/guide/setup.html".to_owned(), "/guide/setup/".to_owned(), None),
+                ("/old/setup.html".to_owned(), "/guide/setup/#linux".to_owned(), Some(3)),
+                ("/start.html".to_owned(), "/guide/".to_owned(), Some(4)),
+                (
+                    "/moved.html".to_owned(),
+                    "https://example.com/moved/".to_owned(),
+                    Some(5)
+                ),
+            ]
+        );
+    }
+}
