@@ -4,7 +4,8 @@
 //! one), every type error it can reach and every invalid value in a single run. It does not load the
 //! theme; see [`crate::theme`].
 
-use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, closest_match};
+use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, Severity, closest_match};
+use crate::import::SiteSource;
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
 use crate::theme_options::{self, RawThemeOptions, ThemeOptions};
 use crate::toml_input::{TomlSchema, TomlSource};
@@ -142,8 +143,16 @@ pub struct SiteConfig {
     pub extra: serde_json::Value,
     /// The folder under the root that holds the pages: `content`, or an mdBook book's `src`.
     pub content_folder: PathBuf,
-    /// The book, when the site is an mdBook book read unchanged ([`crate::import`]).
+    /// The book, when the site is an mdBook book read unchanged ([`crate::import::mdbook`]).
     pub book: Option<std::sync::Arc<crate::import::mdbook::Book>>,
+    /// The kind of site the configuration was read from.
+    pub source: SiteSource,
+    /// What a broken internal link is: an error, unless an imported site's own setting makes it a
+    /// warning (Zola's `[link_checker] internal_level = "warn"`).
+    pub broken_links: Severity,
+    /// Warnings from reading the configuration (keys of another generator passed over), reported with
+    /// the build's.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// `[search]`, resolved.
@@ -198,6 +207,15 @@ pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
 
 /// Reads and validates `site.toml` under `root`, with `overrides` applied.
 pub fn load_with(root: &Path, overrides: &Overrides) -> Result<SiteConfig, BuildFailed> {
+    match crate::import::detect(root) {
+        SiteSource::MdBook => return crate::import::mdbook::load_config(root, overrides),
+        SiteSource::Zola => {
+            if let Some(file) = crate::import::zola::config_file(root) {
+                return crate::import::zola::config::load(root, &file, overrides);
+            }
+        }
+        SiteSource::Edgedocs => {}
+    }
     let path = root.join(CONFIG_FILE);
     let text = read_text_bounded(&path, &path.display().to_string(), MAX_SOURCE_BYTES).map_err(|error| {
         let help = match error {
@@ -207,6 +225,32 @@ pub fn load_with(root: &Path, overrides: &Overrides) -> Result<SiteConfig, Build
         BuildFailed::single(Diagnostic::error(None, format!("could not read {error}")).with_help(help))
     })?;
     parse_with(root, &text, overrides)
+}
+
+/// The configuration of a site written for another generator, whose reader turned it into `table`
+/// (`site.toml`'s keys) and `notes` (warnings about what it passed over).
+pub(crate) fn resolve_imported(
+    root: &Path,
+    table: toml::Table,
+    source: SiteSource,
+    notes: Vec<Diagnostic>,
+    overrides: &Overrides,
+) -> Result<SiteConfig, BuildFailed> {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(notes.iter().cloned());
+    let raw: RawConfig = match toml::Value::Table(table).try_into() {
+        Ok(raw) => raw,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(None, format!("the site's configuration: {error}")));
+            return Err(diagnostics.into_result().expect_err("an error was pushed"));
+        }
+    };
+    let resolved = resolve(root, raw, "", overrides, &mut diagnostics);
+    diagnostics.into_result()?;
+    let mut config = resolved.expect("resolve returns a config whenever it reports no error");
+    config.source = source;
+    config.notes = notes;
+    Ok(config)
 }
 
 /// Validates the text of `site.toml` for a site at `root`.
@@ -368,6 +412,9 @@ fn resolve(
         extra,
         content_folder: PathBuf::from("content"),
         book: None,
+        source: SiteSource::Edgedocs,
+        broken_links: Severity::Error,
+        notes: Vec::new(),
     })
 }
 

@@ -18,6 +18,7 @@ pub mod local_kv;
 pub mod markdown;
 mod output;
 pub mod preview;
+pub mod redirects;
 mod render;
 pub mod scaffold;
 mod search;

@@ -23,6 +23,15 @@ pub(crate) struct TomlSource<'a> {
     pub what: &'a str,
 }
 
+/// What a key the struct does not take is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnknownKeys {
+    /// A mistake: an error with the closest valid key.
+    Errors,
+    /// A setting of another tool: a warning that it is ignored.
+    Ignored,
+}
+
 /// A struct read from author-written TOML: which keys each of its tables takes. Tables that take any
 /// key (free-form `[extra]`) never have unknown keys, so they need no entry.
 pub(crate) trait TomlSchema: DeserializeOwned {
@@ -38,6 +47,16 @@ impl TomlSource<'_> {
 
     /// Deserializes the text, pushing a diagnostic for every unknown key and for the first other error.
     pub(crate) fn deserialize<T: TomlSchema>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
+        self.read(UnknownKeys::Errors, diagnostics)
+    }
+
+    /// Deserializes a file written for another tool: a key `T` does not take is reported once, as a
+    /// warning that it is ignored, and the rest is read anyway.
+    pub(crate) fn deserialize_ignoring_unknown<T: TomlSchema>(&self, diagnostics: &mut Diagnostics) -> Option<T> {
+        self.read(UnknownKeys::Ignored, diagnostics)
+    }
+
+    fn read<T: TomlSchema>(&self, unknown_keys: UnknownKeys, diagnostics: &mut Diagnostics) -> Option<T> {
         let document = match DeTable::parse(self.text) {
             Ok(document) => document,
             Err(error) => {
@@ -63,6 +82,25 @@ impl TomlSource<'_> {
                     .filter(|segment| segment.parse::<usize>().is_err())
                     .collect();
                 let expected = T::keys_at(&table);
+                if unknown_keys == UnknownKeys::Ignored {
+                    let written = path
+                        .iter()
+                        .filter(|segment| segment.parse::<usize>().is_err())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(".");
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            span.map(|span| self.location(span.start)),
+                            format!(
+                                "`{written}` in {} has no meaning for edgedocs and is ignored",
+                                self.what
+                            ),
+                        )
+                        .with_help(format!("edgedocs reads {} here", expected.join(", "))),
+                    );
+                    continue;
+                }
                 let diagnostic = Diagnostic::error(
                     span.map(|span| self.location(span.start)),
                     format!("unknown key `{key}` in {}", self.what),
@@ -78,7 +116,7 @@ impl TomlSource<'_> {
             }
         }
         match result {
-            Ok(value) if unknown.is_empty() => Some(value),
+            Ok(value) if unknown.is_empty() || unknown_keys == UnknownKeys::Ignored => Some(value),
             Ok(_) => None,
             Err(error) => {
                 self.push_error(&error, &suggested, diagnostics);

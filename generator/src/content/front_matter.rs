@@ -17,7 +17,10 @@ pub struct FrontMatter {
     pub description: Option<String>,
     /// When the page last changed (`updated = 2026-03-01`): shown as "Last updated" and written as the
     /// sitemap's `<lastmod>`, instead of the date of the file's last commit.
-    pub updated: Option<toml::value::Datetime>,
+    pub updated: Option<WrittenDate>,
+    /// When the page was published (`date = 2026-03-01`): shown as "Last updated" when there is no
+    /// `updated`, and the order of a section with `sort_by = "date"`.
+    pub date: Option<WrittenDate>,
     /// Order among siblings: lower first; pages without a weight come after weighted ones.
     pub weight: Option<i64>,
     /// Drafts are skipped unless `build_drafts = true` in `site.toml`.
@@ -31,6 +34,36 @@ pub struct FrontMatter {
     /// Whether the page is in the site's search index and listed in `llms.txt` / `llms-full.txt`.
     /// Default: true.
     pub search: bool,
+    /// Old URLs of this page (`aliases = ["/old/url/"]`): each redirects here, permanently.
+    pub aliases: Vec<String>,
+    /// For sections: how their pages are ordered. Default: `weight` (then title).
+    pub sort_by: Option<SortBy>,
+    /// Whether the page is rendered to its URL. `false` keeps it out of the output (a section that only
+    /// groups pages). Default: true.
+    pub render: bool,
+    /// Zola's name for `search`; when written, it wins.
+    pub in_search_index: Option<bool>,
+    /// Zola's heading anchor placement: accepted; the theme decides where anchors go.
+    pub insert_anchor_links: Option<String>,
+    /// Zola's template for a section's pages: accepted; the theme's `page.html` renders them.
+    pub page_template: Option<String>,
+    /// Zola's pagination of a section's listing: accepted; the navigation lists every page.
+    pub paginate_by: Option<usize>,
+    /// Zola's pagination path: accepted.
+    pub paginate_path: Option<String>,
+    /// Zola's pagination order: accepted.
+    pub paginate_reversed: bool,
+    /// Zola's passing of a section's pages to its parent: accepted.
+    pub transparent: bool,
+    /// Zola's feed switch for a section: accepted.
+    pub generate_feeds: bool,
+    /// The page's authors, for templates (`page.authors` in Zola themes).
+    pub authors: Vec<String>,
+    /// Taxonomy terms (`[taxonomies] tags = ["kv"]`): accepted, for templates.
+    pub taxonomies: toml::Table,
+    /// Where this page's URL redirects instead of showing the page: a URL path (`/guide/`, or relative
+    /// to the site's root: `guide/intro/`), `@/guide/intro.md`, or an absolute URL.
+    pub redirect_to: Option<String>,
 }
 
 impl Default for FrontMatter {
@@ -45,8 +78,61 @@ impl Default for FrontMatter {
             template: None,
             extra: toml::Table::new(),
             search: true,
+            aliases: Vec::new(),
+            redirect_to: None,
+            date: None,
+            sort_by: None,
+            render: true,
+            in_search_index: None,
+            insert_anchor_links: None,
+            page_template: None,
+            paginate_by: None,
+            paginate_path: None,
+            paginate_reversed: false,
+            transparent: false,
+            generate_feeds: false,
+            authors: Vec::new(),
+            taxonomies: toml::Table::new(),
         }
     }
+}
+
+/// A date as front matter writes it: a TOML date (`2026-03-01`, `2026-03-01T10:00:00Z`) or a string
+/// holding one (`"2026-03-01"`, as Zola sites often write).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum WrittenDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl std::fmt::Display for WrittenDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Toml(datetime) => datetime.fmt(f),
+            Self::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// Lower `weight` first, unweighted last, then by title.
+    Weight,
+    /// Newest `date` first, undated last.
+    Date,
+    /// Newest `updated` (else `date`) first.
+    UpdateDate,
+    /// By title, ignoring case.
+    Title,
+    /// By title, byte by byte.
+    TitleBytes,
+    /// By URL.
+    Slug,
+    /// As Zola's default: by weight, then title.
+    None,
 }
 
 impl TomlSchema for FrontMatter {
@@ -116,7 +202,13 @@ pub fn parse(file: &Path, split: &SplitFile<'_>, diagnostics: &mut Diagnostics) 
         start,
         what: "front matter",
     };
-    let front_matter: FrontMatter = source.deserialize(diagnostics)?;
+    let mut front_matter: FrontMatter = source.deserialize(diagnostics)?;
+    if let Some(indexed) = front_matter.in_search_index {
+        front_matter.search = indexed;
+    }
+    if !front_matter.render {
+        front_matter.search = false;
+    }
     if let Some(slug) = &front_matter.slug
         && !is_url_segment(slug)
     {
@@ -219,6 +311,28 @@ mod tests {
         assert!(parsed("# No front matter\n").search);
         assert!(parsed("+++\ntitle = \"A\"\n+++\n").search);
         assert!(!parsed("+++\nsearch = false\n+++\n").search);
+    }
+
+    #[test]
+    fn zola_keys_are_understood() {
+        let text = "+++\ntitle = \"A\"\ndate = 2024-01-02\nupdated = \"2024-02-03\"\nsort_by = \"date\"\nin_search_index = false\ninsert_anchor_links = \"right\"\ntemplate = \"docs.html\"\npage_template = \"doc.html\"\npaginate_by = 10\ntransparent = true\nrender = true\naliases = [\"/old/\"]\nredirect_to = \"/new/\"\n[taxonomies]\ntags = [\"kv\"]\n[extra]\nx = 1\n+++\n";
+        let split = split(Path::new("a.md"), text).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        let parsed = parse(Path::new("a.md"), &split, &mut diagnostics).unwrap();
+        assert!(diagnostics.iter().next().is_none());
+        assert_eq!(parsed.date.unwrap().to_string(), "2024-01-02");
+        assert_eq!(parsed.updated.unwrap().to_string(), "2024-02-03");
+        assert_eq!(parsed.sort_by, Some(SortBy::Date));
+        assert!(!parsed.search, "in_search_index = false");
+        assert_eq!(parsed.aliases, ["/old/"]);
+        assert_eq!(parsed.redirect_to.as_deref(), Some("/new/"));
+        let hidden = split_and_parse("+++\nrender = false\n+++\n");
+        assert!(!hidden.render && !hidden.search);
+    }
+
+    fn split_and_parse(text: &str) -> FrontMatter {
+        let split = split(Path::new("a.md"), text).unwrap();
+        parse(Path::new("a.md"), &split, &mut Diagnostics::new()).unwrap()
     }
 
     #[test]

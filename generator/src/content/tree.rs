@@ -4,7 +4,7 @@
 //! from the folder's name, so its pages keep their place instead of joining the section above.
 
 use super::discover::{SourceFile, SourceKind};
-use super::front_matter::{self, FrontMatter};
+use super::front_matter::{self, FrontMatter, SortBy};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, read_text_bounded};
 use rayon::prelude::*;
@@ -70,6 +70,11 @@ pub enum NavNote {
 impl Document {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// The text before the body: the front matter with its `+++` fences (empty without front matter).
+    pub fn front_matter_text(&self) -> &str {
+        &self.text[..self.body_start]
     }
 
     pub fn is_section(&self) -> bool {
@@ -683,9 +688,10 @@ fn parent_folder(folder: &str) -> &str {
     folder.rsplit_once('/').map_or("", |(parent, _)| parent)
 }
 
-/// Orders every section's children: by weight (lower first, unweighted last), then by title.
+/// Orders every section's children as its `sort_by` says: by default by weight (lower first,
+/// unweighted last), then by title; by date newest first (undated last); by title; or by URL.
 fn order_children(documents: &mut [Document]) {
-    let order_keys: Vec<(bool, i64, String)> = documents
+    let by_weight: Vec<(bool, i64, String)> = documents
         .iter()
         .map(|d| {
             (
@@ -695,8 +701,42 @@ fn order_children(documents: &mut [Document]) {
             )
         })
         .collect();
+    let dates: Vec<(Option<String>, Option<String>)> = documents
+        .iter()
+        .map(|d| {
+            let date = d.front_matter.date.as_ref().map(ToString::to_string);
+            let updated = d
+                .front_matter
+                .updated
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| date.clone());
+            (date, updated)
+        })
+        .collect();
+    let titles: Vec<String> = documents.iter().map(|d| d.title.clone()).collect();
+    let paths: Vec<String> = documents.iter().map(|d| d.path.clone()).collect();
     for document in documents {
-        document.children.sort_by(|a, b| order_keys[a.0].cmp(&order_keys[b.0]));
+        let newest_first = |date: &Option<String>, other: &Option<String>| match (date, other) {
+            (Some(date), Some(other)) => other.cmp(date),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        match document.front_matter.sort_by.unwrap_or(SortBy::Weight) {
+            SortBy::Weight | SortBy::None => document.children.sort_by(|a, b| by_weight[a.0].cmp(&by_weight[b.0])),
+            SortBy::Date => document.children.sort_by(|a, b| {
+                newest_first(&dates[a.0].0, &dates[b.0].0).then_with(|| by_weight[a.0].2.cmp(&by_weight[b.0].2))
+            }),
+            SortBy::UpdateDate => document.children.sort_by(|a, b| {
+                newest_first(&dates[a.0].1, &dates[b.0].1).then_with(|| by_weight[a.0].2.cmp(&by_weight[b.0].2))
+            }),
+            SortBy::Title => document
+                .children
+                .sort_by(|a, b| by_weight[a.0].2.cmp(&by_weight[b.0].2)),
+            SortBy::TitleBytes => document.children.sort_by(|a, b| titles[a.0].cmp(&titles[b.0])),
+            SortBy::Slug => document.children.sort_by(|a, b| paths[a.0].cmp(&paths[b.0])),
+        }
     }
 }
 

@@ -1,37 +1,37 @@
-//! Sites written for other tools, built unchanged: which kind of site a folder holds, and its
-//! configuration as the build's [`SiteConfig`]. Each tool's reader lives in its own module and turns
-//! the site into what the pipeline already consumes (the config and the content tree), so an imported
-//! site goes through the same stages as an edgedocs site.
+//! Sites written for other generators, built unchanged: which kind of site a folder holds, and the
+//! readers that turn another generator's configuration and content into what the pipeline already
+//! consumes (the site configuration and the content tree). The content itself goes through the same
+//! stages as an edgedocs site.
 
 pub mod mdbook;
+pub(crate) mod zola;
 
-use crate::config::{self, CONFIG_FILE, Overrides, SiteConfig};
-use crate::diagnostics::BuildFailed;
 use std::path::Path;
 
-/// The kind of site a folder holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteKind {
+/// The kind of site a folder holds, by its configuration file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SiteSource {
     /// `site.toml`: an edgedocs site.
+    #[default]
     Edgedocs,
-    /// `book.toml` (and no `site.toml`): an mdBook book.
+    /// `zola.toml` or `config.toml`, and no `site.toml` or `book.toml`: a Zola site.
+    Zola,
+    /// `book.toml`, and no `site.toml`: an mdBook book.
     MdBook,
 }
 
-/// What `root` holds; an edgedocs site when it holds nothing known (its errors say what is missing).
-pub fn detect(root: &Path) -> SiteKind {
-    if !root.join(CONFIG_FILE).is_file() && root.join(mdbook::BOOK_FILE).is_file() {
-        SiteKind::MdBook
+/// What the folder `root` holds: `site.toml` wins; else `book.toml` makes it an mdBook book; else a
+/// Zola configuration makes it a Zola site; else it is taken for an edgedocs site (whose missing
+/// `site.toml` is then reported).
+pub fn detect(root: &Path) -> SiteSource {
+    if root.join(crate::config::CONFIG_FILE).is_file() {
+        SiteSource::Edgedocs
+    } else if root.join(mdbook::BOOK_FILE).is_file() {
+        SiteSource::MdBook
+    } else if zola::config_file(root).is_some() {
+        SiteSource::Zola
     } else {
-        SiteKind::Edgedocs
-    }
-}
-
-/// Reads the configuration of the site at `root`, whatever its kind.
-pub fn load_config(root: &Path, overrides: &Overrides) -> Result<SiteConfig, BuildFailed> {
-    match detect(root) {
-        SiteKind::Edgedocs => config::load_with(root, overrides),
-        SiteKind::MdBook => mdbook::load_config(root, overrides),
+        SiteSource::Edgedocs
     }
 }
 
@@ -40,12 +40,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_book_is_a_folder_with_book_toml_and_no_site_toml() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(detect(dir.path()), SiteKind::Edgedocs);
-        std::fs::write(dir.path().join("book.toml"), "").unwrap();
-        assert_eq!(detect(dir.path()), SiteKind::MdBook);
-        std::fs::write(dir.path().join("site.toml"), "").unwrap();
-        assert_eq!(detect(dir.path()), SiteKind::Edgedocs, "site.toml wins");
+    fn the_configuration_file_names_the_kind_of_site() {
+        for (files, expected) in [
+            (&["site.toml", "config.toml"][..], SiteSource::Edgedocs),
+            (&["site.toml", "book.toml"][..], SiteSource::Edgedocs),
+            (&["config.toml"][..], SiteSource::Zola),
+            (&["zola.toml"][..], SiteSource::Zola),
+            (&["book.toml"][..], SiteSource::MdBook),
+            (&["book.toml", "config.toml"][..], SiteSource::MdBook),
+            (&[][..], SiteSource::Edgedocs),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            for file in files {
+                std::fs::write(dir.path().join(file), "").unwrap();
+            }
+            assert_eq!(detect(dir.path()), expected, "{files:?}");
+        }
     }
 }

@@ -102,12 +102,19 @@ pub struct FenceInfoError {
 
 /// Parses a fence's info string; see the module docs for the grammar.
 pub fn parse_fence_info(info: &str) -> Result<FenceInfo, FenceInfoError> {
-    InfoParser {
-        text: info,
-        position: 0,
-        info: FenceInfo::default(),
-    }
-    .parse()
+    let parse = |text: &str| {
+        InfoParser {
+            text,
+            position: 0,
+            info: FenceInfo::default(),
+        }
+        .parse()
+    };
+    // Zola's comma form (`toml,name=zola.toml`) when the text is not in edgedocs' own grammar.
+    parse(info).or_else(|error| match super::zola_fence::translate(info) {
+        Some(translated) => parse(&translated).map_err(|_| error),
+        None => Err(error),
+    })
 }
 
 struct InfoParser<'a> {

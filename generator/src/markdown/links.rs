@@ -137,7 +137,11 @@ pub fn process<'a>(
                 });
             }
             LinkKind::MarkdownFile { file, anchor } => {
-                let resolved = resolve_relative(source, file);
+                let resolved = match file.strip_prefix("@/") {
+                    // `@/guide/intro.md`: from `content/`, as Zola sites write internal links.
+                    Some(from_content) => resolve_relative(Path::new("content/_"), from_content),
+                    None => resolve_relative(source, file),
+                };
                 match pages.path_of_source(&resolved) {
                     Some(path) => {
                         *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), "", anchor));
@@ -444,6 +448,15 @@ mod tests {
         assert_eq!(urls, ["/storage/kv/#the-keyspace", "/storage/", "/storage/kv/"]);
         assert_eq!(outcome.internal.len(), 3);
         assert_eq!(outcome.internal[0].anchor.as_deref(), Some("the-keyspace"));
+    }
+
+    #[test]
+    fn links_from_the_content_root_become_permalinks() {
+        let (urls, outcome) = run("[a](@/storage/kv.md#the-keyspace) [b](@/storage/_index.md) [c](@/gone.md)");
+        assert_eq!(urls[..2], ["/storage/kv/#the-keyspace", "/storage/"]);
+        assert_eq!(outcome.missing.len(), 1);
+        assert_eq!(outcome.missing[0].resolved, PathBuf::from("content/gone.md"));
+        assert_eq!(outcome.missing[0].written, "@/gone.md");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod hidden_lines;
 pub mod imported_links;
 pub mod include;
 pub mod links;
+pub(crate) mod shortcodes;
+mod zola_fence;
 
 use crate::diagnostics::{Diagnostic, LineColumn, Location};
 use crate::site_root::SiteRoot;

@@ -12,6 +12,7 @@ use super::edge_http::{self, Page};
 use super::livereload::{self, ClientMessage};
 use super::published::PublishedSite;
 use super::static_host::{self, Resolved, StaticFile};
+use crate::redirects::workers::{REDIRECTS_FILE, Rules};
 use axum::Router;
 use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -211,6 +212,12 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     let requested = request.uri().path().to_owned();
     let (resolved, file, not_found_page, generation, has_site, rewritten, base_path) = {
         let site = read(&state.site);
+        // The redirects a deploy answers, from the `_redirects` file the build wrote.
+        if let Some(rules) = site.files().get(REDIRECTS_FILE)
+            && let Some((status, location)) = Rules::parse(&String::from_utf8_lossy(rules)).find(&requested)
+        {
+            return static_host::redirect(status, &location);
+        }
         let base_path = site.base_path().to_owned();
         let resolved = match static_host::within_base_path(&base_path, &requested) {
             Some(path) => static_host::resolve(site.files(), path),
@@ -327,7 +334,12 @@ mod tests {
             state.apply(BuildEvent::Published(Publication {
                 files: HashMap::from([
                     ("index.html".to_owned(), Arc::clone(&page)),
-                    ("x/index.html".to_owned(), page),
+                    ("x/index.html".to_owned(), Arc::clone(&page)),
+                    ("old/index.html".to_owned(), page),
+                    (
+                        REDIRECTS_FILE.to_owned(),
+                        Arc::from(&b"# rules\n/old/ /x/#setup 301\n/elsewhere/ https://example.com/ 308\n"[..]),
+                    ),
                 ]),
                 replace_all: true,
                 removed: BTreeSet::new(),
@@ -474,5 +486,18 @@ mod tests {
             let expected = if path.ends_with("?a=1") { "/x/?a=1" } else { "/x/" };
             assert_eq!(location, expected, "{path}");
         }
+    }
+
+    #[test]
+    fn the_built_redirects_are_answered_before_any_file() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        let moved = site.get("/old/", &host);
+        assert_eq!(moved.status, 301);
+        assert_eq!(moved.header("location"), Some("/x/#setup"));
+        let elsewhere = site.get("/elsewhere/", &host);
+        assert_eq!(elsewhere.status, 308);
+        assert_eq!(elsewhere.header("location"), Some("https://example.com/"));
+        assert_eq!(site.get("/x/", &host).status, 200, "pages without a rule are served");
     }
 }

@@ -90,6 +90,15 @@ pub(super) fn redirect_to_folder(base_path: &str, folder: &str, query: Option<&s
     (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response()
 }
 
+/// A redirect of the site's `_redirects` file: `status` (3xx) to `location`, as the host answers it.
+pub(super) fn redirect(status: u16, location: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FOUND);
+    match HeaderValue::from_str(location) {
+        Ok(location) => (status, [(header::LOCATION, location)]).into_response(),
+        Err(_) => not_found(),
+    }
+}
+
 /// What a path segment keeps unescaped in a `Location`: RFC 3986's `pchar` (unreserved characters,
 /// sub-delimiters, `:` and `@`); everything else, `/`, `\`, `?`, `#` and `%` included, is escaped.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC

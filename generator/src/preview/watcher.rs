@@ -27,7 +27,7 @@ pub(super) struct Watch {
 pub(super) fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
     let (events_in, events_out) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events_in)?;
-    if crate::import::detect(root) == crate::import::SiteKind::MdBook {
+    if crate::import::detect(root) == crate::import::SiteSource::MdBook {
         // A book's chapters may include any file under its root, as mdBook watches it whole.
         watcher.watch(root, RecursiveMode::Recursive)?;
     } else {

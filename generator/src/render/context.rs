@@ -98,7 +98,12 @@ pub(crate) fn last_updated(config: &SiteConfig, document: &Document, git_dates: 
     if !config.theme_options.last_updated || document.is_virtual {
         return None;
     }
-    match &document.front_matter.updated {
+    match document
+        .front_matter
+        .updated
+        .as_ref()
+        .or(document.front_matter.date.as_ref())
+    {
         Some(written) => Updated::parse(&written.to_string()),
         None => git_dates.get(&document.source).cloned(),
     }

@@ -11,6 +11,8 @@ use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId};
 use crate::diagnostics::{Diagnostic, Location, closest_path};
 use crate::git_dates::GitDates;
+use crate::import::SiteSource;
+use crate::markdown::shortcodes::{self, ShortcodeInput};
 use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageLookup, RenderContext};
 use crate::output::OutputSink;
 use crate::search;
@@ -116,9 +118,23 @@ impl RenderJob<'_> {
     pub(crate) fn render_document(&self, id: DocumentId, output: &dyn OutputSink) -> RenderedDocument {
         let document = self.tree.get(id);
         let text = self.document(id);
-        let source = MarkdownSource {
+        let page_value = tera::Value::from_serializable(&serde_json::json!({
+            "title": document.title,
+            "path": document.path,
+            "permalink": self.config.permalink(&document.path),
+            "extra": text.front_matter.extra,
+        }));
+        let expanded = shortcodes::expand(&ShortcodeInput {
             file: &document.source,
             body: text.body(),
+            body_line: text.body_line,
+            shortcodes: self.templates.shortcodes(),
+            page: &page_value,
+            lenient: self.config.source == SiteSource::Zola,
+        });
+        let source = MarkdownSource {
+            file: &document.source,
+            body: &expanded.markdown,
             body_line: text.body_line,
             drop_title_heading: text.title_from_heading,
             id_prefix: "d",
@@ -133,7 +149,16 @@ impl RenderJob<'_> {
         };
         let mut rendered = markdown::render(&source, &context);
         let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
-        let twin = self.write_twin(id, output, &mut diagnostics);
+        diagnostics.extend(expanded.diagnostics.iter().cloned());
+        // Links to missing Markdown files are found while rendering; the site may make them warnings.
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|diagnostic| diagnostic.message.starts_with("link "))
+        {
+            diagnostic.severity = diagnostic.severity.min(self.config.broken_links);
+        }
+        rendered.html = expanded.fill(&rendered.html);
+        let twin = self.write_twin(id, &expanded.markdown_with_html(), output, &mut diagnostics);
         let search = search::is_indexed(self.config, &document.path, &text.front_matter)
             .then(|| search::page_index(document, std::mem::take(&mut rendered.sections)));
 
@@ -160,6 +185,8 @@ impl RenderJob<'_> {
 
         let template = self.template_for(id);
         match self.templates.render(&template, &template_context, &document.source) {
+            // `render = false`: the page is read, listed and linked to, but has no file of its own.
+            Ok(_) if !text.front_matter.render => {}
             Ok(html) => {
                 if let Err(error) = output.write(&output_file(&document.path), html.as_bytes()) {
                     diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
@@ -177,14 +204,21 @@ impl RenderJob<'_> {
         }
     }
 
-    /// Converts the document to its Markdown twin and writes it beside the page.
-    fn write_twin(&self, id: DocumentId, output: &dyn OutputSink, diagnostics: &mut Vec<Diagnostic>) -> MarkdownTwin {
+    /// Converts the document (its `body`, shortcodes expanded) to its Markdown twin and writes it beside
+    /// the page.
+    fn write_twin(
+        &self,
+        id: DocumentId,
+        body: &str,
+        output: &dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> MarkdownTwin {
         let document = self.tree.get(id);
         let text = self.document(id);
         let page_url = self.config.permalink(&document.path);
         let source = TwinSource {
             file: &document.source,
-            body: text.body(),
+            body,
             title: &document.title,
             title_from_heading: text.title_from_heading,
             page_url: &page_url,
@@ -198,7 +232,9 @@ impl RenderJob<'_> {
             base_url: &self.config.base_url,
         };
         let twin = twin::markdown_twin(&source, &context);
-        if let Err(error) = output.write(&twin::twin_file(&document.path), twin.markdown.as_bytes()) {
+        if text.front_matter.render
+            && let Err(error) = output.write(&twin::twin_file(&document.path), twin.markdown.as_bytes())
+        {
             diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
         }
         twin
@@ -211,7 +247,10 @@ impl RenderJob<'_> {
 
     fn template_for(&self, id: DocumentId) -> String {
         let document = self.document(id);
-        if let Some(template) = &document.front_matter.template {
+        // A site of another generator names that generator's templates: the theme's defaults stand in.
+        if let Some(template) = &document.front_matter.template
+            && self.templates.has(template)
+        {
             return template.clone();
         }
         if id == self.tree.root() && self.templates.has("index.html") {

@@ -2,6 +2,7 @@
 //! into diagnostics that name the template file, line and column.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::shortcodes::{ShortcodeSource, Shortcodes};
 use crate::site_root::{MAX_SOURCE_BYTES, SiteRoot};
 use crate::theme::{FileKind, ThemeFiles};
 use std::collections::HashMap;
@@ -14,6 +15,8 @@ pub(crate) const REQUIRED: [&str; 2] = ["page.html", "section.html"];
 /// A theme's compiled templates.
 pub(crate) struct Templates {
     tera: tera::Tera,
+    /// The templates under `shortcodes/`, compiled apart: pages call them from their Markdown.
+    shortcodes: Shortcodes,
     names: std::collections::HashSet<String>,
     paths: TemplatePaths,
 }
@@ -42,6 +45,8 @@ pub(crate) struct TemplateFunctions {
     pub base_url: String,
     /// The path of `base_url` (`/tally`, or empty): asset URLs start with it.
     pub base_path: String,
+    /// A site of another generator: a shortcode template that does not compile is a warning.
+    pub lenient_shortcodes: bool,
 }
 
 impl Templates {
@@ -57,7 +62,19 @@ impl Templates {
         let mut paths = TemplatePaths::default();
         let listing = files.list(site_root, FileKind::Templates);
         diagnostics.extend(listing.errors.iter().map(|error| error.to_diagnostic(None)));
+        let mut shortcode_sources = Vec::new();
         for file in listing.files {
+            if file.relative.starts_with("shortcodes/") {
+                match file.read_text(MAX_SOURCE_BYTES) {
+                    Ok(text) => shortcode_sources.push(ShortcodeSource {
+                        relative: file.relative,
+                        display: file.display,
+                        text,
+                    }),
+                    Err(error) => diagnostics.push(error.to_diagnostic(None)),
+                }
+                continue;
+            }
             if Path::new(&file.relative)
                 .extension()
                 .is_none_or(|ext| ext != "html" && ext != "xml" && ext != "txt")
@@ -97,7 +114,13 @@ impl Templates {
             return None;
         }
         let names = sources.iter().map(|(name, _)| name.clone()).collect();
-        let templates = Templates { tera, names, paths };
+        let shortcodes = Shortcodes::load(shortcode_sources, functions.lenient_shortcodes, diagnostics);
+        let templates = Templates {
+            tera,
+            shortcodes,
+            names,
+            paths,
+        };
         for required in REQUIRED {
             if !templates.has(required) {
                 diagnostics.push(
@@ -107,6 +130,10 @@ impl Templates {
             }
         }
         (diagnostics.error_count() == errors_before).then_some(templates)
+    }
+
+    pub(crate) fn shortcodes(&self) -> &Shortcodes {
+        &self.shortcodes
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {
@@ -296,6 +323,7 @@ mod tests {
                 "/assets/main.abc.css".to_owned(),
             )])),
             base_url: "https://x.dev".into(),
+            lenient_shortcodes: false,
             base_path: String::new(),
         };
         let mut diagnostics = Diagnostics::new();

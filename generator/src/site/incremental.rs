@@ -284,7 +284,16 @@ impl Site {
         let mut diagnostics = Diagnostics::new();
         link_check::check(&self.tree, &subset, &self.written_files(), &mut diagnostics);
         let source = self.tree.get(id).source.clone();
-        self.stages.links.insert(source, diagnostics.into_vec());
+        let severity = self.config.broken_links;
+        let diagnostics = diagnostics
+            .into_vec()
+            .into_iter()
+            .map(|mut diagnostic| {
+                diagnostic.severity = diagnostic.severity.min(severity);
+                diagnostic
+            })
+            .collect();
+        self.stages.links.insert(source, diagnostics);
     }
 }
 
@@ -300,6 +309,12 @@ fn edit_reaches_other_pages(before: &Document, after: &Document) -> bool {
         || old.description != new.description
         || old.extra != new.extra
         || old.search != new.search
+        || old.aliases != new.aliases
+        || old.redirect_to != new.redirect_to
+        || old.date != new.date
+        || old.updated != new.updated
+        || old.sort_by != new.sort_by
+        || old.render != new.render
 }
 
 /// The page a root-relative link reaches (`/storage/kv`, `/storage/kv/`, `/storage/kv/index.html`), the

@@ -53,6 +53,8 @@ pub struct Site {
 /// Diagnostics of each stage, kept apart so re-running a stage replaces only its own.
 #[derive(Default)]
 pub(super) struct StageDiagnostics {
+    /// Warnings from reading the configuration.
+    pub(super) config: Diagnostics,
     pub(super) content: Diagnostics,
     pub(super) assets: Diagnostics,
     pub(super) templates: Diagnostics,
@@ -67,6 +69,7 @@ pub(super) struct StageDiagnostics {
 impl StageDiagnostics {
     pub(super) fn all(&self) -> impl Iterator<Item = &Diagnostic> {
         [
+            &self.config,
             &self.content,
             &self.assets,
             &self.templates,
@@ -97,9 +100,10 @@ impl Site {
 
     /// [`Site::load`], with command-line `overrides` of `site.toml` (`--base-url`, `--drafts`).
     pub fn load_with(root: &Path, overrides: &config::Overrides, output: &dyn OutputSink) -> Result<Site> {
-        let config = crate::import::load_config(root, overrides)?;
-        let theme = theme::load(root, &config.theme_name, &config.theme_dir)?;
+        let config = config::load_with(root, overrides)?;
+        let theme = theme::load(root, &config.theme_name, &config.theme_dir, config.source)?;
         let mut stages = StageDiagnostics::default();
+        stages.config.extend(config.notes.iter().cloned());
         // One git walk, while the content is read.
         let git_dates = config.theme_options.last_updated.then(|| {
             let root = config.root.clone();

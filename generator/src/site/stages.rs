@@ -11,8 +11,10 @@ use crate::config::SiteConfig;
 use crate::content::discover::{self, SourceFile};
 use crate::content::tree::{ContentTree, Document, TreeOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::import::SiteSource;
 use crate::markdown::fence_info::parse_fence_info;
 use crate::output::OutputSink;
+use crate::redirects::{self, stub_page, workers::REDIRECTS_FILE};
 use crate::render::templates::{TemplateFunctions, Templates};
 use crate::render::{RenderJob, output_file};
 use crate::{host_files, link_check, search, static_files, theme};
@@ -38,6 +40,11 @@ impl Site {
     /// A `template = "..."` in front matter must name a template of the theme.
     pub(super) fn check_document_templates(&mut self) {
         let mut diagnostics = Diagnostics::new();
+        if self.config.source == SiteSource::Zola {
+            // Its front matter names Zola templates, which the built-in theme stands in for.
+            self.stages.document_templates = diagnostics;
+            return;
+        }
         for document in self.tree.documents() {
             let document = self.edits.get(document.id).unwrap_or(document);
             if let Some(template) = &document.front_matter.template
@@ -130,8 +137,19 @@ impl Site {
     }
 
     /// Every file the build wrote besides the pages (their Markdown twins included), for links to
-    /// files.
+    /// files: the pages left at old URLs and `_redirects` among them.
     pub(super) fn written_files(&self) -> HashSet<String> {
+        let mut written = self.written_files_but_redirects();
+        let redirects = redirects::from_documents(&self.tree, &mut Diagnostics::new());
+        if !redirects.is_empty() {
+            written.extend(redirects.stub_files());
+            written.insert(REDIRECTS_FILE.to_owned());
+        }
+        written
+    }
+
+    /// [`Self::written_files`] without what the redirect stage writes.
+    fn written_files_but_redirects(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
         written.extend(self.search_files.iter().cloned());
         written.extend(SITE_FILES.map(str::to_owned));
@@ -150,7 +168,8 @@ impl Site {
         let mut diagnostics = Diagnostics::new();
         link_check::check(&self.tree, &self.rendered, &self.written_files(), &mut diagnostics);
         self.stages.links.clear();
-        for diagnostic in diagnostics.into_vec() {
+        for mut diagnostic in diagnostics.into_vec() {
+            diagnostic.severity = diagnostic.severity.min(self.config.broken_links);
             let file = diagnostic
                 .location
                 .as_ref()
@@ -186,6 +205,7 @@ impl Site {
         }
         debug_assert_eq!(output_file("/"), "index.html");
         self.write_agent_files(output, &mut diagnostics);
+        self.write_redirects(output, &mut diagnostics);
         self.stages.site_files = diagnostics;
     }
 
@@ -203,6 +223,73 @@ impl Site {
         let full = llms::llms_full_txt(&self.site_summary(), &self.tree, |id| &self.rendered[id.0].twin);
         if let Err(error) = output.write(LLMS_FULL_TXT, full.as_bytes()) {
             diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        }
+    }
+
+    /// Stage: check the redirect list, then write `_redirects` and a page at each old URL (over the
+    /// page of a document that has `redirect_to`).
+    fn write_redirects(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
+        let mut list = redirects::from_documents(&self.tree, diagnostics);
+        if let Some(book) = &self.config.book {
+            // A chapter's old `.html` address, and `[output.html.redirect]`.
+            list.extend(crate::import::mdbook::redirects::redirects(
+                &self.tree,
+                &book.src(),
+                &book.settings.redirects,
+            ));
+        }
+        if list.is_empty() {
+            return;
+        }
+        if self.config.source == SiteSource::Zola {
+            // Zola follows chains of `redirect_to`; the output goes straight to the end of each.
+            list = redirects::flatten_chains(&list, diagnostics);
+        }
+        if self.static_files.contains(REDIRECTS_FILE) {
+            diagnostics.push(
+                Diagnostic::error(
+                    None,
+                    "the site has a `_redirects` file in a `static/` folder and redirects in its pages' front matter",
+                )
+                .with_help("move the rules of the `_redirects` file into the pages' `aliases`, then delete the file: the build writes it"),
+            );
+            return;
+        }
+        let pages: HashSet<String> = self
+            .tree
+            .documents()
+            .iter()
+            .filter(|document| document.front_matter.redirect_to.is_none())
+            .map(|document| document.path.clone())
+            .collect();
+        let files = self.written_files_but_redirects();
+        redirects::validate(
+            &list,
+            &redirects::LiveUrls {
+                pages: &pages,
+                files: &files,
+            },
+            diagnostics,
+        );
+        let Some(rules) = redirects::workers::redirects_file(&list, &self.config.base_path, diagnostics) else {
+            return;
+        };
+        let mut writes = vec![(REDIRECTS_FILE.to_owned(), rules)];
+        for redirect in list.iter() {
+            let Some(file) = stub_page::stub_file(&redirect.from) else {
+                continue;
+            };
+            let (href, permalink) = if redirect.is_external() {
+                (redirect.to.clone(), redirect.to.clone())
+            } else {
+                (self.config.href(&redirect.to), self.config.permalink(&redirect.to))
+            };
+            writes.push((file, stub_page::stub_page(&href, &permalink, &self.config.language)));
+        }
+        for (path, contents) in writes {
+            if let Err(error) = output.write(&path, contents.as_bytes()) {
+                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+            }
         }
     }
 
@@ -300,6 +387,7 @@ pub(super) fn load_templates(
         asset_urls: Arc::clone(asset_urls),
         base_url: config.base_url.clone(),
         base_path: config.base_path.clone(),
+        lenient_shortcodes: config.source == SiteSource::Zola,
     };
     Templates::load(&config.site_root, &theme.files, functions, diagnostics)
 }

@@ -24,6 +24,9 @@ pub enum Layer {
     },
     /// A folder with `templates/`, `assets/` and `static/` under it (a theme folder, or the site root).
     Folder(PathBuf),
+    /// The root of a site written for another generator, whose templates expect that generator's
+    /// context: only its `templates/shortcodes/` and `static/` are taken.
+    ShortcodesAndStatic(PathBuf),
 }
 
 /// The kinds of files a theme has, by the folder they live in.
@@ -111,7 +114,7 @@ impl ThemeFiles {
     /// The folders of the layers that are folders, for the preview's watcher.
     pub fn folders(&self) -> impl Iterator<Item = &Path> {
         self.layers.iter().filter_map(|layer| match layer {
-            Layer::Folder(path) => Some(path.as_path()),
+            Layer::Folder(path) | Layer::ShortcodesAndStatic(path) => Some(path.as_path()),
             Layer::Builtin { .. } => None,
         })
     }
@@ -128,26 +131,51 @@ impl ThemeFiles {
                     }
                 }
                 Layer::Folder(path) => {
-                    let walk = site_root.walk(&path.join(kind.folder()), false);
-                    errors.extend(walk.errors);
-                    for file in walk.files {
-                        let display = site_root.display(&file.path);
-                        winners.insert(
-                            file.relative.clone(),
-                            ThemeFile {
-                                relative: file.relative,
-                                display,
-                                source: Source::Disk(file.path),
-                            },
-                        );
-                    }
+                    collect_folder(site_root, &path.join(kind.folder()), "", &mut winners, &mut errors);
                 }
+                Layer::ShortcodesAndStatic(path) => match kind {
+                    FileKind::Templates => collect_folder(
+                        site_root,
+                        &path.join("templates/shortcodes"),
+                        "shortcodes/",
+                        &mut winners,
+                        &mut errors,
+                    ),
+                    FileKind::Static => {
+                        collect_folder(site_root, &path.join(kind.folder()), "", &mut winners, &mut errors);
+                    }
+                    FileKind::Assets => {}
+                },
             }
         }
         Listing {
             files: winners.into_values().collect(),
             errors,
         }
+    }
+}
+
+/// Adds every file under the folder `dir` to `winners`, its relative path after `prefix`.
+fn collect_folder(
+    site_root: &SiteRoot,
+    dir: &Path,
+    prefix: &str,
+    winners: &mut BTreeMap<String, ThemeFile>,
+    errors: &mut Vec<SitePathError>,
+) {
+    let walk = site_root.walk(dir, false);
+    errors.extend(walk.errors);
+    for file in walk.files {
+        let display = site_root.display(&file.path);
+        let relative = format!("{prefix}{}", file.relative);
+        winners.insert(
+            relative.clone(),
+            ThemeFile {
+                relative,
+                display,
+                source: Source::Disk(file.path),
+            },
+        );
     }
 }
 

@@ -9,6 +9,7 @@ pub mod files;
 pub use files::{FileKind, Layer, Listing, ThemeFile, ThemeFiles};
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location};
+use crate::import::SiteSource;
 use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
 use crate::toml_input::{TomlSchema, TomlSource};
 use include_dir::Dir;
@@ -70,7 +71,7 @@ pub struct Theme {
 /// else the built-in theme when `name` is [`BUILTIN_THEME`]. Its `theme.toml` is optional (a theme
 /// without one has `light` and `dark`). The site's own `templates/`, `assets/` and `static/` files lie
 /// over the theme's.
-pub fn load(root: &Path, name: &str, dir: &Path) -> Result<Theme, BuildFailed> {
+pub fn load(root: &Path, name: &str, dir: &Path, source: SiteSource) -> Result<Theme, BuildFailed> {
     let (theme_layer, manifest) = if dir.is_dir() {
         let manifest_path = dir.join("theme.toml");
         let relative = manifest_path.strip_prefix(root).unwrap_or(&manifest_path).to_path_buf();
@@ -126,7 +127,14 @@ pub fn load(root: &Path, name: &str, dir: &Path) -> Result<Theme, BuildFailed> {
         name: name.to_owned(),
         dir: dir.to_path_buf(),
         color_themes,
-        files: ThemeFiles::new(vec![theme_layer, Layer::Folder(root.to_path_buf())]),
+        files: ThemeFiles::new(vec![
+            theme_layer,
+            match source {
+                SiteSource::Edgedocs => Layer::Folder(root.to_path_buf()),
+                // Its own templates expect the other generator's context; its shortcodes are plain.
+                SiteSource::Zola | SiteSource::MdBook => Layer::ShortcodesAndStatic(root.to_path_buf()),
+            },
+        ]),
     })
 }
 
@@ -193,7 +201,7 @@ mod tests {
             "[[color_themes]]\nname = \"dark\"\nlabel = \"Dark\"\nappearance = \"dark\"\n[[color_themes]]\nname = \"sepia\"\nlabel = \"Sepia\"\nappearance = \"light\"\n",
         )
         .unwrap();
-        let theme = load(dir.path(), "t", &theme_dir).unwrap();
+        let theme = load(dir.path(), "t", &theme_dir, SiteSource::Edgedocs).unwrap();
         let names: Vec<&str> = theme.color_themes.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["dark", "sepia"]);
     }
@@ -208,7 +216,7 @@ mod tests {
             "[[color_themes]]\nname = \"dark\"\nlabel = \"Dark\"\nappearance = \"dark\"\n[[color_themes]]\nname = \"sepia\"\nlabl = \"Sepia\"\nappearance = \"light\"\ncolour = 1\n",
         )
         .unwrap();
-        let failed = load(dir.path(), "t", &theme_dir).unwrap_err();
+        let failed = load(dir.path(), "t", &theme_dir, SiteSource::Edgedocs).unwrap_err();
         let messages: Vec<String> = failed.diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

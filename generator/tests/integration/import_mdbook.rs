@@ -247,3 +247,37 @@ fn a_summary_that_is_not_a_table_of_contents_is_an_error_with_its_place() {
         "{stderr}"
     );
 }
+
+#[test]
+fn old_html_addresses_and_book_toml_redirects_lead_to_the_pages() {
+    let book = built_book();
+    book.check_file(
+        "_redirects",
+        &[
+            "/guide/lighting.html /guide/lighting/ 301\n",
+            "/guide/advanced/wicks.html /guide/advanced/wicks/ 301\n",
+            "/lighting.html /guide/lighting/ 301\n",
+            "/old/wicks.html /guide/advanced/wicks/#trimming 301\n",
+        ],
+    );
+    book.check_file_lacks("_redirects", &["/README.html", "/index.html"]);
+    book.check_file("guide/oil.html", &["/guide/oil/"]);
+}
+
+#[test]
+fn a_redirect_to_a_missing_chapter_fails_where_book_toml_writes_it() {
+    let mut book = SiteTest::without_theme("mdbook-basic");
+    let toml = std::fs::read_to_string(book.root().join("book.toml")).unwrap();
+    book.write(
+        "book.toml",
+        &toml.replace("\"guide/lighting.html\"", "\"guide/gone.html\""),
+    );
+    let stderr = book.build_fails();
+    assert!(
+        stderr.contains(
+            "error: book.toml:24:1: `/lighting.html` redirects to `/guide/gone.html`, which is not a page of the site"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("/guide/gone.html"), "{stderr}");
+}

@@ -8,6 +8,7 @@ mod import_mdbook;
 mod init;
 mod invalid_input;
 mod kv_cli;
+mod redirects;
 mod search;
 mod support;
 mod theme;

@@ -12,6 +12,7 @@ pub mod summary;
 
 pub use book_toml::BOOK_FILE;
 
+use super::SiteSource;
 use crate::config::{self, Overrides, SiteConfig};
 use crate::content::discover::SourceFile;
 use crate::content::tree::ContentTree;
@@ -27,12 +28,10 @@ pub struct Book {
     pub settings: BookToml,
     /// The `additional-css` files, in order, appended to the theme's stylesheet.
     pub additional_css: String,
-    /// Ignored keys and the like, reported with the content.
-    pub warnings: Vec<Diagnostic>,
 }
 
-/// The folder of a book's chapters, relative to the root (`src`).
 impl Book {
+    /// The folder of the book's chapters, relative to the root (`src`).
     pub fn src(&self) -> PathBuf {
         PathBuf::from(&self.settings.src)
     }
@@ -48,21 +47,9 @@ pub fn load_config(root: &Path, overrides: &Overrides) -> Result<SiteConfig, Bui
     let Some(settings) = settings else {
         return Err(failed(diagnostics));
     };
-    let site_toml = site_toml(root, &settings, &mut diagnostics);
-    let mut config = match config::parse_with(root, &site_toml, overrides) {
-        Ok(config) => config,
-        Err(failure) => {
-            // The text is made here from book.toml: its errors have no place of their own.
-            for diagnostic in failure.diagnostics {
-                diagnostics.push(Diagnostic {
-                    location: None,
-                    message: format!("book.toml: {}", diagnostic.message),
-                    ..diagnostic
-                });
-            }
-            return Err(failed(diagnostics));
-        }
-    };
+    let table = site_table(root, &settings, &mut diagnostics);
+    let mut config = config::resolve_imported(root, table, SiteSource::MdBook, diagnostics.into_vec(), overrides)?;
+    let mut diagnostics = Diagnostics::new();
     let additional_css = read_additional_css(&config.site_root, &settings, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(failed(diagnostics));
@@ -71,7 +58,6 @@ pub fn load_config(root: &Path, overrides: &Overrides) -> Result<SiteConfig, Bui
     config.book = Some(Arc::new(Book {
         settings,
         additional_css,
-        warnings: diagnostics.into_vec(),
     }));
     Ok(config)
 }
@@ -83,8 +69,8 @@ fn failed(diagnostics: Diagnostics) -> BuildFailed {
     }
 }
 
-/// The `site.toml` a book's settings amount to.
-fn site_toml(root: &Path, book: &BookToml, diagnostics: &mut Diagnostics) -> String {
+/// The keys of `site.toml` a book's settings amount to.
+fn site_table(root: &Path, book: &BookToml, diagnostics: &mut Diagnostics) -> toml::Table {
     let mut site = toml::Table::new();
     let folder_name = root
         .canonicalize()
@@ -155,7 +141,7 @@ fn site_toml(root: &Path, book: &BookToml, diagnostics: &mut Diagnostics) -> Str
         );
     }
     site.insert("extra".into(), extra.into());
-    toml::to_string(&site).unwrap_or_default()
+    site
 }
 
 /// `base_url` from `[output.html] cname` and `site-url`: `https://<cname><site-url>`, else the local
@@ -215,7 +201,6 @@ fn read_additional_css(root: &SiteRoot, book: &BookToml, diagnostics: &mut Diagn
 /// Stages "discover content" and "read the content tree" for a book: the files under `src`, and the
 /// chapters `SUMMARY.md` lists, in its order.
 pub fn read_content(config: &SiteConfig, book: &Book, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
-    diagnostics.extend(book.warnings.iter().cloned());
     let src = book.src();
     let discovered = crate::content::discover::discover(&config.site_root, &config.root.join(&src));
     diagnostics.extend(discovered.errors.iter().map(|error| error.to_diagnostic(None)));

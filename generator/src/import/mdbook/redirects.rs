@@ -5,21 +5,12 @@
 use super::book_toml::BookRedirect;
 use crate::content::tree::ContentTree;
 use crate::diagnostics::Location;
+use crate::redirects::{Redirect, RedirectList, RedirectStatus};
 use std::path::{Component, Path, PathBuf};
 
-/// One redirect: `from` (a path of the site, without the base path) to `to` (a path of the site, with
-/// any `#anchor`, or an absolute URL), and where it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redirect {
-    pub from: String,
-    pub to: String,
-    /// The line of `book.toml` for a redirect written there; `None` for a chapter's old address.
-    pub location: Option<Location>,
-}
-
 /// Every redirect of the book whose chapters are in `tree` (read from `src`).
-pub fn redirects(tree: &ContentTree, src: &Path, written: &[BookRedirect]) -> Vec<Redirect> {
-    let mut list = Vec::new();
+pub(crate) fn redirects(tree: &ContentTree, src: &Path, written: &[BookRedirect]) -> RedirectList {
+    let mut list = RedirectList::new();
     for document in tree.documents() {
         if document.is_virtual {
             continue;
@@ -39,14 +30,16 @@ pub fn redirects(tree: &ContentTree, src: &Path, written: &[BookRedirect]) -> Ve
         list.push(Redirect {
             from: format!("/{stem}.html"),
             to: document.path.clone(),
-            location: None,
+            status: RedirectStatus::MovedPermanently,
+            origin: Location::new(&document.source, 1, 1),
         });
     }
     for redirect in written {
         list.push(Redirect {
             from: site_path(&redirect.from),
             to: resolve_target(tree, src, &redirect.from, &redirect.to),
-            location: Some(redirect.location.clone()),
+            status: RedirectStatus::MovedPermanently,
+            origin: redirect.location.clone(),
         });
     }
     list
@@ -170,29 +163,18 @@ mod tests {
                 location: Location::new("book.toml", 5, 1),
             },
         ];
-        let list: Vec<(String, String, Option<usize>)> = redirects(&tree, Path::new("src"), &written)
-            .into_iter()
-            .map(|redirect| {
-                (
-                    redirect.from,
-                    redirect.to,
-                    redirect.location.map(|location| location.line),
-                )
-            })
+        let list: Vec<(String, String, String)> = redirects(&tree, Path::new("src"), &written)
+            .iter()
+            .map(|redirect| (redirect.from.clone(), redirect.to.clone(), redirect.origin.to_string()))
             .collect();
-        assert_eq!(
-            list,
-            [
-                ("/intro.html".to_owned(), "/intro/".to_owned(), None),
-                ("/guide/setup.html".to_owned(), "/guide/setup/".to_owned(), None),
-                ("/old/setup.html".to_owned(), "/guide/setup/#linux".to_owned(), Some(3)),
-                ("/start.html".to_owned(), "/guide/".to_owned(), Some(4)),
-                (
-                    "/moved.html".to_owned(),
-                    "https://example.com/moved/".to_owned(),
-                    Some(5)
-                ),
-            ]
-        );
+        let expected = [
+            ("/intro.html", "/intro/", "src/intro.md:1:1"),
+            ("/guide/setup.html", "/guide/setup/", "src/guide/setup.md:1:1"),
+            ("/old/setup.html", "/guide/setup/#linux", "book.toml:3:1"),
+            ("/start.html", "/guide/", "book.toml:4:1"),
+            ("/moved.html", "https://example.com/moved/", "book.toml:5:1"),
+        ]
+        .map(|(from, to, origin)| (from.to_owned(), to.to_owned(), origin.to_owned()));
+        assert_eq!(list, expected);
     }
 }
