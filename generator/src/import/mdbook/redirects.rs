@@ -45,13 +45,13 @@ pub(crate) fn redirects(tree: &ContentTree, src: &Path, written: &[BookRedirect]
     list
 }
 
-/// `old.html` or `/old.html` as `/old.html`.
+/// `old.html`, `./old.html` or `/old.html` as `/old.html`: mdBook takes the keys from the book's root.
 fn site_path(written: &str) -> String {
-    if written.starts_with('/') {
-        written.to_owned()
-    } else {
-        format!("/{written}")
-    }
+    let segments: Vec<&str> = written
+        .split('/')
+        .filter(|segment| !segment.is_empty() && *segment != ".")
+        .collect();
+    format!("/{}", segments.join("/"))
 }
 
 /// The target of a written redirect: an absolute URL as written; a path (relative to the old one's
@@ -153,7 +153,7 @@ mod tests {
                 location: Location::new("book.toml", 3, 1),
             },
             BookRedirect {
-                from: "start.html".into(),
+                from: "./start.html".into(),
                 to: "guide/index.html".into(),
                 location: Location::new("book.toml", 4, 1),
             },
