@@ -46,11 +46,7 @@ pub struct Chapter {
 impl Chapter {
     /// The number as mdBook shows it: `1.2.`; `None` for unnumbered chapters.
     pub fn number_label(&self) -> Option<String> {
-        (!self.number.is_empty()).then(|| {
-            let mut label: String = self.number.iter().map(|n| format!("{n}.")).collect();
-            label.shrink_to_fit();
-            label
-        })
+        (!self.number.is_empty()).then(|| self.number.iter().map(|n| format!("{n}.")).collect())
     }
 }
 
