@@ -6,6 +6,8 @@
 #   BROWSER_SITE_DIR   the built site to test (default: public/, built with `cargo run -- build` if absent;
 #                      a relative path is taken from the repository root)
 #   CHROMIUM_PATH      the browser (default: /usr/bin/chromium)
+#   BROWSER_BOOK_DIR   the built mdBook fixture book (default: generator/tests/fixtures/mdbook-basic,
+#                      copied to test-artifacts/browser/ and built there)
 #
 # Screenshots go to test-artifacts/browser/ (git-ignored).
 set -euo pipefail
@@ -36,6 +38,14 @@ if [ ! -f "$site/storage/kv/index.html" ]; then
 fi
 
 mkdir -p "$repo/test-artifacts/browser"
+book="${BROWSER_BOOK_DIR:-}"
+if [ -z "$book" ]; then
+  book_root="$repo/test-artifacts/browser/mdbook-basic"
+  rm -rf "$book_root"
+  cp -r "$repo/generator/tests/fixtures/mdbook-basic" "$book_root"
+  (cd "$repo" && cargo run -q -- --root "$book_root" build)
+  book="$book_root/public"
+fi
 cd "$repo/tests/browser"
-BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
+BROWSER_BOOK_DIR="$book" BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
   node --test --test-concurrency=1 tests/

@@ -154,6 +154,10 @@ pub struct SiteConfig {
     pub search: SearchConfig,
     pub edge: EdgeOptions,
     pub extra: serde_json::Value,
+    /// The folder under the root that holds the pages: `content`, or an mdBook book's `src`.
+    pub content_folder: PathBuf,
+    /// The book, when the site is an mdBook book read unchanged ([`crate::import::mdbook`]).
+    pub book: Option<std::sync::Arc<crate::import::mdbook::Book>>,
     /// The kind of site the configuration was read from.
     pub source: SiteSource,
     /// What a broken internal link is: an error, unless an imported site's own setting makes it a
@@ -188,7 +192,7 @@ impl SearchConfig {
 
 impl SiteConfig {
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.root.join(&self.content_folder)
     }
 
     pub fn static_dir(&self) -> PathBuf {
@@ -223,10 +227,14 @@ pub fn load(root: &Path) -> Result<SiteConfig, BuildFailed> {
 
 /// Reads and validates `site.toml` under `root`, with `overrides` applied.
 pub fn load_with(root: &Path, overrides: &Overrides) -> Result<SiteConfig, BuildFailed> {
-    if crate::import::detect(root) == SiteSource::Zola
-        && let Some(file) = crate::import::zola::config_file(root)
-    {
-        return crate::import::zola::config::load(root, &file, overrides);
+    match crate::import::detect(root) {
+        SiteSource::MdBook => return crate::import::mdbook::load_config(root, overrides),
+        SiteSource::Zola => {
+            if let Some(file) = crate::import::zola::config_file(root) {
+                return crate::import::zola::config::load(root, &file, overrides);
+            }
+        }
+        SiteSource::Edgedocs => {}
     }
     let path = root.join(CONFIG_FILE);
     let text = read_text_bounded(&path, &path.display().to_string(), MAX_SOURCE_BYTES).map_err(|error| {
@@ -425,6 +433,8 @@ fn resolve(
             demo_apis: raw.edge.demo_apis,
         },
         extra,
+        content_folder: PathBuf::from("content"),
+        book: None,
         source: SiteSource::Edgedocs,
         broken_links: Severity::Error,
         notes: Vec::new(),

@@ -55,7 +55,7 @@ pub(crate) struct GitDates {
 impl GitDates {
     /// Reads the history of `content/` under `root`. Empty when git is missing, `root` is not in a
     /// repository, or git fails.
-    pub(crate) fn read(root: &Path) -> Self {
+    pub(crate) fn read(root: &Path, content_folder: &Path) -> Self {
         let output = Command::new("git")
             .arg("-C")
             .arg(root)
@@ -68,8 +68,8 @@ impl GitDates {
                 "--name-only",
                 "--format=\u{1e}%cI",
                 "--",
-                "content",
             ])
+            .arg(content_folder)
             .stdin(Stdio::null())
             .stderr(Stdio::null())
             .output();
@@ -151,7 +151,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content")).unwrap();
         // GIT_CEILING_DIRECTORIES is not needed: a temp folder is not inside this repository.
-        assert!(GitDates::read(dir.path()).is_empty());
+        assert!(GitDates::read(dir.path(), Path::new("content")).is_empty());
     }
 
     #[test]
@@ -183,7 +183,7 @@ mod tests {
         assert!(git(&["commit", "-q", "-m", "one"], "2026-01-01T10:00:00Z"));
         std::fs::write(dir.path().join("content/guide/b.md"), "b2").unwrap();
         assert!(git(&["commit", "-q", "-am", "two"], "2026-02-03T10:00:00Z"));
-        let dates = GitDates::read(dir.path());
+        let dates = GitDates::read(dir.path(), Path::new("content"));
         let date_of = |path: &str| dates.get(Path::new(path)).map(|updated| updated.date.clone());
         assert_eq!(date_of("content/a.md").as_deref(), Some("2026-01-01"));
         assert_eq!(date_of("content/guide/b.md").as_deref(), Some("2026-02-03"));

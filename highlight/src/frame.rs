@@ -112,6 +112,9 @@ pub struct FrameOptions<'a> {
     pub highlighted_lines: &'a LineRanges,
     pub inserted_lines: &'a LineRanges,
     pub deleted_lines: &'a LineRanges,
+    /// Lines in the HTML but hidden until the reader asks for them (a Rust example's setup lines):
+    /// each is a `line hidden` span, and the header gets a toggle the theme's script shows.
+    pub hidden_lines: &'a LineRanges,
 }
 
 /// Renders a fenced code block as a code frame: highlighted lines, line marks, header with the
@@ -165,7 +168,12 @@ pub fn render_code_frame(info: &FrameOptions<'_>, code: &str) -> Rendered {
     }
 
     let mut html = String::with_capacity(code.len() * 2 + 320);
-    html.push_str("<figure class=\"code-frame\" data-lang=\"");
+    let has_hidden = (1..=line_count).any(|line| info.hidden_lines.contains(u32::try_from(line).unwrap_or(u32::MAX)));
+    html.push_str(if has_hidden {
+        "<figure class=\"code-frame has-hidden-lines\" data-lang=\""
+    } else {
+        "<figure class=\"code-frame\" data-lang=\""
+    });
     let _ = escape_html(&mut html, &lang_attribute);
     html.push_str("\">\n  <figcaption class=\"code-frame__header\">\n");
     if let Some(title) = info.title {
@@ -175,8 +183,14 @@ pub fn render_code_frame(info: &FrameOptions<'_>, code: &str) -> Rendered {
     }
     html.push_str("    <span class=\"code-frame__lang\">");
     let _ = escape_html_body_text(&mut html, &label);
+    html.push_str("</span>\n");
+    if has_hidden {
+        html.push_str(
+            "    <button type=\"button\" class=\"code-frame__reveal\" aria-pressed=\"false\" hidden>Show hidden lines</button>\n",
+        );
+    }
     html.push_str(
-        "</span>\n    <button type=\"button\" class=\"code-frame__copy\" hidden>Copy</button>\n  \
+        "    <button type=\"button\" class=\"code-frame__copy\" hidden>Copy</button>\n  \
          </figcaption>\n  <pre class=\"code\"><code>",
     );
     let lines_start = html.len();
@@ -200,12 +214,20 @@ fn write_lines(
     html: &mut String,
 ) -> Result<(), syntect::parsing::ParsingError> {
     let mut highlighter = LineHighlighter::new(language);
+    let mut previous_hidden = false;
+    let line_count = code.split_inclusive('\n').count();
     for (index, line) in code.split_inclusive('\n').enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if index > 0 {
+        let hidden = info.hidden_lines.contains(number);
+        // A hidden line carries its own line end, so hiding it leaves no empty line behind.
+        if index > 0 && !previous_hidden {
             html.push('\n');
         }
+        previous_hidden = hidden;
         html.push_str("<span class=\"line");
+        if hidden {
+            html.push_str(" hidden");
+        }
         if info.highlighted_lines.contains(number) {
             html.push_str(" hl");
         }
@@ -217,6 +239,9 @@ fn write_lines(
         }
         html.push_str("\">");
         highlighter.write_line(line, html)?;
+        if hidden && index + 1 < line_count {
+            html.push('\n');
+        }
         html.push_str("</span>");
     }
     Ok(())
@@ -232,6 +257,7 @@ mod tests {
         lang: Option<&'static str>,
         title: Option<&'static str>,
         marks: [LineRanges; 3],
+        hidden: LineRanges,
     }
 
     fn block(lang: &'static str) -> Block {
@@ -253,6 +279,11 @@ mod tests {
             self
         }
 
+        fn hide(mut self, lines: std::ops::RangeInclusive<u32>) -> Self {
+            self.hidden.insert(lines);
+            self
+        }
+
         fn render(&self, code: &str) -> Rendered {
             let [highlighted_lines, inserted_lines, deleted_lines] = &self.marks;
             let options = FrameOptions {
@@ -261,6 +292,7 @@ mod tests {
                 highlighted_lines,
                 inserted_lines,
                 deleted_lines,
+                hidden_lines: &self.hidden,
             };
             render_code_frame(&options, code)
         }
@@ -373,5 +405,29 @@ mod tests {
             let rendered = render(lang, "x = \"1\" # c\n");
             assert!(rendered.warnings.is_empty(), "{lang}: {:?}", rendered.warnings);
         }
+    }
+
+    #[test]
+    fn hidden_lines_carry_their_line_end_and_add_a_toggle() {
+        let rendered = block("").hide(1..=1).hide(3..=3).render("a\nb\nc\nd\n");
+        assert!(
+            rendered.html.contains("class=\"code-frame has-hidden-lines\""),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("class=\"code-frame__reveal\""),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains(
+                "<code><span class=\"line hidden\">a\n</span><span class=\"line\">b</span>\n<span class=\"line hidden\">c\n</span><span class=\"line\">d</span></code>"
+            ),
+            "{}",
+            rendered.html
+        );
+        let plain = block("").render("a\nb\n");
+        assert!(!plain.html.contains("hidden-lines") && !plain.html.contains("code-frame__reveal"));
     }
 }

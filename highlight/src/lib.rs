@@ -46,6 +46,7 @@ pub fn warm_up(samples: Vec<(String, String)>) {
                 highlighted_lines: &no_lines,
                 inserted_lines: &no_lines,
                 deleted_lines: &no_lines,
+                hidden_lines: &no_lines,
             };
             let _ = render_code_frame(&options, &code);
         });
@@ -66,6 +67,7 @@ mod tests {
             highlighted_lines: &first_line,
             inserted_lines: &none,
             deleted_lines: &none,
+            hidden_lines: &none,
         };
         let code = "fn main() {\n    println!(\"{}\", 1 + 2);\n}\n";
         let expected = render_code_frame(&info, code);

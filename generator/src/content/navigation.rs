@@ -1,7 +1,7 @@
 //! Navigation derived from the content tree: the per-page sidebar tree (only the current branch open, big
 //! sections windowed so a page's HTML does not grow with the site), previous/next links and breadcrumbs.
 
-use super::tree::{ContentTree, DocumentId, DocumentKind};
+use super::tree::{ContentTree, DocumentId, DocumentKind, NavNote};
 use serde::Serialize;
 
 /// One entry of the sidebar.
@@ -11,7 +11,11 @@ pub struct NavEntry {
     pub path: String,
     /// The link to write: `path` under the site's base path.
     pub href: String,
+    /// `section` or `page`; for entries that are not documents, `part` (a part title), `separator` or
+    /// `draft` (listed, not written yet: no link).
     pub kind: &'static str,
+    /// The number shown before the title (`1.2.`), in a book.
+    pub number: Option<String>,
     pub is_current: bool,
     pub is_open: bool,
     pub children: Vec<NavEntry>,
@@ -97,36 +101,101 @@ fn entries(
     let children = &tree.get(section).children;
     let focus = children.iter().position(|child| open_path.contains(child));
     let (start, end) = window_around(children.len(), focus, window);
-    children[start..end]
-        .iter()
-        .map(|&child| {
-            let document = tree.get(child);
-            let is_section = document.kind == DocumentKind::Section;
-            let is_open = is_section && open_path.contains(&child);
-            let (children, more) = if is_open {
-                let nested = entries(tree, child, current, open_path, window);
-                let total = document.children.len();
-                let more = (nested.len() < total).then(|| MoreLink {
-                    count: total - nested.len(),
-                    path: document.path.clone(),
-                    href: document.href.clone(),
-                });
-                (nested, more)
-            } else {
-                (Vec::new(), None)
-            };
-            NavEntry {
-                title: document.title.clone(),
-                path: document.path.clone(),
-                href: document.href.clone(),
-                kind: if is_section { "section" } else { "page" },
-                is_current: child == current,
-                is_open,
-                children,
-                more,
-            }
-        })
-        .collect()
+    let mut listed = Vec::with_capacity(end - start);
+    for &child in &children[start..end] {
+        listed.extend(
+            tree.get(child)
+                .nav_before
+                .iter()
+                .map(|note| note_entry(tree, note, current)),
+        );
+        listed.push(entry(tree, child, current, open_path, window));
+    }
+    if end == children.len() {
+        listed.extend(
+            tree.get(section)
+                .nav_after
+                .iter()
+                .map(|note| note_entry(tree, note, current)),
+        );
+    }
+    listed
+}
+
+/// The entry of a navigation note: a part title, a separator, a draft chapter or the home page.
+fn note_entry(tree: &ContentTree, note: &NavNote, current: DocumentId) -> NavEntry {
+    let (kind, title, number) = match note {
+        NavNote::Home => return home_entry(tree, current),
+        NavNote::Part(title) => ("part", title.clone(), None),
+        NavNote::Separator => ("separator", String::new(), None),
+        NavNote::Draft { title, number } => ("draft", title.clone(), number.clone()),
+    };
+    NavEntry {
+        title,
+        path: String::new(),
+        href: String::new(),
+        kind,
+        number,
+        is_current: false,
+        is_open: false,
+        children: Vec::new(),
+        more: None,
+    }
+}
+
+/// The home page as an entry among the others (a book's first chapter).
+fn home_entry(tree: &ContentTree, current: DocumentId) -> NavEntry {
+    let home = tree.get(tree.root());
+    NavEntry {
+        title: home.title.clone(),
+        path: home.path.clone(),
+        href: home.href.clone(),
+        kind: "page",
+        number: home.number.clone(),
+        is_current: current == home.id,
+        is_open: false,
+        children: Vec::new(),
+        more: None,
+    }
+}
+
+fn entry(
+    tree: &ContentTree,
+    child: DocumentId,
+    current: DocumentId,
+    open_path: &[DocumentId],
+    window: usize,
+) -> NavEntry {
+    let document = tree.get(child);
+    let is_section = document.kind == DocumentKind::Section;
+    let is_open = is_section && open_path.contains(&child);
+    let (children, more) = if is_open {
+        let nested = entries(tree, child, current, open_path, window);
+        let listed = nested
+            .iter()
+            .filter(|entry| matches!(entry.kind, "section" | "page"))
+            .count();
+        let total = document.children.len();
+        let more = (listed < total).then(|| MoreLink {
+            count: total - listed,
+            path: document.path.clone(),
+            href: document.href.clone(),
+        });
+        (nested, more)
+    } else {
+        (Vec::new(), None)
+    };
+    NavEntry {
+        title: document.title.clone(),
+        path: document.path.clone(),
+        href: document.href.clone(),
+        kind: if is_section { "section" } else { "page" },
+        number: document.number.clone(),
+        is_current: child == current,
+        is_open,
+        children,
+        more,
+    }
 }
 
 /// The `[start, end)` slice of `len` items, at most `window` long, that contains `focus` as centred as it

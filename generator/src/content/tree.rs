@@ -45,6 +45,26 @@ pub struct Document {
     pub children: Vec<DocumentId>,
     /// The source file does not exist (a root section made up because `content/_index.md` is missing).
     pub is_virtual: bool,
+    /// The number the navigation shows before the title (`1.2.`), for a book's numbered chapters.
+    pub number: Option<String>,
+    /// Entries of the navigation that are not pages, shown just before this document (a book's part
+    /// titles, separators and draft chapters).
+    pub nav_before: Vec<NavNote>,
+    /// For sections: such entries after the last child.
+    pub nav_after: Vec<NavNote>,
+}
+
+/// An entry of the navigation that is not a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NavNote {
+    /// A part title (`# Part` in a book's SUMMARY.md).
+    Part(String),
+    /// A separator line (`---`).
+    Separator,
+    /// A chapter listed but not written yet (`[Title]()`).
+    Draft { title: String, number: Option<String> },
+    /// A link to the home page, for a book whose first chapter is the home page.
+    Home,
 }
 
 impl Document {
@@ -73,6 +93,11 @@ pub struct ContentTree {
     unreadable: HashSet<PathBuf>,
     /// How the site's relative links to files other than Markdown are meant.
     relative_links: RelativeLinks,
+    /// The folder under the site root the documents are read from (`content`).
+    content_folder: PathBuf,
+    /// For a tree read from another tool's sources ([`ContentTree::from_outline`]): the site's base
+    /// path, from which that tool's page URLs are found.
+    imported_base_path: Option<String>,
 }
 
 /// How a site means a relative link to anything but a Markdown file (`img.png`, `../guide/`).
@@ -83,6 +108,27 @@ pub enum RelativeLinks {
     FromFile,
     /// From the page's URL, as the browser resolves them, written unchanged (Zola sites).
     FromPageUrl,
+}
+
+/// A document placed by its reader rather than by its folder: a chapter of a book, whose URL, title,
+/// parent and order come from the book's table of contents. See [`ContentTree::from_outline`].
+#[derive(Debug)]
+pub struct OutlineDocument {
+    pub kind: DocumentKind,
+    /// Relative to the site root, e.g. `src/intro.md`.
+    pub source: PathBuf,
+    pub front_matter: FrontMatter,
+    /// The Markdown body, as the render reads it.
+    pub text: String,
+    pub path: String,
+    pub title: String,
+    pub title_from_heading: bool,
+    /// The index of the parent in the list given to [`ContentTree::from_outline`]; it must come earlier.
+    pub parent: Option<usize>,
+    pub is_virtual: bool,
+    pub number: Option<String>,
+    pub nav_before: Vec<NavNote>,
+    pub nav_after: Vec<NavNote>,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -110,6 +156,110 @@ impl ContentTree {
 
     pub fn relative_links(&self) -> RelativeLinks {
         self.relative_links
+    }
+
+    /// The folder under the site root the documents are read from (`content`, or a book's `src`).
+    pub fn content_folder(&self) -> &Path {
+        &self.content_folder
+    }
+
+    /// For a tree read from another tool's sources: the URL of the folder that tool wrote the page of
+    /// `source` in, its pages being files beside their sources (`src/guide/a.md` -> `/guide/a.html`).
+    pub fn built_folder_url(&self, source: &Path) -> Option<String> {
+        let base_path = self.imported_base_path.as_deref()?;
+        let relative = source.strip_prefix(&self.content_folder).ok()?;
+        let folder = crate::site_root::slash_path(relative.parent().unwrap_or(Path::new("")));
+        Some(if folder.is_empty() {
+            format!("{base_path}/")
+        } else {
+            format!("{base_path}/{folder}/")
+        })
+    }
+
+    /// A tree whose places are given: the first document is the root, each other names an earlier one
+    /// as its parent, and children keep the order of the list. Two documents with one URL: the later
+    /// one is reported and left out, with its children.
+    pub fn from_outline(
+        outline: Vec<OutlineDocument>,
+        content_folder: &Path,
+        base_path: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> ContentTree {
+        let mut tree = ContentTree {
+            documents: Vec::with_capacity(outline.len()),
+            root: DocumentId(0),
+            by_path: HashMap::new(),
+            by_source: HashMap::new(),
+            unreadable: HashSet::new(),
+            relative_links: RelativeLinks::default(),
+            content_folder: content_folder.to_path_buf(),
+            imported_base_path: Some(base_path.to_owned()),
+        };
+        // By outline index: the id it got, if it was kept.
+        let mut ids: Vec<Option<DocumentId>> = Vec::with_capacity(outline.len());
+        for (index, entry) in outline.into_iter().enumerate() {
+            let parent = match entry.parent {
+                Some(parent) => match ids.get(parent).copied().flatten() {
+                    Some(id) => Some(id),
+                    None => {
+                        ids.push(None);
+                        continue;
+                    }
+                },
+                None if index > 0 => {
+                    ids.push(None);
+                    continue;
+                }
+                None => None,
+            };
+            if let Some(existing) = tree.by_path.get(&entry.path) {
+                let existing = &tree.documents[existing.0];
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(Location::new(&entry.source, 1, 1)),
+                        format!(
+                            "`{}` and `{}` both want the URL `{}`",
+                            existing.source.display(),
+                            entry.source.display(),
+                            entry.path
+                        ),
+                    )
+                    .with_help("list each file once in the table of contents"),
+                );
+                tree.unreadable.insert(entry.source);
+                ids.push(None);
+                continue;
+            }
+            let id = DocumentId(tree.documents.len());
+            ids.push(Some(id));
+            tree.by_path.insert(entry.path.clone(), id);
+            if !entry.is_virtual {
+                tree.by_source.insert(entry.source.clone(), id);
+            }
+            if let Some(parent) = parent {
+                tree.documents[parent.0].children.push(id);
+            }
+            tree.documents.push(Document {
+                id,
+                kind: entry.kind,
+                source: entry.source,
+                front_matter: entry.front_matter,
+                text: entry.text,
+                body_start: 0,
+                body_line: 1,
+                href: format!("{base_path}{}", entry.path),
+                path: entry.path,
+                title: entry.title,
+                title_from_heading: entry.title_from_heading,
+                parent,
+                children: Vec::new(),
+                is_virtual: entry.is_virtual,
+                number: entry.number,
+                nav_before: entry.nav_before,
+                nav_after: entry.nav_after,
+            });
+        }
+        tree
     }
 
     pub fn by_path(&self, path: &str) -> Option<&Document> {
@@ -346,6 +496,8 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
         by_source,
         unreadable,
         relative_links: RelativeLinks::default(),
+        content_folder: PathBuf::from("content"),
+        imported_base_path: None,
     }
 }
 
@@ -498,6 +650,9 @@ fn place_documents(
             parent: None,
             children: Vec::new(),
             is_virtual: document.is_virtual,
+            number: None,
+            nav_before: Vec::new(),
+            nav_after: Vec::new(),
         });
     }
     placed

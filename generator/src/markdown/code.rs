@@ -193,6 +193,16 @@ fn render_block(
         },
         None => block.code,
     };
+    let mut info = info;
+    let shown;
+    let code = if info.is_rust() {
+        let (text, hidden) = super::hidden_lines::split_hidden_lines(code);
+        info.hidden_lines = hidden;
+        shown = text;
+        shown.as_str()
+    } else {
+        code
+    };
     let rendered = edgedocs_highlight::render_code_frame(&info.frame(), code);
     for warning in rendered.warnings {
         diagnostics.push(Diagnostic::warning(Some(fence_location.clone()), warning.to_string()));

@@ -4,6 +4,9 @@
 //! Grammar, items separated by whitespace:
 //!
 //! - the language, first and optional: `ts`, `rust` (`rust,ignore` keeps `rust`);
+//! - the attributes rustdoc and mdBook give Rust examples, after the language's comma or as words of
+//!   their own (`rust,ignore`, `rust editable`, `should_panic`): kept in [`FenceInfo::attributes`], and a
+//!   fence that starts with one is Rust;
 //! - `{3-5,7}`: lines to highlight (also written `mark={...}`);
 //! - `ins={7}`, `del={8,10-11}`: inserted and deleted lines;
 //! - `title="..."`, `tab="..."`, `include="path#anchor"`, `caption="..."`: text attributes.
@@ -33,6 +36,11 @@ pub struct FenceInfo {
     pub include: Option<String>,
     /// `caption="..."`: a caption for the figure (diagrams use it).
     pub caption: Option<String>,
+    /// Rust example attributes (`ignore`, `should_panic`, `editable`, `noplayground`, `edition2021`...).
+    pub attributes: Vec<String>,
+    /// Lines shown only on request; not written in the info string: the code decides (see
+    /// [`super::hidden_lines`]).
+    pub hidden_lines: LineRanges,
 }
 
 impl FenceInfo {
@@ -44,8 +52,36 @@ impl FenceInfo {
             highlighted_lines: &self.highlighted_lines,
             inserted_lines: &self.inserted_lines,
             deleted_lines: &self.deleted_lines,
+            hidden_lines: &self.hidden_lines,
         }
     }
+
+    /// Whether the block is Rust, whose lines starting with `# ` are hidden.
+    pub fn is_rust(&self) -> bool {
+        self.lang
+            .as_deref()
+            .is_some_and(|lang| lang.eq_ignore_ascii_case("rust"))
+    }
+}
+
+/// Whether `word` is an attribute rustdoc or mdBook gives a Rust example (`ignore`, `should_panic`,
+/// `editable`, `edition2021`, ...).
+pub fn is_rust_attribute(word: &str) -> bool {
+    matches!(
+        word,
+        "ignore"
+            | "should_panic"
+            | "no_run"
+            | "compile_fail"
+            | "test_harness"
+            | "allow_fail"
+            | "editable"
+            | "noplayground"
+            | "noplaypen"
+            | "mdbook-runnable"
+            | "standalone_crate"
+    ) || word.starts_with("edition")
+        || word.starts_with("ignore-")
 }
 
 /// The text attributes a fence accepts, for error messages.
@@ -104,6 +140,7 @@ impl InfoParser<'_> {
                     let lines = self.parse_braced_lines()?;
                     merge_lines(&mut self.info.highlighted_lines, lines);
                 }
+                Some(_) if self.eat_rust_attribute() => {}
                 Some(_) => self.parse_attribute()?,
             }
         }
@@ -156,11 +193,39 @@ impl InfoParser<'_> {
             return;
         }
         let word = &self.text[start..word_end];
-        let lang = word.split(',').next().unwrap_or(word);
-        if !lang.is_empty() {
+        let mut parts = word.split(',').filter(|part| !part.trim().is_empty());
+        let lang = parts.next().unwrap_or_default().trim();
+        if is_rust_attribute(lang) {
+            self.info.lang = Some("rust".to_owned());
+            self.info.attributes.push(lang.to_owned());
+        } else if !lang.is_empty() {
             self.info.lang = Some(lang.to_owned());
         }
+        self.info.attributes.extend(
+            parts
+                .map(str::trim)
+                .filter(|part| is_rust_attribute(part))
+                .map(str::to_owned),
+        );
         self.position = word_end;
+    }
+
+    /// Takes the next word when it is a Rust example attribute of a Rust block (`rust editable`).
+    fn eat_rust_attribute(&mut self) -> bool {
+        if !self.info.is_rust() {
+            return false;
+        }
+        let rest = &self.text[self.position..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let words = &rest[..end];
+        if !words.split(',').filter(|w| !w.is_empty()).all(is_rust_attribute) || words.is_empty() {
+            return false;
+        }
+        self.info
+            .attributes
+            .extend(words.split(',').filter(|w| !w.is_empty()).map(str::to_owned));
+        self.position += end;
+        true
     }
 
     fn parse_attribute(&mut self) -> Result<(), FenceInfoError> {
@@ -452,6 +517,7 @@ mod tests {
                 "rust,ignore",
                 FenceInfo {
                     lang: Some("rust".into()),
+                    attributes: vec!["ignore".into()],
                     ..FenceInfo::default()
                 },
             ),
@@ -574,14 +640,17 @@ mod tests {
 
     #[test]
     fn a_second_bare_word_lists_the_attributes() {
-        let error = parse_fence_info("rust ignore").unwrap_err();
+        let error = parse_fence_info("rust tittle").unwrap_err();
         assert_eq!(error.column, 6);
-        assert!(error.message.starts_with("`ignore` is not an attribute"), "{error}");
-        assert!(error.message.contains("title=\"...\""), "{error}");
+        assert!(error.message.starts_with("`tittle` is not an attribute"), "{error}");
+        assert!(error.message.contains("did you mean `title=`?"), "{error}");
         assert_eq!(
             error.to_string(),
             format!("code fence info string, column 6: {}", error.message)
         );
+        let error = parse_fence_info("ts ignore").unwrap_err();
+        assert!(error.message.starts_with("`ignore` is not an attribute"), "{error}");
+        assert!(error.message.contains("title=\"...\""), "{error}");
     }
 
     #[test]
@@ -591,5 +660,27 @@ mod tests {
         assert_eq!(set.to_string(), "1,3-7,10-11");
         assert!(set.contains(7));
         assert!(!set.contains(8));
+    }
+
+    #[test]
+    fn rust_example_attributes_are_understood() {
+        for (written, lang, attributes) in [
+            ("rust,ignore", "rust", vec!["ignore"]),
+            ("rust,editable,should_panic", "rust", vec!["editable", "should_panic"]),
+            ("rust editable", "rust", vec!["editable"]),
+            ("rust noplayground title=\"a.rs\"", "rust", vec!["noplayground"]),
+            ("should_panic", "rust", vec!["should_panic"]),
+            ("no_run,edition2021", "rust", vec!["no_run", "edition2021"]),
+            ("toml,ignore", "toml", vec!["ignore"]),
+            ("console", "console", vec![]),
+        ] {
+            let info = parse_fence_info(written).unwrap();
+            assert_eq!(info.lang.as_deref(), Some(lang), "{written}");
+            assert_eq!(info.attributes, attributes, "{written}");
+        }
+        assert!(
+            parse_fence_info("ts editable").is_err(),
+            "only Rust blocks take bare attributes"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! Markdown file as the author sees it in the repository. Every internal link is recorded so the build
 //! can check, once all pages are rendered, that its page, file and anchor exist.
 
+use super::imported_links;
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -52,15 +53,37 @@ pub trait PageLookup {
     fn relative_links_follow_page_url(&self) -> bool {
         false
     }
+
+    /// The folder under the site root whose files the build publishes at the same path below the
+    /// site's root URL: `content`, or an mdBook book's `src`.
+    fn content_folder(&self) -> &Path {
+        Path::new("content")
+    }
+
+    /// For a site built unchanged from another tool's sources: the URL of the folder where that tool
+    /// wrote the page read from `source` (`/book/guide/` for `src/guide/setup.md` under `/book`).
+    /// Its relative links that leave the content folder, and the relative URLs of its raw HTML, are
+    /// resolved from there (see [`super::imported_links`]). `None` for an edgedocs site.
+    fn built_folder_url(&self, _source: &Path) -> Option<String> {
+        None
+    }
 }
 
-/// Where the build publishes the files under `content/`: at the same path below the site's root URL.
-const CONTENT_FOLDER: &str = "content";
+/// A relative link that leaves the site's pages, to a place the build cannot check (a sibling site
+/// on the same host, as books link each other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncheckedLink {
+    pub span: Range<usize>,
+    pub written: String,
+    /// Where it now points: a path from the host's root.
+    pub url: String,
+}
 
 #[derive(Debug, Default)]
 pub struct LinksOutcome {
     pub internal: Vec<InternalLink>,
     pub missing: Vec<MissingPage>,
+    pub unchecked: Vec<UncheckedLink>,
 }
 
 /// Rewrites the destinations of links and images in `events` (with their byte ranges).
@@ -77,9 +100,21 @@ pub fn process<'a>(
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(folder_url) = pages.built_folder_url(source) {
+                    let context = imported_links::Imported {
+                        source,
+                        pages,
+                        base_path,
+                        folder_url: &folder_url,
+                    };
+                    if let Some(rewritten) = context.rewrite_raw_html(html, span, &mut outcome) {
+                        *html = CowStr::from(rewritten);
+                    }
+                    continue;
+                }
                 let page = page_path.get_or_insert_with(|| pages.path_of_source(source));
                 if let Some(page) = page {
-                    check_raw_html(html, span, page, &mut outcome);
+                    check_raw_html(html, span, page, pages, &mut outcome);
                 }
                 continue;
             }
@@ -125,6 +160,23 @@ pub fn process<'a>(
                         });
                     }
                     None if pages.is_unreadable(&resolved) => {}
+                    None if imported_links::leaves_content(pages, &resolved) => {
+                        if let Some(url) = imported_links::outside_url(pages, source, file) {
+                            *dest_url = CowStr::from(with_anchor(url.clone(), "", anchor));
+                            outcome.unchecked.push(UncheckedLink {
+                                span: span.clone(),
+                                written: written.clone(),
+                                url,
+                            });
+                        } else {
+                            outcome.missing.push(MissingPage {
+                                span: span.clone(),
+                                written: written.clone(),
+                                nearest: None,
+                                resolved,
+                            });
+                        }
+                    }
                     None => outcome.missing.push(MissingPage {
                         span: span.clone(),
                         written: written.clone(),
@@ -147,7 +199,31 @@ pub fn process<'a>(
             }
             LinkKind::OtherRelative { file, query, anchor } => {
                 let resolved = resolve_relative(source, file);
-                match published_path(&resolved, file.ends_with('/')) {
+                let imported = imported_links::is_imported(pages, source);
+                if imported && let Some(path) = page_of_built_file(pages, &resolved) {
+                    // `chapter.html`, as books link the page another tool built from `chapter.md`.
+                    *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
+                    outcome.internal.push(InternalLink {
+                        span: span.clone(),
+                        written: written.clone(),
+                        path,
+                        anchor: anchor.map(str::to_owned),
+                        is_image,
+                    });
+                    continue;
+                }
+                if imported_links::leaves_content(pages, &resolved)
+                    && let Some(url) = imported_links::outside_url(pages, source, file)
+                {
+                    *dest_url = CowStr::from(with_anchor(url.clone(), query, anchor));
+                    outcome.unchecked.push(UncheckedLink {
+                        span: span.clone(),
+                        written: written.clone(),
+                        url,
+                    });
+                    continue;
+                }
+                match published_path(&resolved, pages.content_folder(), file.ends_with('/')) {
                     Some(path) => {
                         *dest_url = CowStr::from(with_anchor(format!("{base_path}{path}"), query, anchor));
                         outcome.internal.push(InternalLink {
@@ -173,7 +249,7 @@ pub fn process<'a>(
 
 /// Records the `href` and `src` attributes of raw HTML written in the Markdown. They are left as written
 /// and checked as the browser resolves them: relative ones against the page's own URL.
-fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut LinksOutcome) {
+fn check_raw_html(html: &str, span: &Range<usize>, page: &str, pages: &dyn PageLookup, outcome: &mut LinksOutcome) {
     for (offset, is_image, url) in html_link_attributes(html) {
         let link_span = span.start + offset..span.start + offset + url.len();
         let (path, anchor) = match classify(url) {
@@ -183,11 +259,13 @@ fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut Lin
             LinkKind::MarkdownFile { file, anchor } | LinkKind::OtherRelative { file, anchor, .. } => {
                 match published_path(
                     &resolve_relative(
-                        &Path::new(CONTENT_FOLDER)
+                        &pages
+                            .content_folder()
                             .join(page.trim_start_matches('/'))
                             .join("index.html"),
                         file,
                     ),
+                    pages.content_folder(),
                     file.ends_with('/'),
                 ) {
                     Some(path) => (path, anchor),
@@ -207,7 +285,7 @@ fn check_raw_html(html: &str, span: &Range<usize>, page: &str, outcome: &mut Lin
 
 /// The values of `href="..."` and `src="..."` in `html`, with their byte offsets and whether the
 /// attribute loads an image (`src`).
-fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
+pub(super) fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     for (name, is_image) in [("href", false), ("src", true)] {
@@ -238,7 +316,7 @@ fn html_link_attributes(html: &str) -> Vec<(usize, bool, &str)> {
 }
 
 /// `path`, then `?query` and `#anchor` when present.
-fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
+pub(super) fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
     if !query.is_empty() {
         path.push('?');
         path.push_str(query);
@@ -250,10 +328,25 @@ fn with_anchor(mut path: String, query: &str, anchor: Option<&str>) -> String {
     path
 }
 
+/// The page built from the Markdown file that another tool would have written as `resolved`, an
+/// `.html` file: `chapter.html` from `chapter.md`, `index.html` from `index.md` or `README.md`.
+pub(super) fn page_of_built_file(pages: &dyn PageLookup, resolved: &Path) -> Option<String> {
+    if resolved.extension().is_none_or(|extension| extension != "html") {
+        return None;
+    }
+    if let Some(path) = pages.path_of_source(&resolved.with_extension("md")) {
+        return Some(path);
+    }
+    (resolved.file_stem()? == "index")
+        .then(|| pages.path_of_source(&resolved.with_file_name("README.md")))
+        .flatten()
+}
+
 /// The root-relative URL where the build publishes `resolved` (a path relative to the site root), when
-/// it is under `content/`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a trailing `/`.
-fn published_path(resolved: &Path, is_folder: bool) -> Option<String> {
-    let below = resolved.strip_prefix(CONTENT_FOLDER).ok()?;
+/// it is under `content_folder`: `content/guides/shot.png` -> `/guides/shot.png`, a folder with a
+/// trailing `/`.
+pub(super) fn published_path(resolved: &Path, content_folder: &Path, is_folder: bool) -> Option<String> {
+    let below = resolved.strip_prefix(content_folder).ok()?;
     let mut path = String::from("/");
     for component in below.components() {
         match component {
@@ -270,7 +363,7 @@ fn published_path(resolved: &Path, is_folder: bool) -> Option<String> {
     Some(path)
 }
 
-enum LinkKind<'a> {
+pub(super) enum LinkKind<'a> {
     External,
     SamePage(&'a str),
     RootRelative {
@@ -288,7 +381,7 @@ enum LinkKind<'a> {
     },
 }
 
-fn classify(url: &str) -> LinkKind<'_> {
+pub(super) fn classify(url: &str) -> LinkKind<'_> {
     let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
@@ -346,7 +439,7 @@ fn resolve_from_url(page: &str, file: &str) -> String {
 }
 
 /// `file` relative to the folder of `source`, normalised (`..` and `.` removed).
-fn resolve_relative(source: &Path, file: &str) -> PathBuf {
+pub(super) fn resolve_relative(source: &Path, file: &str) -> PathBuf {
     let base = source.parent().unwrap_or(Path::new(""));
     let mut resolved = PathBuf::new();
     for component in base.join(percent_decode(file).as_ref()).components() {

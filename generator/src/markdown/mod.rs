@@ -9,6 +9,8 @@ pub mod code;
 pub mod code_samples;
 pub mod fence_info;
 pub mod headings;
+pub mod hidden_lines;
+pub mod imported_links;
 pub mod include;
 pub mod links;
 pub(crate) mod shortcodes;
@@ -116,7 +118,8 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
     let links = links::process(&mut events, source.file, context.pages, context.base_path);
     for missing in links.missing {
         let location = Some(source.location(missing.span.start));
-        let diagnostic = if missing.resolved.starts_with("content") {
+        let content_folder = context.pages.content_folder();
+        let diagnostic = if missing.resolved.starts_with(content_folder) {
             let diagnostic = Diagnostic::error(
                 location,
                 format!(
@@ -136,16 +139,30 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
             Diagnostic::error(
                 location,
                 format!(
-                    "link `{}` leads outside `content/` (to `{}`), where the site has no pages or files",
+                    "link `{}` leads outside `{}/` (to `{}`), where the site has no pages or files",
                     missing.written,
+                    content_folder.display(),
                     missing.resolved.display()
                 ),
             )
-            .with_help(
-                "relative links are resolved from this file; link to a file under `content/`, or use an absolute URL",
-            )
+            .with_help(format!(
+                "relative links are resolved from this file; link to a file under `{}/`, or use an absolute URL",
+                content_folder.display()
+            ))
         };
         rendered.diagnostics.push(diagnostic);
+    }
+    for unchecked in links.unchecked {
+        rendered.diagnostics.push(
+            Diagnostic::warning(
+                Some(source.location(unchecked.span.start)),
+                format!(
+                    "link `{}` leaves the site (to `{}` on the same host); it is not checked",
+                    unchecked.written, unchecked.url
+                ),
+            )
+            .with_help("the build checks only the site's own pages and files; an absolute URL says where it goes"),
+        );
     }
     rendered.internal_links = links
         .internal

@@ -101,6 +101,11 @@ impl Builder {
                     output_dir: &output_dir,
                     is_document: &|source| site.has_document(source),
                     has_documents_under: &|folder| site.document_sources().any(|source| source.starts_with(folder)),
+                    book_src: site
+                        .config()
+                        .book
+                        .is_some()
+                        .then_some(site.config().content_folder.as_path()),
                 };
                 RebuildPlan::for_changes(&classify(batch, &layout))
             }

@@ -55,6 +55,8 @@ pub(super) struct SiteLayout<'a> {
     pub(super) is_document: &'a dyn Fn(&Path) -> bool,
     /// Whether the site has a document somewhere under this folder (`content/storage`).
     pub(super) has_documents_under: &'a dyn Fn(&Path) -> bool,
+    /// For an mdBook book: the folder of its chapters (`src`). Its whole root is an input.
+    pub(super) book_src: Option<&'a Path>,
 }
 
 /// What kind of input changed.
@@ -92,6 +94,18 @@ fn classify_one(change: &ChangedPath, layout: &SiteLayout<'_>) -> Option<ChangeK
     }
     if path == Path::new("site.toml") {
         return Some(ChangeKind::Config);
+    }
+    if let Some(src) = layout.book_src {
+        // `book.toml` and a stylesheet outside the chapters (its `additional-css`) are configuration;
+        // anything else (a chapter, SUMMARY.md, a file a chapter includes) has the book read again.
+        let is_css = path.extension().is_some_and(|extension| extension == "css");
+        return Some(
+            if path == Path::new(crate::import::mdbook::BOOK_FILE) || (is_css && !path.starts_with(src)) {
+                ChangeKind::Config
+            } else {
+                ChangeKind::ContentStructure
+            },
+        );
     }
     if let Ok(inside) = path.strip_prefix("content") {
         return classify_content(change, inside, layout);
@@ -186,8 +200,30 @@ mod tests {
             output_dir: Path::new("public"),
             is_document: &|path| documents.contains(path),
             has_documents_under: &|folder| documents.iter().any(|document| document.starts_with(folder)),
+            book_src: None,
         };
         classify(changes, &layout)
+    }
+
+    #[test]
+    fn in_a_book_every_change_reads_the_book_again_and_book_toml_is_configuration() {
+        let layout = SiteLayout {
+            theme_dir: Path::new("themes/default"),
+            output_dir: Path::new("public"),
+            is_document: &|_| false,
+            has_documents_under: &|_| false,
+            book_src: Some(Path::new("src")),
+        };
+        for (path, kind) in [
+            ("src/intro.md", ChangeKind::ContentStructure),
+            ("src/SUMMARY.md", ChangeKind::ContentStructure),
+            ("listings/ch01/main.rs", ChangeKind::ContentStructure),
+            ("book.toml", ChangeKind::Config),
+            ("theme/extra.css", ChangeKind::Config),
+        ] {
+            assert_eq!(classify(&[ChangedPath::file(path)], &layout), [kind], "{path}");
+        }
+        assert!(classify(&[ChangedPath::file("public/intro/index.html")], &layout).is_empty());
     }
 
     #[test]

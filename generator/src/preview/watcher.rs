@@ -27,8 +27,13 @@ pub(super) struct Watch {
 pub(super) fn watch(root: &Path, batches: Sender<Vec<ChangedPath>>) -> anyhow::Result<Watch> {
     let (events_in, events_out) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events_in)?;
-    // The root itself, not recursively: `site.toml`, and input folders appearing later.
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    if crate::import::detect(root) == crate::import::SiteSource::MdBook {
+        // A book's chapters may include any file under its root, as mdBook watches it whole.
+        watcher.watch(root, RecursiveMode::Recursive)?;
+    } else {
+        // The root itself, not recursively: `site.toml`, and input folders appearing later.
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+    }
     for folder in INPUT_FOLDERS {
         let path = root.join(folder);
         if path.is_dir() {

@@ -114,7 +114,7 @@ fn edit_url(config: &SiteConfig, document: &Document) -> Option<String> {
     if document.is_virtual {
         return None;
     }
-    let relative = document.source.strip_prefix("content").ok()?;
+    let relative = document.source.strip_prefix(&config.content_folder).ok()?;
     config.theme_options.edit_url_for(&slash_path(relative))
 }
 

@@ -92,6 +92,14 @@ impl PageLookup for ContentTree {
             .collect();
         closest_path(&missing, sources.iter().map(String::as_str)).map(PathBuf::from)
     }
+
+    fn content_folder(&self) -> &Path {
+        ContentTree::content_folder(self)
+    }
+
+    fn built_folder_url(&self, source: &Path) -> Option<String> {
+        ContentTree::built_folder_url(self, source)
+    }
 }
 
 /// The output file of a URL path: `/storage/kv/` -> `storage/kv/index.html`.

@@ -47,6 +47,10 @@ impl Site {
         let mut rendered_paths = Vec::new();
         let mut rendered = Vec::new();
         let mut anchors_changed = false;
+        if self.config.book.is_some() {
+            // A chapter's text depends on the files it includes and its place on SUMMARY.md.
+            return DocumentUpdate::NeedsContentReload;
+        }
         for source in sources {
             let Some(id) = self.tree.by_source(source).map(|document| document.id) else {
                 return DocumentUpdate::NeedsContentReload;
@@ -144,7 +148,7 @@ impl Site {
         affected.sort_unstable();
         affected.dedup();
 
-        self.source_files = index_sources(&content_files);
+        self.source_files = index_sources(&self.config, &content_files);
         self.content_files = content_files;
         self.tree = tree;
         self.order = order;
@@ -171,7 +175,7 @@ impl Site {
         if content.has_errors() {
             return Err(failure(content));
         }
-        self.source_files = index_sources(&content_files);
+        self.source_files = index_sources(&self.config, &content_files);
         self.order = ReadingOrder::new(&tree);
         self.content_files = content_files;
         self.tree = tree;
@@ -244,7 +248,7 @@ impl Site {
     pub fn recopy_static_files(&mut self, output: &dyn OutputSink) {
         let mut discovery = Diagnostics::new();
         self.content_files = discover_content(&self.config, &mut discovery);
-        self.source_files = index_sources(&self.content_files);
+        self.source_files = index_sources(&self.config, &self.content_files);
         self.copy_static_files(output);
         self.stages.static_files.extend(discovery.into_vec());
         self.check_links();

@@ -108,7 +108,8 @@ impl Site {
         // One git walk, while the content is read.
         let git_dates = config.theme_options.last_updated.then(|| {
             let root = config.root.clone();
-            std::thread::spawn(move || GitDates::read(&root))
+            let content_folder = config.content_folder.clone();
+            std::thread::spawn(move || GitDates::read(&root, &content_folder))
         });
         let (content_files, tree) = read_content(&config, &mut stages.content);
         // The highlighter compiles the grammars the pages use while assets and templates get ready.
@@ -126,7 +127,7 @@ impl Site {
         }
         let site_value = tera::Value::from_serializable(&SiteContext::new(&config, &theme));
         let mut site = Site {
-            source_files: index_sources(&content_files),
+            source_files: index_sources(&config, &content_files),
             order: ReadingOrder::new(&tree),
             config,
             theme,
@@ -212,8 +213,8 @@ impl Site {
             pages: self.tree.documents().len() - sections,
             sections,
             assets: self.asset_urls.len(),
-            elapsed,
             links_checked: self.rendered.iter().map(|document| document.internal_links.len()).sum(),
+            elapsed,
             warnings,
             edge: self.edge_settings(),
         })

@@ -21,7 +21,7 @@ use crate::{host_files, link_check, search, static_files, theme};
 use edgedocs_diagram as diagram;
 use edgedocs_highlight as highlight;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 impl Site {
@@ -230,6 +230,14 @@ impl Site {
     /// page of a document that has `redirect_to`).
     fn write_redirects(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
         let mut list = redirects::from_documents(&self.tree, diagnostics);
+        if let Some(book) = &self.config.book {
+            // A chapter's old `.html` address, and `[output.html.redirect]`.
+            list.extend(crate::import::mdbook::redirects::redirects(
+                &self.tree,
+                &book.src(),
+                &book.settings.redirects,
+            ));
+        }
         if list.is_empty() {
             return;
         }
@@ -296,11 +304,11 @@ impl Site {
 
 /// The files every build writes besides the pages, the assets and the static files.
 const SITE_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "_headers"];
-pub(super) fn index_sources(files: &[SourceFile]) -> HashMap<PathBuf, usize> {
+pub(super) fn index_sources(config: &SiteConfig, files: &[SourceFile]) -> HashMap<PathBuf, usize> {
     files
         .iter()
         .enumerate()
-        .map(|(index, file)| (Path::new("content").join(&file.relative), index))
+        .map(|(index, file)| (config.content_folder.join(&file.relative), index))
         .collect()
 }
 
@@ -313,6 +321,9 @@ pub(super) fn discover_content(config: &SiteConfig, diagnostics: &mut Diagnostic
 
 /// Stages: discover content, then read the content tree.
 pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -> (Vec<SourceFile>, ContentTree) {
+    if let Some(book) = &config.book {
+        return crate::import::mdbook::read_content(config, book, diagnostics);
+    }
     if !config.content_dir().is_dir() {
         diagnostics.push(
             Diagnostic::error(None, "the site has no `content/` folder")
@@ -326,7 +337,7 @@ pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -
         build_drafts: config.build_drafts,
         base_path: &config.base_path,
         relative_links: match config.source {
-            SiteSource::Edgedocs => RelativeLinks::FromFile,
+            SiteSource::Edgedocs | SiteSource::MdBook => RelativeLinks::FromFile,
             SiteSource::Zola => RelativeLinks::FromPageUrl,
         },
     };
@@ -357,6 +368,9 @@ pub(super) fn build_assets(
 ) -> AssetUrls {
     let mut generated_css = generated_css(theme);
     generated_css.push_str(&config.theme_options.accent_css());
+    if let Some(book) = &config.book {
+        generated_css.push_str(&book.additional_css);
+    }
     let asset_inputs = AssetInputs {
         site_root: &config.site_root,
         files: &theme.files,

@@ -132,7 +132,7 @@ pub fn load(root: &Path, name: &str, dir: &Path, source: SiteSource) -> Result<T
             match source {
                 SiteSource::Edgedocs => Layer::Folder(root.to_path_buf()),
                 // Its own templates expect the other generator's context; its shortcodes are plain.
-                SiteSource::Zola => Layer::ShortcodesAndStatic(root.to_path_buf()),
+                SiteSource::Zola | SiteSource::MdBook => Layer::ShortcodesAndStatic(root.to_path_buf()),
             },
         ]),
     })

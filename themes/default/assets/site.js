@@ -184,7 +184,7 @@
     if (lines.length === 0) return frame.querySelector("code")?.textContent ?? "";
     return Array.from(lines)
       .filter((line) => !line.classList.contains("del"))
-      .map((line) => line.textContent)
+      .map((line) => line.textContent.replace(/\n$/, "")) // a hidden line carries its line end
       .join("\n");
   }
 
@@ -228,6 +228,20 @@
           button.setAttribute("aria-label", label ? `Copy ${label}` : "Copy code");
           delete button.dataset.copied;
         }, 2000);
+      });
+      button.hidden = false;
+    }
+  }
+
+  // Rust examples keep their setup lines in the page, hidden by CSS; the toggle shows them.
+  function setUpHiddenLineToggles(scope) {
+    for (const button of scope.querySelectorAll(".code-frame__reveal")) {
+      const frame = button.closest(".code-frame");
+      if (!frame || !button.hidden) continue; // set up already
+      button.addEventListener("click", () => {
+        const shown = frame.classList.toggle("shows-hidden-lines");
+        button.setAttribute("aria-pressed", String(shown));
+        button.textContent = shown ? "Hide hidden lines" : "Show hidden lines";
       });
       button.hidden = false;
     }
@@ -496,6 +510,7 @@
   function setUpContent(scope) {
     setUpSideScrollers(scope);
     setUpCopyButtons(scope);
+    setUpHiddenLineToggles(scope);
     setUpMarkdownCopy(scope);
     setUpTabs(scope);
     setUpTocHighlight();
