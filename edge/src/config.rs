@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::page::CONTENT_SECURITY_POLICY;
 use crate::site_config::SiteEdgeConfig;
 
 /// How long the session cookie and the `theme:<sessionId>` key live: 90 days.
@@ -55,6 +56,8 @@ pub struct EdgeConfig {
     /// Whether the demo APIs beyond the theme (`/api/kv/flags`) answer; off, they are unknown paths
     /// (404) like any other under `/api/`.
     pub demo_apis: bool,
+    /// The Content-Security-Policy every rewritten page is served with.
+    pub page_policy: String,
 }
 
 impl EdgeConfig {
@@ -70,14 +73,19 @@ impl EdgeConfig {
             accept_plain_session_cookie: true,
             max_api_body_bytes: MAX_API_BODY_BYTES,
             demo_apis: false,
+            page_policy: CONTENT_SECURITY_POLICY.to_owned(),
         }
     }
 
-    /// The configuration for a site's settings: its colour themes and demo APIs, the default limits,
-    /// secure cookies.
+    /// The configuration for a site's settings: its colour themes, demo APIs and page policy, the
+    /// default limits, secure cookies.
     pub fn for_site(site: &SiteEdgeConfig, edge_name: impl Into<String>) -> Self {
         Self {
             demo_apis: site.demo_apis,
+            page_policy: site
+                .page_policy
+                .clone()
+                .unwrap_or_else(|| CONTENT_SECURITY_POLICY.to_owned()),
             ..Self::new(site.color_themes.clone(), edge_name)
         }
     }
@@ -102,8 +110,10 @@ mod tests {
         let site = SiteEdgeConfig {
             color_themes: vec!["light".into(), "dark".into()],
             demo_apis: true,
+            page_policy: Some("default-src 'self'; img-src https:".into()),
         };
         let config = EdgeConfig::cloudflare(&site);
+        assert_eq!(config.page_policy, "default-src 'self'; img-src https:");
         assert!(config.is_allowed_theme("dark"));
         assert!(!config.is_allowed_theme("Dark"));
         assert!(!config.is_allowed_theme("neon"));
@@ -113,5 +123,6 @@ mod tests {
         let plain = EdgeConfig::for_site(&SiteEdgeConfig::default(), "preview");
         assert!(!plain.demo_apis);
         assert!(!plain.is_allowed_theme("light"));
+        assert_eq!(plain.page_policy, CONTENT_SECURITY_POLICY);
     }
 }

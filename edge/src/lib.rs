@@ -38,8 +38,8 @@
 //! Edge::finish_page(&self, PendingPage, Option<&KvSnapshot>) -> InjectionPlan  // None = KV failed: fail open
 //! HtmlInjector::new(&InjectionPlan, impl FnMut(&[u8])) -> HtmlInjector
 //!   .write(&[u8]) -> Result<(), InjectionError>;  .end() -> Result<InjectionReport, InjectionError>
-//! page_response_headers(&[(String, String)]) -> Vec<(String, String)>      // headers of a rewritten page
-//! page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits { remove, set }  // the same, as edits
+//! page_response_headers(&[(String, String)], policy) -> Vec<(String, String)>  // headers of a rewritten page
+//! page_header_edits(asset_vary: Option<&str>, policy) -> PageHeaderEdits { remove, set }  // the same, as edits
 //! is_html_content_type(&str) -> bool;  path_expects_html(&str) -> bool
 //! is_scriptable_document_type(&str) -> bool;  document_header_edits() -> PageHeaderEdits  // SVG, XML:
 //!                                        //   DOCUMENT_CONTENT_SECURITY_POLICY on an asset that is no page

@@ -131,7 +131,7 @@ impl NativeEdge {
             Err(error) => (html.to_vec(), Some(error)),
         };
         ServedPage {
-            headers: page_response_headers(asset_headers),
+            headers: page_response_headers(asset_headers, &self.edge.config().page_policy),
             body,
             kv_error,
             injection_error,

@@ -1,6 +1,6 @@
 //! The site's own settings for the edge, as `edgedocs build` writes them beside the Worker
 //! (`edge-config.js`, one JSON object) and the preview passes them from the site it built: the
-//! colour-theme allow-list and whether the demo APIs answer. Parsing and validating the document is
+//! colour-theme allow-list, whether the demo APIs answer and the pages' Content-Security-Policy. Parsing and validating the document is
 //! here; turning it into the edge's [`crate::EdgeConfig`] is `config.rs`'s job. A runtime reads it
 //! once per isolate, never per request.
 
@@ -20,7 +20,15 @@ pub struct SiteEdgeConfig {
     /// Whether the demo APIs beyond the theme (`/api/kv/flags`) answer; without them only the theme
     /// API, the theme class and the pinned message remain. Default: false.
     pub demo_apis: bool,
+    /// The Content-Security-Policy of the site's pages: the theme contract's policy with the site's
+    /// own sources (`[theme_options.csp]`), as `_headers` gives it on a static host. Default: the
+    /// theme contract's policy, [`crate::CONTENT_SECURITY_POLICY`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_policy: Option<String>,
 }
+
+/// Longest page policy accepted, in bytes.
+pub const MAX_PAGE_POLICY_BYTES: usize = 4096;
 
 /// Why a site's edge settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +41,11 @@ pub enum SiteConfigError {
         "the colour theme name {0:?} must be 1-{MAX_COLOR_THEME_NAME_BYTES} characters of a-z, 0-9 and '-' (it becomes a CSS class)"
     )]
     BadColorThemeName(String),
+    /// A page policy that cannot be a header value (control characters, too long).
+    #[error(
+        "the page policy must be 1-{MAX_PAGE_POLICY_BYTES} bytes of printable ASCII (it becomes the Content-Security-Policy header)"
+    )]
+    BadPagePolicy,
     /// The same colour theme twice.
     #[error("the colour theme {0:?} is listed twice")]
     DuplicateColorTheme(String),
@@ -72,6 +85,8 @@ impl SiteEdgeConfig {
                 ("color_themes", _) => return malformed("`color_themes` must be an array of strings".into()),
                 ("demo_apis", Value::Bool(on)) => config.demo_apis = on,
                 ("demo_apis", _) => return malformed("`demo_apis` must be true or false".into()),
+                ("page_policy", Value::String(policy)) => config.page_policy = Some(policy),
+                ("page_policy", _) => return malformed("`page_policy` must be a string".into()),
                 (unknown, _) => return malformed(format!("unknown key `{unknown}`")),
             }
         }
@@ -85,8 +100,15 @@ impl SiteEdgeConfig {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks every colour-theme name, and that none is listed twice.
+    /// Checks every colour-theme name, that none is listed twice, and the page policy.
     pub fn validate(&self) -> Result<(), SiteConfigError> {
+        if let Some(policy) = &self.page_policy
+            && (policy.is_empty()
+                || policy.len() > MAX_PAGE_POLICY_BYTES
+                || !policy.bytes().all(|byte| (b' '..=b'~').contains(&byte)))
+        {
+            return Err(SiteConfigError::BadPagePolicy);
+        }
         for (index, name) in self.color_themes.iter().enumerate() {
             if !is_valid_color_theme_name(name) {
                 return Err(SiteConfigError::BadColorThemeName(name.clone()));
@@ -108,6 +130,7 @@ mod tests {
         let config = SiteEdgeConfig {
             color_themes: vec!["light".into(), "dark".into(), "high-contrast".into()],
             demo_apis: true,
+            page_policy: None,
         };
         let json = config.to_json();
         assert_eq!(
@@ -115,6 +138,15 @@ mod tests {
             r#"{"color_themes":["light","dark","high-contrast"],"demo_apis":true}"#
         );
         assert_eq!(SiteEdgeConfig::from_json(&json), Ok(config));
+    }
+
+    #[test]
+    fn the_page_policy_travels_with_the_settings() {
+        let config = SiteEdgeConfig {
+            page_policy: Some("default-src 'self'; img-src 'self' https://img.shields.io".into()),
+            ..SiteEdgeConfig::default()
+        };
+        assert_eq!(SiteEdgeConfig::from_json(&config.to_json()), Ok(config));
     }
 
     #[test]
@@ -142,6 +174,12 @@ mod tests {
                 "BadColorThemeName",
             ),
             (r#"{"color_themes":["dark","dark"]}"#, "DuplicateColorTheme"),
+            (r#"{"page_policy":1}"#, "Malformed"),
+            (r#"{"page_policy":""}"#, "BadPagePolicy"),
+            (
+                r#"{"page_policy":"default-src 'self'\r\nSet-Cookie: a=b"}"#,
+                "BadPagePolicy",
+            ),
         ];
         for (json, kind) in cases {
             let error = SiteEdgeConfig::from_json(json).expect_err(json);

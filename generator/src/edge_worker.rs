@@ -72,6 +72,7 @@ mod tests {
         let settings = SiteEdgeConfig {
             color_themes: vec!["light".into(), "dark".into()],
             demo_apis: false,
+            page_policy: None,
         };
         let folder = write_worker(dir.path(), &settings).unwrap();
         assert_eq!(folder, dir.path().join(".edgedocs/worker"));

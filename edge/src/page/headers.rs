@@ -47,9 +47,10 @@ pub struct PageHeaderEdits {
 }
 
 /// The edits that turn an asset's headers into a rewritten page's: no length or validators (they no
-/// longer match the body), the security headers, `Cache-Control: private, no-store` and `Vary: Cookie`
-/// merged with the asset's own `Vary` (given here), since the page depends on the visitor's cookies.
-pub fn page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits {
+/// longer match the body), the security headers with the site's page `policy`, `Cache-Control:
+/// private, no-store` and `Vary: Cookie` merged with the asset's own `Vary` (given here), since the page
+/// depends on the visitor's cookies.
+pub fn page_header_edits(asset_vary: Option<&str>, policy: &str) -> PageHeaderEdits {
     let mut vary: Vec<&str> = asset_vary
         .unwrap_or_default()
         .split(',')
@@ -57,7 +58,7 @@ pub fn page_header_edits(asset_vary: Option<&str>) -> PageHeaderEdits {
         .filter(|field| !field.is_empty() && !field.eq_ignore_ascii_case("cookie"))
         .collect();
     vary.push("Cookie");
-    let mut set: Vec<(String, String)> = security_headers().into_iter().collect();
+    let mut set: Vec<(String, String)> = security_headers(policy).into_iter().collect();
     set.push(("cache-control".into(), "private, no-store".into()));
     set.push(("vary".into(), vary.join(", ")));
     PageHeaderEdits {
@@ -83,13 +84,13 @@ pub fn document_header_edits() -> PageHeaderEdits {
 
 /// The headers of a rewritten HTML page, from a copy of the asset's (fetched headers are immutable):
 /// [`page_header_edits`] applied to the list.
-pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String, String)> {
+pub fn page_response_headers(asset_headers: &[(String, String)], policy: &str) -> Vec<(String, String)> {
     let vary: Vec<&str> = asset_headers
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("vary"))
         .map(|(_, value)| value.as_str())
         .collect();
-    let edits = page_header_edits(Some(&vary.join(", ")));
+    let edits = page_header_edits(Some(&vary.join(", ")), policy);
     let replaced = |name: &str| {
         edits.remove.iter().any(|removed| name.eq_ignore_ascii_case(removed))
             || edits.set.iter().any(|(set, _)| name.eq_ignore_ascii_case(set))
@@ -103,10 +104,11 @@ pub fn page_response_headers(asset_headers: &[(String, String)]) -> Vec<(String,
     headers
 }
 
-/// The security headers every HTML page carries.
-pub fn security_headers() -> [(String, String); 3] {
+/// The security headers every HTML page carries, with the site's page `policy`
+/// ([`CONTENT_SECURITY_POLICY`] unless the site adds sources).
+pub fn security_headers(policy: &str) -> [(String, String); 3] {
     [
-        ("content-security-policy".into(), CONTENT_SECURITY_POLICY.into()),
+        ("content-security-policy".into(), policy.into()),
         ("x-content-type-options".into(), "nosniff".into()),
         ("referrer-policy".into(), "strict-origin-when-cross-origin".into()),
     ]
@@ -128,7 +130,7 @@ mod tests {
             ),
             ("Vary".to_owned(), "Accept-Encoding".to_owned()),
         ];
-        let headers = page_response_headers(&asset);
+        let headers = page_response_headers(&asset, CONTENT_SECURITY_POLICY);
         let get = |name: &str| crate::http::header_value(&headers, name);
         assert_eq!(get("content-type"), Some("text/html; charset=utf-8"));
         assert_eq!(get("content-length"), None);

@@ -501,7 +501,8 @@ fn page_response(
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
     // Fetched headers are immutable: `page.js` edits a copy, with the edits the core decided.
-    let edits = page::header_edits(asset.vary, page_header_edits);
+    let policy = &edge.config().page_policy;
+    let edits = page::header_edits(asset.vary, |vary| page_header_edits(vary, policy));
     let response = asset.response;
     if method != Method::Head && status_has_body(response.status()) {
         html::inject(response, &plan, &edits)

@@ -52,10 +52,26 @@ describe("a site without the demo APIs", () => {
   });
 });
 
+describe("a site that adds sources to its pages' policy", () => {
+  test("serves its pages with the policy its build wrote, not the theme contract's", async () => {
+    const policy = "default-src 'self'; script-src 'self'; img-src 'self' data: https://img.shields.io";
+    await withEdge({ color_themes: ["light"], page_policy: policy }, async (edge) => {
+      const page = await edge.fetch("/");
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get("content-security-policy"), policy);
+    });
+    await withEdge({ color_themes: ["light"] }, async (edge) => {
+      const page = await edge.fetch("/");
+      assert.match(page.headers.get("content-security-policy"), /^default-src 'self'; script-src 'self';.*img-src 'self' data:;/);
+    });
+  });
+});
+
 describe("settings that do not read", () => {
   for (const [name, text] of [
     ["a name that is no CSS class", '{ "color_themes": ["Dark Mode"], "demo_apis": true }'],
     ["an unknown key", '{ "colour_themes": ["dark"] }'],
+    ["a policy that would split the header", '{ "color_themes": ["dark"], "page_policy": "a\\r\\nSet-Cookie: x=y" }'],
     ["no object", "undefined"],
   ]) {
     test(`(${name}) give pages without a theme class and no demo APIs`, async () => {

@@ -350,6 +350,7 @@ mod tests {
                 edge: SiteEdgeConfig {
                     color_themes: vec!["light".into(), "dark".into()],
                     demo_apis: true,
+                    page_policy: None,
                 },
                 base_path: String::new(),
             }));

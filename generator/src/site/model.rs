@@ -165,6 +165,7 @@ impl Site {
         SiteEdgeConfig {
             color_themes: self.theme.color_themes.iter().map(|theme| theme.name.clone()).collect(),
             demo_apis: self.config.edge.demo_apis,
+            page_policy: Some(crate::host_files::page_content_security_policy(&self.config)),
         }
     }
 
