@@ -28,7 +28,7 @@ pub struct SiteEdgeConfig {
 }
 
 /// Longest page policy accepted, in bytes.
-pub const MAX_PAGE_POLICY_BYTES: usize = 4096;
+pub(crate) const MAX_PAGE_POLICY_BYTES: usize = 4096;
 
 /// Why a site's edge settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
