@@ -37,7 +37,7 @@ fn every_chapter_listed_in_summary_is_built_and_no_other() {
     assert!(!files.iter().any(|file| file.contains("unlisted")), "{files:?}");
     assert!(!files.iter().any(|file| file.contains("SUMMARY")), "{files:?}");
     assert!(
-        book.stdout().starts_with("Built 5 pages, 3 sections and 2 assets in "),
+        book.stdout().starts_with("Built 5 pages, 3 sections and "),
         "{}",
         book.stdout()
     );
