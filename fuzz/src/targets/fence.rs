@@ -405,6 +405,10 @@ pub fn check_info_string(info_string: &str) {
 /// `info` written back as an info string, every value double-quoted.
 pub fn canonical_info_string(info: &FenceInfo) -> String {
     let mut text = info.lang.clone().unwrap_or_default();
+    // Rust example attributes follow the language after commas, as mdBook books write them.
+    for attribute in &info.attributes {
+        let _ = write!(text, ",{attribute}");
+    }
     for (key, value) in [
         ("title", &info.title),
         ("tab", &info.tab),
