@@ -19,15 +19,9 @@ ensure_chromium "$chromium_path"
 
 bash "$scripts_dir/install-node-packages.sh"
 
-if [ -z "${EDGEDOCS_BIN:-}" ]; then
-  echo "building edgedocs..."
-  (cd "$repo" && cargo build -q -p edgedocs)
-  EDGEDOCS_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/edgedocs"
-  case "$EDGEDOCS_BIN" in
-    /*) ;;
-    *) EDGEDOCS_BIN="$repo/$EDGEDOCS_BIN" ;;
-  esac
-fi
+# shellcheck source-path=SCRIPTDIR source=edgedocs-bin.sh
+source "$scripts_dir/edgedocs-bin.sh"
+ensure_edgedocs_bin "$repo"
 
 cd "$repo/tests/new-site"
 EDGEDOCS_BIN="$EDGEDOCS_BIN" REPO_ROOT="$repo" CHROMIUM_PATH="$chromium_path" \
