@@ -14,6 +14,7 @@ pub mod edge_worker;
 mod git_dates;
 mod host_files;
 pub mod import;
+pub mod line_map;
 mod link_check;
 pub mod local_kv;
 pub mod markdown;

@@ -6,6 +6,7 @@
 use super::discover::{SourceFile, SourceKind};
 use super::front_matter::{self, FrontMatter, SortBy};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::line_map::LineMap;
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, read_text_bounded};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -52,6 +53,9 @@ pub struct Document {
     pub nav_before: Vec<NavNote>,
     /// For sections: such entries after the last child.
     pub nav_after: Vec<NavNote>,
+    /// The text was put together from several files (a book chapter's includes): where each line of
+    /// the body came from, for problems found in it.
+    pub line_map: Option<LineMap>,
 }
 
 /// An entry of the navigation that is not a page.
@@ -129,6 +133,7 @@ pub struct OutlineDocument {
     pub number: Option<String>,
     pub nav_before: Vec<NavNote>,
     pub nav_after: Vec<NavNote>,
+    pub line_map: Option<LineMap>,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -257,6 +262,7 @@ impl ContentTree {
                 number: entry.number,
                 nav_before: entry.nav_before,
                 nav_after: entry.nav_after,
+                line_map: entry.line_map,
             });
         }
         tree
@@ -653,6 +659,7 @@ fn place_documents(
             number: None,
             nav_before: Vec::new(),
             nav_after: Vec::new(),
+            line_map: None,
         });
     }
     placed

@@ -154,6 +154,16 @@ impl RenderJob<'_> {
         let mut rendered = markdown::render(&source, &context);
         let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
         diagnostics.extend(expanded.diagnostics.iter().cloned());
+        if let Some(line_map) = &text.line_map {
+            // The body was put together from several files: each problem where its line was written.
+            let locations = diagnostics
+                .iter_mut()
+                .filter_map(|diagnostic| diagnostic.location.as_mut())
+                .chain(rendered.internal_links.iter_mut().map(|(location, _)| location));
+            for location in locations {
+                *location = line_map.locate(&document.source, location);
+            }
+        }
         // Links to missing Markdown files are found while rendering; the site may make them warnings.
         for diagnostic in diagnostics
             .iter_mut()

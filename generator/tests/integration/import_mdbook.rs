@@ -205,6 +205,28 @@ fn a_broken_link_or_anchor_in_a_chapter_fails_the_build() {
 }
 
 #[test]
+fn problems_after_and_inside_includes_are_reported_where_they_are_written() {
+    let mut book = SiteTest::without_theme("mdbook-basic");
+    // The include adds lines above the broken link; the included notes have a broken link of their own,
+    // and a directive of their own with a bad anchor.
+    book.write(
+        "src/notes/care.md",
+        "Keep the glass clean.\n\nSee [the missing page](missing.md).\n{{#include ../../listings/lamp.rs:nope}}\n",
+    );
+    book.write(
+        "src/glossary.md",
+        "# Glossary\n\n```rust\n{{#include ../listings/lamp.rs}}\n```\n\n{{#include notes/care.md}}\n\nSee [oil](guide/oil.md#nope).\n",
+    );
+    let stderr = book.build_fails();
+    assert!(stderr.contains("error: src/glossary.md:9:5: "), "{stderr}");
+    assert!(stderr.contains("error: src/notes/care.md:3:5: "), "{stderr}");
+    assert!(
+        stderr.contains("error: src/notes/care.md:4:1: `../../listings/lamp.rs` has no anchor `nope`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_missing_chapter_and_a_bad_include_name_their_place() {
     let mut book = SiteTest::without_theme("mdbook-basic");
     book.write(

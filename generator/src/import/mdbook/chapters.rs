@@ -190,6 +190,7 @@ fn read_chapter(
         number: planned.number,
         nav_before: planned.nav_before,
         nav_after: planned.nav_after,
+        line_map: None,
     };
     let Some(chapter) = planned.chapter else {
         return document;
@@ -227,6 +228,7 @@ fn read_chapter(
             .insert("html_title".to_owned(), toml::Value::String(title));
     }
     document.text = expanded.text;
+    document.line_map = (!expanded.line_map.is_identity(&source)).then_some(expanded.line_map);
     document
 }
 

@@ -5,10 +5,12 @@
 //! fences too, and in included files (at most [`MAX_DEPTH`] deep). Paths are relative to the file the
 //! directive is written in and must stay inside the book's root.
 
-use crate::diagnostics::{Diagnostic, LineColumn, Location};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::line_map::{LineMap, LineOrigin, MappedText};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot};
 use std::ops::RangeInclusive;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// How deep included files may include others.
 pub const MAX_DEPTH: usize = 10;
@@ -19,20 +21,26 @@ pub struct Expanded {
     pub text: String,
     /// `{{#title ...}}`: the title of the page's `<title>`.
     pub title: Option<String>,
+    /// Where each line of `text` was written: the chapter, or the file an include took it from.
+    pub line_map: LineMap,
 }
 
 /// Expands the directives of `text`, the contents of `file` (relative to the root). Problems are
-/// pushed to `diagnostics` with the file:line:col of the directive; the directive then stays as written.
+/// pushed to `diagnostics` with the file:line:col of the directive (in an included file, if that is
+/// where it is written); the directive then stays as written.
 pub fn expand(root: &SiteRoot, file: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Expanded {
-    let mut expanded = Expanded::default();
     let mut expander = Expander {
         root,
         diagnostics,
         title: None,
     };
-    expanded.text = expander.expand(file, text, 0);
-    expanded.title = expander.title;
-    expanded
+    let source = MappedText::from_file(Arc::from(file), text);
+    let (text, line_map) = expander.expand(file, &source, 0).into_parts();
+    Expanded {
+        text,
+        title: expander.title,
+        line_map,
+    }
 }
 
 struct Expander<'a> {
@@ -50,8 +58,10 @@ struct Directive<'t> {
 }
 
 impl Expander<'_> {
-    fn expand(&mut self, file: &Path, text: &str, depth: usize) -> String {
-        let mut output = String::with_capacity(text.len());
+    /// `input` (text written in `file`) with its directives expanded.
+    fn expand(&mut self, file: &Path, input: &MappedText, depth: usize) -> MappedText {
+        let text = input.text();
+        let mut output = MappedText::default();
         let mut rest_start = 0;
         let mut search = 0;
         while let Some(found) = text[search..].find("{{").map(|at| search + at) {
@@ -59,7 +69,7 @@ impl Expander<'_> {
             if found > 0 && text.as_bytes()[found - 1] == b'\\' {
                 if directive_at(text, found).is_some() {
                     // `\{{#include x}}`: the directive as written, without the backslash.
-                    output.push_str(&text[rest_start..found - 1]);
+                    output.push_slice(input, rest_start..found - 1);
                     rest_start = found;
                 }
                 continue;
@@ -67,29 +77,37 @@ impl Expander<'_> {
             let Some(directive) = directive_at(text, found) else {
                 continue;
             };
-            let location = || Location::at_offset(file, text, directive.span.start, LineColumn::START);
-            let replacement = match self.run(file, &directive, depth) {
+            let location = input
+                .location(directive.span.start)
+                .unwrap_or_else(|| Location::new(file, 1, 1));
+            let replacement = match self.run(file, &directive, &location, depth) {
                 Ok(replacement) => replacement,
                 Err(diagnostic) => {
-                    self.diagnostics.push(diagnostic.at(location()));
+                    self.diagnostics.push(diagnostic.at(location));
                     continue;
                 }
             };
-            output.push_str(&text[rest_start..directive.span.start]);
-            output.push_str(&replacement);
+            output.push_slice(input, rest_start..directive.span.start);
+            output.push_mapped(&replacement);
             rest_start = directive.span.end;
             search = directive.span.end;
         }
-        output.push_str(&text[rest_start..]);
+        output.push_slice(input, rest_start..text.len());
         output
     }
 
-    /// The text that replaces `directive`, written in `file`.
-    fn run(&mut self, file: &Path, directive: &Directive<'_>, depth: usize) -> Result<String, Problem> {
+    /// The text that replaces `directive`, written in `file` at `location`.
+    fn run(
+        &mut self,
+        file: &Path,
+        directive: &Directive<'_>,
+        location: &Location,
+        depth: usize,
+    ) -> Result<MappedText, Problem> {
         match directive.name {
             "title" => {
                 self.title = Some(directive.args.trim().to_owned());
-                Ok(String::new())
+                Ok(MappedText::default())
             }
             "include" | "rustdoc_include" | "playground" => {
                 if depth >= MAX_DEPTH {
@@ -111,25 +129,34 @@ impl Expander<'_> {
                     None => (target, Selection::All),
                 };
                 let (included_file, contents) = self.read(file, path)?;
+                let origin = Arc::from(included_file.as_path());
                 match directive.name {
                     "include" => {
-                        let selected = selection.take(&contents, path)?;
+                        let selected = selection.take(&contents, path, &origin)?;
                         Ok(self.expand(&included_file, &selected, depth + 1))
                     }
                     "rustdoc_include" => {
-                        let selected = selection.take_with_rest_hidden(&contents, path)?;
+                        let selected = selection.take_with_rest_hidden(&contents, path, &origin)?;
                         Ok(self.expand(&included_file, &selected, depth + 1))
                     }
                     _ => {
-                        let code = selection.take(&contents, path)?;
+                        let code = selection.take(&contents, path, &origin)?;
                         let info = if attributes.is_empty() {
                             "rust".to_owned()
                         } else {
                             format!("rust,{}", attributes.join(","))
                         };
                         let code = self.expand(&included_file, &code, depth + 1);
-                        let newline = if code.ends_with('\n') { "" } else { "\n" };
-                        Ok(format!("```{info}\n{code}{newline}```"))
+                        // The fence lines are the directive's.
+                        let fence = LineOrigin::new(Arc::from(location.file.as_path()), location.line);
+                        let mut block = MappedText::default();
+                        block.push_generated(&format!("```{info}\n"), &fence);
+                        block.push_mapped(&code);
+                        if !code.text().ends_with('\n') {
+                            block.push_generated("\n", &fence);
+                        }
+                        block.push_generated("```", &fence);
+                        Ok(block)
                     }
                 }
             }
@@ -280,43 +307,70 @@ impl Selection {
         }
     }
 
-    /// The selected lines, anchor markers left out, joined without a last line end (as mdBook does: the
-    /// directive's own line end follows).
-    fn take(&self, contents: &str, path: &str) -> Result<String, Problem> {
+    /// The selected lines of `file`, anchor markers left out, joined without a last line end (as mdBook
+    /// does: the directive's own line end follows).
+    fn take(&self, contents: &str, path: &str, file: &Arc<Path>) -> Result<MappedText, Problem> {
         let lines: Vec<&str> = contents.lines().collect();
+        let mut taken = TakenLines::new(file);
         if lines.is_empty() {
-            return Ok(String::new());
+            return Ok(taken.text);
         }
         let range = self.range(&lines, path)?;
-        let taken: Vec<&str> = lines
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .filter(|line| anchor_of(line).is_none())
-            .collect();
-        Ok(taken.join("\n"))
+        for index in range {
+            match lines.get(index) {
+                Some(line) if anchor_of(line).is_none() => taken.push(index, "", line),
+                _ => {}
+            }
+        }
+        Ok(taken.text)
     }
 
-    /// Every line of the file, those outside the selection hidden (`# `), anchor markers left out.
-    fn take_with_rest_hidden(&self, contents: &str, path: &str) -> Result<String, Problem> {
+    /// Every line of `file`, those outside the selection hidden (`# `), anchor markers left out.
+    fn take_with_rest_hidden(&self, contents: &str, path: &str, file: &Arc<Path>) -> Result<MappedText, Problem> {
         let lines: Vec<&str> = contents.lines().collect();
+        let mut taken = TakenLines::new(file);
         if lines.is_empty() {
-            return Ok(String::new());
+            return Ok(taken.text);
         }
         let range = self.range(&lines, path)?;
-        let mut taken = Vec::with_capacity(lines.len());
         for (index, line) in lines.iter().enumerate() {
             if anchor_of(line).is_some() {
                 continue;
             }
-            if range.contains(&index) {
-                taken.push((*line).to_owned());
-            } else {
-                taken.push(format!("# {line}"));
-            }
+            let prefix = if range.contains(&index) { "" } else { "# " };
+            taken.push(index, prefix, line);
         }
-        Ok(taken.join("\n"))
+        Ok(taken.text)
+    }
+}
+
+/// Lines taken from a file, each mapped to its line there.
+struct TakenLines<'f> {
+    file: &'f Arc<Path>,
+    text: MappedText,
+    first: bool,
+}
+
+impl<'f> TakenLines<'f> {
+    fn new(file: &'f Arc<Path>) -> Self {
+        Self {
+            file,
+            text: MappedText::default(),
+            first: true,
+        }
+    }
+
+    /// Line `index` (0-based) of the file, written after `prefix`.
+    fn push(&mut self, index: usize, prefix: &str, line: &str) {
+        let origin = LineOrigin {
+            column_shift: -(prefix.chars().count() as isize),
+            ..LineOrigin::new(self.file.clone(), index + 1)
+        };
+        if !std::mem::take(&mut self.first) {
+            self.text.push_generated("\n", &origin);
+        }
+        self.text.push_generated(prefix, &origin);
+        self.text.push_generated(line, &origin);
     }
 }
 
@@ -427,6 +481,26 @@ mod tests {
             assert!(messages.is_empty(), "{directive}: {messages:?}");
             assert_eq!(expanded.text, expected, "{directive}");
         }
+    }
+
+    #[test]
+    fn every_expanded_line_knows_where_it_was_written() {
+        let chapter = "# Intro\n{{#include nested.md}}\n{{#rustdoc_include ../listings/main.rs:body}}\nlast line\n";
+        let (expanded, messages) = run(chapter);
+        assert!(messages.is_empty(), "{messages:?}");
+        let chapter_file = Path::new("src/chapter.md");
+        let locate = |needle: &str| {
+            let offset = expanded.text.find(needle).expect("needle");
+            let position = crate::diagnostics::LineColumn::of_offset(&expanded.text, offset);
+            let location = Location::new(chapter_file, position.line, position.column);
+            expanded.line_map.locate(chapter_file, &location).to_string()
+        };
+        // `nested.md` is `before {{#include ../listings/main.rs:body}} after`.
+        assert_eq!(locate("before"), "src/nested.md:1:1");
+        assert_eq!(locate("let x = 1;\n# }"), "listings/main.rs:5:5");
+        assert_eq!(locate("# use std::io"), "listings/main.rs:1:1");
+        assert_eq!(locate("# }"), "listings/main.rs:7:1");
+        assert_eq!(locate("last line"), "src/chapter.md:4:1");
     }
 
     #[test]

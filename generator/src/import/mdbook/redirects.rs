@@ -128,6 +128,7 @@ mod tests {
             number: None,
             nav_before: Vec::new(),
             nav_after: Vec::new(),
+            line_map: None,
         }
     }
 
