@@ -6,6 +6,7 @@
 
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, Severity, closest_match};
 use crate::import::SiteSource;
+use crate::markdown::headings::HeadingIds;
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, SiteRoot, read_text_bounded};
 use crate::theme_options::{self, RawThemeOptions, ThemeOptions};
 use crate::toml_input::{TomlSchema, TomlSource};
@@ -63,12 +64,15 @@ struct RawConfig {
 struct RawMarkdown {
     /// Turn straight quotes, `--` and `...` into typographic ones. Default: true.
     smart_punctuation: bool,
+    /// How headings' ids are made from their text: `github` (default), `ascii` (Zola's), `verbatim`.
+    heading_ids: HeadingIds,
 }
 
 impl Default for RawMarkdown {
     fn default() -> Self {
         Self {
             smart_punctuation: true,
+            heading_ids: HeadingIds::default(),
         }
     }
 }
@@ -148,6 +152,7 @@ pub struct SiteConfig {
     pub browsers: lightningcss::targets::Browsers,
     pub build_drafts: bool,
     pub smart_punctuation: bool,
+    pub heading_ids: HeadingIds,
     pub nav_section_window: usize,
     /// The `[theme_options]` knobs.
     pub theme_options: ThemeOptions,
@@ -426,6 +431,7 @@ fn resolve(
         browsers,
         build_drafts: raw.build_drafts,
         smart_punctuation: raw.markdown.smart_punctuation,
+        heading_ids: raw.markdown.heading_ids,
         nav_section_window: raw.nav.section_window,
         theme_options,
         search,

@@ -397,6 +397,7 @@ mod tests {
                 pages: &Pages,
                 options: MarkdownOptions {
                     smart_punctuation: true,
+                    heading_ids: crate::markdown::headings::HeadingIds::Github,
                 },
                 base_url: "https://x.dev/tally",
             };

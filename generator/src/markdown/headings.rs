@@ -22,8 +22,39 @@ pub struct HeadingsOutcome {
     pub ids: Vec<String>,
 }
 
+/// How a heading's id is made from its text (`[markdown] heading_ids`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadingIds {
+    /// GitHub's and mdBook's: lower case, letters, digits, `-` and `_` kept, spaces to `-`, other
+    /// punctuation dropped (`Storage_API v2` -> `storage_api-v2`).
+    #[default]
+    Github,
+    /// Zola's default: transliterated to ASCII, lower case, every run of other characters one `-`
+    /// (`Storage_API v2` -> `storage-api-v2`, `Café` -> `cafe`).
+    Ascii,
+    /// Zola's `safe` and `off`: the text as written, whitespace to `_`.
+    Verbatim,
+}
+
+impl HeadingIds {
+    /// The id of a heading whose text is `text`, before it is made unique on the page.
+    pub fn id_of(self, text: &str) -> String {
+        let id = match self {
+            HeadingIds::Github => return slugify(text),
+            HeadingIds::Ascii => slug::slugify(text),
+            HeadingIds::Verbatim => text.trim().replace(|c: char| c.is_ascii_whitespace(), "_"),
+        };
+        if id.is_empty() { "section".to_owned() } else { id }
+    }
+}
+
 /// Gives ids to headings and appends anchor links; drops the leading h1 when it became the page title.
-pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Event<'a>>, HeadingsOutcome) {
+pub fn process<'a>(
+    events: Vec<Event<'a>>,
+    drop_title_heading: bool,
+    heading_ids: HeadingIds,
+) -> (Vec<Event<'a>>, HeadingsOutcome) {
     let mut slugger = Slugger::default();
     let mut outcome = HeadingsOutcome::default();
     let mut output = Vec::with_capacity(events.len() + 8);
@@ -57,7 +88,7 @@ pub fn process<'a>(events: Vec<Event<'a>>, drop_title_heading: bool) -> (Vec<Eve
         let text = plain_text(inner);
         let id = match id {
             Some(id) => slugger.claim(id),
-            None => slugger.unique(&slugify(&text)),
+            None => slugger.unique(&heading_ids.id_of(&text)),
         };
         let mut open = format!("<{level} id=\"");
         escape_into(&mut open, &id);
@@ -214,7 +245,7 @@ mod tests {
         // `## key` then `# {#key}` gave two headings the id `key` (found by fuzzing).
         let events: Vec<Event<'_>> =
             pulldown_cmark::Parser::new_ext("## key\n# {#key}\n## key\n", pulldown_cmark::Options::all()).collect();
-        let (_, outcome) = process(events, false);
+        let (_, outcome) = process(events, false, HeadingIds::Github);
         assert_eq!(outcome.ids, ["key-1", "key", "key-2"]);
     }
 
@@ -240,11 +271,25 @@ mod tests {
         let events: Vec<Event<'_>> =
             pulldown_cmark::Parser::new_ext("## B {x\"y=1 data-a=b 1x=2 #b}\n", pulldown_cmark::Options::all())
                 .collect();
-        let (events, _) = process(events, false);
+        let (events, _) = process(events, false, HeadingIds::Github);
         let Event::Html(open) = &events[0] else {
             panic!("{events:?}")
         };
         assert_eq!(open.as_ref(), "<h2 id=\"b\" data-a=\"b\">");
+    }
+
+    #[test]
+    fn zola_sites_get_zola_ids() {
+        for (text, github, ascii, verbatim) in [
+            ("Storage_API v2", "storage_api-v2", "storage-api-v2", "Storage_API_v2"),
+            ("Café & crème", "café--crème", "cafe-creme", "Café_&_crème"),
+            ("  What's new?  ", "whats-new", "what-s-new", "What's_new?"),
+            ("!!!", "section", "section", "!!!"),
+        ] {
+            assert_eq!(HeadingIds::Github.id_of(text), github, "{text}");
+            assert_eq!(HeadingIds::Ascii.id_of(text), ascii, "{text}");
+            assert_eq!(HeadingIds::Verbatim.id_of(text), verbatim, "{text}");
+        }
     }
 
     #[test]

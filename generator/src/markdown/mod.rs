@@ -28,6 +28,7 @@ pub use links::{InternalLink, PageLookup};
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
     pub smart_punctuation: bool,
+    pub heading_ids: headings::HeadingIds,
 }
 
 /// Everything a document's render needs from the rest of the site.
@@ -181,7 +182,7 @@ pub fn render(source: &MarkdownSource<'_>, context: &RenderContext<'_>) -> Rende
             collect_html_ids(html, &mut raw_html_ids);
         }
     }
-    let (events, headings) = headings::process(events, source.drop_title_heading);
+    let (events, headings) = headings::process(events, source.drop_title_heading, context.options.heading_ids);
     rendered.toc = headings.toc;
     rendered.sections = crate::search::sections::into_sections(outline, &headings.ids);
     rendered.anchor_ids = headings.ids;

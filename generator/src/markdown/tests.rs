@@ -25,6 +25,7 @@ fn render_markdown(body: &str) -> RenderedMarkdown {
         pages: &Pages,
         options: MarkdownOptions {
             smart_punctuation: true,
+            heading_ids: crate::markdown::headings::HeadingIds::Github,
         },
         base_path: "",
     };

@@ -148,6 +148,7 @@ impl RenderJob<'_> {
             pages: self.tree,
             options: MarkdownOptions {
                 smart_punctuation: self.config.smart_punctuation,
+                heading_ids: self.config.heading_ids,
             },
             base_path: &self.config.base_path,
         };
@@ -243,6 +244,7 @@ impl RenderJob<'_> {
             pages: self.tree,
             options: MarkdownOptions {
                 smart_punctuation: self.config.smart_punctuation,
+                heading_ids: self.config.heading_ids,
             },
             base_url: &self.config.base_url,
         };

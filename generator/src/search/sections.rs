@@ -138,7 +138,11 @@ mod tests {
         let events: Vec<(Event<'_>, Range<usize>)> =
             Parser::new_ext(markdown, Options::all()).into_offset_iter().collect();
         let outline = read_outline(&events, drop_title_heading);
-        let (_, outcome) = headings::process(events.into_iter().map(|(event, _)| event).collect(), drop_title_heading);
+        let (_, outcome) = headings::process(
+            events.into_iter().map(|(event, _)| event).collect(),
+            drop_title_heading,
+            headings::HeadingIds::Github,
+        );
         into_sections(outline, &outcome.ids)
     }
 

@@ -40,6 +40,13 @@ fn a_zola_site_builds_unchanged_with_the_built_in_theme() {
             "href=\"../configuration/\"",
         ],
     )
+    .check_file(
+        "docs/getting-started/configuration/index.html",
+        &[
+            "<h2 id=\"the-base-url-key\"",
+            "href=\"/docs/getting-started/configuration/#the-base-url-key\"",
+        ],
+    )
     .check_file("logo.txt", &["logo"])
     .check_file("old-overview/index.html", &["url=/docs/getting-started/overview/"])
     .check_file("docs/index.html", &["url=/docs/getting-started/overview/"]);

@@ -1,6 +1,7 @@
 //! A Zola site's `zola.toml` / `config.toml`, read into edgedocs' configuration: `title`, `base_url`,
 //! `description`, `default_language`, `[markdown]` (its `smart_punctuation`; the highlighting settings
-//! are edgedocs' own business and are passed over) and `[extra]` (as `site.extra`). Every other key is
+//! are edgedocs' own business and are passed over), `[slugify] anchors` (headings get the ids Zola
+//! gives them, so links to them keep working) and `[extra]` (as `site.extra`). Every other key is
 //! reported once as ignored. The site's own templates expect Zola's context, so the built-in theme
 //! renders the pages (with the site's shortcodes).
 
@@ -30,6 +31,9 @@ struct RawZolaConfig {
     markdown: toml::Table,
     /// Free-form values for templates, as `site.extra`.
     extra: toml::Table,
+    /// How Zola makes ids: `anchors` is read (`on`, the default: ASCII with dashes; `safe` and `off`:
+    /// as written), the rest (paths, taxonomies) is edgedocs' own.
+    slugify: toml::Table,
     /// Link checking: `internal_level = "warn"` makes broken internal links warnings; the rest
     /// (external links) is not checked by edgedocs.
     link_checker: toml::Table,
@@ -85,6 +89,11 @@ pub(crate) fn load(root: &Path, file: &Path, overrides: &Overrides) -> Result<Si
         .unwrap_or(false);
     let mut markdown = toml::Table::new();
     markdown.insert("smart_punctuation".into(), smart_punctuation.into());
+    let heading_ids = match raw.slugify.get("anchors").and_then(toml::Value::as_str) {
+        Some("safe" | "off") => "verbatim",
+        _ => "ascii",
+    };
+    markdown.insert("heading_ids".into(), heading_ids.into());
     table.insert("markdown".into(), markdown.into());
     table.insert("extra".into(), raw.extra.clone().into());
     diagnostics.push(Diagnostic::warning(
@@ -112,12 +121,21 @@ fn with_scheme(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::headings::HeadingIds;
 
     fn load_text(text: &str) -> Result<SiteConfig, BuildFailed> {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config.toml");
         std::fs::write(&file, text).unwrap();
         load(dir.path(), &file, &Overrides::default())
+    }
+
+    #[test]
+    fn headings_get_the_ids_zola_would_give_them() {
+        let safe = load_text("base_url = \"https://x.dev\"\n[slugify]\nanchors = \"safe\"\npaths = \"on\"\n").unwrap();
+        assert_eq!(safe.heading_ids, HeadingIds::Verbatim);
+        let on = load_text("base_url = \"https://x.dev\"\n[slugify]\nanchors = \"on\"\n").unwrap();
+        assert_eq!(on.heading_ids, HeadingIds::Ascii);
     }
 
     #[test]
@@ -130,6 +148,7 @@ mod tests {
         assert_eq!(config.base_url, "https://docs.example.com");
         assert_eq!(config.language, "fr");
         assert!(!config.smart_punctuation);
+        assert_eq!(config.heading_ids, HeadingIds::Ascii, "Zola's default ids");
         assert_eq!(config.extra["author"], "Someone");
         assert_eq!(config.source, SiteSource::Zola);
         let notes: Vec<String> = config.notes.iter().map(ToString::to_string).collect();

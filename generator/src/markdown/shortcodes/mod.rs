@@ -446,6 +446,7 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag};
     let options = super::parser_options(super::MarkdownOptions {
         smart_punctuation: false,
+        heading_ids: super::headings::HeadingIds::Github,
     });
     Parser::new_ext(text, options)
         .into_offset_iter()
