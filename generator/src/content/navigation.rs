@@ -68,7 +68,7 @@ impl ReadingOrder {
 pub fn link(tree: &ContentTree, id: DocumentId) -> DocumentLink {
     let document = tree.get(id);
     DocumentLink {
-        title: document.title.clone(),
+        title: document.nav_label().to_owned(),
         path: document.path.clone(),
         href: document.href.clone(),
     }
@@ -147,7 +147,7 @@ fn note_entry(tree: &ContentTree, note: &NavNote, current: DocumentId) -> NavEnt
 fn home_entry(tree: &ContentTree, current: DocumentId) -> NavEntry {
     let home = tree.get(tree.root());
     NavEntry {
-        title: home.title.clone(),
+        title: home.nav_label().to_owned(),
         path: home.path.clone(),
         href: home.href.clone(),
         kind: "page",
@@ -186,7 +186,7 @@ fn entry(
         (Vec::new(), None)
     };
     NavEntry {
-        title: document.title.clone(),
+        title: document.nav_label().to_owned(),
         path: document.path.clone(),
         href: document.href.clone(),
         kind: if is_section { "section" } else { "page" },

@@ -56,6 +56,9 @@ pub struct Document {
     /// The text was put together from several files (a book chapter's includes): where each line of
     /// the body came from, for problems found in it.
     pub line_map: Option<LineMap>,
+    /// A shorter name for the navigation than the page's title (a book's table of contents names its
+    /// chapters, which have headings of their own).
+    pub nav_title: Option<String>,
 }
 
 /// An entry of the navigation that is not a page.
@@ -72,6 +75,11 @@ pub enum NavNote {
 }
 
 impl Document {
+    /// What the navigation calls the document.
+    pub fn nav_label(&self) -> &str {
+        self.nav_title.as_deref().unwrap_or(&self.title)
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
@@ -134,6 +142,7 @@ pub struct OutlineDocument {
     pub nav_before: Vec<NavNote>,
     pub nav_after: Vec<NavNote>,
     pub line_map: Option<LineMap>,
+    pub nav_title: Option<String>,
 }
 
 /// What [`ContentTree::build`] needs from the configuration.
@@ -263,6 +272,7 @@ impl ContentTree {
                 nav_before: entry.nav_before,
                 nav_after: entry.nav_after,
                 line_map: entry.line_map,
+                nav_title: entry.nav_title,
             });
         }
         tree
@@ -660,6 +670,7 @@ fn place_documents(
             nav_before: Vec::new(),
             nav_after: Vec::new(),
             line_map: None,
+            nav_title: None,
         });
     }
     placed
@@ -800,7 +811,7 @@ fn humanize(stem: &str) -> String {
 }
 
 /// The text of the body's first ATX `#` heading, outside code fences.
-fn first_heading(body: &str) -> Option<String> {
+pub(crate) fn first_heading(body: &str) -> Option<String> {
     let mut fence: Option<&str> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();

@@ -70,6 +70,14 @@ fn the_navigation_follows_summary_with_numbers_parts_separators_and_drafts() {
         from += at + entry.len();
     }
     assert!(!nav.contains("href=\"/storing"), "a draft has no page: {nav}");
+    // The chapter keeps its own heading as its title; the table of contents' name is the navigation's.
+    book.check_file(
+        "guide/oil/index.html",
+        &[
+            "<h1 class=\"doc__title\">Choosing lamp oil</h1>",
+            "<title>Choosing lamp oil",
+        ],
+    );
     // Previous and next follow the same order.
     book.check_file(
         "guide/advanced/wicks/index.html",

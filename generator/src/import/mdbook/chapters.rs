@@ -10,7 +10,7 @@ use super::directives;
 use super::summary::{Chapter, Summary, SummaryItem};
 use crate::config::SiteConfig;
 use crate::content::front_matter::FrontMatter;
-use crate::content::tree::{DocumentKind, NavNote, OutlineDocument};
+use crate::content::tree::{DocumentKind, NavNote, OutlineDocument, first_heading};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site_root::{MAX_SOURCE_BYTES, SitePathError, slash_path};
 use rayon::prelude::*;
@@ -191,6 +191,7 @@ fn read_chapter(
         nav_before: planned.nav_before,
         nav_after: planned.nav_after,
         line_map: None,
+        nav_title: None,
     };
     let Some(chapter) = planned.chapter else {
         return document;
@@ -221,6 +222,15 @@ fn read_chapter(
     };
     let expanded = directives::expand(&config.site_root, &source, &text, problems);
     document.title_from_heading = starts_with_title_heading(&expanded.text);
+    // The page is titled by its own heading, as mdBook shows it; the table of contents' name for it
+    // stays in the navigation.
+    if document.title_from_heading
+        && let Some(heading) = first_heading(&expanded.text)
+        && !heading.is_empty()
+        && heading != document.title
+    {
+        document.nav_title = Some(std::mem::replace(&mut document.title, heading));
+    }
     if let Some(title) = expanded.title {
         document
             .front_matter

@@ -129,6 +129,7 @@ mod tests {
             nav_before: Vec::new(),
             nav_after: Vec::new(),
             line_map: None,
+            nav_title: None,
         }
     }
 
