@@ -14,7 +14,10 @@ use worker::{js_sys, web_sys};
 use crate::kv::{KvReads, KvSnapshot};
 #[cfg(not(feature = "worker-lol-html"))]
 use crate::page::InjectionPlan;
-use crate::page::{PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type};
+use crate::page::{
+    PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type,
+    markdown_response_headers,
+};
 
 #[wasm_bindgen(module = "/src/worker/page.js")]
 extern "C" {
@@ -277,6 +280,20 @@ pub(super) fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsVal
         return Ok(asset.response);
     }
     with_edited_headers_js(&asset.response, &edits_object(&document_header_edits()))
+}
+
+/// A page's Markdown twin as the answer to its page URL: the twin's body and caching, with the core's
+/// [`markdown_response_headers`] (its type, `Vary: Accept`); headers only for `HEAD`.
+pub(super) fn markdown_twin(twin: &web_sys::Response, head: bool) -> Result<web_sys::Response, JsValue> {
+    let edits = edits_object(&PageHeaderEdits {
+        remove: &["content-type", "vary"],
+        set: markdown_response_headers(),
+    });
+    if head {
+        page_without_body_js(twin, &edits)
+    } else {
+        with_edited_headers_js(twin, &edits)
+    }
 }
 
 /// The asset's body streamed through the runtime's HTMLRewriter applying `plan`, with `edits` applied

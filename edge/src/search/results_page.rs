@@ -1,0 +1,208 @@
+//! The results page: the page the build wrote (`search/index.html`, the theme's `search.html`) with
+//! the results put into its `[data-search-results]` element, the query into every `input[name=q]`
+//! and the query before its `<title>`. Everything taken from the query or the index is escaped here;
+//! the excerpts come escaped from `edgedocs-search`, with only `<mark>` added.
+
+use std::cell::Cell;
+use std::fmt::Write;
+
+use edgedocs_search::PageResult;
+use lol_html::html_content::ContentType;
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+use super::request::{MAX_SEARCH_QUERY_BYTES, SearchQuery};
+
+/// The element of the results page the results go into.
+pub(crate) const RESULTS_SELECTOR: &str = "[data-search-results]";
+/// The most index terms a result link carries in `?highlight=`.
+const MAX_HIGHLIGHT_TERMS: usize = 16;
+
+/// What the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResultsView {
+    /// No query yet.
+    Prompt,
+    /// The index could not be read.
+    Unavailable,
+    /// The pages found (best first), each with the index terms it matched; `incomplete` when the query
+    /// needed more of the index than one search reads.
+    Found {
+        pages: Vec<(PageResult, Vec<String>)>,
+        incomplete: bool,
+    },
+}
+
+/// `page` with the results of `query` in it. A page without a `[data-search-results]` element, or
+/// one lol_html cannot read, is replaced by a plain page with the same content.
+pub(crate) fn fill(page: &str, query: &SearchQuery, view: &ResultsView) -> Vec<u8> {
+    let results = results_html(query, view);
+    let shown = query.shown();
+    // lol_html escapes only `"` in attribute values: the rest is escaped here, so `&amp;` stays as
+    // typed and no `<` reaches the page.
+    let value = shown.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let filled = Cell::new(false);
+    let rewritten = rewrite_str(
+        page,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!(RESULTS_SELECTOR, |element| {
+                if !filled.replace(true) {
+                    element.set_inner_content(&results, ContentType::Html);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("input[name=q]", |input| {
+                input.set_attribute("value", &value)?;
+                Ok(())
+            }))
+            .append_element_content_handler(element!("title", |title| {
+                if !shown.is_empty() {
+                    title.prepend(&format!("{shown} – "), ContentType::Text);
+                }
+                Ok(())
+            })),
+    );
+    match rewritten {
+        Ok(html) if filled.get() => html.into_bytes(),
+        _ => plain_page(&shown, &results).into_bytes(),
+    }
+}
+
+/// A page of its own for a results page that cannot be filled.
+fn plain_page(shown: &str, results: &str) -> String {
+    let mut value_attribute = String::new();
+    escape_into(&mut value_attribute, shown);
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search</title></head><body><main>\
+         <h1>Search</h1><form action=\"\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" \
+         value=\"{value_attribute}\" aria-label=\"Search\"> <button type=\"submit\">Search</button></form>\
+         <div data-search-results>{results}</div></main></body></html>"
+    )
+}
+
+/// The results as HTML: a status line with the count, notes, and the list.
+pub(crate) fn results_html(query: &SearchQuery, view: &ResultsView) -> String {
+    let mut html = String::new();
+    let shown = query.shown();
+    let mut quoted = String::from("<bdi>");
+    escape_into(&mut quoted, &shown);
+    quoted.push_str("</bdi>");
+    match view {
+        ResultsView::Prompt => {
+            html.push_str(
+                "<p class=\"search-results__status\" role=\"status\">Type the words to look for. \
+                 <kbd>\"quoted words\"</kbd> match as a phrase.</p>",
+            );
+        }
+        ResultsView::Unavailable => {
+            html.push_str(
+                "<p class=\"search-results__status search-results__status--error\" role=\"status\">\
+                 Search is unavailable right now. Please try again in a minute.</p>",
+            );
+        }
+        ResultsView::Found { pages, .. } if pages.is_empty() => {
+            let _ = write!(
+                html,
+                "<p class=\"search-results__status\" role=\"status\">No results for {quoted}. \
+                 Try fewer or other words.</p>"
+            );
+        }
+        ResultsView::Found { pages, .. } => {
+            let count = pages.len();
+            let noun = if count == 1 { "page" } else { "pages" };
+            let _ = write!(
+                html,
+                "<p class=\"search-results__status\" role=\"status\">{count} {noun} found for {quoted}</p>"
+            );
+        }
+    }
+    if query.cut {
+        let _ = write!(
+            html,
+            "<p class=\"search-results__note\">Only the first {MAX_SEARCH_QUERY_BYTES} bytes of the query were searched.</p>"
+        );
+    }
+    if let ResultsView::Found { pages, incomplete } = view {
+        if *incomplete {
+            html.push_str(
+                "<p class=\"search-results__note\">The query reaches too much of the index at once; \
+                 some results may be missing. Longer words find more.</p>",
+            );
+        }
+        if !pages.is_empty() {
+            html.push_str("<ol class=\"search-results\">");
+            for (page, terms) in pages {
+                push_page(&mut html, page, terms);
+            }
+            html.push_str("</ol>");
+        }
+    }
+    html
+}
+
+fn push_page(html: &mut String, page: &PageResult, terms: &[String]) {
+    html.push_str("<li class=\"search-result\"><h2 class=\"search-result__title\"><a href=\"");
+    escape_into(html, &result_href(&page.url, terms));
+    html.push_str("\">");
+    escape_into(html, &page.title);
+    html.push_str("</a></h2>");
+    if !page.sections.is_empty() {
+        html.push_str("<ul class=\"search-result__sections\">");
+        for section in &page.sections {
+            html.push_str("<li class=\"search-result__section\"><a class=\"search-result__link\" href=\"");
+            escape_into(html, &result_href(&section.url, terms));
+            html.push_str("\">");
+            if !section.trail.is_empty() {
+                html.push_str("<span class=\"search-result__trail\">");
+                for heading in &section.trail {
+                    escape_into(html, heading);
+                    html.push_str(" › ");
+                }
+                html.push_str("</span>");
+            }
+            html.push_str("<span class=\"search-result__heading\">");
+            escape_into(html, &section.heading);
+            html.push_str("</span></a><p class=\"search-result__excerpt\">");
+            // Escaped text with <mark> around the matches, from edgedocs-search.
+            html.push_str(&section.excerpt);
+            html.push_str("</p></li>");
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</li>");
+}
+
+/// A result's link with the matched index terms in `?highlight=` (before the `#anchor`), which the
+/// theme marks on arrival: `/storage/kv/?highlight=keyspac+index#the-keyspace`, the link the search
+/// dialog makes.
+fn result_href(url: &str, terms: &[String]) -> String {
+    if terms.is_empty() {
+        return url.to_owned();
+    }
+    let (path, fragment) = match url.find('#') {
+        Some(hash) => url.split_at(hash),
+        None => (url, ""),
+    };
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    let joined = terms
+        .iter()
+        .take(MAX_HIGHLIGHT_TERMS)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let encoded: String = form_urlencoded::byte_serialize(joined.as_bytes()).collect();
+    format!("{path}{joiner}highlight={encoded}{fragment}")
+}
+
+/// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped, for HTML text or a quoted attribute.
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            _ => html.push(c),
+        }
+    }
+}
