@@ -89,20 +89,20 @@ pub(crate) fn results_html(query: &SearchQuery, view: &ResultsView) -> String {
     match view {
         ResultsView::Prompt => {
             html.push_str(
-                "<p class=\"search-results__status\" role=\"status\">Type the words to look for. \
+                "<p class=\"search-page__status\" role=\"status\">Type the words to look for. \
                  <kbd>\"quoted words\"</kbd> match as a phrase.</p>",
             );
         }
         ResultsView::Unavailable => {
             html.push_str(
-                "<p class=\"search-results__status search-results__status--error\" role=\"status\">\
+                "<p class=\"search-page__status search-page__status--error\" role=\"status\">\
                  Search is unavailable right now. Please try again in a minute.</p>",
             );
         }
         ResultsView::Found { pages, .. } if pages.is_empty() => {
             let _ = write!(
                 html,
-                "<p class=\"search-results__status\" role=\"status\">No results for {quoted}. \
+                "<p class=\"search-page__status\" role=\"status\">No results for {quoted}. \
                  Try fewer or other words.</p>"
             );
         }
@@ -111,25 +111,25 @@ pub(crate) fn results_html(query: &SearchQuery, view: &ResultsView) -> String {
             let noun = if count == 1 { "page" } else { "pages" };
             let _ = write!(
                 html,
-                "<p class=\"search-results__status\" role=\"status\">{count} {noun} found for {quoted}</p>"
+                "<p class=\"search-page__status\" role=\"status\">{count} {noun} found for {quoted}</p>"
             );
         }
     }
     if query.cut {
         let _ = write!(
             html,
-            "<p class=\"search-results__note\">Only the first {MAX_SEARCH_QUERY_BYTES} bytes of the query were searched.</p>"
+            "<p class=\"search-page__note\">Only the first {MAX_SEARCH_QUERY_BYTES} bytes of the query were searched.</p>"
         );
     }
     if let ResultsView::Found { pages, incomplete } = view {
         if *incomplete {
             html.push_str(
-                "<p class=\"search-results__note\">The query reaches too much of the index at once; \
+                "<p class=\"search-page__note\">The query reaches too much of the index at once; \
                  some results may be missing. Longer words find more.</p>",
             );
         }
         if !pages.is_empty() {
-            html.push_str("<ol class=\"search-results\">");
+            html.push_str("<ol class=\"search-hits\">");
             for (page, terms) in pages {
                 push_page(&mut html, page, terms);
             }
@@ -140,28 +140,28 @@ pub(crate) fn results_html(query: &SearchQuery, view: &ResultsView) -> String {
 }
 
 fn push_page(html: &mut String, page: &PageResult, terms: &[String]) {
-    html.push_str("<li class=\"search-result\"><h2 class=\"search-result__title\"><a href=\"");
+    html.push_str("<li class=\"search-hit\"><h2 class=\"search-hit__title\"><a href=\"");
     escape_into(html, &result_href(&page.url, terms));
     html.push_str("\">");
     escape_into(html, &page.title);
     html.push_str("</a></h2>");
     if !page.sections.is_empty() {
-        html.push_str("<ul class=\"search-result__sections\">");
+        html.push_str("<ul class=\"search-hit__sections\">");
         for section in &page.sections {
-            html.push_str("<li class=\"search-result__section\"><a class=\"search-result__link\" href=\"");
+            html.push_str("<li class=\"search-hit__section\"><a class=\"search-hit__link\" href=\"");
             escape_into(html, &result_href(&section.url, terms));
             html.push_str("\">");
             if !section.trail.is_empty() {
-                html.push_str("<span class=\"search-result__trail\">");
+                html.push_str("<span class=\"search-hit__trail\">");
                 for heading in &section.trail {
                     escape_into(html, heading);
                     html.push_str(" › ");
                 }
                 html.push_str("</span>");
             }
-            html.push_str("<span class=\"search-result__heading\">");
+            html.push_str("<span class=\"search-hit__heading\">");
             escape_into(html, &section.heading);
-            html.push_str("</span></a><p class=\"search-result__excerpt\">");
+            html.push_str("</span></a><p class=\"search-hit__excerpt\">");
             // Escaped text with <mark> around the matches, from edgedocs-search.
             html.push_str(&section.excerpt);
             html.push_str("</p></li>");

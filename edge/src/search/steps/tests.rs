@@ -126,7 +126,7 @@ fn a_known_term_finds_its_section_with_trail_link_and_excerpt() {
         "{html}"
     );
     assert!(
-        html.contains("href=\"/storage/kv/?highlight=keyspac#the-keyspace-as-an-index\"><span class=\"search-result__trail\">Design › </span><span class=\"search-result__heading\">The keyspace as an index</span>"),
+        html.contains("href=\"/storage/kv/?highlight=keyspac#the-keyspace-as-an-index\"><span class=\"search-hit__trail\">Design › </span><span class=\"search-hit__heading\">The keyspace as an index</span>"),
         "{html}"
     );
     assert!(html.contains("the <mark>keyspace</mark> as an index"), "{html}");
@@ -328,7 +328,7 @@ fn a_page_without_the_results_element_is_replaced_by_a_plain_one() {
     files.insert(SEARCH_PAGE_FILE.into(), b"<html><body>no slot</body></html>".to_vec());
     let (status, html, _) = page_of(run(&files, "q=keyspace").0);
     assert_eq!(status, 200);
-    assert!(html.contains("<div data-search-results><p class=\"search-results__status\" role=\"status\">1 page found"));
+    assert!(html.contains("<div data-search-results><p class=\"search-page__status\" role=\"status\">1 page found"));
     assert!(html.contains("value=\"keyspace\""), "{html}");
 }
 
