@@ -49,8 +49,10 @@
 //! Edge::start_search(&self, &EdgeRequest) -> SearchStep
 //!   SearchStep::Read { reads: SearchReads { files, max_bytes }, pending } | SearchStep::Done(SearchOutcome)
 //! Edge::continue_search(&self, PendingSearch, Vec<FileRead>) -> SearchStep  // FileRead::{Found, Missing, Failed}
-//!   SearchOutcome::Page(SearchPage { status, html, problem }) | SearchOutcome::NoSearchPage  // -> serve as asset
-//!   // then the page steps above on `html`; `problem` is for the log only
+//!   SearchOutcome::Page(SearchPage { status, page, fill: ResultsFill, problem }) | SearchOutcome::NoSearchPage
+//!   SearchPage::html() -> Vec<u8>       // `page` filled with lol_html; the Worker applies `fill` with
+//!                                       //   HTMLRewriter instead; then the page steps above on it.
+//!   // NoSearchPage: serve the request as an asset; `problem` is for the log only
 //!
 //! // Markdown for agents: a page URL answers its twin to `Accept: text/markdown` (preferred over HTML)
 //! markdown_twin_path(&EdgeRequest) -> Option<String>      // "/storage/kv/index.md"; None: the HTML page
@@ -147,8 +149,8 @@ pub use page::{
 };
 pub use search::{
     FileRead, MAX_FRAGMENT_FILES_PER_QUERY, MAX_SEARCH_FILE_BYTES, MAX_SEARCH_QUERY_BYTES, MAX_SEARCH_RESULTS,
-    MAX_SHARDS_PER_QUERY, PendingSearch, SEARCH_PAGE_FILE, SEARCH_PATH, SearchOutcome, SearchPage, SearchQuery,
-    SearchReads, SearchStep,
+    MAX_SHARDS_PER_QUERY, PendingSearch, QUERY_INPUT_SELECTOR, RESULTS_SELECTOR, ResultsFill, SEARCH_PAGE_FILE,
+    SEARCH_PATH, SearchOutcome, SearchPage, SearchQuery, SearchReads, SearchStep,
 };
 pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
 pub use site_config::{MAX_COLOR_THEME_NAME_BYTES, SiteConfigError, SiteEdgeConfig, is_valid_color_theme_name};

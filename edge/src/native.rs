@@ -166,10 +166,11 @@ impl NativeEdge {
             }
         };
         let asset_headers = [("content-type".to_owned(), "text/html; charset=utf-8".to_owned())];
+        let served = self.page(request, &page.html(), &asset_headers);
         Some(ServedSearch {
             status: page.status,
             problem: page.problem,
-            page: self.page(request, &page.html, &asset_headers),
+            page: served,
         })
     }
 

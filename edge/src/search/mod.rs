@@ -11,6 +11,7 @@ mod results_page;
 mod steps;
 
 pub use request::{MAX_SEARCH_QUERY_BYTES, SearchQuery};
+pub use results_page::{QUERY_INPUT_SELECTOR, RESULTS_SELECTOR, ResultsFill};
 pub use steps::{
     FileRead, MAX_FRAGMENT_FILES_PER_QUERY, MAX_SEARCH_FILE_BYTES, MAX_SEARCH_RESULTS, MAX_SHARDS_PER_QUERY,
     PendingSearch, SEARCH_PAGE_FILE, SEARCH_PATH, SearchOutcome, SearchPage, SearchReads, SearchStep,

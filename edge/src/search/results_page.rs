@@ -1,7 +1,8 @@
-//! The results page: the page the build wrote (`search/index.html`, the theme's `search.html`) with
-//! the results put into its `[data-search-results]` element, the query into every `input[name=q]`
-//! and the query before its `<title>`. Everything taken from the query or the index is escaped here;
-//! the excerpts come escaped from `edgedocs-search`, with only `<mark>` added.
+//! The results page: what goes into the page the build wrote (`search/index.html`, the theme's
+//! `search.html`), as a [`ResultsFill`]: the results into its `[data-search-results]` element, the
+//! query into every `input[name=q]` and before its `<title>`; and its applier with lol_html. Everything
+//! taken from the query or the index is escaped here; the excerpts come escaped from
+//! `edgedocs-search`, with only `<mark>` added.
 
 use std::cell::Cell;
 use std::fmt::Write;
@@ -13,7 +14,9 @@ use lol_html::{RewriteStrSettings, element, rewrite_str};
 use super::request::{MAX_SEARCH_QUERY_BYTES, SearchQuery};
 
 /// The element of the results page the results go into.
-pub(crate) const RESULTS_SELECTOR: &str = "[data-search-results]";
+pub const RESULTS_SELECTOR: &str = "[data-search-results]";
+/// The search fields that show the query.
+pub const QUERY_INPUT_SELECTOR: &str = "input[name=q]";
 /// The most index terms a result link carries in `?highlight=`.
 const MAX_HIGHLIGHT_TERMS: usize = 16;
 
@@ -32,45 +35,63 @@ pub(crate) enum ResultsView {
     },
 }
 
-/// `page` with the results of `query` in it. A page without a `[data-search-results]` element, or
-/// one lol_html cannot read, is replaced by a plain page with the same content.
-pub(crate) fn fill(page: &str, query: &SearchQuery, view: &ResultsView) -> Vec<u8> {
-    let results = results_html(query, view);
-    let shown = query.shown();
-    // lol_html escapes only `"` in attribute values: the rest is escaped here, so `&amp;` stays as
-    // typed and no `<` reaches the page.
-    let value = shown.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+/// What goes into the results page, decided once for every applier: lol_html here ([`fill`]), the
+/// runtime's HTMLRewriter in the Worker (`worker/page.js`, `rewritePage`), with the same rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultsFill {
+    /// The inner HTML of the first [`RESULTS_SELECTOR`] element: the status line, notes and the list.
+    pub results_html: String,
+    /// The `value` of every `input[name=q]`, escaped for a double-quoted attribute but for `"` (which
+    /// lol_html and HTMLRewriter escape themselves).
+    pub query_value: String,
+    /// Text to put before the `<title>`'s own (escaped when inserted), when there is a query.
+    pub title_prefix: Option<String>,
+}
+
+impl ResultsFill {
+    pub(crate) fn new(query: &SearchQuery, view: &ResultsView) -> Self {
+        let shown = query.shown();
+        Self {
+            results_html: results_html(query, view),
+            query_value: shown.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"),
+            title_prefix: (!shown.is_empty()).then(|| format!("{shown} – ")),
+        }
+    }
+}
+
+/// `page` with `fill` applied. A page without a `[data-search-results]` element, or one lol_html
+/// cannot read, is replaced by a plain page with the same content.
+pub(crate) fn fill(page: &str, fill: &ResultsFill) -> Vec<u8> {
     let filled = Cell::new(false);
     let rewritten = rewrite_str(
         page,
         RewriteStrSettings::new()
             .append_element_content_handler(element!(RESULTS_SELECTOR, |element| {
                 if !filled.replace(true) {
-                    element.set_inner_content(&results, ContentType::Html);
+                    element.set_inner_content(&fill.results_html, ContentType::Html);
                 }
                 Ok(())
             }))
-            .append_element_content_handler(element!("input[name=q]", |input| {
-                input.set_attribute("value", &value)?;
+            .append_element_content_handler(element!(QUERY_INPUT_SELECTOR, |input| {
+                input.set_attribute("value", &fill.query_value)?;
                 Ok(())
             }))
             .append_element_content_handler(element!("title", |title| {
-                if !shown.is_empty() {
-                    title.prepend(&format!("{shown} – "), ContentType::Text);
+                if let Some(prefix) = &fill.title_prefix {
+                    title.prepend(prefix, ContentType::Text);
                 }
                 Ok(())
             })),
     );
     match rewritten {
         Ok(html) if filled.get() => html.into_bytes(),
-        _ => plain_page(&shown, &results).into_bytes(),
+        _ => plain_page(&fill.query_value, &fill.results_html).into_bytes(),
     }
 }
 
 /// A page of its own for a results page that cannot be filled.
-fn plain_page(shown: &str, results: &str) -> String {
-    let mut value_attribute = String::new();
-    escape_into(&mut value_attribute, shown);
+fn plain_page(query_value: &str, results: &str) -> String {
+    let value_attribute = query_value.replace('"', "&quot;");
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search</title></head><body><main>\
          <h1>Search</h1><form action=\"\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" \

@@ -12,7 +12,7 @@ use edgedocs_search::results::{
 };
 
 use super::request::SearchQuery;
-use super::results_page::{self, ResultsView};
+use super::results_page::{self, ResultsFill, ResultsView};
 
 /// The path the header's search form sends its query to.
 pub const SEARCH_PATH: &str = "/search";
@@ -70,14 +70,26 @@ pub enum SearchOutcome {
     Page(SearchPage),
 }
 
-/// The results page to send (through the page injection, as every page).
+/// The results page to send (through the page injection, as every page): the page the build wrote
+/// and what to fill into it. Natively [`SearchPage::html`] fills it with lol_html; the Worker hands the
+/// [`ResultsFill`] to the runtime's HTMLRewriter with the page's injection plan, in one pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchPage {
     /// 200, or 503 when the index cannot be read (then the page says search is unavailable).
     pub status: u16,
-    pub html: Vec<u8>,
+    /// The results page as built (`search/index.html`).
+    pub page: String,
+    pub fill: ResultsFill,
     /// What went wrong reading the index, for the runtime's log; never shown to the visitor.
     pub problem: Option<String>,
+}
+
+impl SearchPage {
+    /// The page filled (see [`ResultsFill`]); a page without a `[data-search-results]` element, or one
+    /// lol_html cannot read, is replaced by a plain page with the same content.
+    pub fn html(&self) -> Vec<u8> {
+        results_page::fill(&self.page, &self.fill)
+    }
 }
 
 /// A search between two rounds of reads.
@@ -281,7 +293,8 @@ fn done(page: &str, query: &SearchQuery, view: ResultsView, problem: Option<Stri
     };
     SearchStep::Done(SearchOutcome::Page(SearchPage {
         status,
-        html: results_page::fill(page, query, &view),
+        page: page.to_owned(),
+        fill: ResultsFill::new(query, &view),
         problem,
     }))
 }

@@ -28,6 +28,7 @@ use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_R
 use crate::kv::KvSnapshot;
 use crate::page::in_flight::PagesInFlight;
 use crate::page::{PendingPage, markdown_twin_path, page_header_edits, path_expects_html};
+use crate::search::ResultsFill;
 use crate::session::SessionId;
 use crate::site_config::SiteEdgeConfig;
 
@@ -266,7 +267,7 @@ fn finish_page_response(
             .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?,
     };
     let snapshot = PageKeys::of(&pending.reads).and_then(|keys| values.into_snapshot(&keys));
-    page_response(edge, pending, Method::Get, asset, snapshot.as_ref())
+    page_response(edge, pending, Method::Get, asset, snapshot.as_ref(), None)
 }
 
 /// The runtime response for a handler's result: errors are logged and answered with a plain 500.
@@ -499,7 +500,7 @@ async fn serve_asset(
             None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
         },
     };
-    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref(), None)
 }
 
 /// `/search?q=`: the index's files read round by round while the page's KV reads run, then the
@@ -525,13 +526,22 @@ async fn serve_search(
     if let Some(problem) = &page.problem {
         console_error!("search is unavailable: {problem}");
     }
-    let response = search::html_response(page.status, &page.html)?;
+    // The runtime's HTMLRewriter fills the page with the injection, in one pass; the lol_html build
+    // fills it in the wasm first.
+    #[cfg(not(feature = "worker-lol-html"))]
+    let (html, fill) = (page.page.as_bytes(), Some(&page.fill));
+    #[cfg(feature = "worker-lol-html")]
+    let (filled, fill) = (page.html(), None);
+    #[cfg(feature = "worker-lol-html")]
+    let html = filled.as_slice();
+    let response = search::html_response(page.status, html)?;
     page_response(
         edge,
         pending,
         page_request.method,
         FetchedAsset::read(response),
         snapshot.ok().as_ref(),
+        fill,
     )
 }
 
@@ -555,13 +565,14 @@ async fn serve_markdown_twin(
 }
 
 /// An HTML asset as the visitor gets it: the plan applied as the body streams, the headers edited.
-/// `snapshot` is `None` when KV failed (fail open).
+/// `snapshot` is `None` when KV failed (fail open); `fill` fills a search results page in the same pass.
 fn page_response(
     edge: &Edge,
     pending: PendingPage,
     method: Method,
     asset: FetchedAsset,
     snapshot: Option<&KvSnapshot>,
+    fill: Option<&ResultsFill>,
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
     // Fetched headers are immutable: `page.js` edits a copy, with the edits the core decided.
@@ -569,7 +580,7 @@ fn page_response(
     let edits = page::header_edits(asset.vary, |vary| page_header_edits(vary, policy));
     let response = asset.response;
     if method != Method::Head && status_has_body(response.status()) {
-        html::inject(response, &plan, &edits)
+        html::inject(response, &plan, &edits, fill)
     } else {
         Ok(page::page_without_body(&response, &edits)?)
     }

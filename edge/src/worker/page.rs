@@ -13,11 +13,13 @@ use worker::{js_sys, web_sys};
 
 use crate::kv::{KvReads, KvSnapshot};
 #[cfg(not(feature = "worker-lol-html"))]
-use crate::page::InjectionPlan;
+use crate::page::{InjectionPlan, PINNED_MESSAGE_SELECTOR};
 use crate::page::{
     PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type,
     markdown_response_headers,
 };
+#[cfg(not(feature = "worker-lol-html"))]
+use crate::search::{QUERY_INPUT_SELECTOR, RESULTS_SELECTOR, ResultsFill};
 
 #[wasm_bindgen(module = "/src/worker/page.js")]
 extern "C" {
@@ -63,6 +65,7 @@ extern "C" {
 
     #[cfg(not(feature = "worker-lol-html"))]
     #[wasm_bindgen(js_name = rewritePage, catch)]
+    #[allow(clippy::too_many_arguments)]
     fn rewrite_page_js(
         asset: &web_sys::Response,
         edits: &JsValue,
@@ -70,6 +73,11 @@ extern "C" {
         pinned_message: Option<&str>,
         edge_name: &str,
         pinned_selector: &str,
+        results_html: Option<&str>,
+        query_value: Option<&str>,
+        title_prefix: Option<&str>,
+        results_selector: &str,
+        query_input_selector: &str,
     ) -> Result<web_sys::Response, JsValue>;
 
     #[wasm_bindgen(js_name = withEditedHeaders, catch)]
@@ -303,7 +311,7 @@ pub(super) fn rewrite_page(
     asset: &web_sys::Response,
     edits: &JsValue,
     plan: &InjectionPlan,
-    pinned_selector: &str,
+    fill: Option<&ResultsFill>,
 ) -> Result<web_sys::Response, JsValue> {
     rewrite_page_js(
         asset,
@@ -311,7 +319,12 @@ pub(super) fn rewrite_page(
         plan.theme_class.as_deref(),
         plan.pinned_message.as_deref(),
         &plan.edge_name,
-        pinned_selector,
+        PINNED_MESSAGE_SELECTOR,
+        fill.map(|fill| fill.results_html.as_str()),
+        fill.map(|fill| fill.query_value.as_str()),
+        fill.and_then(|fill| fill.title_prefix.as_deref()),
+        RESULTS_SELECTOR,
+        QUERY_INPUT_SELECTOR,
     )
 }
 

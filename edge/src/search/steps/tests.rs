@@ -108,7 +108,7 @@ fn run(files: &HashMap<String, Vec<u8>>, query_string: &str) -> (SearchOutcome, 
 
 fn page_of(outcome: SearchOutcome) -> (u16, String, Option<String>) {
     match outcome {
-        SearchOutcome::Page(page) => (page.status, String::from_utf8(page.html).unwrap(), page.problem),
+        SearchOutcome::Page(page) => (page.status, String::from_utf8(page.html()).unwrap(), page.problem),
         SearchOutcome::NoSearchPage => panic!("expected a results page"),
     }
 }
