@@ -9,7 +9,8 @@
 #   BROWSER_BOOK_DIR   the built mdBook fixture book (default: generator/tests/fixtures/mdbook-basic,
 #                      copied to test-artifacts/browser/ and built there)
 #
-# Screenshots go to test-artifacts/browser/ (git-ignored).
+# The no-JavaScript search test runs the Worker of edge/build/ (built here with scripts/build-worker.sh
+# when missing) in workerd over the site. Screenshots go to test-artifacts/browser/ (git-ignored).
 set -euo pipefail
 
 scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +36,12 @@ if [ ! -f "$site/storage/kv/index.html" ]; then
     echo "error: $site/storage/kv/index.html does not exist; build the site first (cargo run -- build)" >&2
     exit 1
   fi
+fi
+
+# The no-JavaScript search test runs the built Worker in workerd (edge/build/, as the e2e tests do).
+if [ ! -f "$repo/edge/build/entry.js" ]; then
+  echo "no Worker build in edge/build/: building it with scripts/build-worker.sh..."
+  bash "$scripts_dir/build-worker.sh" >/dev/null
 fi
 
 mkdir -p "$repo/test-artifacts/browser"

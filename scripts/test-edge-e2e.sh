@@ -9,9 +9,15 @@
 #   EDGE_E2E_BUILD_DIR=build-lol EDGE_WORKER_FEATURES=worker-lol-html
 #                             test the Worker built with lol_html in the wasm instead (relative to edge/)
 #   EDGE_E2E_SKIP_BUILD=1     use the build directory as it is
+#   EDGEDOCS_BIN=<path>       the binary that builds the search tests' site (default: built here with
+#                             `cargo build -p edgedocs`)
 set -euo pipefail
 
 scripts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=edgedocs-bin.sh
+source "$scripts_dir/edgedocs-bin.sh"
+ensure_edgedocs_bin "$scripts_dir/.."
+export EDGEDOCS_BIN
 
 if [ -n "${EDGE_E2E_ASSETS:-}" ]; then
   EDGE_E2E_ASSETS="$(cd "$EDGE_E2E_ASSETS" && pwd)"

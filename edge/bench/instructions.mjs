@@ -13,6 +13,9 @@
 //
 //   node bench/instructions.mjs [--only rust,js] [--rounds 5] [--requests 400] [--warmup 3000]
 //                               [--pages small,page100k]
+//   node bench/instructions.mjs --only rust --pages search    a query answered from the search index
+//                               (the Rust Worker only; the index is built with EDGEDOCS_BIN or
+//                               target/debug/edgedocs)
 // Needs valgrind (Debian: apt-get install valgrind). With the defaults, about 10 minutes.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, readdirSync } from "node:fs";
@@ -24,7 +27,17 @@ import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import workerd from "workerd";
 import { EDGE_DIR, readWranglerConfig } from "../tests/e2e/support/harness.mjs";
-import { PAGES, SESSION, VARIANTS, median, miniflareOptions, pagePath, prepareBenchSite, seedKv } from "./variants.mjs";
+import {
+  PAGES,
+  RUST_ONLY_PAGES,
+  SESSION,
+  VARIANTS,
+  median,
+  miniflareOptions,
+  pagePath,
+  prepareBenchSite,
+  seedKv,
+} from "./variants.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -40,7 +53,7 @@ const ROUNDS = Math.min(Number(options.rounds), 10);
 const REQUESTS = Math.min(Number(options.requests), 5000);
 const WARMUP = Math.min(Number(options.warmup), 20_000);
 const WORKERD = workerd.default ?? workerd;
-const MEASURED_PAGES = options.pages.split(",").filter((page) => PAGES.includes(page));
+const MEASURED_PAGES = options.pages.split(",").filter((page) => PAGES.includes(page) || RUST_ONLY_PAGES.includes(page));
 
 function requireTool(name) {
   try {

@@ -2,8 +2,9 @@
 // (the end-to-end fixture plus a small and a 100 KB page, each also under /plain/ where Workers Static
 // Assets serves it without any Worker), and the miniflare options and KV contents of one instance.
 // Shared by run.mjs (throughput in wall time) and instructions.mjs (instructions per request).
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { EDGE_DIR, FIXTURE_SITE, largePage, writeSiteSettings } from "../tests/e2e/support/harness.mjs";
@@ -22,11 +23,21 @@ export const VARIANTS = {
 
 /** The pages every variant is measured on. */
 export const PAGES = ["small", "page100k"];
+/** Request kinds only the Rust Worker answers, measured when named (`--only rust --pages search`):
+ * `search` is a query answered from the search index (three rounds of asset reads and the results
+ * page through the page injection). */
+export const RUST_ONLY_PAGES = ["search"];
+/** The query the `search` kind sends: two words, a shard each, results with excerpts. */
+export const SEARCH_QUERY = "/search?q=keyspace+index";
 
 /** The path a variant serves `page` at. */
 export function pagePath(name, page) {
+  if (page === "search") return SEARCH_QUERY;
   return VARIANTS[name].staticPages ? `/plain/${page}/` : `/${page}/`;
 }
+
+/** The binary that builds the search index of the benchmark site (EDGEDOCS_BIN, else the debug build). */
+const EDGEDOCS_BIN = process.env.EDGEDOCS_BIN || path.join(EDGE_DIR, "../target/debug/edgedocs");
 
 /** Writes the benchmark site into a fresh temporary directory, and the site's settings (the same four
  * colour themes as the JavaScript Worker's ALLOWED_THEMES) beside each Rust Worker build. */
@@ -45,6 +56,14 @@ export async function prepareBenchSite() {
     await mkdir(path.join(directory, prefix, "page100k"), { recursive: true });
     await writeFile(path.join(directory, prefix, "small/index.html"), small);
     await writeFile(path.join(directory, prefix, "page100k/index.html"), page100k);
+  }
+  // The search index and results page of the end-to-end search site, built by the binary under test.
+  if (existsSync(EDGEDOCS_BIN)) {
+    const built = await mkdtemp(path.join(tmpdir(), "edgedocs-bench-search-"));
+    await cp(path.join(EDGE_DIR, "tests/e2e/search-site"), path.join(built, "source"), { recursive: true });
+    execFileSync(EDGEDOCS_BIN, ["build", "--output", path.join(built, "public")], { cwd: path.join(built, "source"), stdio: "pipe" });
+    await cp(path.join(built, "public/search"), path.join(directory, "search"), { recursive: true });
+    await rm(built, { recursive: true, force: true });
   }
   return { directory, sizes: { small: Buffer.byteLength(small), page100k: Buffer.byteLength(page100k) } };
 }

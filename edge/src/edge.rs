@@ -7,12 +7,16 @@ use crate::config::EdgeConfig;
 use crate::http::EdgeRequest;
 use crate::kv::KvSnapshot;
 use crate::page::{self, InjectionPlan, PendingPage};
+use crate::search::{self, FileRead, PendingSearch, SearchStep};
 
 /// Where a request goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// A KV demo API under `/api/`: answered by the core, never by the static assets.
     Api(ApiEndpoint),
+    /// `/search`: the results page, from the index's files read through the assets ([`Edge::start_search`]),
+    /// for `GET` and `HEAD`; other methods go to the assets like any path.
+    Search,
     /// Anything else: fetched from the static assets; HTML responses get the injection.
     Asset,
 }
@@ -33,12 +37,13 @@ impl Edge {
     }
 
     /// Routes by path: `/api/kv/theme`, `/api/kv/flags` (when the site turned the demo APIs on), other
-    /// `/api/...` (404), or a static asset.
+    /// `/api/...` (404), `/search`, or a static asset.
     pub fn route(&self, path: &str) -> Route {
         match path {
             "/api/kv/theme" => Route::Api(ApiEndpoint::Theme),
             "/api/kv/flags" if self.config.demo_apis => Route::Api(ApiEndpoint::Flags),
             "/api" => Route::Api(ApiEndpoint::Unknown),
+            search::SEARCH_PATH => Route::Search,
             _ if path.starts_with("/api/") => Route::Api(ApiEndpoint::Unknown),
             _ => Route::Asset,
         }
@@ -70,6 +75,17 @@ impl Edge {
         api::finish(pending, snapshot, &self.config)
     }
 
+    /// The first files a `/search?q=` request reads (see [`crate::search`]); the results page it ends
+    /// with is an HTML page: send it through [`Edge::start_page`] and [`Edge::finish_page`] too.
+    pub fn start_search(&self, request: &EdgeRequest) -> SearchStep {
+        search::start_search(&request.query)
+    }
+
+    /// The next files to read, or the results page, from what the last files came to (in order).
+    pub fn continue_search(&self, pending: PendingSearch, reads: Vec<FileRead>) -> SearchStep {
+        search::continue_search(pending, reads)
+    }
+
     /// The KV reads an HTML page needs ([`PendingPage::reads`]); start them while fetching the asset.
     pub fn start_page(&self, request: &EdgeRequest) -> PendingPage {
         page::start_page(request, &self.config)
@@ -96,6 +112,9 @@ mod tests {
             ("/api/kv/pinned_message", Route::Api(ApiEndpoint::Unknown)),
             ("/api", Route::Api(ApiEndpoint::Unknown)),
             ("/apix", Route::Asset),
+            ("/search", Route::Search),
+            ("/search/", Route::Asset),
+            ("/search/manifest.json", Route::Asset),
             ("/", Route::Asset),
             ("/storage/kv/", Route::Asset),
         ];

@@ -46,7 +46,7 @@ impl Method {
 }
 
 /// Every request header the core consults. Runtimes may copy only these into [`EdgeRequest::headers`]
-/// (pages need only `cookie`, see [`PAGE_REQUEST_HEADERS`]).
+/// (pages need only `cookie` and `accept`, see [`PAGE_REQUEST_HEADERS`]).
 pub const API_REQUEST_HEADERS: &[&str] = &[
     "cookie",
     "content-type",
@@ -56,8 +56,9 @@ pub const API_REQUEST_HEADERS: &[&str] = &[
     "referer",
     "cf-connecting-ip",
 ];
-/// The request headers the core consults for a page.
-pub const PAGE_REQUEST_HEADERS: &[&str] = &["cookie"];
+/// The request headers the core consults for a page (`accept`: a page URL answers its Markdown twin
+/// to a request that prefers `text/markdown`).
+pub const PAGE_REQUEST_HEADERS: &[&str] = &["cookie", "accept"];
 
 /// A request as the core sees it. Runtimes build one from their own request type.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,8 @@
 //!
 //! The modules, top down: [`Edge`] (`edge.rs`: route, then each request's two steps), `api/` (one
 //! file per endpoint, the shared request checks and the error kinds), `page/` (the injection plan,
-//! the page's headers, the lol_html applier), then the leaves every part uses: `http.rs`,
+//! the page's headers, the Markdown twin negotiation, the lol_html applier), `search/` (`/search?q=`:
+//! the index's files to read and the results page, over `edgedocs-search`'s query engine), then the leaves every part uses: `http.rs`,
 //! `session.rs`, `kv.rs` (the KV model and its limits), `keys.rs` (the whole keyspace), `config.rs`,
 //! `site_config.rs` (the site's settings as its build writes them), `timestamp.rs`. No module imports one above it.
 //!
@@ -20,7 +21,7 @@
 //!   EdgeConfig::new(allowed_themes: Vec<String>, edge_name) -> EdgeConfig   // demo APIs off
 //!   (fields: secure_cookies, max_flags_per_tenant, max_flag_writes_per_session,
 //!    accept_plain_session_cookie, max_api_body_bytes, demo_apis)
-//! Edge::route(&self, path: &str) -> Route                                   // Route::Api(ApiEndpoint) | Route::Asset
+//! Edge::route(&self, path: &str) -> Route             // Route::Api(ApiEndpoint) | Route::Search | Route::Asset
 //!
 //! // KV demo APIs, two steps:
 //! Edge::rate_limit_key(&self, ApiEndpoint, &EdgeRequest) -> Option<String> // optional: count it in a rate
@@ -43,6 +44,19 @@
 //! is_html_content_type(&str) -> bool;  path_expects_html(&str) -> bool
 //! is_scriptable_document_type(&str) -> bool;  document_header_edits() -> PageHeaderEdits  // SVG, XML:
 //!                                        //   DOCUMENT_CONTENT_SECURITY_POLICY on an asset that is no page
+//!
+//! // `GET /search?q=` (Route::Search), in up to three rounds of asset reads, then as a page:
+//! Edge::start_search(&self, &EdgeRequest) -> SearchStep
+//!   SearchStep::Read { reads: SearchReads { files, max_bytes }, pending } | SearchStep::Done(SearchOutcome)
+//! Edge::continue_search(&self, PendingSearch, Vec<FileRead>) -> SearchStep  // FileRead::{Found, Missing, Failed}
+//!   SearchOutcome::Page(SearchPage { status, page, fill: ResultsFill, problem }) | SearchOutcome::NoSearchPage
+//!   SearchPage::html() -> Vec<u8>       // `page` filled with lol_html; the Worker applies `fill` with
+//!                                       //   HTMLRewriter instead; then the page steps above on it.
+//!   // NoSearchPage: serve the request as an asset; `problem` is for the log only
+//!
+//! // Markdown for agents: a page URL answers its twin to `Accept: text/markdown` (preferred over HTML)
+//! markdown_twin_path(&EdgeRequest) -> Option<String>      // "/storage/kv/index.md"; None: the HTML page
+//! markdown_response_headers() -> Vec<(String, String)>    // its type, nosniff, Vary: Accept
 //!
 //! // Types and the KV model:
 //! EdgeRequest { method: Method, origin, path, query, headers: Vec<(String, String)>, body: Vec<u8> }
@@ -70,6 +84,7 @@
 //! native::NativeEdge::new(Edge, Option<Arc<dyn native::KvStore>>) -> NativeEdge
 //!   .page(&EdgeRequest, html: &[u8], asset_headers) -> ServedPage { headers, body, kv_error, injection_error }
 //!   .api(ApiEndpoint, &EdgeRequest, &RequestContext) -> AnsweredApi { response, kv_error }
+//!   .search(&EdgeRequest, read_file: FnMut(&str) -> FileRead) -> Option<ServedSearch { status, problem, page }>
 //! native::KvStore { get(key); list_page(prefix, cursor, limit) -> ListedPage; put(&KvWrite) }  // blocking
 //! native::KvUnavailable::{NoStore, Failed, TimedOut, EndlessListing, Lost}
 //! ```
@@ -100,6 +115,7 @@ mod kv;
 #[cfg(feature = "native")]
 pub mod native;
 mod page;
+mod search;
 mod session;
 mod site_config;
 #[cfg(test)]
@@ -126,9 +142,15 @@ pub use kv::{
 };
 pub use page::{
     CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY, HtmlInjector, InjectionError, InjectionPlan,
-    InjectionReport, PINNED_MESSAGE_SELECTOR, PageHeaderEdits, PendingPage, document_header_edits, inject_into_html,
-    is_html_content_type, is_scriptable_document_type, page_header_edits, page_response_headers, path_expects_html,
-    security_headers,
+    InjectionReport, MARKDOWN_CONTENT_TYPE, PINNED_MESSAGE_SELECTOR, PageHeaderEdits, PendingPage,
+    document_header_edits, inject_into_html, is_html_content_type, is_scriptable_document_type,
+    markdown_response_headers, markdown_twin_path, page_header_edits, page_response_headers, path_expects_html,
+    prefers_markdown, security_headers,
+};
+pub use search::{
+    FileRead, MAX_FRAGMENT_FILES_PER_QUERY, MAX_SEARCH_FILE_BYTES, MAX_SEARCH_QUERY_BYTES, MAX_SEARCH_RESULTS,
+    MAX_SHARDS_PER_QUERY, PendingSearch, QUERY_INPUT_SELECTOR, RESULTS_SELECTOR, ResultsFill, SEARCH_PAGE_FILE,
+    SEARCH_PATH, SearchOutcome, SearchPage, SearchQuery, SearchReads, SearchStep,
 };
 pub use session::{PLAIN_SESSION_COOKIE, SESSION_COOKIE, SessionId, THEME_HINT_COOKIE, session_cookie_name};
 pub use site_config::{MAX_COLOR_THEME_NAME_BYTES, SiteConfigError, SiteEdgeConfig, is_valid_color_theme_name};

@@ -19,6 +19,7 @@ use crate::edge::Edge;
 use crate::http::{EdgeRequest, EdgeResponse};
 use crate::kv::{EndlessListing, KvListEntry, KvReads, KvSnapshot, KvWrite, ListWalk};
 use crate::page::{HtmlInjector, InjectionError, InjectionPlan, page_response_headers};
+use crate::search::{FileRead, SearchOutcome, SearchStep};
 
 /// What a store's operation failed with: any error, shown only to the runtime's log.
 pub type StoreError = Box<dyn Error + Send + Sync>;
@@ -94,6 +95,16 @@ pub struct ServedPage {
     pub injection_error: Option<InjectionError>,
 }
 
+/// A results page after the edge.
+#[derive(Debug)]
+pub struct ServedSearch {
+    /// 200, or 503 when the index could not be read.
+    pub status: u16,
+    /// Why the index could not be read, for the log.
+    pub problem: Option<String>,
+    pub page: ServedPage,
+}
+
 /// An API request after the edge: the response to send, and why KV failed when it answered 503.
 #[derive(Debug)]
 pub struct AnsweredApi {
@@ -136,6 +147,31 @@ impl NativeEdge {
             kv_error,
             injection_error,
         }
+    }
+
+    /// Answers `GET /search?q=` (see [`crate::search`]): reads the files the steps name through
+    /// `read_file` (a site path such as `/search/manifest.json`), then sends the results page through
+    /// [`NativeEdge::page`]. `None` when the site has no results page (its search is off): answer the
+    /// request as any other path.
+    pub fn search(&self, request: &EdgeRequest, mut read_file: impl FnMut(&str) -> FileRead) -> Option<ServedSearch> {
+        let mut step = self.edge.start_search(request);
+        let page = loop {
+            match step {
+                SearchStep::Read { reads, pending } => {
+                    let read = reads.files.iter().map(|file| read_file(file)).collect();
+                    step = self.edge.continue_search(pending, read);
+                }
+                SearchStep::Done(SearchOutcome::NoSearchPage) => return None,
+                SearchStep::Done(SearchOutcome::Page(page)) => break page,
+            }
+        };
+        let asset_headers = [("content-type".to_owned(), "text/html; charset=utf-8".to_owned())];
+        let served = self.page(request, &page.html(), &asset_headers);
+        Some(ServedSearch {
+            status: page.status,
+            problem: page.problem,
+            page: served,
+        })
     }
 
     /// Answers an API request: start, read, finish, write. Blocks for at most [`API_KV_BUDGET`] on
@@ -393,6 +429,35 @@ mod tests {
                 .iter()
                 .any(|(name, value)| name == "cache-control" && value == "private, no-store")
         );
+    }
+
+    #[test]
+    fn a_results_page_goes_through_the_page_injection() {
+        let kv = MemoryKv::default();
+        kv.insert("pinned_message", "Search moves on Friday");
+        let results_page = "<html><head><title>Search</title></head><body><div id=\"pinned-message\" hidden></div>\
+            <input name=\"q\"><div data-search-results></div></body></html>";
+        let request = crate::test_support::request(Method::Get, "/search?q=kv");
+        let mut read = Vec::new();
+        let served = driver(kv)
+            .search(&request, |file| {
+                read.push(file.to_owned());
+                match file {
+                    "/search/" => FileRead::Found(results_page.as_bytes().to_vec()),
+                    _ => FileRead::Missing,
+                }
+            })
+            .expect("the site has a results page");
+        assert_eq!(read, ["/search/", "/search/manifest.json"]);
+        assert_eq!(served.status, 503, "no manifest: search is unavailable");
+        assert_eq!(served.problem.as_deref(), Some("`/search/manifest.json` is missing"));
+        let html = String::from_utf8(served.page.body).expect("UTF-8");
+        assert!(html.contains("data-edge=\"test\""), "{html}");
+        assert!(html.contains(">Search moves on Friday</div>"), "{html}");
+        assert!(html.contains("Search is unavailable right now."), "{html}");
+        assert!(html.contains("value=\"kv\""), "{html}");
+        let no_page = driver(MemoryKv::default()).search(&request, |_| FileRead::Missing);
+        assert!(no_page.is_none(), "without a results page the request is an asset");
     }
 
     #[test]

@@ -90,15 +90,25 @@ impl Default for RawNav {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default)]
 struct RawSearch {
-    /// Whether the build writes the search index under `search/`. Default: false, while the theme has
-    /// no reader for it yet: the index costs build time and bytes a site would ship unused.
+    /// Whether the build writes the search index under `search/` and its results page
+    /// (`search/index.html`). Default: true: the theme's dialog reads the index, and `/search?q=`
+    /// answers without JavaScript at the edge and in `edgedocs serve`.
     enabled: bool,
     /// URL paths whose pages are left out, each matching itself and everything under it (`/blog/`).
     /// Default: none.
     exclude: Vec<String>,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -699,11 +709,13 @@ mod tests {
     }
 
     #[test]
-    fn search_is_off_by_default_and_excludes_whole_sections() {
+    fn search_is_on_by_default_and_excludes_whole_sections() {
         let dir = site_with_theme();
         let config = parse(dir.path(), "title = \"D\"\nbase_url = \"https://x.dev\"\n").unwrap();
-        assert!(!config.search.enabled && config.search.exclude.is_empty());
-        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = true\nexclude = [\"/blog\", \"/drafts/\"]\n";
+        assert!(config.search.enabled && config.search.exclude.is_empty());
+        let off = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = false\n";
+        assert!(!parse(dir.path(), off).unwrap().search.enabled);
+        let text = "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nexclude = [\"/blog\", \"/drafts/\"]\n";
         let search = parse(dir.path(), text).unwrap().search;
         assert!(search.enabled);
         assert_eq!(search.exclude, ["/blog/", "/drafts/"]);

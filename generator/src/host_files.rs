@@ -8,6 +8,7 @@ use crate::config::SiteConfig;
 use crate::content::tree::ContentTree;
 use crate::git_dates::GitDates;
 use crate::render::context::last_updated;
+use crate::search::SEARCH_FOLDER;
 use edgedocs_edge::{CONTENT_SECURITY_POLICY, DOCUMENT_CONTENT_SECURITY_POLICY};
 use std::fmt::Write;
 
@@ -47,7 +48,10 @@ pub(crate) fn page_content_security_policy(config: &SiteConfig) -> String {
 const PAGE_RULES: [&str; 3] = ["/", "/*/", "/*.html"];
 
 /// Workers Static Assets' `_headers`. Pages get their Content-Security-Policy (a Worker in front
-/// replaces it with its own). Fingerprinted files never change, so they are cached for a year.
+/// replaces it with its own). Fingerprinted files never change, so they are cached for a year: the
+/// assets, and the search index's shards (`search/t.<hash>.json`) and fragment files (`f.<hash>`),
+/// whose names are hashes of their contents; its `manifest.json` changes with every build and keeps
+/// the host's revalidation.
 /// SVG files are served without the Worker (`run_worker_first` leaves them out), so they get the
 /// edge's locked-down policy for documents that are not pages here: an SVG opened on its own can then
 /// run no script on the site's origin. A rule's `*` matches any characters, `/` included, so `/*.svg`
@@ -62,6 +66,8 @@ pub(crate) fn headers(config: &SiteConfig) -> String {
     }
     file + &format!(
         "{ASSETS_PREFIX}*\n  Cache-Control: public, max-age=31536000, immutable\n\
+         /{SEARCH_FOLDER}/t.*\n  Cache-Control: public, max-age=31536000, immutable\n\
+         /{SEARCH_FOLDER}/f.*\n  Cache-Control: public, max-age=31536000, immutable\n\
          /*.svg\n  Content-Security-Policy: {DOCUMENT_CONTENT_SECURITY_POLICY}\n  X-Content-Type-Options: nosniff\n\
          /*.md\n  Content-Type: text/markdown; charset=utf-8\n  X-Content-Type-Options: nosniff\n\
          /{LLMS_TXT}\n  Content-Type: text/plain; charset=utf-8\n\
@@ -151,6 +157,9 @@ mod tests {
             ("/llms-full.txt", vec![plain.clone()]),
             ("/storage/llms.txt", vec![]),
             ("/storage/kv/index.mdx", vec![]),
+            ("/search/t.3f9c0a1b2c3d4e5f.json", vec![cache.clone()]),
+            ("/search/f.9a8b7c6d5e4f3a2b.json", vec![cache.clone()]),
+            ("/search/manifest.json", vec![]),
         ];
         for (path, expected) in cases {
             assert_eq!(headers_for(&file, path), expected, "{path}");

@@ -151,15 +151,24 @@ pub fn search<E: std::fmt::Display>(
     let manifest = read_manifest(&read_file(MANIFEST_FILE)?)?;
     let mut terms = LoadedTerms::new();
     for file in query.shards_needed(&manifest) {
-        let shard: TermShard = parse(file, &read_file(file)?)?;
-        terms.add(shard);
+        terms.add(read_term_shard(file, &read_file(file)?)?);
     }
     let hits = query.search(&manifest, &terms, limit);
     let mut fragments = LoadedFragments::new();
     for file in fragments_needed(&hits, &manifest) {
-        fragments.add(parse(file, &read_file(file)?)?);
+        fragments.add(read_fragment_file(file, &read_file(file)?)?);
     }
     Ok(present(&hits, &fragments))
+}
+
+/// Reads a term shard named `file` (for a reader that fetches the files itself, like the Worker).
+pub fn read_term_shard(file: &str, bytes: &[u8]) -> Result<TermShard, SearchError> {
+    parse(file, bytes)
+}
+
+/// Reads a fragment file named `file` (for a reader that fetches the files itself, like the Worker).
+pub fn read_fragment_file(file: &str, bytes: &[u8]) -> Result<FragmentFile, SearchError> {
+    parse(file, bytes)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, SearchError> {

@@ -48,16 +48,19 @@ pub struct PageHeaderEdits {
 
 /// The edits that turn an asset's headers into a rewritten page's: no length or validators (they no
 /// longer match the body), the security headers with the site's page `policy`, `Cache-Control:
-/// private, no-store` and `Vary: Cookie` merged with the asset's own `Vary` (given here), since the page
-/// depends on the visitor's cookies.
+/// private, no-store` and `Vary: Cookie, Accept` merged with the asset's own `Vary` (given here), since the
+/// page depends on the visitor's cookies and a page URL answers its Markdown twin to a request that
+/// prefers `text/markdown` (see [`super::markdown_twin`]).
 pub fn page_header_edits(asset_vary: Option<&str>, policy: &str) -> PageHeaderEdits {
     let mut vary: Vec<&str> = asset_vary
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
-        .filter(|field| !field.is_empty() && !field.eq_ignore_ascii_case("cookie"))
+        .filter(|field| {
+            !field.is_empty() && !field.eq_ignore_ascii_case("cookie") && !field.eq_ignore_ascii_case("accept")
+        })
         .collect();
-    vary.push("Cookie");
+    vary.extend(["Cookie", "Accept"]);
     let mut set: Vec<(String, String)> = security_headers(policy).into_iter().collect();
     set.push(("cache-control".into(), "private, no-store".into()));
     set.push(("vary".into(), vary.join(", ")));
@@ -136,7 +139,7 @@ mod tests {
         assert_eq!(get("content-length"), None);
         assert_eq!(get("etag"), None);
         assert_eq!(get("cache-control"), Some("private, no-store"));
-        assert_eq!(get("vary"), Some("Accept-Encoding, Cookie"));
+        assert_eq!(get("vary"), Some("Accept-Encoding, Cookie, Accept"));
         assert_eq!(get("content-security-policy"), Some(CONTENT_SECURITY_POLICY));
         assert_eq!(get("x-content-type-options"), Some("nosniff"));
         assert_eq!(get("referrer-policy"), Some("strict-origin-when-cross-origin"));

@@ -18,6 +18,7 @@ use worker::{Date, Delay, Env, console_error, js_sys, web_sys};
 use super::html;
 use super::kv::{KvDriver, KvUnavailable};
 use super::page::{self, FetchedAsset, KvValues, PageKeys};
+use super::search;
 use crate::api::bounded_body::{BoundedBody, NextChunk};
 use crate::api::session_queue::{Place, SessionQueue};
 use crate::api::{ApiEndpoint, ApiStep, Outcome, RequestContext};
@@ -26,7 +27,8 @@ use crate::edge::{Edge, Route};
 use crate::http::{API_REQUEST_HEADERS, EdgeRequest, EdgeResponse, Method, PAGE_REQUEST_HEADERS, status_has_body};
 use crate::kv::KvSnapshot;
 use crate::page::in_flight::PagesInFlight;
-use crate::page::{PendingPage, page_header_edits, path_expects_html};
+use crate::page::{PendingPage, markdown_twin_path, page_header_edits, path_expects_html};
+use crate::search::ResultsFill;
 use crate::session::SessionId;
 use crate::site_config::SiteEdgeConfig;
 
@@ -136,8 +138,19 @@ fn serve(request: web_sys::Request, env: Env, alive: &JsValue, site: &JsValue) -
                 Ok(respond(to_web_response(response)))
             })
         }
-        Route::Asset => {
+        Route::Search if matches!(edge_request.method, Method::Get | Method::Head) => {
             let page_request = with_headers(edge_request, &request, PAGE_REQUEST_HEADERS);
+            future_to_promise(async move { Ok(respond(serve_search(edge, page_request, &request, &env).await)) })
+        }
+        Route::Search | Route::Asset => {
+            let page_request = with_headers(edge_request, &request, PAGE_REQUEST_HEADERS);
+            if let Some(twin) = markdown_twin_path(&page_request) {
+                return future_to_promise(async move {
+                    Ok(respond(
+                        serve_markdown_twin(edge, page_request, &twin, &request, &env).await,
+                    ))
+                });
+            }
             let pending = edge.start_page(&page_request);
             let bindings: &Bindings = env.unchecked_ref();
             // Likely pages read KV while the asset is fetched.
@@ -254,7 +267,7 @@ fn finish_page_response(
             .ok_or_else(|| worker::Error::RustError("the page request lost its URL".into()))?,
     };
     let snapshot = PageKeys::of(&pending.reads).and_then(|keys| values.into_snapshot(&keys));
-    page_response(edge, pending, Method::Get, asset, snapshot.as_ref())
+    page_response(edge, pending, Method::Get, asset, snapshot.as_ref(), None)
 }
 
 /// The runtime response for a handler's result: errors are logged and answered with a plain 500.
@@ -487,17 +500,79 @@ async fn serve_asset(
             None => read_kv(env, &pending.reads, PAGE_KV_BUDGET).await.ok(),
         },
     };
-    page_response(edge, pending, page_request.method, asset, snapshot.as_ref())
+    page_response(edge, pending, page_request.method, asset, snapshot.as_ref(), None)
+}
+
+/// `/search?q=`: the index's files read round by round while the page's KV reads run, then the
+/// results page through the page path like any HTML asset. A site without a results page gets the
+/// request as an asset (its 404).
+async fn serve_search(
+    edge: &Edge,
+    page_request: EdgeRequest,
+    request: &web_sys::Request,
+    env: &Env,
+) -> worker::Result<web_sys::Response> {
+    let bindings: &Bindings = env.unchecked_ref();
+    let assets = bindings.assets();
+    let pending = edge.start_page(&page_request);
+    let (page, snapshot) = join(
+        search::run_search(edge, &page_request, &assets),
+        read_kv(env, &pending.reads, PAGE_KV_BUDGET),
+    )
+    .await;
+    let Some(page) = page else {
+        return serve_asset(edge, page_request, pending, request, env).await;
+    };
+    if let Some(problem) = &page.problem {
+        console_error!("search is unavailable: {problem}");
+    }
+    // The runtime's HTMLRewriter fills the page with the injection, in one pass; the lol_html build
+    // fills it in the wasm first.
+    #[cfg(not(feature = "worker-lol-html"))]
+    let (html, fill) = (page.page.as_bytes(), Some(&page.fill));
+    #[cfg(feature = "worker-lol-html")]
+    let (filled, fill) = (page.html(), None);
+    #[cfg(feature = "worker-lol-html")]
+    let html = filled.as_slice();
+    let response = search::html_response(page.status, html)?;
+    page_response(
+        edge,
+        pending,
+        page_request.method,
+        FetchedAsset::read(response),
+        snapshot.ok().as_ref(),
+        fill,
+    )
+}
+
+/// A page URL asked for with `Accept: text/markdown` preferred: the page's Markdown twin, or the page
+/// as usual when it has none.
+async fn serve_markdown_twin(
+    edge: &Edge,
+    page_request: EdgeRequest,
+    twin: &str,
+    request: &web_sys::Request,
+    env: &Env,
+) -> worker::Result<web_sys::Response> {
+    let bindings: &Bindings = env.unchecked_ref();
+    if let Ok(response) = search::fetch(&bindings.assets(), &page_request.origin, twin).await
+        && response.status() == 200
+    {
+        return Ok(page::markdown_twin(&response, page_request.method == Method::Head)?);
+    }
+    let pending = edge.start_page(&page_request);
+    serve_asset(edge, page_request, pending, request, env).await
 }
 
 /// An HTML asset as the visitor gets it: the plan applied as the body streams, the headers edited.
-/// `snapshot` is `None` when KV failed (fail open).
+/// `snapshot` is `None` when KV failed (fail open); `fill` fills a search results page in the same pass.
 fn page_response(
     edge: &Edge,
     pending: PendingPage,
     method: Method,
     asset: FetchedAsset,
     snapshot: Option<&KvSnapshot>,
+    fill: Option<&ResultsFill>,
 ) -> worker::Result<web_sys::Response> {
     let plan = edge.finish_page(pending, snapshot);
     // Fetched headers are immutable: `page.js` edits a copy, with the edits the core decided.
@@ -505,7 +580,7 @@ fn page_response(
     let edits = page::header_edits(asset.vary, |vary| page_header_edits(vary, policy));
     let response = asset.response;
     if method != Method::Head && status_has_body(response.status()) {
-        html::inject(response, &plan, &edits)
+        html::inject(response, &plan, &edits, fill)
     } else {
         Ok(page::page_without_body(&response, &edits)?)
     }

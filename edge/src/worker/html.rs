@@ -8,15 +8,19 @@ use wasm_bindgen::JsValue;
 use worker::web_sys;
 
 use crate::page::InjectionPlan;
+use crate::search::ResultsFill;
 
 /// Wraps `asset`'s body in a response with the asset's status and edited headers (`edits`, see
-/// `page::header_edits`), rewritten as it streams.
+/// `page::header_edits`), rewritten as it streams. `fill` is a search results page's
+/// [`ResultsFill`], applied in the same pass; the `worker-lol-html` build takes the page filled
+/// beforehand (`SearchPage::html`) and no `fill`.
 pub(super) fn inject(
     asset: web_sys::Response,
     plan: &InjectionPlan,
     edits: &JsValue,
+    fill: Option<&ResultsFill>,
 ) -> worker::Result<web_sys::Response> {
-    imp::inject(asset, plan, edits)
+    imp::inject(asset, plan, edits, fill)
 }
 
 #[cfg(not(feature = "worker-lol-html"))]
@@ -26,15 +30,16 @@ mod imp {
 
     use super::super::page;
     use crate::page::InjectionPlan;
-    use crate::page::PINNED_MESSAGE_SELECTOR;
+    use crate::search::ResultsFill;
 
     /// The body goes from the asset to the runtime's rewriter without passing through the wasm.
     pub(super) fn inject(
         asset: web_sys::Response,
         plan: &InjectionPlan,
         edits: &JsValue,
+        fill: Option<&ResultsFill>,
     ) -> worker::Result<web_sys::Response> {
-        Ok(page::rewrite_page(&asset, edits, plan, PINNED_MESSAGE_SELECTOR)?)
+        Ok(page::rewrite_page(&asset, edits, plan, fill)?)
     }
 }
 
@@ -62,6 +67,7 @@ mod imp {
         asset: web_sys::Response,
         plan: &InjectionPlan,
         edits: &wasm_bindgen::JsValue,
+        _filled_beforehand: Option<&crate::search::ResultsFill>,
     ) -> worker::Result<web_sys::Response> {
         let headers = super::super::page::page_headers(&asset, edits)?;
         let status = asset.status();

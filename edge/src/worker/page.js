@@ -24,10 +24,13 @@
 //     kvError is set (and first/second are not) when KV failed or took longer than budgetMs: the page
 //     is then served without KV content.
 //   HeaderEdits = { remove: string[], set: [string, string][] }, built once by Rust
-//   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector) -> Response
+//   rewritePage(asset, edits, themeClass?, pinnedMessage?, edgeName, pinnedSelector,
+//               resultsHtml?, queryValue?, titlePrefix?, resultsSelector, queryInputSelector) -> Response
 //     the asset's status and edited headers, its body (consumed) streamed through HTMLRewriter:
 //     `themeClass` joins the first <html>'s classes (once), `data-edge` is set, and the pinned-message
-//     slot gets the text (escaped: `html: false`) and loses `hidden`. Never buffers the body.
+//     slot gets the text (escaped: `html: false`) and loses `hidden`. On a search results page
+//     (resultsHtml set) the first results slot gets `resultsHtml` as HTML, every query input the
+//     `value` queryValue, and the title `titlePrefix` as text before its own. Never buffers the body.
 //   pageWithoutBody(asset, edits) -> Response                 HEAD or a body-less status: headers only
 //   pageHeaders(asset, edits) -> Headers                       a copy of the asset's headers, edited
 //   withEditedHeaders(asset, edits) -> Response               the asset, body untouched, headers edited
@@ -135,7 +138,19 @@ export function pageHeaders(asset, edits) {
   return applyEdits(new Headers(asset.headers), edits);
 }
 
-export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, pinnedSelector) {
+export function rewritePage(
+  asset,
+  edits,
+  themeClass,
+  pinnedMessage,
+  edgeName,
+  pinnedSelector,
+  resultsHtml,
+  queryValue,
+  titlePrefix,
+  resultsSelector,
+  queryInputSelector,
+) {
   let htmlSeen = false;
   let rewriter = new HTMLRewriter().on("html", {
     element(html) {
@@ -157,6 +172,32 @@ export function rewritePage(asset, edits, themeClass, pinnedMessage, edgeName, p
         slot.removeAttribute("hidden");
       },
     });
+  }
+  if (resultsHtml !== undefined) {
+    // A search results page (see ResultsFill in src/search/results_page.rs): the results into the first
+    // slot, the query (escaped by Rust but for `"`, which setAttribute escapes) into every search field,
+    // and before the title (as text).
+    let resultsFilled = false;
+    rewriter = rewriter
+      .on(resultsSelector, {
+        element(slot) {
+          if (resultsFilled) return;
+          resultsFilled = true;
+          slot.setInnerContent(resultsHtml, { html: true });
+        },
+      })
+      .on(queryInputSelector, {
+        element(input) {
+          input.setAttribute("value", queryValue);
+        },
+      });
+    if (titlePrefix !== undefined) {
+      rewriter = rewriter.on("title", {
+        element(title) {
+          title.prepend(titlePrefix, { html: false });
+        },
+      });
+    }
   }
   // transform() answers a new Response with the asset's status and a mutable copy of its headers, so
   // the edits go straight onto it: no second copy of the headers, no intermediate Response.

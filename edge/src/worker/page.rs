@@ -13,8 +13,13 @@ use worker::{js_sys, web_sys};
 
 use crate::kv::{KvReads, KvSnapshot};
 #[cfg(not(feature = "worker-lol-html"))]
-use crate::page::InjectionPlan;
-use crate::page::{PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type};
+use crate::page::{InjectionPlan, PINNED_MESSAGE_SELECTOR};
+use crate::page::{
+    PageHeaderEdits, document_header_edits, is_html_content_type, is_scriptable_document_type,
+    markdown_response_headers,
+};
+#[cfg(not(feature = "worker-lol-html"))]
+use crate::search::{QUERY_INPUT_SELECTOR, RESULTS_SELECTOR, ResultsFill};
 
 #[wasm_bindgen(module = "/src/worker/page.js")]
 extern "C" {
@@ -60,6 +65,7 @@ extern "C" {
 
     #[cfg(not(feature = "worker-lol-html"))]
     #[wasm_bindgen(js_name = rewritePage, catch)]
+    #[allow(clippy::too_many_arguments)]
     fn rewrite_page_js(
         asset: &web_sys::Response,
         edits: &JsValue,
@@ -67,6 +73,11 @@ extern "C" {
         pinned_message: Option<&str>,
         edge_name: &str,
         pinned_selector: &str,
+        results_html: Option<&str>,
+        query_value: Option<&str>,
+        title_prefix: Option<&str>,
+        results_selector: &str,
+        query_input_selector: &str,
     ) -> Result<web_sys::Response, JsValue>;
 
     #[wasm_bindgen(js_name = withEditedHeaders, catch)]
@@ -279,6 +290,20 @@ pub(super) fn not_a_page(asset: FetchedAsset) -> Result<web_sys::Response, JsVal
     with_edited_headers_js(&asset.response, &edits_object(&document_header_edits()))
 }
 
+/// A page's Markdown twin as the answer to its page URL: the twin's body and caching, with the core's
+/// [`markdown_response_headers`] (its type, `Vary: Accept`); headers only for `HEAD`.
+pub(super) fn markdown_twin(twin: &web_sys::Response, head: bool) -> Result<web_sys::Response, JsValue> {
+    let edits = edits_object(&PageHeaderEdits {
+        remove: &["content-type", "vary"],
+        set: markdown_response_headers(),
+    });
+    if head {
+        page_without_body_js(twin, &edits)
+    } else {
+        with_edited_headers_js(twin, &edits)
+    }
+}
+
 /// The asset's body streamed through the runtime's HTMLRewriter applying `plan`, with `edits` applied
 /// to its headers. The body goes from the asset to the rewriter without passing through the wasm.
 #[cfg(not(feature = "worker-lol-html"))]
@@ -286,7 +311,7 @@ pub(super) fn rewrite_page(
     asset: &web_sys::Response,
     edits: &JsValue,
     plan: &InjectionPlan,
-    pinned_selector: &str,
+    fill: Option<&ResultsFill>,
 ) -> Result<web_sys::Response, JsValue> {
     rewrite_page_js(
         asset,
@@ -294,7 +319,12 @@ pub(super) fn rewrite_page(
         plan.theme_class.as_deref(),
         plan.pinned_message.as_deref(),
         &plan.edge_name,
-        pinned_selector,
+        PINNED_MESSAGE_SELECTOR,
+        fill.map(|fill| fill.results_html.as_str()),
+        fill.map(|fill| fill.query_value.as_str()),
+        fill.and_then(|fill| fill.title_prefix.as_deref()),
+        RESULTS_SELECTOR,
+        QUERY_INPUT_SELECTOR,
     )
 }
 

@@ -734,7 +734,8 @@ fn drive(edge: &Edge, input: &EdgeInput, request: &EdgeRequest) -> Answer {
                 }
             }
         },
-        Route::Asset => {
+        // The search results page is a page too: its injection is the same.
+        Route::Search | Route::Asset => {
             let pending = edge.start_page(request);
             let reads = pending.reads.clone();
             let snapshot = (!input.kv.fails).then(|| input.snapshot(&reads));

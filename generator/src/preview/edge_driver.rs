@@ -6,7 +6,9 @@
 use crate::local_kv::LocalKv;
 use crate::terminal::note;
 use edgedocs_edge::native::{ListedPage, NativeEdge, StoreError};
-use edgedocs_edge::{ApiEndpoint, Edge, EdgeRequest, EdgeResponse, KvWrite, Outcome, RequestContext, SessionId};
+use edgedocs_edge::{
+    ApiEndpoint, Edge, EdgeRequest, EdgeResponse, FileRead, KvWrite, Outcome, RequestContext, SessionId,
+};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -85,6 +87,37 @@ impl EdgeDriver {
                     headers: vec![("content-type".into(), "text/plain; charset=utf-8".into())],
                     body: b"the edge could not serve this page".to_vec(),
                 }
+            }
+        }
+    }
+
+    /// Answers `/search?q=` with the results page through the edge, reading the index's files with
+    /// `read_file` (a URL path of the site to what reading it came to); `None` when the site has no
+    /// results page. The terminal hears why when the index cannot be read.
+    pub(super) async fn search(
+        &self,
+        request: &EdgeRequest,
+        read_file: impl FnMut(&str) -> FileRead + Send + 'static,
+    ) -> Option<(u16, EdgePage)> {
+        let native = Arc::clone(&self.native);
+        let request = request.clone();
+        match tokio::task::spawn_blocking(move || native.search(&request, read_file)).await {
+            Ok(served) => {
+                let served = served?;
+                if let Some(problem) = &served.problem {
+                    note(&format!("edge: search is unavailable: {problem}"));
+                }
+                Some((
+                    served.status,
+                    EdgePage {
+                        headers: served.page.headers,
+                        body: served.page.body,
+                    },
+                ))
+            }
+            Err(join_error) => {
+                note(&format!("edge: the search could not be answered: {join_error}"));
+                None
             }
         }
     }

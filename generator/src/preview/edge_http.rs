@@ -26,7 +26,7 @@ pub(super) fn preview_edge(site: &SiteEdgeConfig, kv: Option<Arc<dyn KvStore>>) 
 }
 
 /// The core's view of a request, without its body. `default_host` stands in for a missing `Host`.
-fn edge_request(request: &Request, default_host: &str) -> EdgeRequest {
+pub(super) fn edge_request(request: &Request, default_host: &str) -> EdgeRequest {
     let host = request
         .headers()
         .get(header::HOST)
@@ -81,6 +81,56 @@ fn edge_response(response: EdgeResponse) -> Response {
     }
     builder
         .body(Body::from(response.body))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Answers `/search?q=` through the edge with the results page, then `preview_additions`; the
+/// request back when the site has no results page (search is off). `read_file` reads a URL path of the site below
+/// its base path, as the static host resolves it.
+pub(super) async fn search_response(
+    edge: &EdgeDriver,
+    request: Request,
+    default_host: &str,
+    read_file: impl FnMut(&str) -> edgedocs_edge::FileRead + Send + 'static,
+    preview_additions: impl FnOnce(Vec<u8>) -> Vec<u8>,
+) -> Result<Response, Request> {
+    let mut edge_request = edge_request(&request, default_host);
+    // The core reads the query only; the path is the search's own, below any base path.
+    edge_request.path = edgedocs_edge::SEARCH_PATH.to_owned();
+    let Some((status, page)) = edge.search(&edge_request, read_file).await else {
+        return Err(request);
+    };
+    let body = preview_additions(page.body);
+    let mut builder = Response::builder().status(status);
+    for (name, value) in &page.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let body = if request.method() == axum::http::Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    Ok(builder
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+}
+
+/// A page's Markdown twin (`storage/kv/index.md`, its output path) as the answer to its page URL, for
+/// a request whose `Accept` prefers `text/markdown`: with the edge's headers (its type, `Vary: Accept`).
+pub(super) fn markdown_twin_response(method: &axum::http::Method, contents: &[u8]) -> Response {
+    let mut builder = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CACHE_CONTROL, "no-cache");
+    for (name, value) in edgedocs_edge::markdown_response_headers() {
+        builder = builder.header(name, value);
+    }
+    let body = if method == axum::http::Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(contents.to_vec())
+    };
+    builder
+        .body(body)
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 

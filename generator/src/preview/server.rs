@@ -21,7 +21,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use edgedocs_edge::{Route, SiteEdgeConfig, path_expects_html};
+use edgedocs_edge::{EdgeRequest, FileRead, Route, SiteEdgeConfig, path_expects_html};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
@@ -203,16 +203,44 @@ async fn site_request(State(state): State<Arc<ServerState>>, request: Request) -
     let path = request.uri().path().to_owned();
     match edge.edge().route(&path) {
         Route::Api(endpoint) => edge_http::api_request(&edge, endpoint, request, &state.default_host).await,
-        Route::Asset => file_request(&state, &edge, request).await,
+        // `/search` is the edge's only at the root; below a base path `file_request` finds it.
+        Route::Search | Route::Asset => file_request(&state, &edge, request).await,
     }
 }
 
 /// A file of the site: a page goes through the edge, anything else is sent as it was built.
-async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) -> Response {
+/// `/search` (below the base path) is the edge's results page, and a page URL asked for with
+/// `Accept: text/markdown` preferred gets the page's Markdown twin, as the Worker answers them.
+async fn file_request(state: &Arc<ServerState>, edge: &EdgeDriver, request: Request) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return static_host::method_not_allowed();
     }
     let requested = request.uri().path().to_owned();
+    let below_base = {
+        let site = read(&state.site);
+        static_host::within_base_path(site.base_path(), &requested).map(str::to_owned)
+    };
+    let request = if below_base.as_deref() == Some(edgedocs_edge::SEARCH_PATH) {
+        match search_request(state, edge, request).await {
+            Ok(response) => return response,
+            Err(request) => request,
+        }
+    } else {
+        request
+    };
+    if let Some(below_base) = &below_base {
+        let wanted = edge_http::edge_request(&request, &state.default_host);
+        let twin_request = EdgeRequest {
+            path: below_base.clone(),
+            ..wanted
+        };
+        if let Some(twin) = edgedocs_edge::markdown_twin_path(&twin_request) {
+            let contents = read(&state.site).files().get(twin.trim_start_matches('/')).cloned();
+            if let Some(contents) = contents {
+                return edge_http::markdown_twin_response(request.method(), &contents);
+            }
+        }
+    }
     let (resolved, file, not_found_page, generation, has_site, rewritten, base_path) = {
         let site = read(&state.site);
         // The redirects a deploy answers, from the `_redirects` file the build wrote.
@@ -282,6 +310,30 @@ async fn file_request(state: &ServerState, edge: &EdgeDriver, request: Request) 
     )
 }
 
+/// `/search?q=`: the results page from the published files, through the edge, with the live-reload
+/// script; the request back when the site has no results page.
+async fn search_request(state: &Arc<ServerState>, edge: &EdgeDriver, request: Request) -> Result<Response, Request> {
+    let (generation, rewritten) = {
+        let site = read(&state.site);
+        (site.generation(), site.rewritten_assets().clone())
+    };
+    let files = Arc::clone(state);
+    let read_file = move |path: &str| {
+        let site = read(&files.site);
+        match static_host::resolve(site.files(), path) {
+            Resolved::File(name) => site
+                .files()
+                .get(&name)
+                .map_or(FileRead::Missing, |contents| FileRead::Found(contents.to_vec())),
+            Resolved::AddSlash(_) | Resolved::NotFound => FileRead::Missing,
+        }
+    };
+    edge_http::search_response(edge, request, &state.default_host, read_file, |html| {
+        livereload::with_client_script(&rewritten.versioned(html), generation)
+    })
+    .await
+}
+
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -339,6 +391,13 @@ mod tests {
                     ("index.html".to_owned(), Arc::clone(&page)),
                     ("x/index.html".to_owned(), Arc::clone(&page)),
                     ("old/index.html".to_owned(), page),
+                    ("x/index.md".to_owned(), Arc::from(&b"# X\n\nThe twin.\n"[..])),
+                    (
+                        "search/index.html".to_owned(),
+                        Arc::from(
+                            &b"<html><head><title>Search</title></head><body><input name=\"q\"><div data-search-results></div></body></html>"[..],
+                        ),
+                    ),
                     (
                         REDIRECTS_FILE.to_owned(),
                         Arc::from(&b"# rules\n/old/ /x/#setup 301\n/elsewhere/ https://example.com/ 308\n"[..]),
@@ -407,6 +466,60 @@ mod tests {
         fn keys_in_kv(&self) -> usize {
             self.kv.list("", None, 100).unwrap().keys.len()
         }
+    }
+
+    #[test]
+    fn search_is_answered_by_the_edge_and_says_when_the_index_is_missing() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        let answer = site.get("/search?q=%3Cb%3Ekv", &host);
+        assert_eq!(answer.status, 503, "the site has a results page but no index");
+        assert!(
+            answer.body.contains("Search is unavailable right now."),
+            "{}",
+            answer.body
+        );
+        assert!(answer.body.contains("value=\"&lt;b&gt;kv\""), "{}", answer.body);
+        assert!(
+            answer.body.contains("data-edge=\"preview\""),
+            "through the page injection"
+        );
+        assert!(
+            answer.body.contains("livereload"),
+            "with the preview's script: {}",
+            answer.body
+        );
+        let prompt = site.get("/search", &host);
+        assert_eq!(prompt.status, 200);
+        assert!(prompt.body.contains("Type the words to look for."), "{}", prompt.body);
+    }
+
+    #[test]
+    fn a_page_url_answers_its_markdown_twin_when_markdown_is_preferred() {
+        let site = ServedSite::start();
+        let host = format!("127.0.0.1:{}", site.port());
+        let ask = |accept: &str| {
+            site.send(
+                &format!("GET /x/ HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close"),
+                "",
+            )
+        };
+        let markdown = ask("text/markdown, text/html;q=0.9");
+        assert_eq!(markdown.status, 200);
+        assert_eq!(markdown.header("content-type"), Some("text/markdown; charset=utf-8"));
+        assert_eq!(markdown.header("vary"), Some("accept"));
+        assert_eq!(markdown.body, "# X\n\nThe twin.\n");
+        let html = ask("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        assert!(html.header("content-type").unwrap().starts_with("text/html"));
+        assert!(html.header("vary").unwrap().contains("accept"), "{}", html.head);
+        let root = site.send(
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nAccept: text/markdown\r\nConnection: close"),
+            "",
+        );
+        assert!(
+            root.header("content-type").unwrap().starts_with("text/html"),
+            "a page without a twin is served as HTML"
+        );
     }
 
     #[test]

@@ -288,19 +288,38 @@ impl RenderJob<'_> {
                 self.config.language, self.config.base_path
             ));
         }
+        self.render_site_page("404.html", "/404.html")
+    }
+
+    /// Renders the results page of search without JavaScript, `search.html`, which the edge fills (or
+    /// a plain page with the same slot when the theme has none).
+    pub(crate) fn render_search_page(&self) -> Result<String, Diagnostic> {
+        if !self.templates.has("search.html") {
+            return Ok(format!(
+                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>Search</title><h1>Search</h1>\
+                 <form action=\"{}/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" aria-label=\"Search\"> \
+                 <button type=\"submit\">Search</button></form><div data-search-results></div></html>\n",
+                self.config.language, self.config.base_path
+            ));
+        }
+        self.render_site_page("search.html", "/search/")
+    }
+
+    /// A page of the site that is no document (`404.html`, the search page) at `path`.
+    fn render_site_page(&self, template: &str, path: &str) -> Result<String, Diagnostic> {
         let mut context = tera::Context::new();
         context.insert_value("site", self.site_value.clone());
         context.insert(
             "nav",
             &navigation::sidebar(self.tree, self.tree.root(), self.config.nav_section_window),
         );
-        context.insert("current_path", "/404.html");
-        context.insert("current_href", &self.config.href("/404.html"));
-        context.insert("current_url", &self.config.permalink("/404.html"));
+        context.insert("current_path", path);
+        context.insert("current_href", &self.config.href(path));
+        context.insert("current_url", &self.config.permalink(path));
         context.insert(
             "build",
             &serde_json::json!({ "generator": concat!("edgedocs ", env!("CARGO_PKG_VERSION")) }),
         );
-        self.templates.render("404.html", &context, Path::new("404.html"))
+        self.templates.render(template, &context, Path::new(template))
     }
 }

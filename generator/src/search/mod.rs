@@ -20,6 +20,10 @@ pub(crate) const SEARCH_FOLDER: &str = "search";
 /// The manifest's path in the output; the one file of the index whose name never changes.
 pub(crate) const MANIFEST_PATH: &str = "search/manifest.json";
 
+/// The results page of search without JavaScript (the theme's `search.html`), which the edge and
+/// `edgedocs serve` fill for `/search?q=`.
+pub(crate) const RESULTS_PAGE_PATH: &str = "search/index.html";
+
 /// Whether the document at `path` goes into the index: search is on, the page did not opt out with
 /// `search = false`, it is no draft (drafts built with `--drafts` are for review, not for finding), and
 /// `[search] exclude` does not cover its path.

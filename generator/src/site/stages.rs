@@ -152,6 +152,9 @@ impl Site {
     fn written_files_but_redirects(&self) -> HashSet<String> {
         let mut written = self.static_files.clone();
         written.extend(self.search_files.iter().cloned());
+        if self.config.search.enabled {
+            written.insert(search::RESULTS_PAGE_PATH.to_owned());
+        }
         written.extend(SITE_FILES.map(str::to_owned));
         written.extend([LLMS_TXT, LLMS_FULL_TXT].map(str::to_owned));
         written.extend(self.tree.documents().iter().map(|document| twin_file(&document.path)));
@@ -201,6 +204,16 @@ impl Site {
         for (path, contents) in files {
             if let Err(error) = output.write(path, contents.as_bytes()) {
                 diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+            }
+        }
+        if self.config.search.enabled {
+            match self.job().render_search_page() {
+                Ok(html) => {
+                    if let Err(error) = output.write(search::RESULTS_PAGE_PATH, html.as_bytes()) {
+                        diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+                    }
+                }
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
         debug_assert_eq!(output_file("/"), "index.html");

@@ -1,7 +1,8 @@
 //! `edgedocs build` writes the search index: content-hashed files under `search/` and their manifest,
 //! without the pages that opt out, drafts or excluded sections; a query through the search crate's
 //! Rust API over the written files finds the right section first; the built-in theme's header holds the
-//! search form (a GET form to `/search` under the base path) only when search is on.
+//! search form (a GET form to `/search` under the base path) only when search is on, and the results
+//! page the edge fills (`search/index.html`) is written.
 
 use crate::support::SiteTest;
 use edgedocs_search::{PageResult, search};
@@ -22,9 +23,13 @@ fn the_index_is_written_as_hashed_files_with_a_manifest() {
     let files: Vec<String> = site
         .output_files()
         .into_iter()
-        .filter(|file| file.starts_with("search/"))
+        .filter(|file| file.starts_with("search/") && file != "search/index.html")
         .collect();
     assert!(files.contains(&"search/manifest.json".to_owned()), "{files:?}");
+    assert!(
+        site.exists("search/index.html"),
+        "the results page of search without JavaScript"
+    );
     for file in files.iter().filter(|file| *file != "search/manifest.json") {
         let name = file.trim_start_matches("search/");
         let (kind, rest) = name.split_once('.').unwrap();
@@ -117,6 +122,23 @@ fn every_page_has_the_header_search_as_a_get_form_under_the_base_path() {
         ] {
             assert!(html.contains(expected), "{page} lacks {expected}");
         }
+    }
+}
+
+#[test]
+fn the_results_page_is_written_for_the_edge_to_fill() {
+    let mut site = SiteTest::without_theme("search");
+    site.build();
+    let page = site.file("search/index.html");
+    for expected in [
+        "<title>Search · ",
+        r#"<meta name="robots" content="noindex, follow">"#,
+        r#"<form class="search-page__form" action="/handbook/search" method="get" role="search">"#,
+        r#"id="search-page-input" type="search" name="q""#,
+        r#"<div class="search-page__results" data-search-results>"#,
+        r#"<div id="pinned-message""#,
+    ] {
+        assert!(page.contains(expected), "the results page lacks {expected}:\n{page}");
     }
 }
 

@@ -62,7 +62,8 @@ fn a_mistake_in_an_overriding_template_names_the_site_file() {
         stderr.starts_with("error: templates/partials/footer.html:1:"),
         "{stderr}"
     );
-    assert!(stderr.contains("and 5 other pages"), "reported once: {stderr}");
+    // The pages, 404.html and (search is on by default) the search results page.
+    assert!(stderr.contains("and 6 other pages"), "reported once: {stderr}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 // The search dialog of the default theme on the showcase site (search is on there): opened and used
 // from the keyboard alone, at 375 px, in every colour theme, with the searched terms marked on the page
 // a result leads to, nothing of search loaded before it is opened, and the header's plain GET form when
-// JavaScript is off.
+// JavaScript is off, which the Worker (run in workerd) answers with the results page.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildLargerSite } from "../../search/larger-site.mjs";
 import { startServer } from "../serve.mjs";
-import { KV_PATH, NARROW, WIDE, applyTheme, colorThemes, contrastOf, openPage, startHarness } from "./support.mjs";
+import { KV_PATH, NARROW, SITE_DIR, WIDE, applyTheme, colorThemes, contrastOf, openPage, startHarness } from "./support.mjs";
 
 const harness = {};
 before(async () => Object.assign(harness, await startHarness()));
@@ -279,6 +279,34 @@ describe("the search dialog on a site of 160 pages", () => {
       assert.ok((await groups.count()) < 5);
       assert.ok(await more.isHidden());
     });
+  });
+});
+
+describe("without JavaScript, at the edge", () => {
+  test("the header's form submits to the Worker, which shows the results in the theme", async () => {
+    // The built Worker (scripts/build-worker.sh) in workerd, serving this site as its static assets.
+    const { startEdge } = await import("../../../edge/tests/e2e/support/harness.mjs");
+    const edge = await startEdge({ siteDirectory: SITE_DIR });
+    try {
+      const url = (await edge.mf.ready).href.replace(/\/$/, "");
+      await withPage({ site: { browser: harness.browser, server: { url } }, javaScriptEnabled: false }, async ({ page }) => {
+        await page.goto(`${url}${KV_PATH}`);
+        const input = page.getByRole("searchbox", { name: "Search the documentation" }).first();
+        await input.fill("keyspace index");
+        await Promise.all([page.waitForURL(/\/search\?q=keyspace\+index$/), input.press("Enter")]);
+        await page.locator(".search-page__status", { hasText: /pages? found for/ }).waitFor();
+        const links = await page.locator(".search-hit__title a").evaluateAll((anchors) => anchors.map((a) => a.getAttribute("href")));
+        assert.ok(links.length > 0 && links[0].startsWith(`${KV_PATH}?highlight=`), JSON.stringify(links));
+        assert.ok((await page.locator(".search-hit__excerpt mark").count()) > 0, "the matched terms are marked");
+        assert.equal(await page.locator("#search-page-input").inputValue(), "keyspace index", "the query stays in the field");
+        assert.equal(await page.getAttribute("html", "data-edge"), "cloudflare", "a page through the edge");
+        // The first section link leads to the page, scrolled to its section.
+        await Promise.all([page.waitForURL(/highlight=/), page.locator(".search-hit__link").first().click()]);
+        assert.equal(new URL(page.url()).pathname, KV_PATH);
+      });
+    } finally {
+      await edge.dispose();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Search in `edgedocs serve`: a word saved into a page is found by the search dialog of a tab that was
 // already open and had searched before the save (the preview updates the page in place, and the dialog
-// then reads the new manifest), and by a tab opened after it.
+// then reads the new manifest), and by a tab opened after it; and, with JavaScript off, by the header's
+// form, which `/search?q=` answers through the preview's edge.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copySite, edit, freePort, launchBrowser, pageShows, removeSite, startServer, waitFor, watchConsole } from "../harness.mjs";
@@ -73,5 +74,35 @@ describe("search in edgedocs serve", () => {
     }
     assert.deepEqual(problems, [], "no console errors");
     await page.close();
+  });
+
+  test("without JavaScript, /search?q= finds a saved word through the preview's edge", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const word = `zquorblat${Date.now().toString(36)}nojs`;
+    const resultLinks = () =>
+      page.locator(".search-hit__title a").evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute("href")));
+    await page.goto(`${server.url}${KV_PAGE}`, { waitUntil: "load" });
+    const input = page.getByRole("searchbox", { name: "Search the documentation" }).first();
+    await input.fill(word);
+    await Promise.all([page.waitForURL(/\/search\?q=/), input.press("Enter")]);
+    await page.locator(".search-page__status", { hasText: "No results for" }).waitFor();
+
+    const before = server.output().length;
+    await edit(site, KV_SOURCE, SENTENCE, `${word} is the trade`);
+    try {
+      await server.waitForOutput(/Rebuilt/, before);
+      await page.reload({ waitUntil: "load" });
+      await page.locator(".search-page__status", { hasText: "1 page found for" }).waitFor();
+      const links = await resultLinks();
+      assert.ok(links[0].startsWith(`${KV_PAGE}?highlight=${word}`), JSON.stringify(links));
+      assert.equal(await page.locator("#search-page-input").inputValue(), word);
+      assert.equal(await page.getAttribute("html", "data-edge"), "preview");
+    } finally {
+      const restoring = server.output().length;
+      await edit(site, KV_SOURCE, `${word} is the trade`, SENTENCE);
+      await server.waitForOutput(/Rebuilt/, restoring);
+    }
+    await context.close();
   });
 });
