@@ -13,6 +13,10 @@ pub const MAX_QUERY_BYTES: usize = 512;
 pub const MAX_CLAUSES: usize = 8;
 /// How many terms a prefix may stand for.
 const MAX_PREFIX_TERMS: usize = 32;
+/// How many term shards a prefix or a typo range may read. On a big site the terms starting with `re`
+/// fill hundreds of shards (megabytes); typos are then looked for among terms sharing a longer prefix,
+/// and a short prefix completes to the terms in its first shards only.
+pub const MAX_RANGE_SHARDS: usize = 2;
 
 /// Field weights: a term in the page title counts most, then in a heading, then in the text.
 const TITLE_WEIGHT: f32 = 6.0;
@@ -119,46 +123,57 @@ impl Query {
     /// The ranges of terms the query looks at. Typos are looked for among terms that share the first
     /// two characters, so that a term never needs more than the shards of its own two-letter range.
     pub fn term_ranges(&self) -> Vec<TermRange> {
+        self.ranges().into_iter().map(|(range, _)| range).collect()
+    }
+
+    fn ranges(&self) -> Vec<(TermRange, RangeKind<'_>)> {
         let mut ranges = Vec::new();
         for clause in &self.clauses {
             match clause {
-                Clause::Term(term) => {
-                    ranges.push(TermRange::exact(&term.term));
-                    if let Some(prefix) = &term.prefix {
-                        ranges.push(TermRange::prefix(prefix));
-                    }
-                    if term.max_typos > 0 {
-                        ranges.push(TermRange::prefix(&typo_stem(&term.term)));
-                    }
+                Clause::Term(term) => term_clause_ranges(term, &mut ranges),
+                Clause::Phrase(terms) => {
+                    ranges.extend(terms.iter().map(|(term, _)| (TermRange::exact(term), RangeKind::Exact)))
                 }
-                Clause::Phrase(terms) => ranges.extend(terms.iter().map(|(term, _)| TermRange::exact(term))),
                 Clause::Identifier { whole, parts } => {
-                    ranges.push(TermRange::exact(&whole.term));
+                    ranges.push((TermRange::exact(&whole.term), RangeKind::Exact));
                     if let Some(prefix) = &whole.prefix {
-                        ranges.push(TermRange::prefix(prefix));
+                        ranges.push((TermRange::prefix(prefix), RangeKind::Prefix));
                     }
-                    ranges.extend(parts.iter().map(|(term, _)| TermRange::exact(term)));
+                    ranges.extend(parts.iter().map(|(term, _)| (TermRange::exact(term), RangeKind::Exact)));
                 }
             }
         }
         ranges
     }
 
-    /// The term shards (file names, relative to the manifest) the query needs, each once.
+    /// The term shards (file names, relative to the manifest) the query needs, each once. A prefix or
+    /// typo range reads at most [`MAX_RANGE_SHARDS`]: a typo range is narrowed to the shortest prefix
+    /// of the term whose terms fit (none: only the term's own shards), a prefix range keeps its first
+    /// shards. Both readers follow the same rule, so they load, and find, the same terms.
     pub fn shards_needed<'m>(&self, manifest: &'m Manifest) -> Vec<&'m str> {
         let mut needed = BTreeSet::new();
-        for range in self.term_ranges() {
-            // The shard holding `low`, and every later one that starts within the range.
-            let first = manifest
-                .shards
-                .partition_point(|shard| shard.first.as_str() <= range.low.as_str())
-                .saturating_sub(1);
-            for index in first..manifest.shards.len() {
-                if index > first && manifest.shards[index].first > range.high {
-                    break;
+        for (range, kind) in self.ranges() {
+            let shards = match kind {
+                RangeKind::Exact => shards_of(&range, manifest),
+                RangeKind::Prefix => {
+                    let mut shards = shards_of(&range, manifest);
+                    shards.truncate(MAX_RANGE_SHARDS);
+                    shards
                 }
-                needed.insert(index);
-            }
+                RangeKind::Typos(term) => {
+                    let lengths = 2..=term.chars().count();
+                    lengths
+                        .map(|length| {
+                            shards_of(
+                                &TermRange::prefix(&term.chars().take(length).collect::<String>()),
+                                manifest,
+                            )
+                        })
+                        .find(|shards| shards.len() <= MAX_RANGE_SHARDS)
+                        .unwrap_or_default()
+                }
+            };
+            needed.extend(shards);
         }
         needed
             .into_iter()
@@ -376,6 +391,38 @@ fn phrase_clause(text: &str) -> Option<Clause> {
 }
 
 /// The first two characters of a term: typos are looked for among terms that share them.
+/// What a term range is for: its shards are all read, or at most [`MAX_RANGE_SHARDS`] of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RangeKind<'a> {
+    Exact,
+    Prefix,
+    /// Terms within typo distance of this one.
+    Typos(&'a str),
+}
+
+/// A term clause's ranges: the term, its completions while typing, its typos.
+fn term_clause_ranges<'a>(term: &'a TermClause, ranges: &mut Vec<(TermRange, RangeKind<'a>)>) {
+    ranges.push((TermRange::exact(&term.term), RangeKind::Exact));
+    if let Some(prefix) = &term.prefix {
+        ranges.push((TermRange::prefix(prefix), RangeKind::Prefix));
+    }
+    if term.max_typos > 0 {
+        ranges.push((TermRange::prefix(&typo_stem(&term.term)), RangeKind::Typos(&term.term)));
+    }
+}
+
+/// The indexes of the shards that hold terms of `range`: the one holding `low`, and every later one
+/// that starts within the range.
+fn shards_of(range: &TermRange, manifest: &Manifest) -> Vec<usize> {
+    let first = manifest
+        .shards
+        .partition_point(|shard| shard.first.as_str() <= range.low.as_str())
+        .saturating_sub(1);
+    (first..manifest.shards.len())
+        .take_while(|&index| index == first || manifest.shards[index].first <= range.high)
+        .collect()
+}
+
 fn typo_stem(term: &str) -> String {
     term.chars().take(2).collect()
 }

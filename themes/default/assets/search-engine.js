@@ -619,16 +619,22 @@ function phraseClause(text) {
 const typoStem = (term) => Array.from(term).slice(0, 2).join("");
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
 
-/** The `[low, high]` term ranges a query looks at. */
+/** How many term shards a prefix or a typo range may read; see MAX_RANGE_SHARDS in search/src/query.rs. */
+export const MAX_RANGE_SHARDS = 2;
+
+/** The `[low, high, kind, term]` term ranges a query looks at; kind is "exact", "prefix" or "typos". */
 function termRanges(clauses) {
   const ranges = [];
-  const exact = (term) => ranges.push([term, term]);
-  const prefix = (text) => ranges.push([text, text + MAX_CHAR]);
+  const exact = (term) => ranges.push([term, term, "exact"]);
+  const prefix = (text) => ranges.push([text, text + MAX_CHAR, "prefix"]);
+  const termClause = (term) => {
+    exact(term.term);
+    if (term.prefix !== null) prefix(term.prefix);
+    if (term.maxTypos > 0) ranges.push([typoStem(term.term), typoStem(term.term) + MAX_CHAR, "typos", term.term]);
+  };
   for (const clause of clauses) {
     if (clause.type === "term") {
-      exact(clause.term.term);
-      if (clause.term.prefix !== null) prefix(clause.term.prefix);
-      if (clause.term.maxTypos > 0) prefix(typoStem(clause.term.term));
+      termClause(clause.term);
     } else if (clause.type === "phrase") {
       for (const [term] of clause.terms) exact(term);
     } else {
@@ -640,18 +646,45 @@ function termRanges(clauses) {
   return ranges;
 }
 
-/** Indexes (in the manifest's order) of the term shards the query needs. */
+/** Indexes of the shards holding terms of `[low, high]`: the one holding `low`, and every later one starting within. */
+function shardsOf(low, high, shards) {
+  let count = 0;
+  while (count < shards.length && compareTerms(shards[count].first, low) <= 0) count++;
+  const first = Math.max(0, count - 1);
+  const indexes = [];
+  for (let index = first; index < shards.length; index++) {
+    if (index > first && compareTerms(shards[index].first, high) > 0) break;
+    indexes.push(index);
+  }
+  return indexes;
+}
+
+/**
+ * Indexes (in the manifest's order) of the term shards the query needs. A prefix range keeps its first
+ * MAX_RANGE_SHARDS shards; a typo range is narrowed to the shortest prefix of the term (2 characters
+ * or more) whose terms fit in as many, or dropped.
+ */
 export function shardsNeeded(clauses, manifest) {
   const needed = new Set();
   const shards = manifest.shards;
-  for (const [low, high] of termRanges(clauses)) {
-    let count = 0;
-    while (count < shards.length && compareTerms(shards[count].first, low) <= 0) count++;
-    const first = Math.max(0, count - 1);
-    for (let index = first; index < shards.length; index++) {
-      if (index > first && compareTerms(shards[index].first, high) > 0) break;
-      needed.add(index);
+  for (const [low, high, kind, term] of termRanges(clauses)) {
+    let indexes = [];
+    if (kind === "exact") {
+      indexes = shardsOf(low, high, shards);
+    } else if (kind === "prefix") {
+      indexes = shardsOf(low, high, shards).slice(0, MAX_RANGE_SHARDS);
+    } else {
+      const chars = Array.from(term);
+      for (let length = 2; length <= chars.length; length++) {
+        const stem = chars.slice(0, length).join("");
+        const found = shardsOf(stem, stem + MAX_CHAR, shards);
+        if (found.length <= MAX_RANGE_SHARDS) {
+          indexes = found;
+          break;
+        }
+      }
     }
+    for (const index of indexes) needed.add(index);
   }
   return [...needed].sort((a, b) => a - b);
 }
