@@ -188,7 +188,7 @@ impl Query {
             sections: manifest.sections.max(1) as f32,
             average_length: manifest.average_length.max(1.0),
         };
-        let clause_scores: Vec<BTreeMap<(u32, u32), f32>> = self
+        let clause_scores: Vec<BTreeMap<(u32, u32), Score>> = self
             .clauses
             .iter()
             .map(|clause| match clause {
@@ -198,7 +198,7 @@ impl Query {
                     let mut scores = scorer.term_clause(whole, terms);
                     for (key, score) in scorer.phrase_clause(parts, terms) {
                         let best = scores.entry(key).or_default();
-                        *best = best.max(score);
+                        *best = best.better(score);
                     }
                     scores
                 }
@@ -209,11 +209,11 @@ impl Query {
         let mut pages: BTreeMap<u32, PageTally> = BTreeMap::new();
         for scores in &clause_scores {
             let mut best_in_page: BTreeMap<u32, f32> = BTreeMap::new();
-            for (&(page, section), &score) in scores {
+            for (&(page, section), score) in scores {
                 let tally = pages.entry(page).or_default();
-                *tally.sections.entry(section).or_default() += score;
+                *tally.sections.entry(section).or_default() += score.in_section;
                 let best = best_in_page.entry(page).or_default();
-                *best = best.max(score);
+                *best = best.max(score.in_page);
             }
             for (page, best) in best_in_page {
                 let tally = pages.entry(page).or_default();
@@ -465,6 +465,34 @@ fn expand<'a>(clause: &'a TermClause, terms: &'a LoadedTerms) -> Vec<(&'a str, f
 /// One term's postings by `(page, section)`.
 type PostingsBySection<'a> = BTreeMap<(u32, u32), PostingView<'a>>;
 
+/// A clause's score in one section: what it adds to its page, and to the section's rank in the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Score {
+    in_page: f32,
+    in_section: f32,
+}
+
+impl Score {
+    /// The higher of two scores, by their page part.
+    fn better(self, other: Self) -> Self {
+        if other.in_page > self.in_page { other } else { self }
+    }
+
+    fn times(self, factor: f32) -> Self {
+        Self {
+            in_page: factor * self.in_page,
+            in_section: factor * self.in_section,
+        }
+    }
+
+    fn plus(self, other: Self) -> Self {
+        Self {
+            in_page: self.in_page + other.in_page,
+            in_section: self.in_section + other.in_section,
+        }
+    }
+}
+
 struct Scorer {
     sections: f32,
     average_length: f32,
@@ -477,35 +505,44 @@ impl Scorer {
     }
 
     /// BM25 per field: the head (title or heading) and the text saturate apart, so a term in a title
-    /// outranks many in a text.
-    fn posting(&self, idf: f32, posting: &PostingView<'_>) -> f32 {
+    /// outranks many in a text. The title's part counts for the page only: every section is under the
+    /// title, so it does not make the text before the first heading a better section than the one
+    /// whose heading or text has the term.
+    fn posting(&self, idf: f32, posting: &PostingView<'_>) -> Score {
         let head = posting.head_count as f32;
         let body = (posting.positions.len() as u32).saturating_sub(posting.head_count) as f32;
-        let head_weight = if posting.section == 0 {
-            TITLE_WEIGHT
-        } else {
-            HEADING_WEIGHT
-        };
         let saturate = |tf: f32, norm: f32| if tf == 0.0 { 0.0 } else { tf * (K1 + 1.0) / (tf + norm) };
         let body_norm = K1 * (1.0 - B + B * posting.length as f32 / self.average_length);
-        idf * (head_weight * saturate(head, K1) + BODY_WEIGHT * saturate(body, body_norm))
+        let body_part = BODY_WEIGHT * saturate(body, body_norm);
+        if posting.section == 0 {
+            Score {
+                in_page: idf * (TITLE_WEIGHT * saturate(head, K1) + body_part),
+                in_section: idf * (0.0 + body_part),
+            }
+        } else {
+            let score = idf * (HEADING_WEIGHT * saturate(head, K1) + body_part);
+            Score {
+                in_page: score,
+                in_section: score,
+            }
+        }
     }
 
-    fn term_clause(&self, clause: &TermClause, terms: &LoadedTerms) -> BTreeMap<(u32, u32), f32> {
-        let mut scores: BTreeMap<(u32, u32), f32> = BTreeMap::new();
+    fn term_clause(&self, clause: &TermClause, terms: &LoadedTerms) -> BTreeMap<(u32, u32), Score> {
+        let mut scores: BTreeMap<(u32, u32), Score> = BTreeMap::new();
         for (term, quality) in expand(clause, terms) {
             let postings = terms.get(term).unwrap_or_default();
             let idf = self.idf(postings.len());
             for posting in postings.iter().filter_map(|posting| PostingView::read(posting)) {
-                let score = quality * self.posting(idf, &posting);
+                let score = self.posting(idf, &posting).times(quality);
                 let best = scores.entry((posting.page, posting.section)).or_default();
-                *best = best.max(score);
+                *best = best.better(score);
             }
         }
         scores
     }
 
-    fn phrase_clause(&self, phrase: &[(String, u32)], terms: &LoadedTerms) -> BTreeMap<(u32, u32), f32> {
+    fn phrase_clause(&self, phrase: &[(String, u32)], terms: &LoadedTerms) -> BTreeMap<(u32, u32), Score> {
         let mut by_term: Vec<(PostingsBySection<'_>, f32)> = Vec::new();
         for (term, _) in phrase {
             let postings = terms.get(term).unwrap_or_default();
@@ -540,7 +577,7 @@ impl Scorer {
                     .iter()
                     .zip(&by_term)
                     .map(|(view, (_, idf))| self.posting(*idf, view))
-                    .sum();
+                    .fold(Score::default(), Score::plus);
                 scores.insert(*key, score);
             }
         }

@@ -236,6 +236,37 @@ fn shards_are_picked_by_term_range() {
 }
 
 #[test]
+fn a_title_match_ranks_the_page_but_not_its_first_section_above_the_one_with_the_terms() {
+    let pages = vec![
+        page(
+            "/hash-maps/",
+            "Storing keys in hash maps",
+            vec![
+                section("", "", "Store values under keys."),
+                section("creating", "Creating one", "Call new, then insert pairs."),
+                section(
+                    "entry",
+                    "Adding a key only if absent",
+                    "The entry API checks for the key first.",
+                ),
+            ],
+        ),
+        page(
+            "/vectors/",
+            "Vectors",
+            vec![section("", "", "A vector has no entry method; a hash map does.")],
+        ),
+    ];
+    let (manifest, terms) = loaded(&pages);
+    let hits = Query::parse("hash map entry ").search(&manifest, &terms, 10);
+    // The page whose title matches comes first, led by the section that has `entry`.
+    assert_eq!(urls(&pages, &hits), ["/hash-maps/#entry", "/vectors/#"]);
+    // A query only the title answers still leads with the text before the first heading.
+    let hits = Query::parse("storing ").search(&manifest, &terms, 10);
+    assert_eq!(urls(&pages, &hits), ["/hash-maps/#"]);
+}
+
+#[test]
 fn prefix_and_typo_ranges_read_a_bounded_number_of_shards() {
     let shard = |first: &str| ShardEntry {
         first: first.into(),
