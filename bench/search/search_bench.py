@@ -110,11 +110,11 @@ def speed(args: argparse.Namespace) -> None:
     site_edgedocs = folder_stats(out / "on")
     # The site Pagefind would ship: the pages without edgedocs' index, with Pagefind's bundle.
     site_pagefind = folder_stats(out / "off")
-    # Put edgedocs' index beside Pagefind's so one server answers both engines' files.
-    shutil.copytree(out / "on" / "search", out / "off" / "search", dirs_exist_ok=True)
-    pages = sorted(p for p in (out / "off").rglob("index.html") if "/search/" not in str(p))
-    page_path = "/" + str(pages[len(pages) // 2].parent.relative_to(out / "off")) + "/" if pages else "/"
-    queries = node("query-bench.mjs", str(out / "off"), str(args.queries), page_path)
+    # Serve the search-on output (its pages have the search form) with Pagefind's bundle beside it.
+    shutil.copytree(out / "off" / "pagefind", out / "on" / "pagefind", dirs_exist_ok=True)
+    pages = sorted(p for p in (out / "on").rglob("index.html") if "/search/" not in str(p))
+    page_path = "/" + str(pages[len(pages) // 2].parent.relative_to(out / "on")) + "/" if pages else "/"
+    queries = node("query-bench.mjs", str(out / "on"), str(args.queries), page_path)
     result = {
         "site": str(args.site),
         "html_pages": len(pages),
