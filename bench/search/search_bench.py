@@ -80,6 +80,13 @@ def load_average() -> str:
 def speed(args: argparse.Namespace) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     out = tmpfs(args.work)
+    try:
+        write_json(measure_speed(args, out), args.json)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def measure_speed(args: argparse.Namespace, out: Path) -> dict:
     search_flag = {"on": ["--search"], "off": []}
     times: dict[str, list[tuple[float, float]]] = {"on": [], "off": [], "pagefind": []}
     loads = [load_average()]
@@ -130,20 +137,20 @@ def speed(args: argparse.Namespace) -> None:
         "queries": {key: queries[key] for key in ("page", "edgedocs", "pagefind")},
         "query_runs": queries["runs"],
     }
-    shutil.rmtree(out)
-    write_json(result, args.json)
+    return result
 
 
 def relevance(args: argparse.Namespace) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     out = tmpfs(args.work)
-    target = out / "relevance"
-    build = [str(args.edgedocs), "build", "--root", str(args.site), "--output", str(target), "--search"]
-    timed(build, args.work / "relevance-build.log")
-    timed([str(args.pagefind), "--site", str(target), *PAGEFIND_ARGS], args.work / "relevance-pagefind.log")
-    result = node("relevance.mjs", str(target), str(args.set))
-    shutil.rmtree(out)
-    write_json(result, args.json)
+    try:
+        target = out / "relevance"
+        build = [str(args.edgedocs), "build", "--root", str(args.site), "--output", str(target), "--search"]
+        timed(build, args.work / "relevance-build.log")
+        timed([str(args.pagefind), "--site", str(target), *PAGEFIND_ARGS], args.work / "relevance-pagefind.log")
+        write_json(node("relevance.mjs", str(target), str(args.set)), args.json)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def write_json(result: dict, path: Path | None) -> None:
