@@ -233,6 +233,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--drafts`: replaces `build_drafts`.
     pub build_drafts: Option<bool>,
+    /// `--search`: replaces `[search] enabled` (a book imported from mdBook has no `site.toml` to
+    /// turn it on in).
+    pub search: Option<bool>,
 }
 
 /// Reads and validates `site.toml` under `root`.
@@ -324,6 +327,9 @@ fn resolve(
     let key_location = |key: &str| key_location(text, key);
     if let Some(drafts) = overrides.build_drafts {
         raw.build_drafts = drafts;
+    }
+    if let Some(search) = overrides.search {
+        raw.search.enabled = search;
     }
 
     let (written_base_url, base_url_location, base_url_name) = match &overrides.base_url {
@@ -647,6 +653,7 @@ mod tests {
         let overrides = Overrides {
             base_url: Some("https://preview-42.x.dev/docs/".into()),
             build_drafts: Some(true),
+            search: None,
         };
         let config = parse_with(dir.path(), text, &overrides).unwrap();
         assert_eq!(config.base_url, "https://preview-42.x.dev/docs");
@@ -655,6 +662,7 @@ mod tests {
         let overrides = Overrides {
             base_url: Some("preview".into()),
             build_drafts: None,
+            search: None,
         };
         let errors: Vec<String> = parse_with(dir.path(), text, &overrides)
             .unwrap_err()
@@ -668,6 +676,27 @@ mod tests {
                 "error: `--base-url` must be an absolute URL, not `preview`\n  help: write the address the site is served from, e.g. `https://docs.example.com` or `https://example.github.io/project`"
             ]
         );
+    }
+
+    #[test]
+    fn the_search_override_turns_the_index_on_whatever_site_toml_says() {
+        let dir = site_with_theme();
+        let on = Overrides {
+            search: Some(true),
+            ..Overrides::default()
+        };
+        for text in [
+            "title = \"D\"\nbase_url = \"https://x.dev\"\n",
+            "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = false\n",
+        ] {
+            assert!(parse_with(dir.path(), text, &on).unwrap().search.enabled, "{text}");
+            assert!(
+                !parse_with(dir.path(), text, &Overrides::default())
+                    .unwrap()
+                    .search
+                    .enabled
+            );
+        }
     }
 
     #[test]

@@ -13,6 +13,10 @@ pub const MAX_QUERY_BYTES: usize = 512;
 pub const MAX_CLAUSES: usize = 8;
 /// How many terms a prefix may stand for.
 const MAX_PREFIX_TERMS: usize = 32;
+/// How many term shards a prefix or a typo range may read. On a big site the terms starting with `re`
+/// fill hundreds of shards (megabytes); typos are then looked for among terms sharing a longer prefix,
+/// and a short prefix completes to the terms in its first shards only.
+pub const MAX_RANGE_SHARDS: usize = 2;
 
 /// Field weights: a term in the page title counts most, then in a heading, then in the text.
 const TITLE_WEIGHT: f32 = 6.0;
@@ -119,46 +123,57 @@ impl Query {
     /// The ranges of terms the query looks at. Typos are looked for among terms that share the first
     /// two characters, so that a term never needs more than the shards of its own two-letter range.
     pub fn term_ranges(&self) -> Vec<TermRange> {
+        self.ranges().into_iter().map(|(range, _)| range).collect()
+    }
+
+    fn ranges(&self) -> Vec<(TermRange, RangeKind<'_>)> {
         let mut ranges = Vec::new();
         for clause in &self.clauses {
             match clause {
-                Clause::Term(term) => {
-                    ranges.push(TermRange::exact(&term.term));
-                    if let Some(prefix) = &term.prefix {
-                        ranges.push(TermRange::prefix(prefix));
-                    }
-                    if term.max_typos > 0 {
-                        ranges.push(TermRange::prefix(&typo_stem(&term.term)));
-                    }
+                Clause::Term(term) => term_clause_ranges(term, &mut ranges),
+                Clause::Phrase(terms) => {
+                    ranges.extend(terms.iter().map(|(term, _)| (TermRange::exact(term), RangeKind::Exact)))
                 }
-                Clause::Phrase(terms) => ranges.extend(terms.iter().map(|(term, _)| TermRange::exact(term))),
                 Clause::Identifier { whole, parts } => {
-                    ranges.push(TermRange::exact(&whole.term));
+                    ranges.push((TermRange::exact(&whole.term), RangeKind::Exact));
                     if let Some(prefix) = &whole.prefix {
-                        ranges.push(TermRange::prefix(prefix));
+                        ranges.push((TermRange::prefix(prefix), RangeKind::Prefix));
                     }
-                    ranges.extend(parts.iter().map(|(term, _)| TermRange::exact(term)));
+                    ranges.extend(parts.iter().map(|(term, _)| (TermRange::exact(term), RangeKind::Exact)));
                 }
             }
         }
         ranges
     }
 
-    /// The term shards (file names, relative to the manifest) the query needs, each once.
+    /// The term shards (file names, relative to the manifest) the query needs, each once. A prefix or
+    /// typo range reads at most [`MAX_RANGE_SHARDS`]: a typo range is narrowed to the shortest prefix
+    /// of the term whose terms fit (none: only the term's own shards), a prefix range keeps its first
+    /// shards. Both readers follow the same rule, so they load, and find, the same terms.
     pub fn shards_needed<'m>(&self, manifest: &'m Manifest) -> Vec<&'m str> {
         let mut needed = BTreeSet::new();
-        for range in self.term_ranges() {
-            // The shard holding `low`, and every later one that starts within the range.
-            let first = manifest
-                .shards
-                .partition_point(|shard| shard.first.as_str() <= range.low.as_str())
-                .saturating_sub(1);
-            for index in first..manifest.shards.len() {
-                if index > first && manifest.shards[index].first > range.high {
-                    break;
+        for (range, kind) in self.ranges() {
+            let shards = match kind {
+                RangeKind::Exact => shards_of(&range, manifest),
+                RangeKind::Prefix => {
+                    let mut shards = shards_of(&range, manifest);
+                    shards.truncate(MAX_RANGE_SHARDS);
+                    shards
                 }
-                needed.insert(index);
-            }
+                RangeKind::Typos(term) => {
+                    let lengths = 2..=term.chars().count();
+                    lengths
+                        .map(|length| {
+                            shards_of(
+                                &TermRange::prefix(&term.chars().take(length).collect::<String>()),
+                                manifest,
+                            )
+                        })
+                        .find(|shards| shards.len() <= MAX_RANGE_SHARDS)
+                        .unwrap_or_default()
+                }
+            };
+            needed.extend(shards);
         }
         needed
             .into_iter()
@@ -173,7 +188,7 @@ impl Query {
             sections: manifest.sections.max(1) as f32,
             average_length: manifest.average_length.max(1.0),
         };
-        let clause_scores: Vec<BTreeMap<(u32, u32), f32>> = self
+        let clause_scores: Vec<BTreeMap<(u32, u32), Score>> = self
             .clauses
             .iter()
             .map(|clause| match clause {
@@ -183,7 +198,7 @@ impl Query {
                     let mut scores = scorer.term_clause(whole, terms);
                     for (key, score) in scorer.phrase_clause(parts, terms) {
                         let best = scores.entry(key).or_default();
-                        *best = best.max(score);
+                        *best = best.better(score);
                     }
                     scores
                 }
@@ -194,11 +209,11 @@ impl Query {
         let mut pages: BTreeMap<u32, PageTally> = BTreeMap::new();
         for scores in &clause_scores {
             let mut best_in_page: BTreeMap<u32, f32> = BTreeMap::new();
-            for (&(page, section), &score) in scores {
+            for (&(page, section), score) in scores {
                 let tally = pages.entry(page).or_default();
-                *tally.sections.entry(section).or_default() += score;
+                *tally.sections.entry(section).or_default() += score.in_section;
                 let best = best_in_page.entry(page).or_default();
-                *best = best.max(score);
+                *best = best.max(score.in_page);
             }
             for (page, best) in best_in_page {
                 let tally = pages.entry(page).or_default();
@@ -376,6 +391,38 @@ fn phrase_clause(text: &str) -> Option<Clause> {
 }
 
 /// The first two characters of a term: typos are looked for among terms that share them.
+/// What a term range is for: its shards are all read, or at most [`MAX_RANGE_SHARDS`] of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RangeKind<'a> {
+    Exact,
+    Prefix,
+    /// Terms within typo distance of this one.
+    Typos(&'a str),
+}
+
+/// A term clause's ranges: the term, its completions while typing, its typos.
+fn term_clause_ranges<'a>(term: &'a TermClause, ranges: &mut Vec<(TermRange, RangeKind<'a>)>) {
+    ranges.push((TermRange::exact(&term.term), RangeKind::Exact));
+    if let Some(prefix) = &term.prefix {
+        ranges.push((TermRange::prefix(prefix), RangeKind::Prefix));
+    }
+    if term.max_typos > 0 {
+        ranges.push((TermRange::prefix(&typo_stem(&term.term)), RangeKind::Typos(&term.term)));
+    }
+}
+
+/// The indexes of the shards that hold terms of `range`: the one holding `low`, and every later one
+/// that starts within the range.
+fn shards_of(range: &TermRange, manifest: &Manifest) -> Vec<usize> {
+    let first = manifest
+        .shards
+        .partition_point(|shard| shard.first.as_str() <= range.low.as_str())
+        .saturating_sub(1);
+    (first..manifest.shards.len())
+        .take_while(|&index| index == first || manifest.shards[index].first <= range.high)
+        .collect()
+}
+
 fn typo_stem(term: &str) -> String {
     term.chars().take(2).collect()
 }
@@ -418,6 +465,34 @@ fn expand<'a>(clause: &'a TermClause, terms: &'a LoadedTerms) -> Vec<(&'a str, f
 /// One term's postings by `(page, section)`.
 type PostingsBySection<'a> = BTreeMap<(u32, u32), PostingView<'a>>;
 
+/// A clause's score in one section: what it adds to its page, and to the section's rank in the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Score {
+    in_page: f32,
+    in_section: f32,
+}
+
+impl Score {
+    /// The higher of two scores, by their page part.
+    fn better(self, other: Self) -> Self {
+        if other.in_page > self.in_page { other } else { self }
+    }
+
+    fn times(self, factor: f32) -> Self {
+        Self {
+            in_page: factor * self.in_page,
+            in_section: factor * self.in_section,
+        }
+    }
+
+    fn plus(self, other: Self) -> Self {
+        Self {
+            in_page: self.in_page + other.in_page,
+            in_section: self.in_section + other.in_section,
+        }
+    }
+}
+
 struct Scorer {
     sections: f32,
     average_length: f32,
@@ -430,35 +505,44 @@ impl Scorer {
     }
 
     /// BM25 per field: the head (title or heading) and the text saturate apart, so a term in a title
-    /// outranks many in a text.
-    fn posting(&self, idf: f32, posting: &PostingView<'_>) -> f32 {
+    /// outranks many in a text. The title's part counts for the page only: every section is under the
+    /// title, so it does not make the text before the first heading a better section than the one
+    /// whose heading or text has the term.
+    fn posting(&self, idf: f32, posting: &PostingView<'_>) -> Score {
         let head = posting.head_count as f32;
         let body = (posting.positions.len() as u32).saturating_sub(posting.head_count) as f32;
-        let head_weight = if posting.section == 0 {
-            TITLE_WEIGHT
-        } else {
-            HEADING_WEIGHT
-        };
         let saturate = |tf: f32, norm: f32| if tf == 0.0 { 0.0 } else { tf * (K1 + 1.0) / (tf + norm) };
         let body_norm = K1 * (1.0 - B + B * posting.length as f32 / self.average_length);
-        idf * (head_weight * saturate(head, K1) + BODY_WEIGHT * saturate(body, body_norm))
+        let body_part = BODY_WEIGHT * saturate(body, body_norm);
+        if posting.section == 0 {
+            Score {
+                in_page: idf * (TITLE_WEIGHT * saturate(head, K1) + body_part),
+                in_section: idf * (0.0 + body_part),
+            }
+        } else {
+            let score = idf * (HEADING_WEIGHT * saturate(head, K1) + body_part);
+            Score {
+                in_page: score,
+                in_section: score,
+            }
+        }
     }
 
-    fn term_clause(&self, clause: &TermClause, terms: &LoadedTerms) -> BTreeMap<(u32, u32), f32> {
-        let mut scores: BTreeMap<(u32, u32), f32> = BTreeMap::new();
+    fn term_clause(&self, clause: &TermClause, terms: &LoadedTerms) -> BTreeMap<(u32, u32), Score> {
+        let mut scores: BTreeMap<(u32, u32), Score> = BTreeMap::new();
         for (term, quality) in expand(clause, terms) {
             let postings = terms.get(term).unwrap_or_default();
             let idf = self.idf(postings.len());
             for posting in postings.iter().filter_map(|posting| PostingView::read(posting)) {
-                let score = quality * self.posting(idf, &posting);
+                let score = self.posting(idf, &posting).times(quality);
                 let best = scores.entry((posting.page, posting.section)).or_default();
-                *best = best.max(score);
+                *best = best.better(score);
             }
         }
         scores
     }
 
-    fn phrase_clause(&self, phrase: &[(String, u32)], terms: &LoadedTerms) -> BTreeMap<(u32, u32), f32> {
+    fn phrase_clause(&self, phrase: &[(String, u32)], terms: &LoadedTerms) -> BTreeMap<(u32, u32), Score> {
         let mut by_term: Vec<(PostingsBySection<'_>, f32)> = Vec::new();
         for (term, _) in phrase {
             let postings = terms.get(term).unwrap_or_default();
@@ -493,7 +577,7 @@ impl Scorer {
                     .iter()
                     .zip(&by_term)
                     .map(|(view, (_, idf))| self.posting(*idf, view))
-                    .sum();
+                    .fold(Score::default(), Score::plus);
                 scores.insert(*key, score);
             }
         }

@@ -24,6 +24,9 @@ pub struct OverrideArgs {
     /// Build pages with `draft = true` too.
     #[arg(long)]
     drafts: bool,
+    /// Write the search index even where `site.toml` leaves `[search]` off (an imported book).
+    #[arg(long)]
+    search: bool,
 }
 
 impl From<OverrideArgs> for edgedocs::site::Overrides {
@@ -31,6 +34,7 @@ impl From<OverrideArgs> for edgedocs::site::Overrides {
         Self {
             base_url: args.base_url,
             build_drafts: args.drafts.then_some(true),
+            search: args.search.then_some(true),
         }
     }
 }

@@ -236,6 +236,67 @@ fn shards_are_picked_by_term_range() {
 }
 
 #[test]
+fn a_title_match_ranks_the_page_but_not_its_first_section_above_the_one_with_the_terms() {
+    let pages = vec![
+        page(
+            "/hash-maps/",
+            "Storing keys in hash maps",
+            vec![
+                section("", "", "Store values under keys."),
+                section("creating", "Creating one", "Call new, then insert pairs."),
+                section(
+                    "entry",
+                    "Adding a key only if absent",
+                    "The entry API checks for the key first.",
+                ),
+            ],
+        ),
+        page(
+            "/vectors/",
+            "Vectors",
+            vec![section("", "", "A vector has no entry method; a hash map does.")],
+        ),
+    ];
+    let (manifest, terms) = loaded(&pages);
+    let hits = Query::parse("hash map entry ").search(&manifest, &terms, 10);
+    // The page whose title matches comes first, led by the section that has `entry`.
+    assert_eq!(urls(&pages, &hits), ["/hash-maps/#entry", "/vectors/#"]);
+    // A query only the title answers still leads with the text before the first heading.
+    let hits = Query::parse("storing ").search(&manifest, &terms, 10);
+    assert_eq!(urls(&pages, &hits), ["/hash-maps/#"]);
+}
+
+#[test]
+fn prefix_and_typo_ranges_read_a_bounded_number_of_shards() {
+    let shard = |first: &str| ShardEntry {
+        first: first.into(),
+        file: format!("{first}.json"),
+    };
+    // A big site: the terms starting with `re` fill six shards.
+    let firsts = ["a", "re", "reb", "rec", "req", "rer", "ret", "s"];
+    let manifest = Manifest {
+        version: 1,
+        pages: 0,
+        sections: 0,
+        average_length: 0.0,
+        shards: firsts.iter().map(|first| shard(first)).collect(),
+        fragments: Vec::new(),
+    };
+    let needed = |input: &str| Query::parse(input).shards_needed(&manifest);
+    // `request`: typos among `req...` (one shard), not among every `re...`.
+    assert_eq!(needed("request "), ["req.json"]);
+    // `recall`: `rec...` fits in one shard.
+    assert_eq!(needed("recall "), ["rec.json"]);
+    // While typing `re`, its completions come from the first shards of the range only.
+    assert_eq!(needed("re"), ["re.json", "reb.json"]);
+    // An exact term is always read, however wide its range.
+    assert_eq!(needed("re "), ["re.json"]);
+    for input in ["request ", "recall ", "re", "ret", "reconfiguration "] {
+        assert!(needed(input).len() <= 1 + 2 * MAX_RANGE_SHARDS, "{input}");
+    }
+}
+
+#[test]
 fn cjk_and_accented_queries_meet_their_text() {
     let pages = vec![
         page("/ja/", "東京のガイド", vec![section("", "", "東京都に行く。")]),

@@ -619,16 +619,22 @@ function phraseClause(text) {
 const typoStem = (term) => Array.from(term).slice(0, 2).join("");
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
 
-/** The `[low, high]` term ranges a query looks at. */
+/** How many term shards a prefix or a typo range may read; see MAX_RANGE_SHARDS in search/src/query.rs. */
+export const MAX_RANGE_SHARDS = 2;
+
+/** The `[low, high, kind, term]` term ranges a query looks at; kind is "exact", "prefix" or "typos". */
 function termRanges(clauses) {
   const ranges = [];
-  const exact = (term) => ranges.push([term, term]);
-  const prefix = (text) => ranges.push([text, text + MAX_CHAR]);
+  const exact = (term) => ranges.push([term, term, "exact"]);
+  const prefix = (text) => ranges.push([text, text + MAX_CHAR, "prefix"]);
+  const termClause = (term) => {
+    exact(term.term);
+    if (term.prefix !== null) prefix(term.prefix);
+    if (term.maxTypos > 0) ranges.push([typoStem(term.term), typoStem(term.term) + MAX_CHAR, "typos", term.term]);
+  };
   for (const clause of clauses) {
     if (clause.type === "term") {
-      exact(clause.term.term);
-      if (clause.term.prefix !== null) prefix(clause.term.prefix);
-      if (clause.term.maxTypos > 0) prefix(typoStem(clause.term.term));
+      termClause(clause.term);
     } else if (clause.type === "phrase") {
       for (const [term] of clause.terms) exact(term);
     } else {
@@ -640,18 +646,45 @@ function termRanges(clauses) {
   return ranges;
 }
 
-/** Indexes (in the manifest's order) of the term shards the query needs. */
+/** Indexes of the shards holding terms of `[low, high]`: the one holding `low`, and every later one starting within. */
+function shardsOf(low, high, shards) {
+  let count = 0;
+  while (count < shards.length && compareTerms(shards[count].first, low) <= 0) count++;
+  const first = Math.max(0, count - 1);
+  const indexes = [];
+  for (let index = first; index < shards.length; index++) {
+    if (index > first && compareTerms(shards[index].first, high) > 0) break;
+    indexes.push(index);
+  }
+  return indexes;
+}
+
+/**
+ * Indexes (in the manifest's order) of the term shards the query needs. A prefix range keeps its first
+ * MAX_RANGE_SHARDS shards; a typo range is narrowed to the shortest prefix of the term (2 characters
+ * or more) whose terms fit in as many, or dropped.
+ */
 export function shardsNeeded(clauses, manifest) {
   const needed = new Set();
   const shards = manifest.shards;
-  for (const [low, high] of termRanges(clauses)) {
-    let count = 0;
-    while (count < shards.length && compareTerms(shards[count].first, low) <= 0) count++;
-    const first = Math.max(0, count - 1);
-    for (let index = first; index < shards.length; index++) {
-      if (index > first && compareTerms(shards[index].first, high) > 0) break;
-      needed.add(index);
+  for (const [low, high, kind, term] of termRanges(clauses)) {
+    let indexes = [];
+    if (kind === "exact") {
+      indexes = shardsOf(low, high, shards);
+    } else if (kind === "prefix") {
+      indexes = shardsOf(low, high, shards).slice(0, MAX_RANGE_SHARDS);
+    } else {
+      const chars = Array.from(term);
+      for (let length = 2; length <= chars.length; length++) {
+        const stem = chars.slice(0, length).join("");
+        const found = shardsOf(stem, stem + MAX_CHAR, shards);
+        if (found.length <= MAX_RANGE_SHARDS) {
+          indexes = found;
+          break;
+        }
+      }
     }
+    for (const index of indexes) needed.add(index);
   }
   return [...needed].sort((a, b) => a - b);
 }
@@ -740,14 +773,25 @@ class Scorer {
     return Math.max(f32(Math.log(f32(1 + f32(f32(this.sections - postings + 0.5) / (postings + 0.5))))), f32(0.01));
   }
 
+  /**
+   * A posting's score `{ inPage, inSection }`: the title's part counts for the page only, not for the
+   * rank of section 0 among the page's sections (as Scorer::posting in search/src/query.rs).
+   */
   posting(idf, [page, section, headCount, length, ...positions]) {
     void page;
     const head = headCount;
     const body = Math.max(0, positions.length - headCount);
-    const headWeight = section === 0 ? TITLE_WEIGHT : HEADING_WEIGHT;
     const saturate = (tf, norm) => (tf === 0 ? 0 : f32(f32(tf * f32(K1 + 1)) / f32(tf + norm)));
     const bodyNorm = f32(f32(K1) * f32(f32(1 - f32(B)) + f32(f32(f32(B) * length) / this.averageLength)));
-    return f32(idf * f32(f32(headWeight * saturate(head, f32(K1))) + f32(BODY_WEIGHT * saturate(body, bodyNorm))));
+    const bodyPart = f32(BODY_WEIGHT * saturate(body, bodyNorm));
+    if (section === 0) {
+      return {
+        inPage: f32(idf * f32(f32(TITLE_WEIGHT * saturate(head, f32(K1))) + bodyPart)),
+        inSection: f32(idf * f32(0 + bodyPart)),
+      };
+    }
+    const score = f32(idf * f32(f32(HEADING_WEIGHT * saturate(head, f32(K1))) + bodyPart));
+    return { inPage: score, inSection: score };
   }
 
   termClause(clause, terms) {
@@ -757,9 +801,10 @@ class Scorer {
       const idf = this.idf(postings.length);
       for (const posting of postings) {
         if (posting.length < 4) continue;
-        const score = f32(f32(quality) * this.posting(idf, posting));
+        const { inPage, inSection } = this.posting(idf, posting);
+        const score = { inPage: f32(f32(quality) * inPage), inSection: f32(f32(quality) * inSection) };
         const at = key(posting[0], posting[1]);
-        scores.set(at, Math.max(scores.get(at) ?? 0, score));
+        scores.set(at, better(scores.get(at), score));
       }
     }
     return scores;
@@ -791,12 +836,22 @@ class Scorer {
         phrase.every(([, offset], i) => found[i] && binaryIncludes(found[i], 4, start + offset)),
       );
       if (!occurs) continue;
-      let score = 0;
-      found.forEach((view, i) => (score = f32(score + this.posting(byTerm[i].idf, view))));
+      const score = { inPage: 0, inSection: 0 };
+      found.forEach((view, i) => {
+        const { inPage, inSection } = this.posting(byTerm[i].idf, view);
+        score.inPage = f32(score.inPage + inPage);
+        score.inSection = f32(score.inSection + inSection);
+      });
       scores.set(at, score);
     }
     return scores;
   }
+}
+
+/** The higher of two scores by their page part; the first when equal, or the second when there is no first. */
+function better(score, other) {
+  if (!score) return other.inPage > 0 ? other : { inPage: 0, inSection: 0 };
+  return other.inPage > score.inPage ? other : score;
 }
 
 function binaryIncludes(array, from, value) {
@@ -821,7 +876,7 @@ function scorePages(clauses, manifest, terms, limit) {
     if (clause.type === "phrase") return scorer.phraseClause(clause.terms, terms);
     const scores = scorer.termClause(clause.whole, terms);
     for (const [at, score] of scorer.phraseClause(clause.parts, terms)) {
-      scores.set(at, Math.max(scores.get(at) ?? 0, score));
+      scores.set(at, better(scores.get(at), score));
     }
     return scores;
   });
@@ -846,8 +901,8 @@ function scorePages(clauses, manifest, terms, limit) {
       const page = Math.floor(at / 0x100000000);
       const section = at % 0x100000000;
       const entry = tally(page);
-      entry.sections.set(section, f32((entry.sections.get(section) ?? 0) + score));
-      bestInPage.set(page, Math.max(bestInPage.get(page) ?? 0, score));
+      entry.sections.set(section, f32((entry.sections.get(section) ?? 0) + score.inSection));
+      bestInPage.set(page, Math.max(bestInPage.get(page) ?? 0, score.inPage));
     }
     for (const [page, best] of [...bestInPage].sort((a, b) => a[0] - b[0])) {
       const entry = tally(page);
