@@ -820,7 +820,10 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
     let context = RenderContext {
         site_root: &SITE_ROOT,
         pages: &Pages,
-        options: MarkdownOptions { smart_punctuation },
+        options: MarkdownOptions {
+            smart_punctuation,
+            heading_ids: markdown::headings::HeadingIds::Github,
+        },
         base_path: "",
     };
     let rendered = markdown::render(&source, &context);
@@ -944,7 +947,10 @@ fn scripts_in_raw_html(body: &str, smart_punctuation: bool) -> usize {
 /// The body's events as the renderer's parser sees them; `None` when the parser panics (the render
 /// reports that page as an error).
 fn parse(body: &str, smart_punctuation: bool) -> Option<Vec<Event<'_>>> {
-    let options = markdown::parser_options(MarkdownOptions { smart_punctuation });
+    let options = markdown::parser_options(MarkdownOptions {
+        smart_punctuation,
+        heading_ids: markdown::headings::HeadingIds::Github,
+    });
     std::panic::catch_unwind(|| Parser::new_ext(body, options).collect()).ok()
 }
 
