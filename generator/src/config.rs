@@ -685,17 +685,19 @@ mod tests {
             search: Some(true),
             ..Overrides::default()
         };
-        for text in [
-            "title = \"D\"\nbase_url = \"https://x.dev\"\n",
-            "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = false\n",
+        for (text, by_default) in [
+            ("title = \"D\"\nbase_url = \"https://x.dev\"\n", true),
+            (
+                "title = \"D\"\nbase_url = \"https://x.dev\"\n[search]\nenabled = false\n",
+                false,
+            ),
         ] {
             assert!(parse_with(dir.path(), text, &on).unwrap().search.enabled, "{text}");
-            assert!(
-                !parse_with(dir.path(), text, &Overrides::default())
-                    .unwrap()
-                    .search
-                    .enabled
-            );
+            let enabled = parse_with(dir.path(), text, &Overrides::default())
+                .unwrap()
+                .search
+                .enabled;
+            assert_eq!(enabled, by_default, "{text}");
         }
     }
 
