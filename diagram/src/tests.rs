@@ -127,14 +127,56 @@ fn figure_wraps_the_svg_with_an_escaped_caption() {
     )
     .unwrap();
     assert!(
-        figure.starts_with("<figure class=\"diagram\" data-diagram=\"mermaid\"><svg "),
+        figure.starts_with(
+            "<figure class=\"diagram\" data-diagram=\"mermaid\" id=\"d\"><div class=\"diagram__frame\" \
+             id=\"d-frame\" tabindex=\"0\" role=\"group\" aria-labelledby=\"d-title\"><svg "
+        ),
         "{figure}"
     );
     assert!(
-        figure.ends_with("</svg><figcaption>KV &lt;round trip&gt;</figcaption></figure>"),
+        figure.contains("</svg></div><figcaption>KV &lt;round trip&gt;</figcaption><p class=\"diagram__actions\">"),
+        "{figure}"
+    );
+    assert!(
+        figure.ends_with(
+            "<a class=\"diagram__open\" href=\"#d\">Open full size</a>\
+             <a class=\"diagram__close\" href=\"#d-frame\">Close full size</a></p></figure>"
+        ),
         "{figure}"
     );
     assert!(figure.contains("<title id=\"d-title\">KV &lt;round trip&gt;</title>"));
+}
+
+#[test]
+fn only_diagrams_wider_than_a_desktop_column_are_marked_wide() {
+    let render_figure = |source: &str| {
+        render_diagram_figure(
+            DiagramKind::Mermaid,
+            source,
+            &DiagramOptions {
+                id_prefix: "w",
+                caption: None,
+            },
+        )
+        .unwrap()
+    };
+    let narrow = render_figure("flowchart LR\n  a --> b\n");
+    assert!(narrow.contains("<p class=\"diagram__actions\">"), "{narrow}");
+    let steps: Vec<String> = (0..12).map(|step| format!("s{step}[\"step number {step}\"]")).collect();
+    let wide = render_figure(&format!("flowchart LR\n  {}\n", steps.join(" --> ")));
+    assert!(
+        wide.contains("<p class=\"diagram__actions diagram__actions--wide\">"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn intrinsic_width_reads_the_root_element_only() {
+    assert_eq!(
+        intrinsic_width(r#"<svg viewBox="0 0 5 5" width="812" height="5"><rect width="9"/>"#),
+        Some(812.0)
+    );
+    assert_eq!(intrinsic_width(r#"<svg viewBox="0 0 5 5"><rect width="9"/>"#), None);
 }
 
 #[test]
