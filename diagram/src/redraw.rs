@@ -210,6 +210,13 @@ impl Redrawer<'_> {
             return;
         }
         let class = self.numbered(&class);
+        if name == "rect"
+            && has_class(node, "milestone")
+            && let Some(points) = milestone_diamond(node)
+        {
+            let _ = write!(svg, "<polygon class=\"{class}\" points=\"{points}\"/>");
+            return;
+        }
         let _ = write!(svg, "<{name} class=\"{class}\"");
         write_placement(node, svg);
         for attribute in ["marker-start", "marker-end"] {
@@ -271,6 +278,37 @@ impl Redrawer<'_> {
         *count += 1;
         class.replace('#', &number.to_string())
     }
+}
+
+/// A gantt milestone as the diamond Mermaid draws by rotating its square 45 degrees and scaling it
+/// to 0.8 with CSS: here the geometry itself, the four corners around the square's centre, so no
+/// style is needed.
+fn milestone_diamond(square: Node<'_, '_>) -> Option<String> {
+    let number = |name: &str| {
+        square
+            .attribute(name)?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite())
+    };
+    let (x, y, width, height) = (number("x")?, number("y")?, number("width")?, number("height")?);
+    let (centre_x, centre_y) = (x + width / 2.0, y + height / 2.0);
+    // The rotated square's half diagonal: side / sqrt(2) * 2 / 2, then Mermaid's 0.8 scale.
+    let reach = width.max(height) * std::f64::consts::FRAC_1_SQRT_2 * 0.8;
+    let corners = [
+        (centre_x, centre_y - reach),
+        (centre_x + reach, centre_y),
+        (centre_x, centre_y + reach),
+        (centre_x - reach, centre_y),
+    ];
+    Some(
+        corners
+            .iter()
+            .map(|(corner_x, corner_y)| format!("{},{}", format_number(*corner_x), format_number(*corner_y)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Whether `node` puts anything on the canvas.
@@ -360,6 +398,35 @@ mod tests {
         let mut svg = String::new();
         write_placement(document.root_element(), &mut svg);
         assert_eq!(svg, " x=\"1.5\" font-size=\"11\" text-anchor=\"end\"");
+    }
+
+    #[test]
+    fn a_milestone_square_becomes_a_diamond_around_its_centre() {
+        let document =
+            Document::parse(r#"<rect class="task milestone" x="10" y="20" width="20" height="20"/>"#).unwrap();
+        let points = milestone_diamond(document.root_element()).expect("a square has corners");
+        let corners: Vec<(f64, f64)> = points
+            .split(' ')
+            .map(|corner| {
+                let (x, y) = corner.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        let reach = 20.0 * std::f64::consts::FRAC_1_SQRT_2 * 0.8;
+        let expected = [
+            (20.0, 30.0 - reach),
+            (20.0 + reach, 30.0),
+            (20.0, 30.0 + reach),
+            (20.0 - reach, 30.0),
+        ];
+        for ((x, y), (expected_x, expected_y)) in corners.iter().zip(expected) {
+            assert!(
+                (x - expected_x).abs() < 0.01 && (y - expected_y).abs() < 0.01,
+                "{points}"
+            );
+        }
+        let broken = Document::parse(r#"<rect class="milestone" x="NaN" y="0" width="4" height="4"/>"#).unwrap();
+        assert_eq!(milestone_diamond(broken.root_element()), None);
     }
 
     #[test]

@@ -657,6 +657,18 @@ fn gantt_charts_draw_sections_tasks_and_axis_without_today() {
     ] {
         assert!(svg.contains(class), "{class}");
     }
+    let milestone = svg
+        .split('<')
+        .find(|element| element.contains("dg-task--milestone"))
+        .expect("the milestone is drawn");
+    assert!(
+        milestone.starts_with("polygon ") && milestone.contains(" points=\""),
+        "the milestone is a diamond, not a square rotated by CSS: <{milestone}"
+    );
+    assert!(
+        !svg.contains("transform-origin"),
+        "merman's CSS rotation origin is not copied"
+    );
     assert_eq!(
         svg,
         render(source).unwrap(),
