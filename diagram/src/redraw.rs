@@ -40,6 +40,9 @@ const PLACEMENT_ATTRIBUTES: [&str; 21] = [
     "dominant-baseline",
     "transform",
 ];
+/// Mermaid's classes of the group that draws one node (a class, a state, an entity, a service):
+/// the group becomes `g.dg-node`, as in flowcharts, so each node is one element of the SVG.
+const NODE_GROUPS: [&str; 3] = ["node", "architecture-service", "architecture-junction"];
 /// Elements drawn as shapes.
 const SHAPES: [&str; 7] = ["rect", "path", "polygon", "circle", "ellipse", "line", "polyline"];
 
@@ -153,6 +156,7 @@ impl Redrawer<'_> {
     fn write_element(&mut self, node: Node<'_, '_>, svg: &mut String) {
         let name = node.tag_name().name();
         match name {
+            "svg" if node.parent_element().is_some() => self.write_nested_svg(node, svg),
             "g" | "a" | "svg" => self.write_group(node, svg),
             // Mermaid's journey puts an HTML label and its SVG `<text>` fallback in a `<switch>`.
             "switch" => {
@@ -192,8 +196,42 @@ impl Redrawer<'_> {
             return;
         }
         svg.push_str("<g");
+        if NODE_GROUPS.iter().any(|class| has_class(node, class)) {
+            svg.push_str(" class=\"dg-node\"");
+        }
         write_placement(node, svg);
         svg.push('>');
+        for child in node.children().filter(Node::is_element) {
+            self.write_element(child, svg);
+        }
+        svg.push_str("</g>");
+    }
+
+    /// A nested `<svg>` (an architecture diagram's icon) as a group that places and scales its
+    /// drawing the way its `x`, `y`, `width` and `viewBox` did.
+    fn write_nested_svg(&mut self, node: Node<'_, '_>, svg: &mut String) {
+        if !node.descendants().skip(1).any(|child| is_drawn(child)) {
+            return;
+        }
+        let number = |name: &str| {
+            node.attribute(name)
+                .and_then(|value| value.trim().trim_end_matches("px").parse::<f64>().ok())
+                .filter(|value| value.is_finite())
+        };
+        let (x, y) = (number("x").unwrap_or(0.0), number("y").unwrap_or(0.0));
+        let view_box = node.attribute("viewBox").and_then(parse_view_box);
+        let scale = match (view_box, number("width")) {
+            (Some([_, _, box_width, _]), Some(width)) if box_width > 0.0 && width > 0.0 => width / box_width,
+            _ => 1.0,
+        };
+        let (shift_x, shift_y) = view_box.map_or((0.0, 0.0), |[min_x, min_y, _, _]| (-min_x * scale, -min_y * scale));
+        let _ = write!(
+            svg,
+            "<g transform=\"translate({} {}) scale({})\">",
+            format_number(x + shift_x),
+            format_number(y + shift_y),
+            (scale * 10_000.0).round() / 10_000.0
+        );
         for child in node.children().filter(Node::is_element) {
             self.write_element(child, svg);
         }

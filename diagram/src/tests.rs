@@ -780,12 +780,37 @@ fn charts_and_maps_draw_every_label_in_theme_classes() {
 }
 
 #[test]
-fn a_type_that_needs_a_missing_layout_engine_names_the_supported_ones() {
-    let error = render("architecture-beta\n  service kv(database)[KV]\n").unwrap_err();
-    assert!(
-        error.message.starts_with("`architecture` diagrams are not supported"),
-        "{}",
-        error.message
+fn architecture_diagrams_draw_groups_services_icons_and_edges() {
+    let source = "architecture-beta
+  group edge(cloud)[Edge]
+  service worker(server)[Worker] in edge
+  service kv(database)[KV store] in edge
+  service visitor(internet)[Visitor]
+  junction split
+  visitor:R --> L:worker
+  worker:R -- L:kv
+  kv:B -- T:split
+";
+    let svg = render(source).expect("the architecture diagram renders");
+    assert_theme_contract(&svg, "dg-architecture");
+    assert_texts(&svg, &["Edge", "Worker", "KV store", "Visitor"]);
+    assert_eq!(svg.matches("class=\"dg-edge\"").count(), 3, "{svg}");
+    assert_eq!(svg.matches("class=\"dg-cluster-shape\"").count(), 1, "{svg}");
+    assert_eq!(
+        svg.matches("<g class=\"dg-node\"").count(),
+        4,
+        "each service and the junction is one group: {svg}"
     );
-    assert!(error.message.contains("gitGraph"), "{}", error.message);
+    assert_eq!(
+        svg.matches("class=\"dg-icon-tile\"").count(),
+        4,
+        "three services and the group have an icon: {svg}"
+    );
+    assert!(svg.contains("class=\"dg-icon-line"), "{svg}");
+    assert!(svg.contains("class=\"dg-marker\""), "the arrowhead is drawn: {svg}");
+    assert!(!svg[1..].contains("<svg"), "icons are groups, not nested SVG");
+    assert!(
+        svg.contains(" scale(0.375)\"") || svg.contains(" scale(1)\""),
+        "icons keep their size: {svg}"
+    );
 }
