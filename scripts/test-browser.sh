@@ -8,6 +8,8 @@
 #   CHROMIUM_PATH      the browser (default: /usr/bin/chromium)
 #   BROWSER_BOOK_DIR   the built mdBook fixture book (default: generator/tests/fixtures/mdbook-basic,
 #                      copied to test-artifacts/browser/ and built there)
+#   BROWSER_DIAGRAMS_DIR  the built diagram fixture site (default: generator/tests/fixtures/diagrams,
+#                      copied to test-artifacts/browser/ and built there)
 #
 # The no-JavaScript search test runs the Worker of edge/build/ (built here with scripts/build-worker.sh
 # when missing) in workerd over the site. Screenshots go to test-artifacts/browser/ (git-ignored).
@@ -53,6 +55,14 @@ if [ -z "$book" ]; then
   (cd "$repo" && cargo run -q -- --root "$book_root" build)
   book="$book_root/public"
 fi
+diagrams="${BROWSER_DIAGRAMS_DIR:-}"
+if [ -z "$diagrams" ]; then
+  diagrams_root="$repo/test-artifacts/browser/diagrams"
+  rm -rf "$diagrams_root"
+  cp -r "$repo/generator/tests/fixtures/diagrams" "$diagrams_root"
+  (cd "$repo" && cargo run -q -- --root "$diagrams_root" build)
+  diagrams="$diagrams_root/public"
+fi
 cd "$repo/tests/browser"
-BROWSER_BOOK_DIR="$book" BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
+BROWSER_DIAGRAMS_DIR="$diagrams" BROWSER_BOOK_DIR="$book" BROWSER_SITE_DIR="$site" BROWSER_ARTIFACTS="$repo/test-artifacts/browser" CHROMIUM_PATH="$chromium_path" \
   node --test --test-concurrency=1 tests/

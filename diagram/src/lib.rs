@@ -17,6 +17,7 @@ mod roles;
 mod svg_text;
 mod text_metrics;
 
+use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use self::restyle::{DiagramSummary, RestyleOptions};
@@ -118,22 +119,64 @@ pub fn render_diagram(kind: DiagramKind, source: &str, options: &DiagramOptions<
     })
 }
 
+/// Diagrams wider than this (CSS pixels) are shrunk to fit a desktop content column, so the figure
+/// offers its full-size view there too; on phones every diagram offers it.
+const WIDE_DIAGRAM_WIDTH: f64 = 720.0;
+
 /// Renders `source` wrapped in the theme's figure:
-/// `<figure class="diagram" data-diagram="mermaid"><svg ...>...</svg><figcaption>...</figcaption></figure>`.
+///
+/// ```html
+/// <figure class="diagram" data-diagram="mermaid" id="PREFIX">
+///   <div class="diagram__frame" id="PREFIX-frame" tabindex="0" role="group" aria-labelledby="PREFIX-title">
+///     <svg ...>...</svg>
+///   </div>
+///   <figcaption>...</figcaption>
+///   <p class="diagram__actions"><a class="diagram__open" href="#PREFIX">Open full size</a>
+///     <a class="diagram__close" href="#PREFIX-frame">Close full size</a></p>
+/// </figure>
+/// ```
+///
+/// The frame is the scroll region of a diagram wider than the screen, so it takes keyboard focus
+/// and is named by the diagram's title. The full-size view needs no script: the open link targets
+/// the figure, which the theme's `.diagram:target` rule shows over the page at the SVG's own size;
+/// the close link (or the browser's Back) targets the frame and puts it back in the text.
+/// `diagram__actions--wide` marks a diagram wider than a desktop column.
 pub fn render_diagram_figure(
     kind: DiagramKind,
     source: &str,
     options: &DiagramOptions<'_>,
 ) -> Result<String, DiagramError> {
     let svg = render_diagram(kind, source, options)?;
-    let mut figure = format!("<figure class=\"diagram\" data-diagram=\"{}\">{svg}", kind.name());
+    let id = sanitise_id_prefix(options.id_prefix);
+    let mut figure = format!(
+        "<figure class=\"diagram\" data-diagram=\"{}\" id=\"{id}\">\
+         <div class=\"diagram__frame\" id=\"{id}-frame\" tabindex=\"0\" role=\"group\" aria-labelledby=\"{id}-title\">\
+         {svg}</div>",
+        kind.name()
+    );
     if let Some(caption) = options.caption.map(str::trim).filter(|caption| !caption.is_empty()) {
         figure.push_str("<figcaption>");
         figure.push_str(&escape_text(caption));
         figure.push_str("</figcaption>");
     }
-    figure.push_str("</figure>");
+    let wide = if intrinsic_width(&svg).is_some_and(|width| width > WIDE_DIAGRAM_WIDTH) {
+        " diagram__actions--wide"
+    } else {
+        ""
+    };
+    let _ = write!(
+        figure,
+        "<p class=\"diagram__actions{wide}\"><a class=\"diagram__open\" href=\"#{id}\">Open full size</a>\
+         <a class=\"diagram__close\" href=\"#{id}-frame\">Close full size</a></p></figure>"
+    );
     Ok(figure)
+}
+
+/// The `width` attribute of the SVG's root element, in CSS pixels.
+fn intrinsic_width(svg: &str) -> Option<f64> {
+    let root = &svg[..svg.find('>')?];
+    let value = root.split(" width=\"").nth(1)?.split('"').next()?;
+    value.parse().ok()
 }
 
 /// The CSS the diagrams need, for the build to append to the bundled stylesheet.

@@ -40,6 +40,9 @@ const PLACEMENT_ATTRIBUTES: [&str; 21] = [
     "dominant-baseline",
     "transform",
 ];
+/// Mermaid's classes of the group that draws one node (a class, a state, an entity, a service):
+/// the group becomes `g.dg-node`, as in flowcharts, so each node is one element of the SVG.
+const NODE_GROUPS: [&str; 3] = ["node", "architecture-service", "architecture-junction"];
 /// Elements drawn as shapes.
 const SHAPES: [&str; 7] = ["rect", "path", "polygon", "circle", "ellipse", "line", "polyline"];
 
@@ -153,6 +156,7 @@ impl Redrawer<'_> {
     fn write_element(&mut self, node: Node<'_, '_>, svg: &mut String) {
         let name = node.tag_name().name();
         match name {
+            "svg" if node.parent_element().is_some() => self.write_nested_svg(node, svg),
             "g" | "a" | "svg" => self.write_group(node, svg),
             // Mermaid's journey puts an HTML label and its SVG `<text>` fallback in a `<switch>`.
             "switch" => {
@@ -192,8 +196,42 @@ impl Redrawer<'_> {
             return;
         }
         svg.push_str("<g");
+        if NODE_GROUPS.iter().any(|class| has_class(node, class)) {
+            svg.push_str(" class=\"dg-node\"");
+        }
         write_placement(node, svg);
         svg.push('>');
+        for child in node.children().filter(Node::is_element) {
+            self.write_element(child, svg);
+        }
+        svg.push_str("</g>");
+    }
+
+    /// A nested `<svg>` (an architecture diagram's icon) as a group that places and scales its
+    /// drawing the way its `x`, `y`, `width` and `viewBox` did.
+    fn write_nested_svg(&mut self, node: Node<'_, '_>, svg: &mut String) {
+        if !node.descendants().skip(1).any(|child| is_drawn(child)) {
+            return;
+        }
+        let number = |name: &str| {
+            node.attribute(name)
+                .and_then(|value| value.trim().trim_end_matches("px").parse::<f64>().ok())
+                .filter(|value| value.is_finite())
+        };
+        let (x, y) = (number("x").unwrap_or(0.0), number("y").unwrap_or(0.0));
+        let view_box = node.attribute("viewBox").and_then(parse_view_box);
+        let scale = match (view_box, number("width")) {
+            (Some([_, _, box_width, _]), Some(width)) if box_width > 0.0 && width > 0.0 => width / box_width,
+            _ => 1.0,
+        };
+        let (shift_x, shift_y) = view_box.map_or((0.0, 0.0), |[min_x, min_y, _, _]| (-min_x * scale, -min_y * scale));
+        let _ = write!(
+            svg,
+            "<g transform=\"translate({} {}) scale({})\">",
+            format_number(x + shift_x),
+            format_number(y + shift_y),
+            (scale * 10_000.0).round() / 10_000.0
+        );
         for child in node.children().filter(Node::is_element) {
             self.write_element(child, svg);
         }
@@ -210,6 +248,13 @@ impl Redrawer<'_> {
             return;
         }
         let class = self.numbered(&class);
+        if name == "rect"
+            && has_class(node, "milestone")
+            && let Some(points) = milestone_diamond(node)
+        {
+            let _ = write!(svg, "<polygon class=\"{class}\" points=\"{points}\"/>");
+            return;
+        }
         let _ = write!(svg, "<{name} class=\"{class}\"");
         write_placement(node, svg);
         for attribute in ["marker-start", "marker-end"] {
@@ -271,6 +316,37 @@ impl Redrawer<'_> {
         *count += 1;
         class.replace('#', &number.to_string())
     }
+}
+
+/// A gantt milestone as the diamond Mermaid draws by rotating its square 45 degrees and scaling it
+/// to 0.8 with CSS: here the geometry itself, the four corners around the square's centre, so no
+/// style is needed.
+fn milestone_diamond(square: Node<'_, '_>) -> Option<String> {
+    let number = |name: &str| {
+        square
+            .attribute(name)?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite())
+    };
+    let (x, y, width, height) = (number("x")?, number("y")?, number("width")?, number("height")?);
+    let (centre_x, centre_y) = (x + width / 2.0, y + height / 2.0);
+    // The rotated square's half diagonal: side / sqrt(2) * 2 / 2, then Mermaid's 0.8 scale.
+    let reach = width.max(height) * std::f64::consts::FRAC_1_SQRT_2 * 0.8;
+    let corners = [
+        (centre_x, centre_y - reach),
+        (centre_x + reach, centre_y),
+        (centre_x, centre_y + reach),
+        (centre_x - reach, centre_y),
+    ];
+    Some(
+        corners
+            .iter()
+            .map(|(corner_x, corner_y)| format!("{},{}", format_number(*corner_x), format_number(*corner_y)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Whether `node` puts anything on the canvas.
@@ -360,6 +436,35 @@ mod tests {
         let mut svg = String::new();
         write_placement(document.root_element(), &mut svg);
         assert_eq!(svg, " x=\"1.5\" font-size=\"11\" text-anchor=\"end\"");
+    }
+
+    #[test]
+    fn a_milestone_square_becomes_a_diamond_around_its_centre() {
+        let document =
+            Document::parse(r#"<rect class="task milestone" x="10" y="20" width="20" height="20"/>"#).unwrap();
+        let points = milestone_diamond(document.root_element()).expect("a square has corners");
+        let corners: Vec<(f64, f64)> = points
+            .split(' ')
+            .map(|corner| {
+                let (x, y) = corner.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        let reach = 20.0 * std::f64::consts::FRAC_1_SQRT_2 * 0.8;
+        let expected = [
+            (20.0, 30.0 - reach),
+            (20.0 + reach, 30.0),
+            (20.0, 30.0 + reach),
+            (20.0 - reach, 30.0),
+        ];
+        for ((x, y), (expected_x, expected_y)) in corners.iter().zip(expected) {
+            assert!(
+                (x - expected_x).abs() < 0.01 && (y - expected_y).abs() < 0.01,
+                "{points}"
+            );
+        }
+        let broken = Document::parse(r#"<rect class="milestone" x="NaN" y="0" width="4" height="4"/>"#).unwrap();
+        assert_eq!(milestone_diamond(broken.root_element()), None);
     }
 
     #[test]

@@ -410,7 +410,61 @@ static RENDERERS: &[Roles] = &[
         hollow_markers: &[],
         special_shape: None,
     },
+    Roles {
+        name: "architecture-beta",
+        title: "Architecture diagram",
+        role_description: "architecture",
+        svg_class: "dg-architecture",
+        shapes: &[
+            ("architecture-junction", SKIP),
+            ("arrow", "dg-marker"),
+            ("background", SKIP),
+            ("architecture-edges", "dg-edge"),
+        ],
+        texts: &[
+            ("architecture-groups", "dg-cluster-label"),
+            ("architecture-edges", "dg-edge-label-text"),
+            ("architecture-service", "dg-node-label"),
+        ],
+        labels: &[("architecture-service", "dg-node-label")],
+        hollow_markers: &[],
+        special_shape: Some(architecture_part),
+    },
 ];
+
+/// The parts of an architecture diagram its classes do not name: a group's box, a service's box
+/// (when it has no icon), and the icons, which Mermaid draws as nested SVG in fixed colours: here
+/// the icon's square takes the accent colour and its drawing the canvas colour.
+fn architecture_part(node: Node<'_, '_>) -> Option<&'static str> {
+    let nested_svg = node
+        .ancestors()
+        .skip(1)
+        .find(|ancestor| ancestor.has_tag_name("svg") && ancestor.parent_element().is_some());
+    if let Some(icon) = nested_svg {
+        let first_shape = icon.descendants().find(|descendant| {
+            matches!(
+                descendant.tag_name().name(),
+                "rect" | "path" | "circle" | "ellipse" | "polygon" | "line"
+            )
+        });
+        return Some(if first_shape == Some(node) {
+            "dg-icon-tile"
+        } else {
+            "dg-icon-line"
+        });
+    }
+    if !has_class(node, "node-bkg") {
+        return None;
+    }
+    if node
+        .ancestors()
+        .any(|ancestor| has_class(ancestor, "architecture-groups"))
+    {
+        Some("dg-cluster-shape")
+    } else {
+        Some("dg-node-shape")
+    }
+}
 
 /// A journey's actor dot (`actor-1`) in the legend and on each task: one series colour per actor.
 fn journey_actor(node: Node<'_, '_>) -> Option<&'static str> {

@@ -127,14 +127,56 @@ fn figure_wraps_the_svg_with_an_escaped_caption() {
     )
     .unwrap();
     assert!(
-        figure.starts_with("<figure class=\"diagram\" data-diagram=\"mermaid\"><svg "),
+        figure.starts_with(
+            "<figure class=\"diagram\" data-diagram=\"mermaid\" id=\"d\"><div class=\"diagram__frame\" \
+             id=\"d-frame\" tabindex=\"0\" role=\"group\" aria-labelledby=\"d-title\"><svg "
+        ),
         "{figure}"
     );
     assert!(
-        figure.ends_with("</svg><figcaption>KV &lt;round trip&gt;</figcaption></figure>"),
+        figure.contains("</svg></div><figcaption>KV &lt;round trip&gt;</figcaption><p class=\"diagram__actions\">"),
+        "{figure}"
+    );
+    assert!(
+        figure.ends_with(
+            "<a class=\"diagram__open\" href=\"#d\">Open full size</a>\
+             <a class=\"diagram__close\" href=\"#d-frame\">Close full size</a></p></figure>"
+        ),
         "{figure}"
     );
     assert!(figure.contains("<title id=\"d-title\">KV &lt;round trip&gt;</title>"));
+}
+
+#[test]
+fn only_diagrams_wider_than_a_desktop_column_are_marked_wide() {
+    let render_figure = |source: &str| {
+        render_diagram_figure(
+            DiagramKind::Mermaid,
+            source,
+            &DiagramOptions {
+                id_prefix: "w",
+                caption: None,
+            },
+        )
+        .unwrap()
+    };
+    let narrow = render_figure("flowchart LR\n  a --> b\n");
+    assert!(narrow.contains("<p class=\"diagram__actions\">"), "{narrow}");
+    let steps: Vec<String> = (0..12).map(|step| format!("s{step}[\"step number {step}\"]")).collect();
+    let wide = render_figure(&format!("flowchart LR\n  {}\n", steps.join(" --> ")));
+    assert!(
+        wide.contains("<p class=\"diagram__actions diagram__actions--wide\">"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn intrinsic_width_reads_the_root_element_only() {
+    assert_eq!(
+        intrinsic_width(r#"<svg viewBox="0 0 5 5" width="812" height="5"><rect width="9"/>"#),
+        Some(812.0)
+    );
+    assert_eq!(intrinsic_width(r#"<svg viewBox="0 0 5 5"><rect width="9"/>"#), None);
 }
 
 #[test]
@@ -615,6 +657,18 @@ fn gantt_charts_draw_sections_tasks_and_axis_without_today() {
     ] {
         assert!(svg.contains(class), "{class}");
     }
+    let milestone = svg
+        .split('<')
+        .find(|element| element.contains("dg-task--milestone"))
+        .expect("the milestone is drawn");
+    assert!(
+        milestone.starts_with("polygon ") && milestone.contains(" points=\""),
+        "the milestone is a diamond, not a square rotated by CSS: <{milestone}"
+    );
+    assert!(
+        !svg.contains("transform-origin"),
+        "merman's CSS rotation origin is not copied"
+    );
     assert_eq!(
         svg,
         render(source).unwrap(),
@@ -726,12 +780,37 @@ fn charts_and_maps_draw_every_label_in_theme_classes() {
 }
 
 #[test]
-fn a_type_that_needs_a_missing_layout_engine_names_the_supported_ones() {
-    let error = render("architecture-beta\n  service kv(database)[KV]\n").unwrap_err();
-    assert!(
-        error.message.starts_with("`architecture` diagrams are not supported"),
-        "{}",
-        error.message
+fn architecture_diagrams_draw_groups_services_icons_and_edges() {
+    let source = "architecture-beta
+  group edge(cloud)[Edge]
+  service worker(server)[Worker] in edge
+  service kv(database)[KV store] in edge
+  service visitor(internet)[Visitor]
+  junction split
+  visitor:R --> L:worker
+  worker:R -- L:kv
+  kv:B -- T:split
+";
+    let svg = render(source).expect("the architecture diagram renders");
+    assert_theme_contract(&svg, "dg-architecture");
+    assert_texts(&svg, &["Edge", "Worker", "KV store", "Visitor"]);
+    assert_eq!(svg.matches("class=\"dg-edge\"").count(), 3, "{svg}");
+    assert_eq!(svg.matches("class=\"dg-cluster-shape\"").count(), 1, "{svg}");
+    assert_eq!(
+        svg.matches("<g class=\"dg-node\"").count(),
+        4,
+        "each service and the junction is one group: {svg}"
     );
-    assert!(error.message.contains("gitGraph"), "{}", error.message);
+    assert_eq!(
+        svg.matches("class=\"dg-icon-tile\"").count(),
+        4,
+        "three services and the group have an icon: {svg}"
+    );
+    assert!(svg.contains("class=\"dg-icon-line"), "{svg}");
+    assert!(svg.contains("class=\"dg-marker\""), "the arrowhead is drawn: {svg}");
+    assert!(!svg[1..].contains("<svg"), "icons are groups, not nested SVG");
+    assert!(
+        svg.contains(" scale(0.375)\"") || svg.contains(" scale(1)\""),
+        "icons keep their size: {svg}"
+    );
 }

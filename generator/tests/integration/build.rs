@@ -233,7 +233,7 @@ fn mermaid_fences_become_inline_svg_figures() {
     site.build();
     let html = site.file("flow/index.html");
     assert_eq!(
-        html.matches("<figure class=\"diagram\" data-diagram=\"mermaid\">")
+        html.matches("<figure class=\"diagram\" data-diagram=\"mermaid\" id=\"d-diagram-")
             .count(),
         2
     );

@@ -4,7 +4,7 @@
 // Without this file the page still works: the drawer opens through #site-nav:target, tab panels
 // show one after the other, the copy buttons stay hidden and "View as Markdown" is a link.
 //
-// What lives in the page's content (copy buttons, tab groups, wide diagrams, the table of contents) is
+// What lives in the page's content (copy buttons, tab groups, wide tables, the table of contents) is
 // set up again, idempotently, whenever an `edgedocs:content` event bubbles up from new content: the
 // preview server's live reload sends one after replacing <main> in place.
 (() => {
@@ -424,19 +424,20 @@
     headings.forEach((heading) => tocObserver.observe(heading));
   }
 
-  // --- Diagrams and tables wider than a phone scroll sideways: let the keyboard scroll them too -----
-  let diagramObserver = null;
+  // --- Tables wider than a phone scroll sideways: let the keyboard scroll them too (a diagram's frame is
+  // focusable in its markup) -------------------------------------------------------------------------
+  let sideScrollObserver = null;
 
   function setUpSideScrollers(scope) {
-    const figures = scope.querySelectorAll(".diagram, .prose table");
+    const figures = scope.querySelectorAll(".prose table");
     if (figures.length === 0 || !("ResizeObserver" in window)) return;
     const update = (figure) => {
       if (figure.scrollWidth > figure.clientWidth + 1) figure.tabIndex = 0;
       else figure.removeAttribute("tabindex");
     };
     // Observing an element twice is a no-op; elements removed from the page stop reporting.
-    diagramObserver ||= new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
-    figures.forEach((figure) => diagramObserver.observe(figure));
+    sideScrollObserver ||= new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
+    figures.forEach((figure) => sideScrollObserver.observe(figure));
   }
 
   /** Sets up what lives in `scope` (the document, or content that replaced part of it). */
