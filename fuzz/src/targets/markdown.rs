@@ -822,6 +822,7 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
         pages: &Pages,
         options: MarkdownOptions { smart_punctuation },
         base_path: "",
+        frame_cache: None,
     };
     let rendered = markdown::render(&source, &context);
     check_heading_ids(split.body, smart_punctuation, &rendered.html);

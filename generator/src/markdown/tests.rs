@@ -27,6 +27,7 @@ fn render_markdown(body: &str) -> RenderedMarkdown {
             smart_punctuation: true,
         },
         base_path: "",
+        frame_cache: None,
     };
     render(&source, &context)
 }

@@ -3,6 +3,7 @@
 //! document at a time, and returns what the link check and `llms-full.txt` need.
 
 pub(crate) mod context;
+pub(crate) mod highlight_cache;
 pub(crate) mod templates;
 
 use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
@@ -17,6 +18,7 @@ use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageL
 use crate::output::OutputSink;
 use crate::search;
 use context::{RenderedBody, document_context};
+use highlight_cache::HighlightCache;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ pub(crate) struct RenderJob<'a> {
     pub edits: &'a EditedDocuments,
     /// When each content file was last committed.
     pub git_dates: &'a GitDates,
+    /// Code frames of earlier builds (`.edgedocs/cache/highlight/`), unless the build does without.
+    pub highlight_cache: Option<&'a HighlightCache>,
 }
 
 /// Documents re-read from disk after the tree was built, each as a one-document tree. Only edits that
@@ -143,6 +147,7 @@ impl RenderJob<'_> {
             drop_title_heading: text.title_from_heading,
             id_prefix: "d",
         };
+        let frames = self.highlight_cache.map(|cache| cache.page(&document.source));
         let context = RenderContext {
             site_root: &self.config.site_root,
             pages: self.tree,
@@ -150,8 +155,14 @@ impl RenderJob<'_> {
                 smart_punctuation: self.config.smart_punctuation,
             },
             base_path: &self.config.base_path,
+            frame_cache: frames
+                .as_ref()
+                .map(|frames| frames as &dyn edgedocs_highlight::FrameCache),
         };
         let mut rendered = markdown::render(&source, &context);
+        if let Some(frames) = frames {
+            frames.finish();
+        }
         let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
         diagnostics.extend(expanded.diagnostics.iter().cloned());
         // Links to missing Markdown files are found while rendering; the site may make them warnings.

@@ -34,6 +34,7 @@ impl Site {
             order: &self.order,
             edits: &self.edits,
             git_dates: &self.git_dates,
+            highlight_cache: self.highlight_cache.as_ref(),
         }
     }
 
