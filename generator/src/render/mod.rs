@@ -6,7 +6,7 @@ pub(crate) mod context;
 pub(crate) mod highlight_cache;
 pub(crate) mod templates;
 
-use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
+use crate::agents::twin::{self, KeptTwin, MarkdownTwin, TwinContext, TwinSource};
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId, RelativeLinks};
@@ -69,8 +69,8 @@ pub(crate) struct RenderedDocument {
     pub anchor_ids: Vec<String>,
     pub internal_links: Vec<(Location, InternalLink)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The page as Markdown, as written to its twin file.
-    pub twin: MarkdownTwin,
+    /// The page as Markdown, as written to its twin file (only where, when the output can read it back).
+    pub twin: KeptTwin,
 }
 
 impl PageLookup for ContentTree {
@@ -228,7 +228,7 @@ impl RenderJob<'_> {
         body: &str,
         output: &dyn OutputSink,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> MarkdownTwin {
+    ) -> KeptTwin {
         let document = self.tree.get(id);
         let text = self.document(id);
         let page_url = self.config.permalink(&document.path);
@@ -247,13 +247,19 @@ impl RenderJob<'_> {
             },
             base_url: &self.config.base_url,
         };
-        let twin = twin::markdown_twin(&source, &context);
-        if text.front_matter.render
-            && let Err(error) = output.write(&twin::twin_file(&document.path), twin.markdown.as_bytes())
-        {
-            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        let twin: MarkdownTwin = twin::markdown_twin(&source, &context);
+        if !text.front_matter.render {
+            return KeptTwin::InMemory(twin);
         }
-        twin
+        let file = twin::twin_file(&document.path);
+        match output.write(&file, twin.markdown.as_bytes()) {
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+                KeptTwin::InMemory(twin)
+            }
+            Ok(()) if output.can_read_back() => twin.into_written(file),
+            Ok(()) => KeptTwin::InMemory(twin),
+        }
     }
 
     /// The document as rendered: its newer read when there is one.
