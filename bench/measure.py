@@ -240,7 +240,7 @@ def report_one(res: dict) -> list[str]:
                   f"{out_ed['du_bytes'] / res['output']['mdbook']['du_bytes']:.2f} |"]
     if res.get("summary_line"):
         # The summary ends with the output folder, a path of this machine: keep it out of the report.
-        said = re.sub(r" into \S+$", " into <output>", res["summary_line"][0])
+        said = re.sub(r" into \S+?(,|$)", r" into <output>\1", res["summary_line"][0])
         lines += ["", f"edgedocs said: `{said}`"]
     return lines + [""]
 
