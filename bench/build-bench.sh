@@ -8,6 +8,8 @@
 #   SMALL_ROUNDS=k    rounds for the 10-page site (default 15)
 #   EDGEDOCS_BIN=...  use this binary instead of building target/release/edgedocs
 #   HUGO_BIN=...      use this Hugo instead of the one on PATH
+#   MDBOOK_BIN=...    use this mdBook instead of the one on PATH (`cargo install --locked mdbook`);
+#                     without either, mdBook is left out
 #   SKIP_SMALL=1      do not measure the 10-page site
 #   BUDGET=s          start no new round of a size after s seconds (default 60/120/240; 0 = no limit)
 #
@@ -47,6 +49,8 @@ if [ -z "$hugo_bin" ]; then
   hugo_bin="$(command -v hugo)"
 fi
 
+mdbook_bin="${MDBOOK_BIN:-$(command -v mdbook || true)}"
+
 if [ -n "${EDGEDOCS_BIN:-}" ]; then
   edgedocs_bin="$EDGEDOCS_BIN"
 else
@@ -67,7 +71,7 @@ corpus_for() {
   if [ ! -f "$dir/.complete" ]; then
     log "generating the $n-page corpus ($fingerprint)"
     rm -rf "$dir.tmp"
-    python3 "$bench_dir/gen_corpus.py" --pages "$n" --out "$dir.tmp" >&2
+    python3 "$bench_dir/gen_corpus.py" --pages "$n" --out "$dir.tmp" --mdbook >&2
     # Chroma's class stylesheets for the three colour themes, like edgedocs' generated --hl-* CSS.
     {
       "$hugo_bin" gen chromastyles --style=github
@@ -113,7 +117,8 @@ for n in "${sizes[@]}"; do
   budget="${BUDGET:-$budget}"
   log "measuring $n pages: $rounds rounds, $warmup warm-up, ${budget} s budget"
   python3 "$bench_dir/measure.py" run --label "$n" --corpus "$corpus" --work "$work_root/n$n" \
-    --edgedocs "$edgedocs_bin" --hugo "$hugo_bin" --rounds "$rounds" --warmup "$warmup" \
+    --edgedocs "$edgedocs_bin" --hugo "$hugo_bin" ${mdbook_bin:+--mdbook "$mdbook_bin"} \
+    --rounds "$rounds" --warmup "$warmup" \
     --budget "$budget" --json "$raw_dir/$n.json"
   rm -rf "$work_root/n$n"
 done
@@ -125,7 +130,9 @@ fi
 if [ -n "${EDGEDOCS_BIN:-}" ]; then
   rev="a given binary built $(date -u -r "$edgedocs_bin" +%Y-%m-%dT%H:%MZ) (repo at $rev)"
 fi
-header="edgedocs: $rev, theme from the repo at the time of the run, $("$hugo_bin" version | cut -d' ' -f1-2), corpus generator $fingerprint, \
+mdbook_version=""
+[ -n "$mdbook_bin" ] && mdbook_version=", $("$mdbook_bin" --version)"
+header="edgedocs: $rev, theme from the repo at the time of the run, $("$hugo_bin" version | cut -d' ' -f1-2)$mdbook_version, corpus generator $fingerprint, \
 $(nproc) cores, $(date -u +%Y-%m-%d)."
 python3 "$bench_dir/measure.py" report --raw "$raw_dir" --markdown "$bench_dir/results/latest.md" \
   --header "$header" "${sizes[@]}"

@@ -7,6 +7,7 @@ writes
 
     DIR/edgedocs/site.toml, DIR/edgedocs/content/...   (the theme is copied in by build-bench.sh)
     DIR/hugo/hugo.toml, DIR/hugo/content/..., DIR/hugo/layouts/..., DIR/hugo/assets/...
+    DIR/mdbook/book.toml, DIR/mdbook/src/SUMMARY.md, DIR/mdbook/src/...   (with --mdbook)
 
 N regular pages are spread over 10 top-level sections; a section with more than
 --pages-per-folder pages is split into subsections of at most that many pages, the way a real
@@ -19,6 +20,9 @@ Both sites get byte-identical Markdown except the fences' info strings: edgedocs
     ```ts title="src/handlers/kv.ts" {3-5}
 and Hugo
     ```ts {title="src/handlers/kv.ts" hl_lines=["3-5"]}
+and mdBook, which highlights in the browser and has no titles or marked lines, only
+    ```ts
+with the title as the page's `# ` heading instead of front matter.
 
 The output depends only on --pages, --seed and this file (standard library only).
 """
@@ -675,6 +679,9 @@ class Fence:
         info = self.lang + (" {" + " ".join(attrs) + "}" if attrs else "")
         return f"```{info}\n{self.code}\n```"
 
+    def mdbook(self) -> str:
+        return f"```{self.lang}\n{self.code}\n```"
+
 
 GENERATORS = CODE_GENERATORS  # replaced by real_code_generators() in the real-code mode
 TARGET_LINES = (10, 30)        # (10, 40) in the real-code mode
@@ -853,10 +860,46 @@ def render(parts: list[str | Fence], flavour: str) -> str:
     out = []
     for p in parts:
         if isinstance(p, Fence):
-            out.append(p.edgedocs() if flavour == "edgedocs" else p.hugo())
+            out.append({"edgedocs": p.edgedocs, "hugo": p.hugo, "mdbook": p.mdbook}[flavour]())
         else:
             out.append(p)
     return "\n\n".join(out) + "\n"
+
+
+MDBOOK_TOML = """\
+[book]
+title = "Bench docs"
+description = "A synthetic documentation corpus for build benchmarks."
+language = "en"
+src = "src"
+
+[output.html]
+site-url = "/"
+"""
+
+
+def mdbook_chapter(page: Page, parts: list[str | Fence]) -> str:
+    """mdBook reads no front matter: the title becomes the page's heading."""
+    return f"# {page.title}\n\n" + render(parts[1:], "mdbook")
+
+
+def mdbook_summary(pages: list[Page], sections: list[Page]) -> str:
+    """SUMMARY.md: the root page, then each section with its subsections and pages, nested by folder."""
+    children: dict[str, list[Page]] = {}
+    for section in sections:
+        children.setdefault(posixpath.dirname(section.folder), []).append(section)
+    for page in pages:
+        children.setdefault(page.folder, []).append(page)
+    lines = ["# Summary", "", "[Bench docs](_index.md)", ""]
+
+    def walk(folder: str, depth: int) -> None:
+        for item in children.get(folder, []):
+            lines.append(f"{'  ' * depth}- [{item.title}]({item.rel_path})")
+            if item.is_section:
+                walk(item.folder, depth + 1)
+
+    walk("", 0)
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -918,6 +961,7 @@ def main(argv: list[str]) -> int:
                     help="split a section into subsections above this many pages")
     ap.add_argument("--code", choices=["real", "synthetic"], default="real",
                     help="code blocks cut from real source files (default) or generated from word lists")
+    ap.add_argument("--mdbook", action="store_true", help="also write the corpus as an mdBook book")
     ap.add_argument("--fingerprint", action="store_true", help="print the generator's fingerprint and exit")
     args = ap.parse_args(argv)
     if args.fingerprint:
@@ -946,6 +990,13 @@ def main(argv: list[str]) -> int:
         (root / "content" / "_index.md").write_text(ROOT_INDEX)
     (ed_root / "site.toml").write_text(EDGEDOCS_SITE_TOML)
     write_hugo_skeleton(hugo_root)
+    book_root = out / "mdbook"
+    if args.mdbook:
+        (book_root / "src").mkdir(parents=True)
+        (book_root / "book.toml").write_text(MDBOOK_TOML)
+        (book_root / "src" / "SUMMARY.md").write_text(mdbook_summary(pages, sections))
+        (book_root / "src" / "_index.md").write_text(
+            "# Bench docs\n\n" + ROOT_INDEX.split("+++\n", 2)[2].lstrip("\n"))
 
     total_words = 0
     fences = 0
@@ -962,6 +1013,10 @@ def main(argv: list[str]) -> int:
             path = root / "content" / page.rel_path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render(parts, flavour))
+        if args.mdbook:
+            path = book_root / "src" / page.rel_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(mdbook_chapter(page, parts))
     stats = code_statistics(code_lines)
     stats["code"] = args.code
     if args.code == "real":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Run clean builds of edgedocs and Hugo alternately and report the edgedocs/Hugo ratios.
+"""Run clean builds of edgedocs and Hugo (and mdBook) alternately and report the edgedocs/Hugo ratios.
 
-    measure.py run --label 1000 --corpus DIR --work DIR --edgedocs BIN --hugo BIN --rounds 5 --json OUT
+    measure.py run --label 1000 --corpus DIR --work DIR --edgedocs BIN --hugo BIN [--mdbook BIN] --rounds 5 --json OUT
     measure.py report --raw DIR [--markdown FILE] [LABEL...]
 
 `run` alternates the two tools round by round (edgedocs first in even rounds, Hugo first in odd
@@ -57,7 +57,12 @@ def tools(args: argparse.Namespace) -> list[Tool]:
         Tool("hugo", hugo_site, hugo_out,
              [str(args.hugo), "--source", str(hugo_site), "--destination", str(hugo_out), "--quiet"],
              [hugo_site / "resources"]),
-    ]
+    ] + ([
+        # mdBook highlights in the browser (highlight.js): its build writes the code as plain text.
+        Tool("mdbook", args.corpus / "mdbook", args.work / "mdbook",
+             [str(args.mdbook), "build", str(args.corpus / "mdbook"), "--dest-dir", str(args.work / "mdbook")],
+             []),
+    ] if args.mdbook else [])
 
 
 def run_once(tool: Tool) -> dict:
@@ -138,6 +143,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     result["rounds"] = len(result["runs"]["edgedocs"])
     result["load_after"] = load_average()
     result["output"] = {t.name: output_stats(t.out) for t in ts}
+    for t in ts:
+        shutil.rmtree(t.out, ignore_errors=True)
     result["summary_line"] = result["runs"]["edgedocs"][-1]["stdout"]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2))
@@ -220,9 +227,20 @@ def report_one(res: dict) -> list[str]:
     noisy = spread(ed, "wall_s") > 1.25 or spread(hu, "wall_s") > 1.25 or res["load_before"] > res["nproc"]
     if noisy:
         lines += ["", "_Noisy run: spread above 1.25 or load above the core count; prefer re-running._"]
+    md = res["runs"].get("mdbook")
+    if md:
+        md_wall, md_cpu, md_rss = median(md, "wall_s"), median(md, "cpu_s"), median(md, "max_rss_kb") * 1024
+        lines += ["", "Against mdBook in the same rounds (it leaves highlighting to the browser):", "",
+                  "| metric | edgedocs | mdBook | edgedocs/mdBook |", "|---|---:|---:|---:|",
+                  f"| wall time, median | {fmt_s(ed_wall)} | {fmt_s(md_wall)} | {ed_wall / md_wall:.2f} |",
+                  f"| CPU time (user+sys), median | {fmt_s(ed_cpu)} | {fmt_s(md_cpu)} | {ed_cpu / md_cpu:.2f} |",
+                  f"| peak RSS, median | {fmt_bytes(ed_rss)} | {fmt_bytes(md_rss)} | {ed_rss / md_rss:.2f} |",
+                  f"| output size (du -sb) | {fmt_bytes(out_ed['du_bytes'])} | "
+                  f"{fmt_bytes(res['output']['mdbook']['du_bytes'])} | "
+                  f"{out_ed['du_bytes'] / res['output']['mdbook']['du_bytes']:.2f} |"]
     if res.get("summary_line"):
         # The summary ends with the output folder, a path of this machine: keep it out of the report.
-        said = re.sub(r" into \S+$", " into <output>", res["summary_line"][0])
+        said = re.sub(r" into \S+?(,|$)", r" into <output>\1", res["summary_line"][0])
         lines += ["", f"edgedocs said: `{said}`"]
     return lines + [""]
 
@@ -236,8 +254,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.header:
         lines += [args.header, ""]
     lines += ["Ratios are edgedocs/Hugo measured in the same run; below 1 means edgedocs is smaller/faster.", ""]
-    summary = ["| pages | wall ratio | CPU ratio | RSS ratio | output ratio | edgedocs wall | Hugo wall |",
-               "|---:|---:|---:|---:|---:|---:|---:|"]
+    summary = ["| pages | wall ratio | CPU ratio | RSS ratio | output ratio | edgedocs wall | Hugo wall "
+               "| edgedocs/mdBook wall | mdBook wall |",
+               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for res in results:
         ed, hu = res["runs"]["edgedocs"], res["runs"]["hugo"]
         o = res["output"]
@@ -246,7 +265,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"| {median(ed, 'cpu_s') / median(hu, 'cpu_s'):.2f} "
             f"| {median(ed, 'max_rss_kb') / median(hu, 'max_rss_kb'):.2f} "
             f"| {o['edgedocs']['du_bytes'] / o['hugo']['du_bytes']:.2f} "
-            f"| {fmt_s(median(ed, 'wall_s'))} | {fmt_s(median(hu, 'wall_s'))} |")
+            f"| {fmt_s(median(ed, 'wall_s'))} | {fmt_s(median(hu, 'wall_s'))} "
+            + (f"| {median(ed, 'wall_s') / median(res['runs']['mdbook'], 'wall_s'):.2f} "
+               f"| {fmt_s(median(res['runs']['mdbook'], 'wall_s'))} |" if res["runs"].get("mdbook") else "| | |"))
     lines += summary + [""]
     for res in results:
         lines += report_one(res)
@@ -267,6 +288,7 @@ def main(argv: list[str]) -> int:
     run.add_argument("--work", type=Path, required=True)
     run.add_argument("--edgedocs", type=Path, required=True)
     run.add_argument("--hugo", type=Path, required=True)
+    run.add_argument("--mdbook", type=Path, help="also build the corpus' mdBook copy with this mdbook")
     run.add_argument("--rounds", type=int, default=5)
     run.add_argument("--warmup", type=int, default=1)
     run.add_argument("--budget", type=float, default=0,

@@ -105,6 +105,11 @@ static LANGUAGES: LazyLock<Languages> = LazyLock::new(load_languages);
 /// The syntax set `build.rs` wrote: two-face's syntaxes, with cheaper TypeScript identifier classes.
 static SYNTAX_SET_DUMP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.packdump"));
 
+/// The serialized syntax set, for the fingerprint of the grammars (`frame_cache`).
+pub(crate) fn syntax_set_dump() -> &'static [u8] {
+    SYNTAX_SET_DUMP
+}
+
 fn load_languages() -> Languages {
     let syntax_set: SyntaxSet =
         syntect::dumps::from_uncompressed_data(SYNTAX_SET_DUMP).expect("the syntax set written by build.rs loads");

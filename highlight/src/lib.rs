@@ -10,6 +10,7 @@
 //! - `token_class`: scope stacks to short token classes (`k`, `s`, `c`...);
 //! - `tokenize`: lines into merged `<span class="...">` tokens (`line_cache` remembers parsed lines);
 //! - `frame`: the `<figure class="code-frame">` of the theme contract, and warnings;
+//! - `frame_cache`: the key of a rendered frame, to reuse it from a cache the caller keeps;
 //! - `palette` and `css`: colours per class from real schemes, and the stylesheet.
 //!
 //! Everything here is `Sync`: the syntax set is shared and immutable, each call owns its parse
@@ -17,6 +18,7 @@
 
 mod css;
 mod frame;
+mod frame_cache;
 #[cfg(test)]
 mod identifier_classes;
 mod languages;
@@ -28,6 +30,7 @@ mod tokenize;
 
 pub use css::{ColorThemeRef, highlight_css};
 pub use frame::{FrameOptions, HighlightWarning, LineMarker, Rendered, render_code_frame};
+pub use frame_cache::{FrameCache, FrameKey, output_fingerprint, render_code_frame_cached};
 pub use languages::known_languages;
 pub use line_ranges::LineRanges;
 pub use palette::Appearance;

@@ -825,6 +825,7 @@ fn render_page(file: &Path, text: &str, smart_punctuation: bool) -> (PageOutcome
             heading_ids: markdown::headings::HeadingIds::Github,
         },
         base_path: "",
+        frame_cache: None,
     };
     let rendered = markdown::render(&source, &context);
     check_heading_ids(split.body, smart_punctuation, &rendered.html);

@@ -3,8 +3,11 @@
 //! title) listing `- [Page title](URL of its Markdown twin): description`; and every page's twin in
 //! reading order. Drafts, pages with `search = false` and a made-up root stay out of both.
 
-use super::twin::{MarkdownTwin, title_text, twin_file};
+#[cfg(test)]
+use super::twin::MarkdownTwin;
+use super::twin::{title_text, twin_file};
 use crate::content::tree::{ContentTree, Document, DocumentId};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The file the site's index for agents is written to.
@@ -94,30 +97,75 @@ pub(crate) fn llms_txt(site: &SiteSummary<'_>, tree: &ContentTree) -> String {
 }
 
 /// `llms-full.txt`: every listed page in reading order, each as its title (H1), its URL and its twin's
-/// body. `twin_of` gives a document's twin.
+/// body. `twin_of` gives a document's twin. (The build streams it with [`write_llms_full_txt`].)
+#[cfg(test)]
 pub(crate) fn llms_full_txt<'a>(
     site: &SiteSummary<'_>,
     tree: &ContentTree,
     twin_of: impl Fn(DocumentId) -> &'a MarkdownTwin,
 ) -> String {
-    let mut text = header(site);
+    let mut text = Vec::new();
+    write_llms_full_txt(site, tree, &mut text, |id| Ok(Cow::Borrowed(twin_of(id).body())))
+        .expect("writing to memory does not fail");
+    String::from_utf8(text).expect("the pieces are text")
+}
+
+/// Writes `llms-full.txt` to `out` one page at a time, so no more than one page's Markdown is in
+/// memory: `body_of` gives a document's twin without its title (read back from the twin's file, say).
+pub(crate) fn write_llms_full_txt<'a>(
+    site: &SiteSummary<'_>,
+    tree: &ContentTree,
+    out: &mut dyn std::io::Write,
+    mut body_of: impl FnMut(DocumentId) -> std::io::Result<Cow<'a, str>>,
+) -> std::io::Result<()> {
+    let mut text = TrimmedEnd::new(out);
+    text.write(&header(site))?;
     for id in tree.reading_order() {
         let document = tree.get(id);
         if !is_listed(document) {
             continue;
         }
-        let _ = write!(
-            text,
+        text.write(&format!(
             "# {}\n\nURL: {}{}\n\n",
             title_text(&document.title),
             site.base_url,
             document.path
-        );
-        let body = twin_of(id).body();
-        text.push_str(body.trim_end());
-        text.push_str("\n\n");
+        ))?;
+        text.write(body_of(id)?.trim_end())?;
+        text.write("\n\n")?;
     }
-    finish(text)
+    text.finish()
+}
+
+/// Writes text with its trailing whitespace cut and one newline added, as [`finish`] does to a whole
+/// string, while the text streams: whitespace is held back until more text follows it.
+struct TrimmedEnd<'w> {
+    out: &'w mut dyn std::io::Write,
+    held_back: String,
+}
+
+impl<'w> TrimmedEnd<'w> {
+    fn new(out: &'w mut dyn std::io::Write) -> Self {
+        Self {
+            out,
+            held_back: String::new(),
+        }
+    }
+
+    fn write(&mut self, piece: &str) -> std::io::Result<()> {
+        let text = piece.trim_end();
+        if !text.is_empty() {
+            self.out.write_all(self.held_back.as_bytes())?;
+            self.held_back.clear();
+            self.out.write_all(text.as_bytes())?;
+        }
+        self.held_back.push_str(&piece[text.len()..]);
+        Ok(())
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.out.write_all(b"\n")
+    }
 }
 
 fn header(site: &SiteSummary<'_>) -> String {
@@ -266,5 +314,38 @@ mod tests {
              ## Docs\n\n\
              - [A (draft notes)](https://x.dev/tally/a/index.md)\n"
         );
+    }
+
+    #[test]
+    fn streaming_cuts_the_end_as_the_whole_text_would_be_cut() {
+        let tree = site_tree();
+        for last_body in ["", "  \n\n", "R2 body.\n\n\n", "R2 body. \t"] {
+            let twins: Vec<MarkdownTwin> = tree
+                .documents()
+                .iter()
+                .map(|document| {
+                    let body = if document.title == "R2" || document.title == "Deep" {
+                        last_body.to_owned()
+                    } else {
+                        format!("{} body.\n", document.title)
+                    };
+                    MarkdownTwin::untitled(body)
+                })
+                .collect();
+            let streamed = llms_full_txt(&SITE, &tree, |id| &twins[id.0]);
+            // The text as one string, cut once at the end.
+            let mut whole = header(&SITE);
+            for id in tree.reading_order().into_iter().filter(|id| is_listed(tree.get(*id))) {
+                let document = tree.get(id);
+                whole.push_str(&format!(
+                    "# {}\n\nURL: {}{}\n\n{}\n\n",
+                    title_text(&document.title),
+                    SITE.base_url,
+                    document.path,
+                    twins[id.0].body().trim_end()
+                ));
+            }
+            assert_eq!(streamed, finish(whole), "last body {last_body:?}");
+        }
     }
 }

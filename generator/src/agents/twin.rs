@@ -50,7 +50,36 @@ pub(crate) struct MarkdownTwin {
     title_len: usize,
 }
 
+/// A page's twin as the build keeps it for `llms-full.txt`: in memory, or only where its body starts
+/// in the file written to the output (read back when `llms-full.txt` is written, so a big site does
+/// not hold every page's Markdown until the end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeptTwin {
+    InMemory(MarkdownTwin),
+    Written {
+        /// The twin's file in the output.
+        file: String,
+        /// Where the body starts in it (see [`MarkdownTwin::body`]).
+        title_len: usize,
+    },
+}
+
+impl Default for KeptTwin {
+    /// An empty twin in memory.
+    fn default() -> Self {
+        KeptTwin::InMemory(MarkdownTwin::default())
+    }
+}
+
 impl MarkdownTwin {
+    /// Keeps only where the twin, written to `file`, has its body.
+    pub(crate) fn into_written(self, file: String) -> KeptTwin {
+        KeptTwin::Written {
+            file,
+            title_len: self.title_len,
+        }
+    }
+
     /// A twin with no title heading, for tests of what lists twins.
     #[cfg(test)]
     pub(super) fn untitled(markdown: String) -> Self {

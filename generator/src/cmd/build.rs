@@ -10,6 +10,10 @@ pub(super) struct BuildArgs {
     /// Where to write the site. Default: `public/` in the site's root.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Highlight every code block again, without reading or writing the cache of highlighted blocks
+    /// in `.edgedocs/cache/`.
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     overrides: OverrideArgs,
 }
@@ -41,7 +45,12 @@ impl From<OverrideArgs> for edgedocs::site::Overrides {
 
 pub(super) fn execute(root: &Path, args: BuildArgs) -> anyhow::Result<()> {
     let output = args.output.unwrap_or_else(|| edgedocs::site::default_output_dir(root));
-    let summary = edgedocs::site::build_to_folder_with(root, &output, &args.overrides.into())?;
+    let cache = if args.no_cache {
+        edgedocs::site::CacheUse::Off
+    } else {
+        edgedocs::site::CacheUse::ReadWrite
+    };
+    let summary = edgedocs::site::build_to_folder_using(root, &output, &args.overrides.into(), cache)?;
     edgedocs::edge_worker::write_worker(root, &summary.edge)?;
     for warning in &summary.warnings {
         terminal::note(&warning.to_string());

@@ -203,7 +203,10 @@ fn render_block(
     } else {
         code
     };
-    let rendered = edgedocs_highlight::render_code_frame(&info.frame(), code);
+    let rendered = match context.frame_cache {
+        Some(cache) => edgedocs_highlight::render_code_frame_cached(cache, &info.frame(), code),
+        None => edgedocs_highlight::render_code_frame(&info.frame(), code),
+    };
     for warning in rendered.warnings {
         diagnostics.push(Diagnostic::warning(Some(fence_location.clone()), warning.to_string()));
     }

@@ -40,6 +40,8 @@ pub struct RenderContext<'a> {
     /// The path of the site's base URL (`/tally`, or empty): links to the site's pages and files start
     /// with it.
     pub base_path: &'a str,
+    /// Code frames rendered by an earlier build, reused when a block has not changed.
+    pub frame_cache: Option<&'a dyn edgedocs_highlight::FrameCache>,
 }
 
 /// One document body to render.

@@ -28,6 +28,7 @@ fn render_markdown(body: &str) -> RenderedMarkdown {
             heading_ids: crate::markdown::headings::HeadingIds::Github,
         },
         base_path: "",
+        frame_cache: None,
     };
     render(&source, &context)
 }

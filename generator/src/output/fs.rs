@@ -13,6 +13,26 @@ pub(super) fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     fs::write(path, contents).with_context(|| format!("could not write `{}`", path.display()))
 }
 
+/// Writes `path` from the pieces `fill` writes, through a buffer.
+pub(super) fn write_streamed(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    let context = || format!("could not write `{}`", path.display());
+    let file = fs::File::create(path).with_context(context)?;
+    let mut buffered = std::io::BufWriter::with_capacity(256 * 1024, file);
+    fill(&mut buffered).with_context(context)?;
+    buffered.flush().with_context(context)
+}
+
+pub(super) fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("could not read back `{}`", path.display()))
+}
+
 pub(super) fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).with_context(|| format!("could not create the folder `{}`", path.display()))
 }

@@ -10,13 +10,36 @@ mod staged;
 pub(crate) use memory::MemoryOutput;
 pub(crate) use staged::StagedOutput;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 /// Receives the build's files, by path relative to the site's root URL (`storage/kv/index.html`).
 pub trait OutputSink: Sync {
     /// Writes one file. Fails, writing nothing, unless `path` stays inside the output (see
     /// [`check_output_path`]).
     fn write(&self, path: &str, contents: &[u8]) -> Result<()>;
+
+    /// Writes one file from pieces `fill` writes, without holding the whole file in memory where the
+    /// sink allows it (a folder streams it to the file; memory collects it first).
+    fn write_streamed(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let mut contents = Vec::new();
+        fill(&mut contents).with_context(|| format!("could not write `{path}`"))?;
+        self.write(path, &contents)
+    }
+
+    /// Whether [`OutputSink::read_back`] reads what this sink wrote. A build that writes to a folder
+    /// reads page twins back for `llms-full.txt` instead of keeping them all in memory.
+    fn can_read_back(&self) -> bool {
+        false
+    }
+
+    /// A file this sink wrote earlier in the same build.
+    fn read_back(&self, path: &str) -> Result<Vec<u8>> {
+        anyhow::bail!("the output cannot read back `{path}`")
+    }
 }
 
 /// Whether `path` names a file inside the output folder: relative, `/`-separated segments that are

@@ -76,4 +76,22 @@ impl OutputSink for StagedOutput {
         check_output_path(path)?;
         fs::write(&self.staging.join(path), contents)
     }
+
+    fn write_streamed(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        check_output_path(path)?;
+        fs::write_streamed(&self.staging.join(path), fill)
+    }
+
+    fn can_read_back(&self) -> bool {
+        true
+    }
+
+    fn read_back(&self, path: &str) -> Result<Vec<u8>> {
+        check_output_path(path)?;
+        fs::read(&self.staging.join(path))
+    }
 }

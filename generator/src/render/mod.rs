@@ -3,9 +3,10 @@
 //! document at a time, and returns what the link check and `llms-full.txt` need.
 
 pub(crate) mod context;
+pub(crate) mod highlight_cache;
 pub(crate) mod templates;
 
-use crate::agents::twin::{self, MarkdownTwin, TwinContext, TwinSource};
+use crate::agents::twin::{self, KeptTwin, MarkdownTwin, TwinContext, TwinSource};
 use crate::config::SiteConfig;
 use crate::content::navigation::{self, ReadingOrder};
 use crate::content::tree::{ContentTree, Document, DocumentId, RelativeLinks};
@@ -17,6 +18,7 @@ use crate::markdown::{self, InternalLink, MarkdownOptions, MarkdownSource, PageL
 use crate::output::OutputSink;
 use crate::search;
 use context::{RenderedBody, document_context};
+use highlight_cache::HighlightCache;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ pub(crate) struct RenderJob<'a> {
     pub edits: &'a EditedDocuments,
     /// When each content file was last committed.
     pub git_dates: &'a GitDates,
+    /// Code frames of earlier builds (`.edgedocs/cache/highlight/`), unless the build does without.
+    pub highlight_cache: Option<&'a HighlightCache>,
 }
 
 /// Documents re-read from disk after the tree was built, each as a one-document tree. Only edits that
@@ -65,8 +69,8 @@ pub(crate) struct RenderedDocument {
     pub anchor_ids: Vec<String>,
     pub internal_links: Vec<(Location, InternalLink)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The page as Markdown, as written to its twin file.
-    pub twin: MarkdownTwin,
+    /// The page as Markdown, as written to its twin file (only where, when the output can read it back).
+    pub twin: KeptTwin,
 }
 
 impl PageLookup for ContentTree {
@@ -143,6 +147,7 @@ impl RenderJob<'_> {
             drop_title_heading: text.title_from_heading,
             id_prefix: "d",
         };
+        let frames = self.highlight_cache.map(|cache| cache.page(&document.source));
         let context = RenderContext {
             site_root: &self.config.site_root,
             pages: self.tree,
@@ -151,8 +156,14 @@ impl RenderJob<'_> {
                 heading_ids: self.config.heading_ids,
             },
             base_path: &self.config.base_path,
+            frame_cache: frames
+                .as_ref()
+                .map(|frames| frames as &dyn edgedocs_highlight::FrameCache),
         };
         let mut rendered = markdown::render(&source, &context);
+        if let Some(frames) = frames {
+            frames.finish();
+        }
         let mut diagnostics = std::mem::take(&mut rendered.diagnostics);
         diagnostics.extend(expanded.diagnostics.iter().cloned());
         if let Some(line_map) = &text.line_map {
@@ -228,7 +239,7 @@ impl RenderJob<'_> {
         body: &str,
         output: &dyn OutputSink,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> MarkdownTwin {
+    ) -> KeptTwin {
         let document = self.tree.get(id);
         let text = self.document(id);
         let page_url = self.config.permalink(&document.path);
@@ -248,13 +259,19 @@ impl RenderJob<'_> {
             },
             base_url: &self.config.base_url,
         };
-        let twin = twin::markdown_twin(&source, &context);
-        if text.front_matter.render
-            && let Err(error) = output.write(&twin::twin_file(&document.path), twin.markdown.as_bytes())
-        {
-            diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+        let twin: MarkdownTwin = twin::markdown_twin(&source, &context);
+        if !text.front_matter.render {
+            return KeptTwin::InMemory(twin);
         }
-        twin
+        let file = twin::twin_file(&document.path);
+        match output.write(&file, twin.markdown.as_bytes()) {
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
+                KeptTwin::InMemory(twin)
+            }
+            Ok(()) if output.can_read_back() => twin.into_written(file),
+            Ok(()) => KeptTwin::InMemory(twin),
+        }
     }
 
     /// The document as rendered: its newer read when there is one.

@@ -13,8 +13,8 @@ mod stages;
 mod summary;
 
 pub use incremental::{AssetRebuild, DocumentUpdate};
-pub use model::Site;
-pub use summary::BuildSummary;
+pub use model::{CacheUse, Site};
+pub use summary::{BuildSummary, HighlightCacheStats};
 
 pub use crate::config::Overrides;
 
@@ -30,8 +30,21 @@ pub fn build_to_folder(root: &Path, output_dir: &Path) -> Result<BuildSummary> {
 
 /// [`build_to_folder`], with command-line `overrides` of `site.toml`.
 pub fn build_to_folder_with(root: &Path, output_dir: &Path, overrides: &Overrides) -> Result<BuildSummary> {
+    build_to_folder_using(root, output_dir, overrides, CacheUse::Off)
+}
+
+/// [`build_to_folder_with`], using `.edgedocs/cache/` as `cache` says (`edgedocs build` reads and
+/// writes it unless given `--no-cache`).
+pub fn build_to_folder_using(
+    root: &Path,
+    output_dir: &Path,
+    overrides: &Overrides,
+    cache: CacheUse,
+) -> Result<BuildSummary> {
     let staged = StagedOutput::new(output_dir)?;
-    let summary = build_with(root, overrides, &staged)?;
+    let started = Instant::now();
+    let site = Site::load_using(root, overrides, cache, &staged)?;
+    let summary = site.summary(started.elapsed())?;
     staged.commit()?;
     Ok(summary)
 }

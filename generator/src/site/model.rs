@@ -12,6 +12,7 @@ use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics};
 use crate::git_dates::GitDates;
 use crate::output::OutputSink;
 use crate::render::context::SiteContext;
+use crate::render::highlight_cache::HighlightCache;
 use crate::render::templates::Templates;
 use crate::render::{EditedDocuments, RenderedDocument};
 use crate::theme;
@@ -49,6 +50,18 @@ pub struct Site {
     pub(super) stages: StageDiagnostics,
     /// When each content file was last committed; empty when `last_updated` is off or there is no git.
     pub(super) git_dates: GitDates,
+    /// Code frames kept between builds, when the build uses the cache.
+    pub(super) highlight_cache: Option<HighlightCache>,
+}
+
+/// Whether a build reads and writes `.edgedocs/cache/` under the site root.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Every block is highlighted and nothing is written outside the output (the library's default).
+    #[default]
+    Off,
+    /// Code frames of earlier builds are reused, and this build's are kept (`edgedocs build`).
+    ReadWrite,
 }
 
 /// Diagnostics of each stage, kept apart so re-running a stage replaces only its own.
@@ -101,6 +114,17 @@ impl Site {
 
     /// [`Site::load`], with command-line `overrides` of `site.toml` (`--base-url`, `--drafts`).
     pub fn load_with(root: &Path, overrides: &config::Overrides, output: &dyn OutputSink) -> Result<Site> {
+        Self::load_using(root, overrides, CacheUse::Off, output)
+    }
+
+    /// [`Site::load_with`], reusing and keeping highlighted code blocks in `.edgedocs/cache/` when
+    /// `cache` says so.
+    pub fn load_using(
+        root: &Path,
+        overrides: &config::Overrides,
+        cache: CacheUse,
+        output: &dyn OutputSink,
+    ) -> Result<Site> {
         let config = config::load_with(root, overrides)?;
         let theme = theme::load(root, &config.theme_name, &config.theme_dir, config.source)?;
         let mut stages = StageDiagnostics::default();
@@ -142,10 +166,17 @@ impl Site {
             edits: EditedDocuments::default(),
             stages,
             git_dates: git_dates.and_then(|reading| reading.join().ok()).unwrap_or_default(),
+            highlight_cache: None,
         };
+        if cache == CacheUse::ReadWrite {
+            site.highlight_cache = HighlightCache::open(&site.config.site_root);
+        }
         site.check_document_templates();
         site.copy_static_files(output);
         site.render_all(output);
+        if let Some(cache) = &site.highlight_cache {
+            cache.sweep(site.tree.documents().iter().map(|document| document.source.as_path()));
+        }
         site.write_search_index(output);
         site.check_links();
         site.write_site_files(output);
@@ -218,6 +249,7 @@ impl Site {
             elapsed,
             warnings,
             edge: self.edge_settings(),
+            highlight_cache: self.highlight_cache.as_ref().map(HighlightCache::stats),
         })
     }
 }

@@ -5,11 +5,11 @@
 
 use super::model::Site;
 use crate::agents::llms::{self, LLMS_FULL_TXT, LLMS_TXT, SiteSummary};
-use crate::agents::twin::twin_file;
+use crate::agents::twin::{KeptTwin, twin_file};
 use crate::assets::{self, AssetInputs, AssetUrls};
 use crate::config::SiteConfig;
 use crate::content::discover::{self, SourceFile};
-use crate::content::tree::{ContentTree, Document, RelativeLinks, TreeOptions};
+use crate::content::tree::{ContentTree, Document, DocumentId, RelativeLinks, TreeOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::import::SiteSource;
 use crate::markdown::fence_info::parse_fence_info;
@@ -20,6 +20,7 @@ use crate::render::{RenderJob, output_file};
 use crate::{host_files, link_check, search, static_files, theme};
 use edgedocs_diagram as diagram;
 use edgedocs_highlight as highlight;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ impl Site {
             order: &self.order,
             edits: &self.edits,
             git_dates: &self.git_dates,
+            highlight_cache: self.highlight_cache.as_ref(),
         }
     }
 
@@ -232,9 +234,24 @@ impl Site {
     }
 
     /// Writes `llms-full.txt`, which every page's body is part of.
+    /// Written a page at a time: twins the output can read back are read from their files.
     pub(super) fn write_llms_full(&self, output: &dyn OutputSink, diagnostics: &mut Diagnostics) {
-        let full = llms::llms_full_txt(&self.site_summary(), &self.tree, |id| &self.rendered[id.0].twin);
-        if let Err(error) = output.write(LLMS_FULL_TXT, full.as_bytes()) {
+        let site = self.site_summary();
+        let body_of = |id: DocumentId| -> std::io::Result<Cow<'_, str>> {
+            match &self.rendered[id.0].twin {
+                KeptTwin::InMemory(twin) => Ok(Cow::Borrowed(twin.body())),
+                KeptTwin::Written { file, title_len } => {
+                    let bytes = output.read_back(file).map_err(std::io::Error::other)?;
+                    let markdown = String::from_utf8(bytes).map_err(std::io::Error::other)?;
+                    Ok(Cow::Owned(markdown.get(*title_len..).unwrap_or_default().to_owned()))
+                }
+            }
+        };
+        let mut body_of = body_of;
+        let written = output.write_streamed(LLMS_FULL_TXT, &mut |out| {
+            llms::write_llms_full_txt(&site, &self.tree, out, &mut body_of)
+        });
+        if let Err(error) = written {
             diagnostics.push(Diagnostic::error(None, format!("{error:#}")));
         }
     }

@@ -1,6 +1,7 @@
 //! What `edgedocs build` prints when it succeeds.
 
 use crate::diagnostics::Diagnostic;
+pub use crate::render::highlight_cache::HighlightCacheStats;
 use edgedocs_edge::SiteEdgeConfig;
 use std::path::Path;
 use std::time::Duration;
@@ -17,13 +18,15 @@ pub struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
     /// What the site tells its edge, for the Worker written beside the output.
     pub edge: SiteEdgeConfig,
+    /// Code blocks reused from `.edgedocs/cache/` and highlighted, when the build used the cache.
+    pub highlight_cache: Option<HighlightCacheStats>,
 }
 
 impl BuildSummary {
     /// One line for the terminal: `Built 3 pages, 2 sections and 4 assets in 41 ms into public/, 12 links
-    /// checked`.
+    /// checked`, and with the cache `, 5 of 7 code blocks from the highlight cache`.
     pub fn line(&self, output: &Path) -> String {
-        format!(
+        let mut line = format!(
             "Built {} page{}, {} section{} and {} asset{} in {} ms into {}, {} link{} checked",
             self.pages,
             plural(self.pages),
@@ -35,7 +38,18 @@ impl BuildSummary {
             output.display(),
             self.links_checked,
             plural(self.links_checked)
-        )
+        );
+        if let Some(cache) = self.highlight_cache
+            && cache.reused + cache.highlighted > 0
+        {
+            let blocks = cache.reused + cache.highlighted;
+            line.push_str(&format!(
+                ", {} of {blocks} code block{} from the highlight cache",
+                cache.reused,
+                plural(blocks)
+            ));
+        }
+        line
     }
 }
 

@@ -4,6 +4,7 @@
 mod agents;
 mod build;
 mod closed_output;
+mod highlight_cache;
 mod import_mdbook;
 mod import_zola;
 mod init;
