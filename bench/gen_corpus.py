@@ -923,6 +923,11 @@ description = "A synthetic documentation corpus for build benchmarks."
 base_url = "https://docs.example.com"
 language = "en"
 theme = "default"
+
+# Hugo writes no search index, so the build comparison leaves edgedocs' out too (bench/search-bench.sh
+# measures the index on its own, against Pagefind).
+[search]
+enabled = false
 """
 
 ROOT_INDEX = """\
