@@ -4,6 +4,7 @@
 //! one), every type error it can reach and every invalid value in a single run. It does not load the
 //! theme; see [`crate::theme`].
 
+use crate::content::tree::UrlSegments;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Location, Severity, closest_match};
 use crate::import::SiteSource;
 use crate::markdown::headings::HeadingIds;
@@ -163,6 +164,8 @@ pub struct SiteConfig {
     pub build_drafts: bool,
     pub smart_punctuation: bool,
     pub heading_ids: HeadingIds,
+    /// How content folder and file names become URL segments (a Zola site's `[slugify] paths`).
+    pub url_segments: UrlSegments,
     pub nav_section_window: usize,
     /// The `[theme_options]` knobs.
     pub theme_options: ThemeOptions,
@@ -448,6 +451,7 @@ fn resolve(
         build_drafts: raw.build_drafts,
         smart_punctuation: raw.markdown.smart_punctuation,
         heading_ids: raw.markdown.heading_ids,
+        url_segments: UrlSegments::AsWritten,
         nav_section_window: raw.nav.section_window,
         theme_options,
         search,

@@ -61,6 +61,7 @@ pub(crate) fn content_tree<S: AsRef<str>>(
         build_drafts: fixture.build_drafts,
         base_path: fixture.base_path,
         relative_links: Default::default(),
+        url_segments: Default::default(),
     };
     let mut diagnostics = crate::diagnostics::Diagnostics::new();
     let tree = ContentTree::build(&found, &options, &mut diagnostics);

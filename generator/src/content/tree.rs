@@ -105,6 +105,8 @@ pub struct ContentTree {
     unreadable: HashSet<PathBuf>,
     /// How the site's relative links to files other than Markdown are meant.
     relative_links: RelativeLinks,
+    /// How folder and file names become URL segments.
+    url_segments: UrlSegments,
     /// The folder under the site root the documents are read from (`content`).
     content_folder: PathBuf,
     /// For a tree read from another tool's sources ([`ContentTree::from_outline`]): the site's base
@@ -120,6 +122,35 @@ pub enum RelativeLinks {
     FromFile,
     /// From the page's URL, as the browser resolves them, written unchanged (Zola sites).
     FromPageUrl,
+}
+
+/// How the URL segment of a folder, file or `slug` is made from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlSegments {
+    /// As written (edgedocs' own sites).
+    #[default]
+    AsWritten,
+    /// Zola's `[slugify] paths = "on"`, its default: ASCII, lower case, dashes
+    /// (`Getting_Started` -> `getting-started`).
+    Slugified,
+    /// Zola's `safe`: as written, without the characters file systems refuse (`<>:"/\|?*`) and
+    /// trailing spaces and dots.
+    Safe,
+}
+
+impl UrlSegments {
+    /// The URL segment of `name` (a folder's, a file's or a `slug`).
+    pub fn segment(self, name: &str) -> String {
+        match self {
+            UrlSegments::AsWritten => name.to_owned(),
+            UrlSegments::Slugified => slug::slugify(name),
+            UrlSegments::Safe => name
+                .trim_end_matches([' ', '.'])
+                .chars()
+                .filter(|c| !r#"<>:"/\|?*"#.contains(*c))
+                .collect(),
+        }
+    }
 }
 
 /// A document placed by its reader rather than by its folder: a chapter of a book, whose URL, title,
@@ -153,6 +184,7 @@ pub struct TreeOptions<'a> {
     /// The path of the site's base URL (`/tally`, or empty): each document's `href` starts with it.
     pub base_path: &'a str,
     pub relative_links: RelativeLinks,
+    pub url_segments: UrlSegments,
 }
 
 impl ContentTree {
@@ -170,6 +202,10 @@ impl ContentTree {
 
     pub fn relative_links(&self) -> RelativeLinks {
         self.relative_links
+    }
+
+    pub fn url_segments(&self) -> UrlSegments {
+        self.url_segments
     }
 
     /// The folder under the site root the documents are read from (`content`, or a book's `src`).
@@ -206,6 +242,7 @@ impl ContentTree {
             by_source: HashMap::new(),
             unreadable: HashSet::new(),
             relative_links: RelativeLinks::default(),
+            url_segments: UrlSegments::default(),
             content_folder: content_folder.to_path_buf(),
             imported_base_path: Some(base_path.to_owned()),
         };
@@ -359,9 +396,10 @@ impl ContentTree {
             .map(ReadDocument::virtual_section)
             .collect();
         documents.extend(generated);
-        let mut tree = assemble(documents, options.base_path, diagnostics);
+        let mut tree = assemble(documents, options.base_path, options.url_segments, diagnostics);
         tree.unreadable.extend(unreadable);
         tree.relative_links = options.relative_links;
+        tree.url_segments = options.url_segments;
         tree
     }
 }
@@ -493,8 +531,13 @@ fn read_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Rea
 }
 
 /// Places the read documents in a tree: their URLs, titles, parents and ordered children.
-fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnostics) -> ContentTree {
-    let folders = SectionFolders::new(&read);
+fn assemble(
+    read: Vec<ReadDocument>,
+    base_path: &str,
+    url_segments: UrlSegments,
+    diagnostics: &mut Diagnostics,
+) -> ContentTree {
+    let folders = SectionFolders::new(&read, url_segments);
     let placed = place_documents(read, &folders, base_path, diagnostics);
     let Placed {
         mut documents,
@@ -512,6 +555,7 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
         by_source,
         unreadable,
         relative_links: RelativeLinks::default(),
+        url_segments: UrlSegments::default(),
         content_folder: PathBuf::from("content"),
         imported_base_path: None,
     }
@@ -521,16 +565,22 @@ fn assemble(read: Vec<ReadDocument>, base_path: &str, diagnostics: &mut Diagnost
 /// `slug`, or its own name.
 struct SectionFolders {
     slugs: HashMap<String, Option<String>>,
+    url_segments: UrlSegments,
 }
 
 impl SectionFolders {
-    fn new(read: &[ReadDocument]) -> Self {
+    fn new(read: &[ReadDocument], url_segments: UrlSegments) -> Self {
         let slugs = read
             .iter()
             .filter(|document| document.kind == SourceKind::SectionIndex)
             .map(|document| (document.folder.clone(), document.front_matter.slug.clone()))
             .collect();
-        Self { slugs }
+        Self { slugs, url_segments }
+    }
+
+    /// The URL segment of a name (a folder's, a file's or a `slug`).
+    fn segment(&self, name: &str) -> String {
+        self.url_segments.segment(name)
     }
 
     /// The URL path of a folder under `content/`: `storage/guides` -> `/storage/guides/`, with each
@@ -544,7 +594,7 @@ impl SectionFolders {
             }
             prefix.push_str(segment);
             let written = self.slugs.get(&prefix).cloned().flatten();
-            path.push_str(written.as_deref().unwrap_or(segment));
+            path.push_str(&self.segment(written.as_deref().unwrap_or(segment)));
             path.push('/');
         }
         path
@@ -559,7 +609,7 @@ fn document_path(document: &ReadDocument, folders: &SectionFolders) -> String {
         SourceKind::BundlePage => match &document.front_matter.slug {
             Some(slug) => {
                 let parent = document.folder.rsplit_once('/').map_or("", |(parent, _)| parent);
-                format!("{}{slug}/", folders.url_path(parent))
+                format!("{}{}/", folders.url_path(parent), folders.segment(slug))
             }
             None => folders.url_path(&document.folder),
         },
@@ -570,7 +620,7 @@ fn document_path(document: &ReadDocument, folders: &SectionFolders) -> String {
                 .clone()
                 .or_else(|| document.stem.clone())
                 .unwrap_or_default();
-            format!("{}{segment}/", folders.url_path(&document.folder))
+            format!("{}{}/", folders.url_path(&document.folder), folders.segment(&segment))
         }
     }
 }
@@ -946,6 +996,24 @@ mod tests {
         assert_eq!(tree.by_path("/kv-store/").unwrap().title, "KV store");
         assert!(tree.by_path("/kv-store/").unwrap().title_from_heading);
         assert_eq!(tree.by_path("/a/").unwrap().title, "A");
+    }
+
+    #[test]
+    fn url_segments_follow_the_sites_rule() {
+        for (name, as_written, slugified, safe) in [
+            (
+                "Getting_Started",
+                "Getting_Started",
+                "getting-started",
+                "Getting_Started",
+            ),
+            ("Café crème", "Café crème", "cafe-creme", "Café crème"),
+            ("what?.", "what?.", "what", "what"),
+        ] {
+            assert_eq!(UrlSegments::AsWritten.segment(name), as_written);
+            assert_eq!(UrlSegments::Slugified.segment(name), slugified);
+            assert_eq!(UrlSegments::Safe.segment(name), safe);
+        }
     }
 
     #[test]

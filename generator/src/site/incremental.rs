@@ -64,6 +64,7 @@ impl Site {
                 build_drafts: self.config.build_drafts,
                 base_path: &self.config.base_path,
                 relative_links: self.tree.relative_links(),
+                url_segments: self.tree.url_segments(),
             };
             let mut read_diagnostics = Diagnostics::new();
             let reread = ContentTree::build(
@@ -604,6 +605,7 @@ mod tests {
                 build_drafts: false,
                 base_path: "",
                 relative_links: Default::default(),
+                url_segments: Default::default(),
             };
             let reread = ContentTree::build(std::slice::from_ref(file), &options, &mut Diagnostics::new());
             let after = reread.by_source(Path::new("content/storage/kv.md")).unwrap();

@@ -72,6 +72,7 @@ impl Site {
             &self.config.site_root,
             &self.theme.files,
             &self.content_files,
+            self.tree.url_segments(),
             output,
             &mut diagnostics,
         );
@@ -370,6 +371,7 @@ pub(super) fn read_content(config: &SiteConfig, diagnostics: &mut Diagnostics) -
             SiteSource::Edgedocs | SiteSource::MdBook => RelativeLinks::FromFile,
             SiteSource::Zola => RelativeLinks::FromPageUrl,
         },
+        url_segments: config.url_segments,
     };
     let tree = ContentTree::build(&content_files, &tree_options, diagnostics);
     (content_files, tree)

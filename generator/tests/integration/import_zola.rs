@@ -47,6 +47,12 @@ fn a_zola_site_builds_unchanged_with_the_built_in_theme() {
             "href=\"/docs/getting-started/configuration/#the-base-url-key\"",
         ],
     )
+    .check_file(
+        "docs/getting-started/advanced-setup/index.html",
+        &["Advanced setup", "href=\"/docs/getting-started/configuration/\""],
+    )
+    .check_file("docs/getting-started/media-files/index.html", &["src=\"square.svg\""])
+    .check_file("docs/getting-started/media-files/square.svg", &["<rect"])
     .check_file("logo.txt", &["logo"])
     .check_file("old-overview/index.html", &["url=/docs/getting-started/overview/"])
     .check_file("docs/index.html", &["url=/docs/getting-started/overview/"]);

@@ -1,11 +1,12 @@
 //! A Zola site's `zola.toml` / `config.toml`, read into edgedocs' configuration: `title`, `base_url`,
 //! `description`, `default_language`, `[markdown]` (its `smart_punctuation`; the highlighting settings
-//! are edgedocs' own business and are passed over), `[slugify] anchors` (headings get the ids Zola
-//! gives them, so links to them keep working) and `[extra]` (as `site.extra`). Every other key is
+//! are edgedocs' own business and are passed over), `[slugify]` (headings and pages get the ids and
+//! URLs Zola gives them, so links to them keep working) and `[extra]` (as `site.extra`). Every other key is
 //! reported once as ignored. The site's own templates expect Zola's context, so the built-in theme
 //! renders the pages (with the site's shortcodes).
 
 use crate::config::{self, Overrides, SiteConfig};
+use crate::content::tree::UrlSegments;
 use crate::diagnostics::{BuildFailed, Diagnostic, Diagnostics, LineColumn, Severity};
 use crate::import::SiteSource;
 use crate::site_root::{MAX_SOURCE_BYTES, read_text_bounded};
@@ -31,8 +32,8 @@ struct RawZolaConfig {
     markdown: toml::Table,
     /// Free-form values for templates, as `site.extra`.
     extra: toml::Table,
-    /// How Zola makes ids: `anchors` is read (`on`, the default: ASCII with dashes; `safe` and `off`:
-    /// as written), the rest (paths, taxonomies) is edgedocs' own.
+    /// How Zola makes ids and URLs: `anchors` and `paths` are read (`on`, the default: ASCII with
+    /// dashes; `safe`: as written without characters file systems refuse; `off`: as written).
     slugify: toml::Table,
     /// Link checking: `internal_level = "warn"` makes broken internal links warnings; the rest
     /// (external links) is not checked by edgedocs.
@@ -102,10 +103,16 @@ pub(crate) fn load(root: &Path, file: &Path, overrides: &Overrides) -> Result<Si
     ).with_help("add a `site.toml` to make it an edgedocs site, with its own theme options"));
     diagnostics.sort();
     let links_warn = raw.link_checker.get("internal_level").and_then(toml::Value::as_str) == Some("warn");
+    let url_segments = match raw.slugify.get("paths").and_then(toml::Value::as_str) {
+        Some("off") => UrlSegments::AsWritten,
+        Some("safe") => UrlSegments::Safe,
+        _ => UrlSegments::Slugified,
+    };
     let mut config = config::resolve_imported(root, table, SiteSource::Zola, diagnostics.into_vec(), overrides)?;
     if links_warn {
         config.broken_links = Severity::Warning;
     }
+    config.url_segments = url_segments;
     Ok(config)
 }
 
@@ -134,8 +141,12 @@ mod tests {
     fn headings_get_the_ids_zola_would_give_them() {
         let safe = load_text("base_url = \"https://x.dev\"\n[slugify]\nanchors = \"safe\"\npaths = \"on\"\n").unwrap();
         assert_eq!(safe.heading_ids, HeadingIds::Verbatim);
-        let on = load_text("base_url = \"https://x.dev\"\n[slugify]\nanchors = \"on\"\n").unwrap();
+        assert_eq!(safe.url_segments, UrlSegments::Slugified, "paths = \"on\"");
+        let on = load_text("base_url = \"https://x.dev\"\n[slugify]\nanchors = \"on\"\npaths = \"off\"\n").unwrap();
         assert_eq!(on.heading_ids, HeadingIds::Ascii);
+        assert_eq!(on.url_segments, UrlSegments::AsWritten);
+        let default = load_text("base_url = \"https://x.dev\"\n").unwrap();
+        assert_eq!(default.url_segments, UrlSegments::Slugified);
     }
 
     #[test]
